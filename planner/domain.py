@@ -1,0 +1,267 @@
+"""Domain types in the business's language: channels, sites, pools, shifts, settings.
+
+Everything here is a frozen dataclass or an Enum. The loader builds these from the
+workbook; the queueing maths, the model builder and the reports consume them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ALLOWED_INTERVAL_MINUTES = (15, 30, 60)
+DEFAULT_TIER = "standard"
+
+
+class WorkKind(str, Enum):
+    """Whether contacts must be answered while the customer waits, or may wait in a backlog."""
+
+    LIVE = "live"
+    DEFERRABLE = "deferrable"
+
+
+class SolverChoice(str, Enum):
+    """Which MIP solver to use."""
+
+    AUTO = "auto"
+    HIGHS = "highs"
+    CBC = "cbc"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A contact channel and its first-response promise."""
+
+    name: str
+    handle_minutes: float
+    target_minutes: float
+    service_level: float
+    concurrency: int = 1
+    patience_minutes: float | None = None
+    deferrable: bool = False
+    bot_deflection: float = 0.0
+
+    @property
+    def kind(self) -> WorkKind:
+        return WorkKind.DEFERRABLE if self.deferrable else WorkKind.LIVE
+
+
+@dataclass(frozen=True)
+class TargetOverride:
+    """A `targets` row: a stricter (or looser) promise for some language/channel/tier."""
+
+    language: str | None
+    channel: str | None
+    tier: str | None
+    target_minutes: float | None
+    service_level: float | None
+    row: int = 0
+
+    @property
+    def specificity(self) -> int:
+        return sum(x is not None for x in (self.language, self.channel, self.tier))
+
+    def matches(self, language: str, channel: str, tier: str) -> bool:
+        return (
+            (self.language is None or self.language == language)
+            and (self.channel is None or self.channel == channel)
+            and (self.tier is None or self.tier == tier)
+        )
+
+
+@dataclass(frozen=True)
+class Site:
+    """A location with its own time zone, wages and labour rules."""
+
+    name: str
+    timezone: str
+    hourly_cost: float
+    night_premium: float = 0.0
+    weekend_premium: float = 0.0
+    max_agents: int | None = None
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A group of interchangeable agents at one site with the same skills."""
+
+    name: str
+    site: str
+    languages: tuple[str, ...]
+    channels: tuple[str, ...] | None = None  # None: every channel
+    available: int | None = None  # None: as many as needed (hire)
+    hourly_cost: float | None = None  # None: the site's
+
+    def serves(self, language: str, channel: str) -> bool:
+        return language in self.languages and (self.channels is None or channel in self.channels)
+
+    @property
+    def skills(self) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+        return (self.languages, self.channels)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A named person; pools are derived from agents with the same site and skills."""
+
+    name: str
+    site: str
+    languages: tuple[str, ...]
+    channels: tuple[str, ...] | None
+    weekly_hours: float | None
+    hourly_cost: float | None
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    """A shift pattern: paid hours, elapsed length (the difference is an unpaid break),
+    and the window of local start times at a site."""
+
+    name: str
+    paid_hours: float
+    length_hours: float
+    earliest_start: dt.time
+    latest_start: dt.time
+    start_step_minutes: int | None = None  # None: the interval length
+    sites: tuple[str, ...] | None = None  # None: every site
+
+    @property
+    def break_minutes(self) -> int:
+        return round((self.length_hours - self.paid_hours) * 60)
+
+    @property
+    def length_minutes(self) -> int:
+        return round(self.length_hours * 60)
+
+    @property
+    def paid_minutes(self) -> int:
+        return round(self.paid_hours * 60)
+
+    def allowed_at(self, site: str) -> bool:
+        return self.sites is None or site in self.sites
+
+    def start_offsets(self, step_minutes: int) -> list[int]:
+        """Minutes after local midnight of each allowed start; wraps past midnight."""
+        first = self.earliest_start.hour * 60 + self.earliest_start.minute
+        last = self.latest_start.hour * 60 + self.latest_start.minute
+        if last < first:
+            last += 24 * 60
+        return list(range(first, last + 1, step_minutes))
+
+
+DEFAULT_SHIFTS = (
+    ShiftTemplate(
+        name="full_time",
+        paid_hours=8.0,
+        length_hours=9.0,
+        earliest_start=dt.time(0, 0),
+        latest_start=dt.time(23, 0),
+        start_step_minutes=60,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The `settings` sheet, with every default filled in."""
+
+    currency: str = "USD"
+    shrinkage: float = 0.30
+    max_occupancy: float = 0.85
+    deferred_max_occupancy: float = 0.95
+    concurrency_efficiency: float = 0.7
+    shifts_per_week: int = 5
+    night_start: dt.time = dt.time(22, 0)
+    night_end: dt.time = dt.time(6, 0)
+    under_coverage_penalty: float | None = None  # None: derived from the highest wage
+    solver: SolverChoice = SolverChoice.AUTO
+    time_limit_seconds: float = 120.0
+    mip_gap: float = 0.005
+    threads: int | None = None
+    interval_minutes: int | None = None  # None: inferred from the demand
+    week_start: dt.datetime | None = None  # None: the first demand interval
+    weeks_per_year: float = 52.0
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The cyclic planning horizon: whole weeks of equal intervals, starting at `start` (UTC)."""
+
+    start: dt.datetime  # timezone-aware, UTC
+    interval_minutes: int
+    weeks: int = 1
+
+    @property
+    def n_intervals(self) -> int:
+        return self.weeks * 7 * 24 * 60 // self.interval_minutes
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(weeks=self.weeks)
+
+    @property
+    def interval_hours(self) -> float:
+        return self.interval_minutes / 60.0
+
+    @property
+    def minutes(self) -> int:
+        return self.weeks * 7 * 24 * 60
+
+    def interval_start(self, index: int) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=self.interval_minutes * index)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything read from one input workbook, validated."""
+
+    source: str
+    horizon: Horizon
+    demand: pd.DataFrame  # interval, interval_start, language, channel, tier, contacts
+    channels: dict[str, Channel]
+    targets: tuple[TargetOverride, ...]
+    sites: dict[str, Site]
+    pools: dict[str, Pool]
+    shifts: tuple[ShiftTemplate, ...]
+    settings: Settings
+    agents: tuple[Agent, ...] = ()
+    shifts_defaulted: bool = False
+    warnings: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.demand["language"].unique())
+
+    def pool_hourly_cost(self, pool: Pool) -> float:
+        return pool.hourly_cost if pool.hourly_cost is not None else self.sites[pool.site].hourly_cost
+
+
+def resolve_target(
+    channel: Channel, targets: tuple[TargetOverride, ...], language: str, tier: str
+) -> tuple[float, float]:
+    """(target_minutes, service_level) for one queue after the `targets` overrides.
+
+    Each field is resolved on its own: among the rows that match (blank = any) and set the
+    field, the most specific wins (most non-blank keys); ties go to the row naming the tier,
+    then the channel, then the language; then to the later row.
+    """
+
+    def rank(t: TargetOverride) -> tuple[int, int, int, int, int]:
+        return (t.specificity, t.tier is not None, t.channel is not None, t.language is not None, t.row)
+
+    matching = sorted((t for t in targets if t.matches(language, channel.name, tier)), key=rank)
+    target = channel.target_minutes
+    level = channel.service_level
+    for t in matching:  # ascending rank: the last assignment wins
+        if t.target_minutes is not None:
+            target = t.target_minutes
+        if t.service_level is not None:
+            level = t.service_level
+    return target, level

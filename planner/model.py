@@ -1,0 +1,341 @@
+"""The roster integer program: problem data, and one builder function per business rule.
+
+Decision variables (every one has a readable name):
+
+* ``shifts[o]`` (integer): agents of a pool starting shift option ``o`` (template x local
+  start at the pool's site; see :mod:`planner.shifts`).
+* ``alloc[s, g, t]`` (continuous): agents of skill set ``s`` (pools with the same languages
+  and channels, at any site) working for demand group ``g`` in interval ``t``.
+* ``short[g, t]`` (continuous): unmet requirement, penalised in the objective.
+* ``backlog[g, t]`` (continuous): open deferrable work at the end of interval ``t``.
+* ``people[p]`` (integer): headcount of pool ``p``, only where a headcount cap applies.
+
+Aggregation that loses nothing: queues whose eligible skill sets are the same (the tiers
+of a language and channel, and often several channels) form one live group - any split
+of the group's staff among them is possible, so the group's total requirement is exact.
+Deferrable queues with the same skill sets, window and share are merged the same way.
+Pools with the same skills share allocation variables; each pool's own agents enter
+through its shifts.
+
+Rules are listed in :data:`RULES`, each a function ``rule(model)`` that adds its
+constraints under a common name prefix, so a binding rule can be named in words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+
+from planner.errors import ModelError
+
+QueueKey = tuple[str, str, str]
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """A pool as the model sees it."""
+
+    name: str
+    site: str
+    skillset: str
+    available: int | None = None
+
+
+@dataclass(frozen=True)
+class LiveGroup:
+    """Live queues that the same skill sets can serve: one coverage requirement."""
+
+    name: str
+    queues: tuple[QueueKey, ...]
+    skillsets: tuple[str, ...]
+    requirement: np.ndarray  # scheduled agents per interval
+
+
+@dataclass(frozen=True)
+class DeferredGroup:
+    """Deferrable queues with the same skill sets, window and share."""
+
+    name: str
+    queues: tuple[QueueKey, ...]
+    skillsets: tuple[str, ...]
+    work: np.ndarray  # scheduled agent-intervals of work arriving per interval
+    cap: np.ndarray  # most open work allowed at each interval end (see planner.deferred)
+    window: float
+    share: float
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """Everything the integer program needs, independent of files and of PuLP."""
+
+    n_intervals: int
+    interval_hours: float
+    pools: tuple[PoolSpec, ...]
+    option_pool: np.ndarray  # index into pools, per option
+    option_cost: np.ndarray  # cost per agent, per option
+    option_day: np.ndarray  # local day number of the start (per-day limits)
+    option_names: tuple[str, ...]
+    cover_index: np.ndarray  # (options x width) intervals touched
+    cover_fraction: np.ndarray  # (options x width) share of each interval on duty
+    live: tuple[LiveGroup, ...] = ()
+    deferred: tuple[DeferredGroup, ...] = ()
+    site_caps: dict[str, int] = field(default_factory=dict)
+    shifts_per_week: int = 5
+    weeks: int = 1
+    penalty: float = 1e4  # per scheduled agent-hour of unmet requirement
+    relax_headcount: bool = False  # --full-coverage: hire beyond `available` / `max_agents`
+
+    def __post_init__(self) -> None:
+        n = len(self.option_cost)
+        if not (len(self.option_pool) == len(self.option_day) == len(self.option_names) == n):
+            raise ModelError("shift option arrays differ in length")
+        if self.cover_index.shape != self.cover_fraction.shape or (n and self.cover_index.shape[0] != n):
+            raise ModelError("coverage arrays do not match the shift options")
+        for g in self.live:
+            if len(g.requirement) != self.n_intervals:
+                raise ModelError(f"live group {g.name}: requirement has {len(g.requirement)} intervals, expected {self.n_intervals}")
+        for d in self.deferred:
+            if len(d.work) != self.n_intervals or len(d.cap) != self.n_intervals:
+                raise ModelError(f"deferred group {d.name}: arrays do not span {self.n_intervals} intervals")
+
+    @property
+    def skillsets(self) -> list[str]:
+        return sorted({p.skillset for p in self.pools})
+
+    def presence(self) -> np.ndarray:
+        """(options x intervals) share of each interval each option is on duty."""
+        out = np.zeros((len(self.option_cost), self.n_intervals))
+        rows = np.repeat(np.arange(len(self.option_cost)), self.cover_index.shape[1])
+        np.add.at(out, (rows, self.cover_index.ravel()), self.cover_fraction.ravel())
+        return out
+
+    def skillset_presence(self) -> dict[str, np.ndarray]:
+        """Per skill set, whether anyone of it could be on duty in each interval."""
+        pres = self.presence() > TOL
+        out: dict[str, np.ndarray] = {}
+        for s in self.skillsets:
+            pools = [i for i, p in enumerate(self.pools) if p.skillset == s]
+            mask = np.isin(self.option_pool, pools)
+            out[s] = pres[mask].any(axis=0) if mask.any() else np.zeros(self.n_intervals, dtype=bool)
+        return out
+
+
+def safe_name(text: str) -> str:
+    """A PuLP/MPS-safe readable name."""
+    return re.sub(r"[^A-Za-z0-9_.]+", "_", text).strip("_")
+
+
+@dataclass
+class RosterModel:
+    """The PuLP model and the variables and constraints of each rule."""
+
+    problem: RosterProblem
+    lp: pulp.LpProblem
+    shifts: list[pulp.LpVariable]
+    alloc: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    short: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    backlog: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    people: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    on_duty: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
+    rules: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    uncoverable: dict[tuple[str, int], float] = field(default_factory=dict)  # requirement nobody can meet
+    presence: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def add(self, rule: str, constraint: pulp.LpConstraint, name: str) -> None:
+        name = safe_name(name)
+        self.lp.addConstraint(constraint, name)
+        self.rules[rule].append(name)
+
+    @property
+    def n_variables(self) -> int:
+        return len(self.lp.variables())
+
+    @property
+    def n_constraints(self) -> int:
+        return len(self.lp.constraints)
+
+
+# --------------------------------------------------------------------------- variables
+
+
+def add_shift_variables(m: RosterModel) -> None:
+    """shifts[o]: whole agents starting each shift option."""
+    p = m.problem
+    m.shifts = [
+        pulp.LpVariable(safe_name(f"shifts__{name}"), lowBound=0, cat=pulp.LpInteger) for name in p.option_names
+    ]
+    by_set_t: dict[tuple[str, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+    for o, var in enumerate(m.shifts):
+        s = p.pools[int(p.option_pool[o])].skillset
+        for t, f in zip(p.cover_index[o], p.cover_fraction[o], strict=True):
+            if f > TOL:
+                by_set_t[(s, int(t))].append((var, float(f)))
+    for key, terms in by_set_t.items():
+        m.on_duty[key] = pulp.LpAffineExpression(_merge(terms))
+
+
+def _merge(terms: list[tuple[pulp.LpVariable, float]]) -> list[tuple[pulp.LpVariable, float]]:
+    acc: dict[str, tuple[pulp.LpVariable, float]] = {}
+    for v, c in terms:
+        if v.name in acc:
+            acc[v.name] = (v, acc[v.name][1] + c)
+        else:
+            acc[v.name] = (v, c)
+    return list(acc.values())
+
+
+def _alloc(m: RosterModel, skillset: str, group: str, t: int) -> pulp.LpVariable:
+    key = (skillset, group, t)
+    var = m.alloc.get(key)
+    if var is None:
+        var = pulp.LpVariable(safe_name(f"alloc__{skillset}__{group}__t{t:05d}"), lowBound=0)
+        m.alloc[key] = var
+    return var
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def rule_live_coverage(m: RosterModel) -> None:
+    """Live queues get at least their scheduled requirement in every interval (soft: `short`)."""
+    p = m.problem
+    for g in p.live:
+        for t in np.flatnonzero(g.requirement > TOL):
+            t = int(t)
+            sets = [s for s in g.skillsets if m.presence[s][t]]
+            need = float(g.requirement[t])
+            if not sets:
+                m.uncoverable[(g.name, t)] = need
+                continue
+            short = pulp.LpVariable(safe_name(f"short__{g.name}__t{t:05d}"), lowBound=0)
+            m.short[(g.name, t)] = short
+            expr = pulp.LpAffineExpression([(_alloc(m, s, g.name, t), 1.0) for s in sets] + [(short, 1.0)])
+            m.add("live_coverage", expr >= need, f"cover__{g.name}__t{t:05d}")
+
+
+def rule_deferred_deadlines(m: RosterModel) -> None:
+    """Deferrable work is done within its window: a cyclic backlog balance, and a backlog no
+    larger than the work not yet due (a bound). Work that cannot be done in time is `short`."""
+    p = m.problem
+    n = p.n_intervals
+    for g in p.deferred:
+        if g.work.sum() <= TOL:
+            continue
+        active = [s for s in g.skillsets if m.presence[s].any()]
+        if not active:
+            for t in np.flatnonzero(g.work > TOL):
+                m.uncoverable[(g.name, int(t))] = float(g.work[t])
+            continue
+        backlog = [
+            pulp.LpVariable(safe_name(f"backlog__{g.name}__t{t:05d}"), lowBound=0, upBound=max(0.0, float(g.cap[t])))
+            for t in range(n)
+        ]
+        for t in range(n):
+            m.backlog[(g.name, t)] = backlog[t]
+            work_done = [(_alloc(m, s, g.name, t), 1.0) for s in active if m.presence[s][t]]
+            terms = [(backlog[t], 1.0), (backlog[t - 1], -1.0), *work_done]
+            if g.work[t] > TOL:
+                short = pulp.LpVariable(safe_name(f"short__{g.name}__t{t:05d}"), lowBound=0)
+                m.short[(g.name, t)] = short
+                terms.append((short, 1.0))
+            m.add("deferred_deadlines", pulp.LpAffineExpression(terms) >= float(g.work[t]), f"backlog__{g.name}__t{t:05d}")
+
+
+def rule_agent_time(m: RosterModel) -> None:
+    """An agent-hour counts once: what a skill set gives all groups <= its agents on duty."""
+    by_set_t: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
+    for (s, _g, t), var in m.alloc.items():
+        by_set_t[(s, t)].append(var)
+    for (s, t), allocs in sorted(by_set_t.items()):
+        duty = m.on_duty.get((s, t))
+        if duty is None:
+            for var in allocs:
+                var.upBound = 0
+            continue
+        expr = pulp.LpAffineExpression([(v, 1.0) for v in allocs]) - duty
+        m.add("agent_time", expr <= 0, f"agent_time__{s}__t{t:05d}")
+
+
+def rule_pool_headcount(m: RosterModel) -> None:
+    """Pool `available`: each person works at most shifts_per_week shifts a week and one shift
+    a local day; with site caps, the pool's headcount is a variable."""
+    p = m.problem
+    per_pool: dict[int, list[int]] = defaultdict(list)
+    for o, k in enumerate(p.option_pool):
+        per_pool[int(k)].append(o)
+    capped_sites = {s for s in p.site_caps} if not p.relax_headcount else set()
+    for k, pool in enumerate(p.pools):
+        options = per_pool.get(k, [])
+        if not options:
+            continue
+        capped = pool.available is not None and not p.relax_headcount
+        if not capped and pool.site not in capped_sites:
+            continue
+        week = pulp.LpAffineExpression([(m.shifts[o], 1.0) for o in options])
+        days: dict[int, list[int]] = defaultdict(list)
+        for o in options:
+            days[int(p.option_day[o])].append(o)
+        people = pulp.LpVariable(
+            safe_name(f"people__{pool.name}"), lowBound=0, upBound=pool.available if capped else None, cat=pulp.LpInteger
+        )
+        m.people[pool.name] = people
+        m.add("pool_headcount", week - p.shifts_per_week * p.weeks * people <= 0, f"pool_week__{pool.name}")
+        for d, opts in sorted(days.items()):
+            expr = pulp.LpAffineExpression([(m.shifts[o], 1.0) for o in opts]) - people
+            m.add("pool_headcount", expr <= 0, f"pool_day__{pool.name}__d{d:03d}")
+
+
+def rule_site_headcount(m: RosterModel) -> None:
+    """Site `max_agents`: the pools of a site employ at most that many people."""
+    p = m.problem
+    if p.relax_headcount:
+        return
+    for site, cap in sorted(p.site_caps.items()):
+        people = [m.people[pool.name] for pool in p.pools if pool.site == site and pool.name in m.people]
+        if people:
+            m.add("site_headcount", pulp.lpSum(people) <= cap, f"site_cap__{site}")
+
+
+def objective_cost(m: RosterModel) -> None:
+    """Minimise paid cost plus the penalty for unmet requirement."""
+    p = m.problem
+    weight = p.penalty * p.interval_hours
+    terms = [(var, float(c)) for var, c in zip(m.shifts, p.option_cost, strict=True)]
+    terms += [(var, weight) for var in m.short.values()]
+    m.lp.setObjective(pulp.LpAffineExpression(terms))
+
+
+#: The business rules, in the order they are added.
+RULES: tuple[Callable[[RosterModel], None], ...] = (
+    rule_live_coverage,
+    rule_deferred_deadlines,
+    rule_agent_time,
+    rule_pool_headcount,
+    rule_site_headcount,
+)
+
+RULE_DESCRIPTIONS = {
+    "live_coverage": "live queues staffed to their requirement in every interval",
+    "deferred_deadlines": "deferrable work finished within its response window",
+    "agent_time": "an agent-hour counts once across the queues a pool serves",
+    "pool_headcount": "pool headcount: shifts_per_week per person, one shift per local day",
+    "site_headcount": "site max_agents",
+}
+
+
+def build_model(problem: RosterProblem, name: str = "roster") -> RosterModel:
+    """Build the PuLP model: variables, every rule in RULES, and the objective."""
+    lp = pulp.LpProblem(safe_name(name), pulp.LpMinimize)
+    m = RosterModel(problem=problem, lp=lp, shifts=[])
+    m.presence = problem.skillset_presence()
+    add_shift_variables(m)
+    for rule in RULES:
+        rule(m)
+    objective_cost(m)
+    return m

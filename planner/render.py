@@ -1,0 +1,87 @@
+"""Plain-text renderings of results for the terminal (the CLI prints these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from planner.requirements import Requirements
+from planner.roster import RosterResult, time_zone_answer
+
+
+def requirements_text(req: Requirements) -> str:
+    s = req.summary()
+    h = req.horizon
+    lines = [
+        f"Requirements: {len(req.queues)} queues x {h.n_intervals} intervals of {h.interval_minutes} min "
+        f"({len(req.table):,} rows); shrinkage {req.shrinkage:.0%}",
+        "Peak agents and agent-hours per language and channel (tiers added; scheduled = on the floor / (1 - shrinkage)):",
+    ]
+    view = s.rename(columns={
+        "peak_agents_on_floor": "peak_floor", "peak_agents_scheduled": "peak_sched",
+        "agent_hours_on_floor": "hours_floor", "agent_hours_scheduled": "hours_sched", "workload_hours": "workload_h",
+    })
+    view = view[["language", "channel", "kind", "contacts", "workload_h", "peak_floor", "peak_sched", "hours_floor", "hours_sched"]]
+    fmt = {c: "{:,.1f}".format for c in ("contacts", "workload_h", "peak_floor", "peak_sched", "hours_floor", "hours_sched")}
+    lines.extend("  " + ln for ln in view.to_string(index=False, formatters=fmt).splitlines())
+    lines.append(
+        f"Total: {s['contacts'].sum():,.0f} contacts, {s['agent_hours_scheduled'].sum():,.0f} scheduled agent-hours "
+        f"({s['agent_hours_on_floor'].sum():,.0f} on the floor)"
+    )
+    return "\n".join(lines)
+
+
+def roster_text(result: RosterResult, output: str | None) -> str:
+    m = result.metrics
+    cur = m["currency"]
+    info = result.info
+    lines = [
+        f"Roster for {m['input']}: {m['shifts_per_week']:,} shifts, {m['paid_hours_per_week']:,.0f} paid hours a week",
+        f"Cost: {m['weekly_cost']:,.2f} {cur} a week, {m['annual_cost']:,.0f} {cur} a year ({m['weeks_per_year']:g} weeks)",
+        f"Solver: {info.solver}, {info.status}; objective {info.objective:,.2f}, best bound {info.best_bound:,.2f}, "
+        f"gap {info.gap:.3%}; LP-relaxation bound {info.lp_bound:,.2f} "
+        f"(cost within {m['gap_to_lp_bound']:.3%} of it); {info.seconds:.1f} s solve, {m['variables']:,} variables, "
+        f"{m['constraints']:,} constraints",
+        f"Headcount: {m['headcount']:,} people (ceil(shifts / shifts_per_week) per pool); "
+        f"{m['people_needed']:,} when each pool's busiest local day is counted too",
+    ]
+    by_site = result.headcount.groupby("site", sort=True)[["headcount", "people_needed", "shifts"]].sum()
+    lines.append("  by site: " + ", ".join(f"{s} {int(r.headcount)}" for s, r in by_site.iterrows()))
+    if result.has_shortfall:
+        lines.append(
+            f"SHORTFALL: {m['shortfall_agent_hours']:,.1f} agent-hours in {m['shortfall_intervals']} queue-intervals "
+            f"({m['shortfall_uncoverable_agent_hours']:,.1f} that no pool can cover, "
+            f"{m['shortfall_coverable_agent_hours']:,.1f} coverable); see the gaps sheet"
+        )
+        if m["shortfall_coverable_agent_hours"] > 1e-6 and m["full_coverage"] == "no":
+            lines.append("  run with --full-coverage to price closing the coverable gaps")
+    else:
+        lines.append("Coverage: every queue meets its target in every interval with demand "
+                     f"({m['live_intervals_with_demand']:,} live queue-intervals checked against Erlang)")
+    lines.append("Time-zone coverage:")
+    lines.extend("  " + ln for ln in time_zone_answer(result))
+    if output:
+        lines.append(f"Wrote {output}")
+    return "\n".join(lines)
+
+
+def roster_json(result: RosterResult, output: str | None) -> dict[str, Any]:
+    gaps = result.gaps
+    return {
+        "metrics": {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in result.metrics.items()},
+        "time_zone_coverage": time_zone_answer(result),
+        "gaps": [
+            {
+                "interval_start": r.interval_start.isoformat(),
+                "language": r.language,
+                "channel": r.channel,
+                "tier": r.tier,
+                "shortfall": round(float(r.shortfall), 4),
+                "coverable": bool(r.coverable),
+                "reason": r.reason,
+            }
+            for r in gaps.itertuples(index=False)
+        ][:1000],
+        "output": output,
+    }

@@ -1,0 +1,106 @@
+"""Write requirements and rosters as Excel workbooks or CSV folders (atomically, escaped).
+
+Date-times in outputs are UTC (Excel has no time zones) unless the column says local.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from planner.errors import OutputError
+from planner.requirements import OUTPUT_COLUMNS, Requirements
+from planner.roster import RosterResult
+from planner.writers import SheetOut, write_csv, write_csv_folder, write_workbook
+
+DATETIME = "yyyy-mm-dd hh:mm"
+MONEY = "#,##0.00"
+AGENTS = "0.00"
+SHARE = "0.0%"
+HOURS = "#,##0.0"
+
+
+def _kind(path: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix == ".csv":
+        return "csv"
+    if suffix == "" or path.is_dir():
+        return "csv-folder"
+    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or --format")
+
+
+def requirements_frame(req: Requirements) -> pd.DataFrame:
+    t = req.table
+    extra = [c for c in t.columns if c not in OUTPUT_COLUMNS]
+    return t[OUTPUT_COLUMNS + extra]
+
+
+def write_requirements(req: Requirements, path: str | os.PathLike[str]) -> Path:
+    """FILE.csv: the requirements table; FILE.xlsx: requirements and summary sheets."""
+    p = Path(path)
+    kind = _kind(p, None)
+    frame = requirements_frame(req)
+    if kind == "csv":
+        return write_csv(p, frame)
+    if kind != "xlsx":
+        raise OutputError(f"requirements are written to a .csv or .xlsx file, not {p}")
+    formats = {
+        "interval_start": DATETIME, "agents_scheduled": AGENTS, "service_level": SHARE, "occupancy": SHARE,
+        "abandon_rate": SHARE, "asa_seconds": "0.0", "workload_hours": HOURS, "agents_on_floor": AGENTS,
+        "contacts": "0.0", "contacts_to_agents": "0.0", "target_service_level": SHARE, "backlog_hours": HOURS,
+    }
+    summary = req.summary()
+    return write_workbook(p, [
+        SheetOut("requirements", frame, number_formats=formats),
+        SheetOut("summary", summary, number_formats={c: HOURS for c in summary.columns if c not in ("language", "channel", "kind")}),
+    ])
+
+
+def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
+    cov = result.coverage.drop(columns=["interval"])
+    return {
+        "summary": result.summary_table(),
+        "shifts": result.shifts,
+        "coverage": cov,
+        "cost": result.cost,
+        "gaps": result.gaps,
+        "headcount": result.headcount,
+        "language_sites": result.language_sites,
+    }
+
+
+def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """Write the roster: an .xlsx workbook, or (``fmt='csv'``) one CSV file per sheet in a folder."""
+    p = Path(path)
+    kind = _kind(p, fmt)
+    tables = roster_tables(result)
+    if kind in ("csv", "csv-folder"):
+        if p.suffix.lower() == ".csv":
+            raise OutputError(f"a roster has several tables: give a folder for CSV output, not {p}")
+        return write_csv_folder(p, tables)
+    if kind != "xlsx":
+        raise OutputError(f"unknown output format {kind!r}")
+    summary = tables["summary"].copy()
+    summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
+    sheets = [
+        SheetOut("summary", summary, widths={"metric": 42, "value": 40}),
+        SheetOut("shifts", tables["shifts"], number_formats={
+            "utc_start": DATETIME, "utc_end": DATETIME, "local_date": "yyyy-mm-dd", "cost": MONEY, "cost_per_agent": MONEY,
+            "paid_hours": "0.0"}),
+        SheetOut("coverage", tables["coverage"], highlight_column="shortfall", number_formats={
+            "interval_start": DATETIME, "contacts": "0.0", "required": AGENTS, "required_on_floor": "0", "staffed": AGENTS,
+            "shortfall": AGENTS, "service_level": SHARE, "target_service_level": SHARE, "asa_seconds": "0.0"}),
+        SheetOut("cost", tables["cost"], number_formats={"agent_hours": HOURS, "weekly_cost": MONEY, "annual_cost": MONEY}),
+        SheetOut("gaps", tables["gaps"], highlight_column="shortfall", widths={"reason": 90}, number_formats={
+            "interval_start": DATETIME, "contacts": "0.0", "required": AGENTS, "staffed": AGENTS, "shortfall": AGENTS}),
+        SheetOut("headcount", tables["headcount"], number_formats={"paid_hours": HOURS}),
+        SheetOut("language_sites", tables["language_sites"], number_formats={
+            "agent_hours": HOURS, "weekly_cost": MONEY, "annual_cost": MONEY, "share_of_language_hours": SHARE}),
+    ]
+    return write_workbook(p, sheets)

@@ -1,0 +1,601 @@
+"""The input contract: every sheet and column, how a cell is parsed, and which values are valid.
+
+The specs below are the single source of truth for the workbook layout. They drive
+validation here, the template written by ``planner init`` and the input reference in the README.
+
+Validation of one table happens in two passes, collecting every problem (never only the first):
+
+1. each cell is parsed into its type (number, date-time, list, clock time, yes/no ...);
+2. the typed table is checked against a pandera ``DataFrameSchema`` (ranges, allowed
+   values) with ``lazy=True``, and its ``failure_cases`` become located problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+
+from planner.errors import Problem, Severity
+from planner.readers import RawTable, is_unreadable, normalize_name
+
+
+class Kind(str, Enum):
+    """How a cell is parsed."""
+
+    TEXT = "text"
+    CODE = "code"  # text, lower-cased (languages, channels, tiers)
+    NUMBER = "number"
+    INTEGER = "integer"
+    SHARE = "share"  # a number 0..1; '80%' is accepted
+    DATETIME = "datetime"
+    CLOCK = "clock"  # HH:MM
+    BOOL = "yes/no"
+    LIST = "list"  # comma/semicolon/slash/space separated codes
+    RAW = "raw"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of one sheet."""
+
+    name: str
+    kind: Kind
+    expected: str
+    description: str
+    required: bool = True  # the column must be present
+    blank_ok: bool = False  # a blank cell is allowed (means the default)
+    default: Any = None
+    unit: str = ""
+    example: Any = None
+    checks: tuple[tuple[str, Callable[[pd.Series], pd.Series]], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return normalize_name(self.name)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the input workbook (or one CSV file of a folder)."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    key: tuple[str, ...] = ()
+    key_text: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _ge(bound: float) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s >= bound
+
+
+def _gt(bound: float) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s > bound
+
+
+def _le(bound: float) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s <= bound
+
+
+NONNEG = (("ge0", _ge(0)),)
+POSITIVE = (("gt0", _gt(0)),)
+SHARE01 = (("ge0", _ge(0)), ("le1", _le(1)))
+SHARE_OPEN = (("gt0", _gt(0)), ("le1", _le(1)))
+
+DATETIME_EXPECTED = "a date-time such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
+LANG_LIST = "a list of language codes such as 'ja, en'"
+
+DEMAND = Sheet(
+    name="demand",
+    description="Forecast contacts per interval, language, channel and tier. Missing rows mean zero demand.",
+    key=("interval_start", "language", "channel", "tier"),
+    key_text="each interval, language, channel and tier once",
+    columns=(
+        Column("interval_start", Kind.DATETIME, DATETIME_EXPECTED,
+               "Start of the interval. Values without an offset are UTC; values with an offset or Z are converted to UTC. "
+               "The interval length (15, 30 or 60 minutes) is inferred from the data, one length per file.",
+               unit="date-time", example=dt.datetime(2026, 3, 23, 9, 0)),
+        Column("language", Kind.CODE, "a language code such as en or ja",
+               "Language code; normalised to lower case.", example="en"),
+        Column("channel", Kind.CODE, "a channel name listed in the channels sheet",
+               "Channel; must exist in the channels sheet.", example="chat"),
+        Column("tier", Kind.CODE, "blank or a tier name such as standard or vip",
+               "Customer tier. Blank means 'standard'.", required=False, blank_ok=True, default="standard", example="standard"),
+        Column("contacts", Kind.NUMBER, "a number >= 0",
+               "Forecast arrivals in the interval (may be fractional).", unit="contacts per interval", example=42.5, checks=NONNEG),
+    ),
+)
+
+CHANNELS = Sheet(
+    name="channels",
+    description="Each contact channel and its first-response promise.",
+    key=("channel",),
+    key_text="each channel once",
+    columns=(
+        Column("channel", Kind.CODE, "a channel name", "Channel name, e.g. chat, phone, email, social.", example="chat"),
+        Column("handle_minutes", Kind.NUMBER, "a number of minutes > 0",
+               "Average handling time of the first response.", unit="minutes", example=9, checks=POSITIVE),
+        Column("target_minutes", Kind.NUMBER, "a number of minutes > 0",
+               "First-response target: answer within this many minutes.", unit="minutes", example=1, checks=POSITIVE),
+        Column("service_level", Kind.SHARE, "a share > 0 and <= 1 (e.g. 0.8 or 80%)",
+               "Share of contacts that must get a first response within the target.", unit="share", example=0.8, checks=SHARE_OPEN),
+        Column("concurrency", Kind.INTEGER, "a whole number >= 1",
+               "Contacts an agent works at once (chat). Blank means 1.", required=False, blank_ok=True, default=1, example=2,
+               checks=(("ge1", _ge(1)),)),
+        Column("patience_minutes", Kind.NUMBER, "blank or a number of minutes > 0",
+               "Mean time before a waiting customer abandons. Blank means nobody abandons (Erlang C); "
+               "a value selects Erlang A.", required=False, blank_ok=True, unit="minutes", example=4, checks=POSITIVE),
+        Column("deferrable", Kind.BOOL, "yes or no",
+               "yes: the work may wait in a backlog (email, tickets, social) and is staffed to finish within the target. "
+               "Blank means no.", required=False, blank_ok=True, default=False, example="no"),
+        Column("bot_deflection", Kind.SHARE, "blank or a share >= 0 and < 1",
+               "Share of contacts resolved by a bot before an agent is needed. Blank means 0.",
+               required=False, blank_ok=True, default=0.0, unit="share", example=0.25, checks=(("ge0", _ge(0)), ("lt1", lambda s: s < 1))),
+    ),
+)
+
+TARGETS = Sheet(
+    name="targets",
+    description="Overrides of target_minutes and service_level for a language, channel and/or tier "
+    "(e.g. stricter targets for vip). Blank language, channel or tier means all. The most specific matching row wins.",
+    required=False,
+    key=("language", "channel", "tier"),
+    key_text="each language, channel and tier combination once",
+    columns=(
+        Column("language", Kind.CODE, "blank or a language code", "Language (blank: all).", required=False, blank_ok=True, example=""),
+        Column("channel", Kind.CODE, "blank or a channel name listed in the channels sheet", "Channel (blank: all).",
+               required=False, blank_ok=True, example="chat"),
+        Column("tier", Kind.CODE, "blank or a tier name", "Tier (blank: all).", required=False, blank_ok=True, example="vip"),
+        Column("target_minutes", Kind.NUMBER, "blank or a number of minutes > 0", "Overriding target (blank: keep the channel's).",
+               required=False, blank_ok=True, unit="minutes", example=0.5, checks=POSITIVE),
+        Column("service_level", Kind.SHARE, "blank or a share > 0 and <= 1", "Overriding service level (blank: keep the channel's).",
+               required=False, blank_ok=True, unit="share", example=0.9, checks=SHARE_OPEN),
+    ),
+)
+
+SITES = Sheet(
+    name="sites",
+    description="Sites (locations), each with its own time zone, wage and premiums.",
+    key=("site",),
+    key_text="each site once",
+    columns=(
+        Column("site", Kind.TEXT, "a site name", "Site name.", example="tokyo"),
+        Column("timezone", Kind.TEXT, "an IANA time zone name such as Asia/Tokyo",
+               "IANA time zone of the site; shift windows are in this local time.", example="Asia/Tokyo"),
+        Column("hourly_cost", Kind.NUMBER, "a number >= 0", "Cost per paid hour, in the settings currency.",
+               unit="currency per paid hour", example=32, checks=NONNEG),
+        Column("night_premium", Kind.NUMBER, "blank or a share >= 0 (0.25 means +25 %)",
+               "Extra share paid for hours in the local night window (settings night_hours). Blank means 0.",
+               required=False, blank_ok=True, default=0.0, unit="share", example=0.25, checks=NONNEG),
+        Column("weekend_premium", Kind.NUMBER, "blank or a share >= 0 (0.25 means +25 %)",
+               "Extra share paid for local Saturday and Sunday hours. Blank means 0.",
+               required=False, blank_ok=True, default=0.0, unit="share", example=0.35, checks=NONNEG),
+        Column("max_agents", Kind.INTEGER, "blank or a whole number >= 0",
+               "Headcount cap of the site (people). Blank means no cap.", required=False, blank_ok=True, unit="people",
+               example=400, checks=NONNEG),
+    ),
+)
+
+POOLS = Sheet(
+    name="pools",
+    description="Groups of interchangeable agents at one site with the same languages and channels. "
+    "Required unless an agents sheet is given.",
+    required=False,
+    key=("pool",),
+    key_text="each pool once",
+    columns=(
+        Column("pool", Kind.TEXT, "a pool name", "Pool name.", example="tokyo_ja_en"),
+        Column("site", Kind.TEXT, "a site listed in the sites sheet", "Site of the pool.", example="tokyo"),
+        Column("languages", Kind.LIST, LANG_LIST,
+               "Languages the agents speak; separators comma, semicolon, slash or space.", example="ja, en"),
+        Column("channels", Kind.LIST, "blank (all channels) or a list of channel names",
+               "Channels the agents work. Blank means all.", required=False, blank_ok=True, example="chat, email"),
+        Column("available", Kind.INTEGER, "blank (hire as needed) or a whole number >= 0",
+               "Headcount cap (people); each works at most shifts_per_week shifts. Blank means as many as needed (hire).",
+               required=False, blank_ok=True, unit="people", example=30, checks=NONNEG),
+        Column("hourly_cost", Kind.NUMBER, "blank or a number >= 0", "Cost per paid hour; overrides the site's.",
+               required=False, blank_ok=True, unit="currency per paid hour", example="", checks=NONNEG),
+    ),
+)
+
+AGENTS = Sheet(
+    name="agents",
+    description="Named people (optional). When present, pools are derived from agents with the same site, "
+    "languages and channels, with available = their count.",
+    required=False,
+    key=("agent",),
+    key_text="each agent once",
+    columns=(
+        Column("agent", Kind.TEXT, "a name or employee id", "Agent name or id.", example="A-1001"),
+        Column("site", Kind.TEXT, "a site listed in the sites sheet", "Site of the agent.", example="lisbon"),
+        Column("languages", Kind.LIST, LANG_LIST, "Languages the agent speaks.", example="pt, es, en"),
+        Column("channels", Kind.LIST, "blank (all channels) or a list of channel names", "Channels the agent works. Blank means all.",
+               required=False, blank_ok=True, example=""),
+        Column("weekly_hours", Kind.NUMBER, "blank or a number of hours > 0 and <= 168", "Contracted paid hours per week.",
+               required=False, blank_ok=True, unit="hours", example=40, checks=(("gt0", _gt(0)), ("le168", _le(168)))),
+        Column("hourly_cost", Kind.NUMBER, "blank or a number >= 0", "Cost per paid hour; overrides the site's.",
+               required=False, blank_ok=True, unit="currency per paid hour", example="", checks=NONNEG),
+    ),
+)
+
+SHIFTS = Sheet(
+    name="shifts",
+    description="Shift templates. When the sheet is absent a default applies: 'full_time', 8 paid hours in a 9-hour "
+    "shift (1 h unpaid break), starting on any hour of the day at every site.",
+    required=False,
+    key=("shift",),
+    key_text="each shift once",
+    columns=(
+        Column("shift", Kind.TEXT, "a shift name", "Template name.", example="day"),
+        Column("paid_hours", Kind.NUMBER, "a number of hours > 0 and <= 24", "Paid hours of the shift.",
+               unit="hours", example=8, checks=(("gt0", _gt(0)), ("le24", _le(24)))),
+        Column("length_hours", Kind.NUMBER, "a number of hours > 0 and <= 24, at least paid_hours",
+               "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
+               unit="hours", example=9, checks=(("gt0", _gt(0)), ("le24", _le(24)))),
+        Column("earliest_start", Kind.CLOCK, "a local clock time HH:MM", "Earliest local start time at the site.", example="06:00"),
+        Column("latest_start", Kind.CLOCK, "a local clock time HH:MM",
+               "Latest local start time; a window may wrap past midnight (22:00 to 02:00).", example="12:00"),
+        Column("start_step_minutes", Kind.INTEGER, "blank or a whole number of minutes from 1 to 1440",
+               "Minutes between allowed starts. Blank means the interval length.", required=False, blank_ok=True,
+               unit="minutes", example=60, checks=(("ge1", _ge(1)), ("le1440", _le(1440)))),
+        Column("sites", Kind.LIST, "blank (all sites) or a list of sites from the sites sheet",
+               "Sites where the template may be used. Blank means all.", required=False, blank_ok=True, example=""),
+    ),
+)
+
+SETTINGS = Sheet(
+    name="settings",
+    description="Two columns, setting and value. Every setting is optional.",
+    required=False,
+    key=("setting",),
+    key_text="each setting once",
+    columns=(
+        Column("setting", Kind.CODE, "a setting name without spaces, such as shrinkage or max_occupancy", "Setting name (see the settings table).", example="shrinkage"),
+        Column("value", Kind.RAW, "a value", "Setting value.", required=True, blank_ok=True, example=0.3),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (DEMAND, CHANNELS, TARGETS, SITES, POOLS, AGENTS, SHIFTS, SETTINGS)
+SHEETS_BY_KEY = {normalize_name(s.name): s for s in SHEETS}
+
+
+# --------------------------------------------------------------------------- parsing cells
+
+_LIST_SPLIT = re.compile(r"[,;/\s]+")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_ISO_DT = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$",
+    re.IGNORECASE,
+)
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0"}
+
+
+class ParseError(ValueError):
+    """A cell could not be read as its column's type."""
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ParseError
+    if isinstance(value, (int, float)):
+        x = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+            raise ParseError
+        x = float(text)
+    else:
+        raise ParseError
+    if math.isnan(x) or math.isinf(x):
+        raise ParseError
+    return x
+
+
+def parse_datetime(value: Any) -> dt.datetime:
+    """A date-time as UTC (aware). Naive values are UTC; offsets are converted."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    if isinstance(value, str):
+        m = _ISO_DT.match(value)
+        if not m:
+            raise ParseError
+        y, mo, d, hh, mm, ss, tz = m.groups()
+        try:
+            base = dt.datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            raise ParseError from None
+        if tz is None:
+            return base.replace(tzinfo=dt.UTC)
+        if tz.upper() == "Z":
+            return base.replace(tzinfo=dt.UTC)
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            raise ParseError
+        offset = dt.timedelta(hours=hours, minutes=minutes) * sign
+        return (base - offset).replace(tzinfo=dt.UTC)
+    raise ParseError
+
+
+def parse_clock(value: Any) -> dt.time:
+    if isinstance(value, dt.datetime):
+        raise ParseError
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(value, str):
+        m = _CLOCK.match(value)
+        if not m:
+            raise ParseError
+        hh, mm = int(m.group(1)), int(m.group(2))
+        if hh == 24 and mm == 0:
+            return dt.time(0, 0)
+        if hh > 23 or mm > 59:
+            raise ParseError
+        return dt.time(hh, mm)
+    raise ParseError
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        raise ParseError
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (int, float, str)):
+        text = str(value).strip()
+        if not text:
+            raise ParseError
+        return text
+    raise ParseError
+
+
+def parse_cell(kind: Kind, value: Any) -> Any:
+    """Parse one non-blank cell; raise ParseError when it is not of the kind."""
+    if is_unreadable(value):
+        raise ParseError
+    if kind is Kind.TEXT:
+        return _text(value)
+    if kind is Kind.CODE:
+        text = _text(value).lower()
+        if re.search(r"[\s,;/]", text):
+            raise ParseError
+        return text
+    if kind is Kind.NUMBER:
+        return _number(value)
+    if kind is Kind.INTEGER:
+        x = _number(value)
+        if not float(x).is_integer():
+            raise ParseError
+        return int(x)
+    if kind is Kind.SHARE:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            return _number(value.strip()[:-1]) / 100.0
+        return _number(value)
+    if kind is Kind.DATETIME:
+        return parse_datetime(value)
+    if kind is Kind.CLOCK:
+        return parse_clock(value)
+    if kind is Kind.BOOL:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ParseError
+    if kind is Kind.LIST:
+        text = _text(value).lower()
+        items = [x for x in _LIST_SPLIT.split(text) if x]
+        if not items:
+            raise ParseError
+        seen: list[str] = []
+        for item in items:
+            if item not in seen:
+                seen.append(item)
+        return tuple(seen)
+    return value
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class TypedTable:
+    """A validated table: typed values, plus the spreadsheet row number of each row."""
+
+    spec: Sheet
+    file: str
+    sheet: str  # the sheet name as written in the file
+    frame: pd.DataFrame  # one column per spec column (absent optional columns hold defaults) + 'row'
+    bad: set[int] = field(default_factory=set)  # row numbers with at least one error
+
+    def good(self) -> pd.DataFrame:
+        return self.frame[~self.frame["row"].isin(self.bad)]
+
+
+def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTable | None:
+    """Match headers, parse every cell, check values; append problems. None if unusable."""
+    positions: dict[str, int] = {}
+    for i, header in enumerate(raw.headers):
+        key = normalize_name(header)
+        if not key:
+            continue
+        col = next((c for c in spec.columns if c.key == key), None)
+        if col is None:
+            problems.append(
+                Problem(raw.file, f"unknown column '{header}' is ignored", sheet=raw.sheet, column=header, severity=Severity.NOTE)
+            )
+            continue
+        if col.name in positions:
+            problems.append(
+                Problem(raw.file, f"column '{header}' appears twice; the second is ignored", sheet=raw.sheet, column=header,
+                        severity=Severity.WARNING)
+            )
+            continue
+        positions[col.name] = i
+    if not raw.headers:
+        required = [c.name for c in spec.columns if c.required]
+        wanted = ", ".join(required) if required else "some of " + ", ".join(c.name for c in spec.columns)
+        problems.append(Problem(raw.file, "the sheet is empty (no header row)", sheet=raw.sheet,
+                                expected="a header row with " + wanted))
+        return None
+    missing = [c.name for c in spec.columns if c.required and c.name not in positions]
+    for name in missing:
+        problems.append(Problem(raw.file, f"missing required column '{name}'", sheet=raw.sheet,
+                                expected="a header named " + name))
+    if missing:
+        return None
+
+    n = len(raw.rows)
+    data: dict[str, list[Any]] = {c.name: [None] * n for c in spec.columns}
+    row_numbers = [r for r, _ in raw.rows]
+    bad: set[int] = set()
+    for col in spec.columns:
+        pos = positions.get(col.name)
+        out = data[col.name]
+        if pos is None:
+            for i in range(n):
+                out[i] = col.default
+            continue
+        column = [values[pos] if pos < len(values) else None for _, values in raw.rows]
+        if col.kind is Kind.NUMBER and all(type(v) in (int, float) for v in column):
+            # fast path: every cell already holds a number (the usual .xlsx case)
+            floats = [float(v) for v in column]
+            if all(math.isfinite(x) for x in floats):
+                out[:] = floats
+                continue
+        cache: dict[Any, Any] = {}
+        for i, v in enumerate(column):
+            row_no = row_numbers[i]
+            if is_blank(v):
+                if col.blank_ok:
+                    out[i] = col.default
+                else:
+                    problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
+                    bad.add(row_no)
+                continue
+            key = (type(v), v) if isinstance(v, (str, int, float, dt.datetime, dt.time)) else None
+            if key is not None and key in cache:
+                out[i] = cache[key]
+                continue
+            try:
+                out[i] = parse_cell(col.kind, v)
+                if key is not None:
+                    cache[key] = out[i]
+            except ParseError:
+                if is_unreadable(v):
+                    bad.add(row_no)  # already reported by the reader
+                    continue
+                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
+                bad.add(row_no)
+    frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
+    frame["row"] = pd.Series(row_numbers, dtype="int64")
+    raw_values = {col.name: [values[positions[col.name]] if col.name in positions else None for _, values in raw.rows]
+                  for col in spec.columns if col.checks}
+    _check_values(raw, spec, frame, raw_values, problems, bad)
+    return TypedTable(spec=spec, file=raw.file, sheet=raw.sheet, frame=frame, bad=bad)
+
+
+def _check_values(
+    raw: RawTable,
+    spec: Sheet,
+    frame: pd.DataFrame,
+    raw_values: dict[str, list[Any]],
+    problems: list[Problem],
+    bad: set[int],
+) -> None:
+    """Range checks through a pandera schema, run lazily so every failure is reported."""
+    checked = [c for c in spec.columns if c.checks]
+    if not checked or frame.empty:
+        return
+    import pandera.pandas as pa
+
+    columns = {}
+    for c in checked:
+        checks = [pa.Check(fn, error=f"{c.name}:{tag}") for tag, fn in c.checks]
+        columns[c.name] = pa.Column(float, checks=checks, nullable=True, coerce=False)
+    numeric = pd.DataFrame(
+        {c.name: pd.to_numeric(frame[c.name].where(frame[c.name].notna(), None), errors="coerce").astype(float) for c in checked}
+    )
+    schema = pa.DataFrameSchema(columns)
+    try:
+        schema.validate(numeric, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna()]
+        seen: set[tuple[int, str]] = set()
+        for _, case in cases.iterrows():
+            idx = int(case["index"])
+            name = str(case["column"])
+            if (idx, name) in seen:
+                continue
+            seen.add((idx, name))
+            col = spec.column(name)
+            row_no = int(frame.at[idx, "row"])
+            problems.append(Problem.cell(raw.file, raw.sheet, row_no, name, raw_values[name][idx], col.expected))
+            bad.add(row_no)
+
+
+def duplicate_problems(table: TypedTable, problems: list[Problem]) -> None:
+    """Report rows whose key repeats an earlier row."""
+    spec = table.spec
+    if not spec.key:
+        return
+    frame = table.frame
+    usable = frame[~frame["row"].isin(table.bad)]
+    if usable.empty:
+        return
+    keys = usable[list(spec.key)].map(lambda v: "" if v is None else v)
+    dup = keys.duplicated(keep=False)
+    if not dup.any():
+        return
+    first_row: dict[tuple[Any, ...], int] = {}
+    for idx in usable.index[dup.to_numpy()]:
+        key = tuple(keys.loc[idx])
+        row_no = int(frame.at[idx, "row"])
+        if key not in first_row:
+            first_row[key] = row_no
+            continue
+        shown = ", ".join(f"{k}={_show_key(v)}" for k, v in zip(spec.key, key, strict=True))
+        col = spec.key[0] if len(spec.key) == 1 else ", ".join(spec.key)
+        problems.append(
+            Problem(
+                table.file,
+                f"duplicate ({shown}) already on row {first_row[key]}",
+                sheet=table.sheet,
+                row=row_no,
+                column=col,
+                expected=spec.key_text,
+            )
+        )
+        table.bad.add(row_no)
+
+
+def _show_key(v: Any) -> str:
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M")
+    return "blank" if v == "" else str(v)

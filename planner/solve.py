@@ -1,0 +1,297 @@
+"""Solve the roster model with HiGHS (through highspy) or CBC (bundled with PuLP).
+
+Before the integer program, its LP relaxation is solved to report an honest lower bound
+on the cost; then the MIP runs to the relative gap or the time limit. Status, objective,
+best bound, gap and seconds are reported. With ``log`` set, the solver's log is streamed
+to it line by line (HiGHS through its logging callback, CBC by following its log file).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pulp
+
+from planner.domain import SolverChoice
+from planner.errors import SolverError
+from planner.model import RosterModel
+
+LogFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    solver: SolverChoice = SolverChoice.AUTO
+    time_limit: float = 120.0
+    gap: float = 0.005
+    threads: int | None = None
+    lp_bound: bool = True
+
+
+@dataclass(frozen=True)
+class SolveInfo:
+    """What the solver reported."""
+
+    solver: str
+    status: str  # optimal | gap reached | time limit | infeasible | ...
+    objective: float
+    best_bound: float
+    gap: float
+    lp_bound: float | None
+    seconds: float
+    lp_seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "solver": self.solver,
+            "status": self.status,
+            "objective": self.objective,
+            "best_bound": self.best_bound,
+            "gap": self.gap,
+            "lp_relaxation_bound": self.lp_bound,
+            "seconds": round(self.seconds, 2),
+            "lp_seconds": round(self.lp_seconds, 2),
+        }
+
+
+def highs_available() -> bool:
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return bool(pulp.HiGHS().available())
+
+
+def choose_solver(choice: SolverChoice) -> str:
+    if choice is SolverChoice.HIGHS:
+        if not highs_available():
+            raise SolverError("solver 'highs' was requested but highspy is not installed (pip install highspy)")
+        return "highs"
+    if choice is SolverChoice.CBC:
+        if not pulp.PULP_CBC_CMD().available():
+            raise SolverError("solver 'cbc' was requested but PuLP's bundled CBC binary is not available")
+        return "cbc"
+    if highs_available():
+        return "highs"
+    if pulp.PULP_CBC_CMD().available():
+        return "cbc"
+    raise SolverError("no MIP solver available: install highspy, or a PuLP with its bundled CBC")
+
+
+def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = None) -> SolveInfo:
+    """Solve the roster model; the solution values land on the model's variables.
+
+    Three stages share one time budget (``options.time_limit``):
+
+    1. the LP relaxation, whose optimum is a lower bound on any roster's cost;
+    2. an LP-guided restricted MIP: shift starts the LP leaves at zero stay at zero and
+       the others may take a whole value from floor(x) to ceil(x) + 1 (a RENS-style
+       neighbourhood; Berthold, "RENS: the optimal rounding", Math. Prog. Comp. 6, 2014).
+       Every roster it finds is a roster of the full model;
+    3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP,
+       warm-started from it, until the gap or the time limit.
+    """
+    name = choose_solver(options.solver)
+    start = time.perf_counter()
+    deadline = start + options.time_limit
+
+    def remaining() -> float:
+        return max(1.0, deadline - time.perf_counter())
+
+    ints = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
+    for v in ints:
+        v.cat = pulp.LpContinuous
+    try:
+        if log:
+            log("stage 1/3: LP relaxation (lower bound)")
+        _run(model, name, options, remaining(), log, mip=False)
+        if model.lp.status != pulp.LpStatusOptimal:
+            raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
+        lp_bound = float(pulp.value(model.lp.objective) or 0.0)
+        x_lp = [float(v.varValue or 0.0) for v in model.shifts]
+    finally:
+        for v in ints:
+            v.cat = pulp.LpInteger
+    lp_seconds = time.perf_counter() - start
+
+    # stage 2: restricted MIP around the LP solution
+    saved = [(v.lowBound, v.upBound) for v in model.shifts]
+    for v, x in zip(model.shifts, x_lp, strict=True):
+        if x <= 1e-6:
+            v.lowBound, v.upBound = 0, 0
+        else:
+            v.lowBound, v.upBound = math.floor(x + 1e-6), math.ceil(x - 1e-6) + 1
+    incumbent: dict[str, float] | None = None
+    best = math.inf
+    try:
+        if log:
+            log("stage 2/3: restricted MIP around the LP solution")
+        _run(model, name, replace(options, gap=min(options.gap, 0.001)), remaining(), log, mip=True)
+        if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
+            best = float(pulp.value(model.lp.objective) or 0.0)
+            incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
+    finally:
+        for v, (lo, up) in zip(model.shifts, saved, strict=True):
+            v.lowBound, v.upBound = lo, up
+
+    bound = lp_bound
+    status = "gap reached"
+    if incumbent is None or _gap(best, lp_bound) > options.gap:
+        if log:
+            log("stage 3/3: full MIP" + (" warm-started" if incumbent else ""))
+        mip_status, mip_bound = _run(model, name, options, remaining(), log, mip=True, start=incumbent)
+        if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
+            value = float(pulp.value(model.lp.objective) or 0.0)
+            bound = max(lp_bound, mip_bound)
+            status = mip_status
+            if value <= best:
+                best, incumbent = value, None
+        if incumbent is not None:
+            _assign(model, incumbent)
+        if not math.isfinite(best):
+            raise SolverError(f"the solver found no roster within {options.time_limit:g} s; try a longer --time-limit")
+        if time.perf_counter() >= deadline - 1e-3 and _gap(best, bound) > options.gap:
+            status = "time limit"
+    elif log:
+        log(f"restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound: done")
+    seconds = time.perf_counter() - start
+    return SolveInfo(name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
+
+
+def _gap(value: float, bound: float) -> float:
+    if not math.isfinite(value):
+        return math.inf
+    return max(0.0, (value - bound) / max(abs(value), 1e-9))
+
+
+def _assign(model: RosterModel, values: dict[str, float]) -> None:
+    for v in model.lp.variables():
+        v.varValue = values.get(v.name, 0.0)
+
+
+def _run(
+    model: RosterModel,
+    name: str,
+    options: SolveOptions,
+    time_limit: float,
+    log: LogFn | None,
+    mip: bool,
+    start: dict[str, float] | None = None,
+) -> tuple[str, float]:
+    """One solver call; returns (status text, best bound)."""
+    if name == "highs":
+        solver = _highs_solver(options, time_limit, log, mip=mip, start=start)
+        model.lp.solve(solver)
+        h = model.lp.solverModel
+        info = h.getInfo()
+        text = h.modelStatusToString(h.getModelStatus()).lower()
+        if text == "optimal" and mip and float(info.mip_gap) > 1e-9:
+            text = "gap reached"
+        bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
+        return text, bound
+    return _run_cbc(model, options, time_limit, log, mip=mip, start=start)
+
+
+def _has_solution(model: RosterModel) -> bool:
+    return all(v.varValue is not None for v in model.shifts)
+
+
+def _highs_solver(
+    options: SolveOptions, time_limit: float, log: LogFn | None, mip: bool, start: dict[str, float] | None = None
+) -> pulp.LpSolver:
+    import highspy
+
+    class WarmHiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
+        """PuLP's HiGHS interface, handing HiGHS a starting roster when there is one."""
+
+        def callSolver(self, lp: pulp.LpProblem) -> None:
+            if start:
+                sol = highspy.HighsSolution()
+                sol.col_value = [start.get(v.name, 0.0) for v in lp.variables()]
+                sol.value_valid = True
+                lp.solverModel.setSolution(sol)
+            super().callSolver(lp)
+
+    kwargs: dict[str, object] = {"random_seed": 0, "log_to_console": False}
+    if log is not None:
+
+        def callback(_type: object, message: str, *_args: object) -> None:
+            for line in message.splitlines():
+                if line.strip():
+                    log(line.rstrip())
+
+        kwargs["callbackTuple"] = (callback, None)
+        kwargs["callbacksToActivate"] = [highspy.cb.HighsCallbackType.kCallbackLogging]
+    return WarmHiGHS(
+        mip=mip,
+        msg=log is not None,
+        gapRel=options.gap if mip else None,
+        timeLimit=time_limit,
+        threads=options.threads,
+        **kwargs,
+    )
+
+
+def _run_cbc(
+    model: RosterModel,
+    options: SolveOptions,
+    time_limit: float,
+    log: LogFn | None,
+    mip: bool,
+    start: dict[str, float] | None = None,
+) -> tuple[str, float]:
+    fd, log_path = tempfile.mkstemp(prefix="planner-cbc-", suffix=".log")
+    os.close(fd)
+    stop = threading.Event()
+    follower = None
+    if log is not None:
+        follower = threading.Thread(target=_follow, args=(log_path, log, stop), daemon=True)
+        follower.start()
+    if start:
+        _assign(model, start)
+    try:
+        solver = pulp.PULP_CBC_CMD(
+            msg=False, mip=mip, gapRel=options.gap if mip else None, timeLimit=time_limit, threads=options.threads,
+            logPath=log_path, warmStart=bool(start), options=["randomSeed 1", "randomCbcSeed 1"],
+        )
+        model.lp.solve(solver)
+    finally:
+        stop.set()
+        if follower is not None:
+            follower.join(timeout=2)
+        with open(log_path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        os.unlink(log_path)
+    objective = float(pulp.value(model.lp.objective) or 0.0) if model.lp.status == pulp.LpStatusOptimal else math.inf
+    bound = objective
+    m = re.search(r"(?:Lower bound|Objective value):\s*([-\d.eE+]+)", text)
+    found = re.search(r"Lower bound:\s*([-\d.eE+]+)", text)
+    if found:
+        bound = float(found.group(1))
+    elif m and not mip:
+        bound = float(m.group(1))
+    status = "optimal"
+    if "Stopped on time" in text or "stopped on time" in text.lower():
+        status = "time limit"
+    elif mip and math.isfinite(objective) and objective - bound > 1e-9:
+        status = "gap reached"
+    return status, bound
+
+
+def _follow(path: str, log: LogFn, stop: threading.Event) -> None:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        while not stop.is_set():
+            line = fh.readline()
+            if line:
+                log(line.rstrip())
+            else:
+                time.sleep(0.2)
+        for line in fh:
+            log(line.rstrip())

@@ -1,0 +1,182 @@
+"""Write workbooks and CSV files: atomically, formatted, and safe to open.
+
+* Atomic: every file is written to a temporary file in the target folder and renamed over
+  the target only when complete, so a failure never leaves a half-written output.
+* Safe: text that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return)
+  could be taken for a formula by Excel or by a spreadsheet opening the CSV; such text is
+  written with a leading apostrophe (OWASP's advice on CSV injection).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import OutputError
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_text(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it over ``path`` on success."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        os.chmod(tmp_path, _new_file_mode(target))  # mkstemp makes files private (0600)
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+
+
+def _new_file_mode(path: Path) -> int:
+    """The existing file's permissions, else what a plain ``open`` would give."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@dataclass
+class SheetOut:
+    """One sheet to write: a table plus presentation hints."""
+
+    name: str
+    frame: pd.DataFrame
+    number_formats: dict[str, str] = field(default_factory=dict)
+    highlight_column: str | None = None  # rows where this column > 0 are shaded
+    widths: dict[str, float] = field(default_factory=dict)
+    header: bool = True
+
+
+def _cell_value(v: Any) -> Any:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        f = float(v)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, pd.Timestamp):
+        if pd.isna(v):
+            return None
+        v = v.to_pydatetime()
+    if isinstance(v, dt.datetime):
+        # Excel has no time zones: aware values are written as UTC wall-clock time
+        return v.astimezone(dt.UTC).replace(tzinfo=None) if v.tzinfo is not None else v
+    if isinstance(v, (list, tuple)):
+        return escape_text(", ".join(str(x) for x in v))
+    return escape_text(v) if isinstance(v, str) else v
+
+
+def write_workbook(path: str | os.PathLike[str], sheets: Sequence[SheetOut]) -> Path:
+    """Write an .xlsx workbook atomically: bold frozen header, widths, number formats, shading.
+
+    Written in openpyxl's normal mode (not write-only) so the sheets carry their dimension
+    record, which lets readers stream them without a pre-scan.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    shade = PatternFill(start_color="FFF4CCCC", end_color="FFF4CCCC", fill_type="solid")
+    for sheet in sheets:
+        ws = wb.create_sheet(title=sheet.name[:31])
+        frame = sheet.frame
+        cols = [str(c) for c in frame.columns]
+        first_data_row = 1
+        if sheet.header:
+            ws.append([escape_text(c) for c in cols])
+            for cell in ws[1]:
+                cell.font = bold
+            ws.freeze_panes = "A2"
+            first_data_row = 2
+        values = frame.to_numpy(dtype=object)
+        for rec in values:
+            ws.append([_cell_value(v) for v in rec])
+        last_row = first_data_row + len(values) - 1
+        for i, c in enumerate(cols, start=1):
+            letter = get_column_letter(i)
+            width = sheet.widths.get(c)
+            if width is None:
+                sample = frame[c].head(200).map(lambda v: len(str(_cell_value(v))) if v is not None else 0)
+                width = min(60.0, max(len(c) + 2.0, float(sample.max() if len(sample) else 0) + 2.0))
+            ws.column_dimensions[letter].width = width
+            fmt = sheet.number_formats.get(c)
+            if fmt and len(values):
+                for (cell,) in ws.iter_rows(min_row=first_data_row, max_row=last_row, min_col=i, max_col=i):
+                    cell.number_format = fmt
+        if sheet.highlight_column in cols and len(values):
+            flags = pd.to_numeric(frame[sheet.highlight_column], errors="coerce").fillna(0).to_numpy() > 1e-9
+            for k in np.flatnonzero(flags):
+                for cell in ws[first_data_row + int(k)]:
+                    cell.fill = shade
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def write_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
+    """Write one CSV file atomically (UTF-8, ISO date-times, escaped text)."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(_csv_value)
+        elif isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out.columns = [escape_text(str(c)) for c in out.columns]
+    with atomic_path(path) as tmp:
+        out.to_csv(tmp, index=False, lineterminator="\n")
+    return Path(path)
+
+
+def _csv_value(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, (list, tuple)):
+        return escape_text(", ".join(str(x) for x in v))
+    return escape_text(v) if isinstance(v, str) else v
+
+
+def write_csv_folder(folder: str | os.PathLike[str], tables: dict[str, pd.DataFrame]) -> Path:
+    """Write several CSV files into a folder, each one atomically."""
+    base = Path(folder)
+    if base.exists() and not base.is_dir():
+        raise OutputError(f"cannot write CSV files into {base}: it is a file, not a folder")
+    for name, frame in tables.items():
+        write_csv(base / f"{name}.csv", frame)
+    return base
