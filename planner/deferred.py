@@ -2,28 +2,31 @@
 
 Representation given to the optimizer
 -------------------------------------
-Work arriving in interval ``t`` (spread evenly over it) has two deadlines, measured from
-each contact's arrival: the ``share`` (the service level, e.g. 95 %) must be answered
-within the ``window`` (the target, e.g. 24 h), the rest within twice the window
-(``LATE_FACTOR``). Work is processed in deadline order. The horizon repeats, so work
-still open at its end is carried into its start (the next week), never lost.
+Work arriving in interval ``t`` (spread evenly over it) comes in two deadline classes,
+measured from each contact's arrival: the ``share`` (the service level, e.g. 95 %) must
+be answered within the ``window`` (the target, e.g. 24 h); the rest within
+``LATE_FACTOR`` times the window. Each class is served oldest first. The horizon
+repeats, so work still open at its end is carried into its start (the next week).
 
-For a single resource with divisible work, deadline order meets every deadline if and
-only if, at the end of each interval, the open backlog is no larger than the work that is
-not yet due. That bound is a constant per interval::
+For one class served oldest first, with every contact due a fixed time after it
+arrives, nothing is late exactly when, at the end of each interval, the open backlog is
+no larger than the work that arrived within the last window - a constant per interval::
 
-    cap[t] = share * window_sum(W)[t] + (1 - share) * window_sum(LATE_FACTOR * W)[t]
-    window_sum(W)[t] = sum_k clip(W - k, 0, 1) * work[t - k]      (cyclic, W in intervals)
+    cap[t] = window_sum(W)[t] = sum_k clip(W - k, 0, 1) * work[t - k]   (cyclic, W in intervals)
 
-so the optimizer only needs, per queue and interval, the backlog balance
-``B[t] >= B[t-1] + work[t] - done[t]`` (cyclic, ``B >= 0``) and ``B[t] <= cap[t]``.
+so the optimizer needs, per class, queue and interval, the backlog balance
+``B[t] >= B[t-1] + work[t] - done[t]`` (cyclic, ``B >= 0``) and the bound ``B[t] <= cap[t]``;
+the capacity given to the queue is split between its two classes. (A single backlog with
+the two caps added is *not* enough: capacity spent early on late-deadline work does not
+help short-deadline work arriving later.)
 
 Report requirement
 ------------------
 For reports, the per-interval requirement is the smoothest service profile that meets
-the bound: the taut string between the cumulative curves ``A - cap`` (what must be done
-by each interval end) and ``A`` (what has arrived), which minimises every convex
-function of the per-interval rates at once - in particular the peak and the variance.
+the bounds: per class, the taut string between the cumulative curves ``A - cap`` (what
+must be done by each interval end) and ``A`` (what has arrived), which minimises every
+convex function of the per-interval rates at once (peak, variance); the two classes'
+profiles are added.
 """
 
 from __future__ import annotations
@@ -37,13 +40,22 @@ LATE_FACTOR = 2.0
 
 
 @dataclass(frozen=True)
+class WorkClass:
+    """One deadline class of a deferrable queue."""
+
+    work: np.ndarray  # work arriving per interval
+    window: float  # deadline after arrival, in intervals
+    cap: np.ndarray  # most work of this class that may be open at each interval end
+
+
+@dataclass(frozen=True)
 class DeferredWork:
     """Deferrable work of one queue on the cyclic horizon (units: agent-intervals)."""
 
-    work: np.ndarray  # work arriving per interval
+    work: np.ndarray  # work arriving per interval (both classes)
     window: float  # response target, in intervals
     share: float  # share of each interval's work due within the window
-    cap: np.ndarray  # most work that may still be open at the end of each interval
+    classes: tuple[WorkClass, ...]  # due within the window; the rest (if share < 1)
 
     @property
     def total(self) -> float:
@@ -71,14 +83,21 @@ def window_sums(work: np.ndarray, window: float) -> np.ndarray:
     return out
 
 
-def backlog_caps(work: np.ndarray, window: float, share: float) -> np.ndarray:
-    """Most work that may be open at the end of each interval without missing a deadline."""
-    return share * window_sums(work, window) + (1.0 - share) * window_sums(work, LATE_FACTOR * window)
+def work_classes(work: np.ndarray, window: float, share: float) -> tuple[WorkClass, ...]:
+    """Split work into its deadline classes, each with its backlog caps."""
+    work = np.asarray(work, dtype=float)
+    first = share * work
+    out = [WorkClass(first, float(window), window_sums(first, window))]
+    if share < 1.0:
+        rest = (1.0 - share) * work
+        late = LATE_FACTOR * float(window)
+        out.append(WorkClass(rest, late, window_sums(rest, late)))
+    return tuple(out)
 
 
 def deferred_work(work: np.ndarray, window: float, share: float) -> DeferredWork:
     work = np.asarray(work, dtype=float)
-    return DeferredWork(work=work, window=float(window), share=float(share), cap=backlog_caps(work, window, share))
+    return DeferredWork(work=work, window=float(window), share=float(share), classes=work_classes(work, window, share))
 
 
 def taut_string(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -125,8 +144,13 @@ def taut_string(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     return y
 
 
-def smooth_profile(work: np.ndarray, cap: np.ndarray, cycles: int = 5) -> np.ndarray:
-    """The smoothest per-interval amount of work done that keeps the backlog within ``cap``.
+def smooth_requirement(dw: DeferredWork) -> np.ndarray:
+    """The report requirement of a deferrable queue: per class the smoothest profile, added."""
+    return np.sum([smooth_profile(c.work, c.cap) for c in dw.classes], axis=0)
+
+
+def smooth_profile(work: np.ndarray, cap: np.ndarray, cycles: int = 3) -> np.ndarray:
+    """The smoothest per-interval amount of work done that keeps one class's backlog within ``cap``.
 
     Solved on ``cycles`` copies of the cyclic horizon; the middle copy is returned (the
     string is periodic there once it has touched a bound; checked, with a fallback to a
@@ -153,26 +177,28 @@ def smooth_profile(work: np.ndarray, cap: np.ndarray, cycles: int = 5) -> np.nda
     if abs(drift) > 1e-6 * max(1.0, total):
         # not periodic yet (the bounds never bind): fall back to the level profile
         level = np.full(n, total / n)
-        if np.all(_backlog(work, level) <= cap + 1e-9):
+        if np.all(backlog(work, level) <= cap + 1e-9):
             return level
         seg = seg * (total / seg.sum()) if seg.sum() > 0 else level
     return seg
 
 
-def _backlog(work: np.ndarray, done: np.ndarray, cycles: int = 3) -> np.ndarray:
-    """Steady-state end-of-interval backlog of a cyclic queue served at ``done`` per interval."""
-    b = 0.0
-    out = np.zeros(len(work))
-    for _ in range(cycles):
-        for t in range(len(work)):
-            b = max(0.0, b + work[t] - done[t])
-            out[t] = b
-    return out
-
-
 def backlog(work: np.ndarray, done: np.ndarray) -> np.ndarray:
-    """Public wrapper: steady-state backlog at each interval end (work and capacity per interval)."""
-    return _backlog(np.asarray(work, dtype=float), np.asarray(done, dtype=float))
+    """Steady-state open work at each interval end of a cyclic queue served at ``done``.
+
+    Lindley's recursion B[t] = max(0, B[t-1] + work[t] - done[t]) in closed form,
+    B[t] = X[t] - min(0, min_{s<=t} X[s]) with X the cumulative net input, over two
+    cycles (the first warms up; exact whenever capacity covers the work over a cycle).
+    Works on 1-d arrays or (queues x intervals).
+    """
+    work = np.asarray(work, dtype=float)
+    done = np.asarray(done, dtype=float)
+    net = np.concatenate([work - done, work - done], axis=-1)
+    x = np.cumsum(net, axis=-1)
+    low = np.minimum(np.minimum.accumulate(x, axis=-1), 0.0)
+    b = x - low
+    n = work.shape[-1]
+    return np.maximum(b[..., n:], 0.0)
 
 
 def on_time_share(

@@ -174,7 +174,7 @@ _UNDERFLOW_P = 1e-280  # below this, P(α+1, x) is summed from its series instea
 _SERIES_RTOL = 1e-17
 _SERIES_LOOP_CUTOFF = 16
 _MAX_SERIES_TERMS = 10_000_000
-_MAX_SLOTS = 50_000_000  # guard against a runaway staffing search
+_MAX_SLOTS = 10_000_000  # slots per queue; guards the recursions against runaway inputs
 _STIRLING_CUTOFF = 10.0
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 # Stirling-series coefficients B_2k / (2k (2k-1)) of n^-(2k-1), k = 1..7; the next term is
@@ -585,6 +585,7 @@ def queue_stats(
 
     whole = np.floor(ag + AGENT_ROUNDING_EPS)
     slots = whole * conc
+    _check(bool(np.all(slots <= _MAX_SLOTS)), f"at most {_MAX_SLOTS} slots per queue")
     h_slot = _slot_handle(handle, conc, eff)
     load = lam * h_slot
     mode = _queue_mode(patience)
@@ -739,8 +740,9 @@ def required_agents(
     """Fewest whole agents meeting the service level and the occupancy cap (int64 array).
 
     The answer is the smallest ``N >= 1`` with ``SL >= service_level - 1e-12`` and
-    ``occupancy <= max_occupancy + 1e-12`` (SL and occupancy as in :func:`queue_stats`), or 0
-    where ``contacts_per_minute`` is 0. Demand may be fractional. All arguments broadcast.
+    ``occupancy <= max_occupancy + 1e-12`` (SL and occupancy as in :func:`queue_stats`; under
+    Erlang C the queue must also be stable), or 0 where ``contacts_per_minute`` is 0. Demand
+    may be fractional. All arguments broadcast.
 
     The Erlang B recursion is run over slot counts ``k = 1, 2, ...`` for all unsolved
     elements together; an element's criteria are evaluated only where ``k`` is a multiple of

@@ -36,7 +36,7 @@ from planner.domain import (
     TargetOverride,
 )
 from planner.errors import InputError, Problem, ProblemLog, Severity
-from planner.readers import RawBook, read_book
+from planner.readers import RawBook, normalize_name, read_book
 from planner.schema import (
     AGENTS,
     CHANNELS,
@@ -114,10 +114,12 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("interval_minutes", Kind.INTEGER, "15, 30 or 60", "Interval length; overrides the length inferred from demand.",
                 "inferred", lambda v: v in ALLOWED_INTERVAL_MINUTES),
     SettingSpec("week_start", Kind.DATETIME, "a date-time such as 2026-03-23 00:00 (UTC)",
-                "Start of the planning horizon (UTC). Default: the first demand interval.", "first interval"),
+                "Start of the planning horizon (UTC). Default: 00:00 UTC of the first day with demand.",
+                "00:00 UTC of the first demand day"),
     SettingSpec("weeks_per_year", Kind.NUMBER, "a number > 0", "Weeks used to annualise weekly cost.", "52", lambda v: v > 0),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTING_SPECS}
+SETTINGS_BY_KEY = {normalize_name(s.name): s for s in SETTING_SPECS}
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -225,9 +227,8 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
     values: dict[str, Any] = {}
     known = ", ".join(s.name for s in SETTING_SPECS)
     for _, rec in table.good().iterrows():
-        name = rec["setting"].replace(" ", "_")
         row = int(rec["row"])
-        spec = SETTINGS_BY_NAME.get(name)
+        spec = SETTINGS_BY_KEY.get(normalize_name(rec["setting"]))
         if spec is None:
             log.add(Problem.cell(table.file, table.sheet, row, "setting", rec["setting"], f"one of the known settings: {known}"))
             continue
@@ -487,7 +488,8 @@ def _demand(
         if len(minutes) == 0:
             return None, None
     else:
-        ref = int(minutes.min())
+        # the horizon starts at 00:00 UTC of the first day with demand
+        ref = int(minutes.min()) // (24 * 60) * (24 * 60)
 
     rel = minutes - ref
     if settings.interval_minutes is not None:

@@ -6,8 +6,10 @@ Decision variables (every one has a readable name):
   start at the pool's site; see :mod:`planner.shifts`).
 * ``alloc[s, g, t]`` (continuous): agents of skill set ``s`` (pools with the same languages
   and channels, at any site) working for demand group ``g`` in interval ``t``.
-* ``short[g, t]`` (continuous): unmet requirement, penalised in the objective.
-* ``backlog[g, t]`` (continuous): open deferrable work at the end of interval ``t``.
+* ``short[g, t]`` (continuous): unmet requirement, penalised in the objective (for a
+  deferrable group, per deadline class: work that misses its deadline).
+* ``backlog[g, c, t]`` (continuous): open deferrable work of deadline class ``c`` at the end
+  of interval ``t``; ``serve[g, c, t]``: the group's capacity given to class ``c``.
 * ``people[p]`` (integer): headcount of pool ``p``, only where a headcount cap applies.
 
 Aggregation that loses nothing: queues whose eligible skill sets are the same (the tiers
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
+from planner.deferred import WorkClass
 from planner.errors import ModelError
 
 QueueKey = tuple[str, str, str]
@@ -65,7 +68,7 @@ class DeferredGroup:
     queues: tuple[QueueKey, ...]
     skillsets: tuple[str, ...]
     work: np.ndarray  # scheduled agent-intervals of work arriving per interval
-    cap: np.ndarray  # most open work allowed at each interval end (see planner.deferred)
+    classes: tuple[WorkClass, ...]  # deadline classes with their backlog caps (planner.deferred)
     window: float
     share: float
 
@@ -101,7 +104,7 @@ class RosterProblem:
             if len(g.requirement) != self.n_intervals:
                 raise ModelError(f"live group {g.name}: requirement has {len(g.requirement)} intervals, expected {self.n_intervals}")
         for d in self.deferred:
-            if len(d.work) != self.n_intervals or len(d.cap) != self.n_intervals:
+            if len(d.work) != self.n_intervals or any(len(c.cap) != self.n_intervals for c in d.classes):
                 raise ModelError(f"deferred group {d.name}: arrays do not span {self.n_intervals} intervals")
 
     @property
@@ -139,8 +142,9 @@ class RosterModel:
     lp: pulp.LpProblem
     shifts: list[pulp.LpVariable]
     alloc: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
-    short: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
-    backlog: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    short: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, interval, class
+    backlog: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
+    serve: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
     people: dict[str, pulp.LpVariable] = field(default_factory=dict)
     on_duty: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     rules: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -158,7 +162,7 @@ class RosterModel:
 
     @property
     def n_constraints(self) -> int:
-        return len(self.lp.constraints)
+        return len(self.lp.constraints())
 
 
 # --------------------------------------------------------------------------- variables
@@ -167,9 +171,7 @@ class RosterModel:
 def add_shift_variables(m: RosterModel) -> None:
     """shifts[o]: whole agents starting each shift option."""
     p = m.problem
-    m.shifts = [
-        pulp.LpVariable(safe_name(f"shifts__{name}"), lowBound=0, cat=pulp.LpInteger) for name in p.option_names
-    ]
+    m.shifts = [m.lp.add_variable(safe_name(f"shifts__{name}"), 0, None, pulp.LpInteger) for name in p.option_names]
     by_set_t: dict[tuple[str, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
     for o, var in enumerate(m.shifts):
         s = p.pools[int(p.option_pool[o])].skillset
@@ -194,7 +196,7 @@ def _alloc(m: RosterModel, skillset: str, group: str, t: int) -> pulp.LpVariable
     key = (skillset, group, t)
     var = m.alloc.get(key)
     if var is None:
-        var = pulp.LpVariable(safe_name(f"alloc__{skillset}__{group}__t{t:05d}"), lowBound=0)
+        var = m.lp.add_variable(safe_name(f"alloc__{skillset}__{group}__t{t:05d}"), 0)
         m.alloc[key] = var
     return var
 
@@ -213,15 +215,16 @@ def rule_live_coverage(m: RosterModel) -> None:
             if not sets:
                 m.uncoverable[(g.name, t)] = need
                 continue
-            short = pulp.LpVariable(safe_name(f"short__{g.name}__t{t:05d}"), lowBound=0)
-            m.short[(g.name, t)] = short
+            short = m.lp.add_variable(safe_name(f"short__{g.name}__t{t:05d}"), 0)
+            m.short[(g.name, t, 0)] = short
             expr = pulp.LpAffineExpression([(_alloc(m, s, g.name, t), 1.0) for s in sets] + [(short, 1.0)])
             m.add("live_coverage", expr >= need, f"cover__{g.name}__t{t:05d}")
 
 
 def rule_deferred_deadlines(m: RosterModel) -> None:
-    """Deferrable work is done within its window: a cyclic backlog balance, and a backlog no
-    larger than the work not yet due (a bound). Work that cannot be done in time is `short`."""
+    """Deferrable work is done within its window: per deadline class a cyclic backlog
+    balance and a backlog no larger than the work not yet due (a bound); the group's
+    capacity is split between its classes. Work that cannot be done in time is `short`."""
     p = m.problem
     n = p.n_intervals
     for g in p.deferred:
@@ -232,19 +235,30 @@ def rule_deferred_deadlines(m: RosterModel) -> None:
             for t in np.flatnonzero(g.work > TOL):
                 m.uncoverable[(g.name, int(t))] = float(g.work[t])
             continue
-        backlog = [
-            pulp.LpVariable(safe_name(f"backlog__{g.name}__t{t:05d}"), lowBound=0, upBound=max(0.0, float(g.cap[t])))
-            for t in range(n)
-        ]
-        for t in range(n):
-            m.backlog[(g.name, t)] = backlog[t]
-            work_done = [(_alloc(m, s, g.name, t), 1.0) for s in active if m.presence[s][t]]
-            terms = [(backlog[t], 1.0), (backlog[t - 1], -1.0), *work_done]
-            if g.work[t] > TOL:
-                short = pulp.LpVariable(safe_name(f"short__{g.name}__t{t:05d}"), lowBound=0)
-                m.short[(g.name, t)] = short
-                terms.append((short, 1.0))
-            m.add("deferred_deadlines", pulp.LpAffineExpression(terms) >= float(g.work[t]), f"backlog__{g.name}__t{t:05d}")
+        split = len(g.classes) > 1
+        for c, cls in enumerate(g.classes):
+            tag = f"{g.name}__c{c}"
+            backlog = [m.lp.add_variable(safe_name(f"backlog__{tag}__t{t:05d}"), 0, max(0.0, float(cls.cap[t])))
+                       for t in range(n)]
+            for t in range(n):
+                m.backlog[(g.name, c, t)] = backlog[t]
+                if split:
+                    serve = m.lp.add_variable(safe_name(f"serve__{tag}__t{t:05d}"), 0)
+                    m.serve[(g.name, c, t)] = serve
+                    done = [(serve, 1.0)]
+                else:
+                    done = [(_alloc(m, s, g.name, t), 1.0) for s in active if m.presence[s][t]]
+                terms = [(backlog[t], 1.0), (backlog[t - 1], -1.0), *done]
+                if cls.work[t] > TOL:
+                    short = m.lp.add_variable(safe_name(f"short__{tag}__t{t:05d}"), 0)
+                    m.short[(g.name, t, c)] = short
+                    terms.append((short, 1.0))
+                m.add("deferred_deadlines", pulp.LpAffineExpression(terms) >= float(cls.work[t]), f"backlog__{tag}__t{t:05d}")
+        if split:
+            for t in range(n):
+                terms = [(m.serve[(g.name, c, t)], 1.0) for c in range(len(g.classes))]
+                terms += [(_alloc(m, s, g.name, t), -1.0) for s in active if m.presence[s][t]]
+                m.add("deferred_deadlines", pulp.LpAffineExpression(terms) <= 0, f"split__{g.name}__t{t:05d}")
 
 
 def rule_agent_time(m: RosterModel) -> None:
@@ -281,8 +295,8 @@ def rule_pool_headcount(m: RosterModel) -> None:
         days: dict[int, list[int]] = defaultdict(list)
         for o in options:
             days[int(p.option_day[o])].append(o)
-        people = pulp.LpVariable(
-            safe_name(f"people__{pool.name}"), lowBound=0, upBound=pool.available if capped else None, cat=pulp.LpInteger
+        people = m.lp.add_variable(
+            safe_name(f"people__{pool.name}"), 0, pool.available if capped else None, pulp.LpInteger
         )
         m.people[pool.name] = people
         m.add("pool_headcount", week - p.shifts_per_week * p.weeks * people <= 0, f"pool_week__{pool.name}")

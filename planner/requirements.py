@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from planner import erlang
-from planner.deferred import DeferredWork, backlog, deferred_work, on_time_share, smooth_profile
+from planner.deferred import DeferredWork, backlog, deferred_work, on_time_share, smooth_requirement
 from planner.domain import Horizon, Scenario, WorkKind, resolve_target
 
 QueueKey = tuple[str, str, str]  # language, channel, tier
@@ -144,7 +144,8 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     index = {k: i for i, k in enumerate(keys)}
     contacts = np.zeros((q, n))
     d = scenario.demand
-    qi = np.fromiter((index[k] for k in zip(d["language"], d["channel"], d["tier"], strict=True)), dtype=np.int64, count=len(d))
+    key_frame = pd.DataFrame(keys, columns=["language", "channel", "tier"]).assign(queue=np.arange(q))
+    qi = d[["language", "channel", "tier"]].merge(key_frame, how="left", on=["language", "channel", "tier"])["queue"].to_numpy()
     np.add.at(contacts, (qi, d["interval"].to_numpy()), d["contacts"].to_numpy(dtype=float))
 
     def per_queue(attr: str) -> np.ndarray:
@@ -203,7 +204,7 @@ def compute_requirements(scenario: Scenario) -> Requirements:
         for j, i in enumerate(di):
             window = target[i] / h.interval_minutes
             dw = deferred_work(work_floor[j], window, level[i])
-            profiles[j] = smooth_profile(dw.work, dw.cap)
+            profiles[j] = smooth_requirement(dw)
             deferred[keys[i]] = deferred_work(work_floor[j] * sched, window, level[i])
             backlog_hours[i] = backlog(dw.work, profiles[j]) * capacity_per_agent
         sl[di] = on_time_share(work_floor, profiles, target[di] / h.interval_minutes, level[di])

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from planner import erlang
-from planner.deferred import on_time_share
+from planner.deferred import WorkClass, on_time_share
 from planner.domain import Scenario, WorkKind
 from planner.errors import ModelError
 from planner.model import TOL, DeferredGroup, LiveGroup, PoolSpec, RosterModel, RosterProblem, build_model, safe_name
@@ -120,8 +120,17 @@ def build_problem(
     for (sets, window, share), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
         name = _unique(_group_name("defer", queues), used)
         work = np.sum([req.deferred[q].work for q in queues], axis=0)
-        cap = np.sum([req.deferred[q].cap for q in queues], axis=0)
-        deferred.append(DeferredGroup(name, tuple(queues), sets, work, cap, float(window), float(share)))
+        # classes are linear in the work (same window and share): add them up
+        first = req.deferred[queues[0]].classes
+        classes = tuple(
+            WorkClass(
+                np.sum([req.deferred[q].classes[c].work for q in queues], axis=0),
+                first[c].window,
+                np.sum([req.deferred[q].classes[c].cap for q in queues], axis=0),
+            )
+            for c in range(len(first))
+        )
+        deferred.append(DeferredGroup(name, tuple(queues), sets, work, classes, float(window), float(share)))
     penalty = scenario.settings.under_coverage_penalty or default_penalty(scenario)
     if full_coverage:
         penalty *= FULL_COVERAGE_FACTOR
@@ -242,7 +251,7 @@ def _report(
     for (_s, g, t), v in alloc.items():
         staffed_group[g][t] += v
     short_group: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n))
-    for (g, t), v in short.items():
+    for (g, t, _c), v in short.items():
         short_group[g][t] += v
     for (g, t), v in model.uncoverable.items():
         short_group[g][t] += v

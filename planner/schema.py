@@ -31,6 +31,7 @@ class Kind(str, Enum):
 
     TEXT = "text"
     CODE = "code"  # text, lower-cased (languages, channels, tiers)
+    KEY = "key"  # a name matched like headers: lower-cased, spaces and hyphens as underscores
     NUMBER = "number"
     INTEGER = "integer"
     SHARE = "share"  # a number 0..1; '80%' is accepted
@@ -265,7 +266,8 @@ SETTINGS = Sheet(
     key=("setting",),
     key_text="each setting once",
     columns=(
-        Column("setting", Kind.CODE, "a setting name without spaces, such as shrinkage or max_occupancy", "Setting name (see the settings table).", example="shrinkage"),
+        Column("setting", Kind.KEY, "a setting name such as shrinkage or max_occupancy",
+               "Setting name (see the settings table); matched like headers, ignoring case and spaces.", example="shrinkage"),
         Column("value", Kind.RAW, "a value", "Setting value.", required=True, blank_ok=True, example=0.3),
     ),
 )
@@ -380,6 +382,8 @@ def parse_cell(kind: Kind, value: Any) -> Any:
         if re.search(r"[\s,;/]", text):
             raise ParseError
         return text
+    if kind is Kind.KEY:
+        return re.sub(r"[\s\-]+", "_", _text(value).lower())
     if kind is Kind.NUMBER:
         return _number(value)
     if kind is Kind.INTEGER:
@@ -457,6 +461,10 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
             )
             continue
         positions[col.name] = i
+    if not raw.headers and not raw.rows and not spec.required:
+        problems.append(Problem(raw.file, "the sheet is empty; it is treated as absent", sheet=raw.sheet,
+                                severity=Severity.NOTE))
+        return None
     if not raw.headers:
         required = [c.name for c in spec.columns if c.required]
         wanted = ", ".join(required) if required else "some of " + ", ".join(c.name for c in spec.columns)

@@ -14,6 +14,7 @@ import re
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -61,6 +62,14 @@ class SolveInfo:
         }
 
 
+def _bundled_cbc(**kwargs: object) -> pulp.LpSolver:
+    """PuLP's bundled CBC. PuLP 3.3 flags it as going away in PuLP 4.0 (pinned out in
+    pyproject.toml); the warning is silenced here, where it is constructed, and nowhere else."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PULP_CBC_CMD is deprecated", category=DeprecationWarning)
+        return pulp.PULP_CBC_CMD(**kwargs)
+
+
 def highs_available() -> bool:
     try:
         import highspy  # noqa: F401
@@ -75,12 +84,12 @@ def choose_solver(choice: SolverChoice) -> str:
             raise SolverError("solver 'highs' was requested but highspy is not installed (pip install highspy)")
         return "highs"
     if choice is SolverChoice.CBC:
-        if not pulp.PULP_CBC_CMD().available():
+        if not _bundled_cbc().available():
             raise SolverError("solver 'cbc' was requested but PuLP's bundled CBC binary is not available")
         return "cbc"
     if highs_available():
         return "highs"
-    if pulp.PULP_CBC_CMD().available():
+    if _bundled_cbc().available():
         return "cbc"
     raise SolverError("no MIP solver available: install highspy, or a PuLP with its bundled CBC")
 
@@ -162,6 +171,8 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     elif log:
         log(f"restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound: done")
     seconds = time.perf_counter() - start
+    if _gap(best, bound) <= 1e-9:
+        status = "optimal"
     return SolveInfo(name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
 
 
@@ -257,7 +268,7 @@ def _run_cbc(
     if start:
         _assign(model, start)
     try:
-        solver = pulp.PULP_CBC_CMD(
+        solver = _bundled_cbc(
             msg=False, mip=mip, gapRel=options.gap if mip else None, timeLimit=time_limit, threads=options.threads,
             logPath=log_path, warmStart=bool(start), options=["randomSeed 1", "randomCbcSeed 1"],
         )

@@ -355,7 +355,7 @@ def test_settings_are_parsed(tmp_path: Path) -> None:
         ["solver", "CBC"],
         ["shifts_per_week", "4"],
         ["threads", 2],
-        ["mip_gap", "0.01"],
+        ["MIP Gap", "0.01"],  # setting names match like headers
         ["time_limit_seconds", None],  # blank: the default
     ]
     st = load_xlsx(t, tmp_path).settings

@@ -1,0 +1,254 @@
+"""Benchmark: `plan_roster` on scalable synthetic instances.
+
+    python benchmarks/roster_bench.py [--only NAME ...] [--solver highs|cbc|auto]
+                                      [--time-limit 300] [--gap G] [--threads N]
+                                      [--json out.json] [--verbose]
+
+Each instance is generated with :mod:`planner.sample` (seeded, so every run sees the same
+tables), written as an .xlsx workbook to a temporary folder and read back with
+``planner.loader.load_scenario`` - the same path the CLI takes - then solved with
+``planner.roster.plan_roster``. One row per instance is printed with the model size, the
+time of each phase, the cost, the bounds and gaps, the solver status and the shortfall.
+
+Instances (``--only`` takes these names):
+
+* ``sample``             the default ``SampleSpec()`` (= inputs/exchange_week.xlsx)
+* ``2x-languages-sites`` twice the languages (10 more, synthetic) and 7 extra sites
+* ``15-min``             the sample week in 15-minute intervals
+* ``2-weeks``            a two-week horizon
+* ``half``               the first 5 languages only (a small instance)
+
+Columns: ``shift options`` is the number of (pool, shift template, start) options, each an
+integer variable; ``int vars`` adds the integer headcount variables. ``build s`` is building
+the problem and the PuLP model (``metrics['build_seconds']``), ``solve s`` the solver's three
+stages (LP bound, restricted MIP, full MIP), ``other s`` the rest of ``plan_roster``
+(requirements, shift enumeration, report tables) and ``total s`` the wall time of
+``plan_roster``; ``gen+load s`` (generating, writing and loading the workbook) is not
+included in the total. ``gap to LP`` is (cost - LP bound) / cost, ``MIP gap`` (cost - best
+bound) / cost. The weekly cost includes no under-coverage penalty; the shortfall is in
+agent-hours per week.
+
+This is a benchmark, not a test: nothing is asserted, and an instance that fails or runs
+out of time is reported with its error text or status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # runnable from a checkout without installing the package
+    sys.path.insert(0, str(REPO))
+
+from planner.domain import SolverChoice  # noqa: E402
+from planner.loader import load_scenario  # noqa: E402
+from planner.roster import RosterOptions, plan_roster  # noqa: E402
+from planner.sample import DEFAULT_LANGUAGES, SampleSpec, build_sample, write_workbook  # noqa: E402
+from planner.solve import SolveOptions  # noqa: E402
+
+MORE_LANGUAGES = ("fr", "it", "id", "th", "ar", "hi", "pl", "uk", "nl", "ms")
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    spec: SampleSpec
+    note: str
+
+
+INSTANCES: tuple[Instance, ...] = (
+    Instance("sample", SampleSpec(), "default SampleSpec (= inputs/exchange_week.xlsx)"),
+    Instance(
+        "2x-languages-sites",
+        SampleSpec(languages=DEFAULT_LANGUAGES + MORE_LANGUAGES, extra_sites=7),
+        "20 languages, 7 extra sites",
+    ),
+    Instance("15-min", SampleSpec(interval_minutes=15), "15-minute intervals"),
+    Instance("2-weeks", SampleSpec(weeks=2), "two-week horizon"),
+    Instance("half", SampleSpec(languages=DEFAULT_LANGUAGES[:5]), "first 5 languages"),
+)
+BY_NAME = {i.name: i for i in INSTANCES}
+
+COLUMNS = [
+    ("instance", "instance"),
+    ("languages", "langs"),
+    ("sites", "sites"),
+    ("pools", "pools"),
+    ("interval", "interval"),
+    ("weeks", "weeks"),
+    ("shift_options", "shift options"),
+    ("integer_variables", "int vars"),
+    ("variables", "variables"),
+    ("constraints", "constraints"),
+    ("load_seconds", "gen+load s"),
+    ("build_seconds", "build s"),
+    ("solve_seconds", "solve s"),
+    ("other_seconds", "other s"),
+    ("total_seconds", "total s"),
+    ("weekly_cost", "weekly cost"),
+    ("lp_relaxation_bound", "LP bound"),
+    ("best_bound", "best bound"),
+    ("gap_to_lp_bound", "gap to LP"),
+    ("mip_gap", "MIP gap"),
+    ("solver_status", "status"),
+    ("shortfall_agent_hours", "shortfall ah"),
+]
+
+
+def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: bool) -> dict:
+    """Generate, write, load and solve one instance; never raises."""
+    row: dict[str, Any] = {"instance": inst.name}
+    t0 = time.perf_counter()
+    try:
+        path = folder / f"{inst.name}.xlsx"
+        write_workbook(build_sample(inst.spec), path)
+        scenario = load_scenario(path)
+        row["load_seconds"] = time.perf_counter() - t0
+        row.update(
+            languages=len(scenario.languages),
+            sites=len(scenario.sites),
+            pools=len(scenario.pools),
+            interval=f"{scenario.horizon.interval_minutes} min",
+            weeks=scenario.horizon.weeks,
+        )
+        def log(line: str) -> None:
+            print(f"    [{inst.name}] {line}", file=sys.stderr)
+
+        t1 = time.perf_counter()
+        result = plan_roster(scenario, options, log=log if verbose else None)
+        total = time.perf_counter() - t1
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it doesn't stop
+        row["load_seconds"] = row.get("load_seconds", time.perf_counter() - t0)
+        row["solver_status"] = f"ERROR {type(exc).__name__}"
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        row["traceback"] = traceback.format_exc()
+        return row
+    m = result.metrics
+    row.update(
+        shift_options=len(result.problem.option_cost),
+        integer_variables=m["integer_variables"],
+        variables=m["variables"],
+        constraints=m["constraints"],
+        build_seconds=result.build_seconds,
+        solve_seconds=result.info.seconds,
+        lp_seconds=result.info.lp_seconds,
+        other_seconds=total - result.build_seconds - result.info.seconds,
+        total_seconds=total,
+        weekly_cost=m["weekly_cost"],
+        objective=m["objective"],
+        lp_relaxation_bound=m["lp_relaxation_bound"],
+        best_bound=m["best_bound"],
+        gap_to_lp_bound=m["gap_to_lp_bound"],
+        mip_gap=m["mip_gap"],
+        solver=m["solver"],
+        solver_status=m["solver_status"],
+        shortfall_agent_hours=m["shortfall_agent_hours"],
+        shortfall_intervals=m.get("shortfall_intervals"),
+        live_intervals_below_target=m.get("live_intervals_below_target"),
+        headcount=m.get("headcount"),
+    )
+    return row
+
+
+def fmt(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if key.endswith("_seconds"):
+        return f"{value:,.1f}"
+    if key in ("gap_to_lp_bound", "mip_gap"):
+        return f"{value:.3%}"
+    if key in ("weekly_cost", "lp_relaxation_bound", "best_bound"):
+        return f"{value:,.0f}"
+    if key == "shortfall_agent_hours":
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_table(rows: list[dict]) -> None:
+    headers = [h for _, h in COLUMNS]
+    cells = [[fmt(k, r.get(k)) for k, _ in COLUMNS] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.ljust(w) if i in (0, 20) else v.rjust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        )
+
+    print(line(headers))
+    print("  ".join("-" * w for w in widths))
+    for c in cells:
+        print(line(c))
+
+
+def cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=list(BY_NAME), metavar="NAME",
+                        help=f"run only this instance (repeatable): {', '.join(BY_NAME)}")
+    parser.add_argument("--solver", choices=[c.value for c in SolverChoice], default="highs")
+    parser.add_argument("--time-limit", type=float, default=300.0,
+                        help="solver time limit per instance, seconds (default 300)")
+    parser.add_argument("--gap", type=float, default=None,
+                        help=f"relative MIP gap (default {SolveOptions().gap})")
+    parser.add_argument("--threads", type=int, default=None, help="solver threads")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write the generated workbooks here instead of a temp folder")
+    parser.add_argument("--verbose", action="store_true", help="stream the solver log to stderr")
+    args = parser.parse_args(argv)
+
+    chosen = [BY_NAME[n] for n in args.only] if args.only else list(INSTANCES)
+    solve = SolveOptions(
+        solver=SolverChoice(args.solver),
+        time_limit=args.time_limit,
+        gap=SolveOptions().gap if args.gap is None else args.gap,
+        threads=args.threads,
+    )
+    options = RosterOptions(solve=solve)
+    print(f"machine: {platform.machine()}, {cpus()} CPU cores, Python {platform.python_version()}"
+          f"; solver {args.solver}, time limit {args.time_limit:g} s, gap {solve.gap:g}"
+          f", threads {args.threads or 'default'}")
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for inst in chosen:
+            print(f"... {inst.name} ({inst.note})", file=sys.stderr, flush=True)
+            row = run_instance(inst, options, folder, args.verbose)
+            rows.append(row)
+            done = row.get("total_seconds")
+            print(f"    {row.get('solver_status')} in "
+                  f"{'-' if done is None else f'{done:,.1f} s'}", file=sys.stderr, flush=True)
+
+    print()
+    print_table(rows)
+    for row in rows:
+        if "error" in row:
+            print(f"\n{row['instance']} failed: {row['error']}\n{row['traceback']}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
