@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 bad input, or a result that fails its targets; 2 wrong 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -116,8 +115,12 @@ def validate_cmd(input_path: Path, as_json: bool) -> None:
 
 @cli.command("requirements", context_settings=CONTEXT)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the per-interval requirements to FILE.csv or FILE.xlsx.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the per-interval requirements to FILE.csv or FILE.xlsx.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @_library_errors
 def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> None:
@@ -173,27 +176,64 @@ class _Progress:
 
 @cli.command("roster", context_settings=CONTEXT)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Output workbook (default outputs/roster.xlsx), or a folder with --format csv (default outputs/roster).")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
-              help="xlsx: one workbook; csv: one CSV file per sheet in a folder.")
-@click.option("--solver", type=click.Choice(["auto", "highs", "cbc"]), default=None,
-              help="MIP solver (default: the settings sheet, else auto = HiGHS if installed, else CBC).")
-@click.option("--time-limit", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
-              help="Solver time limit for the whole solve (default: settings, else 120).")
-@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None, metavar="G",
-              help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output workbook (default outputs/roster.xlsx), or a folder with --format csv (default outputs/roster).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
+)
+@click.option(
+    "--solver",
+    type=click.Choice(["auto", "highs", "cbc"]),
+    default=None,
+    help="MIP solver (default: the settings sheet, else auto = HiGHS if installed, else CBC).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Solver time limit for the whole solve (default: settings, else 120).",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=None,
+    metavar="G",
+    help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).",
+)
 @click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads.")
-@click.option("--full-coverage", is_flag=True,
-              help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
-                   "default roster and reports what closing the gaps costs.")
+@click.option(
+    "--full-coverage",
+    is_flag=True,
+    help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
+    "default roster and reports what closing the gaps costs.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Stream the solver log to stderr.")
 @click.pass_context
 @_library_errors
 def roster_cmd(
-    ctx: click.Context, input_path: Path, output: Path | None, fmt: str, solver: str | None, time_limit: float | None,
-    gap: float | None, threads: int | None, full_coverage: bool, as_json: bool, verbose: bool,
+    ctx: click.Context,
+    input_path: Path,
+    output: Path | None,
+    fmt: str,
+    solver: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    threads: int | None,
+    full_coverage: bool,
+    as_json: bool,
+    verbose: bool,
 ) -> None:
     """Find the cheapest weekly roster that meets every first-response target.
 
@@ -244,4 +284,4 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,14 +18,14 @@ ALLOWED_INTERVAL_MINUTES = (15, 30, 60)
 DEFAULT_TIER = "standard"
 
 
-class WorkKind(str, Enum):
+class WorkKind(StrEnum):
     """Whether contacts must be answered while the customer waits, or may wait in a backlog."""
 
     LIVE = "live"
     DEFERRABLE = "deferrable"
 
 
-class SolverChoice(str, Enum):
+class SolverChoice(StrEnum):
     """Which MIP solver to use."""
 
     AUTO = "auto"

@@ -231,12 +231,8 @@ def _validate_common(
     eff: FloatArray,
     patience: FloatArray,
 ) -> None:
-    _check(
-        bool(np.all(np.isfinite(lam) & (lam >= 0))), "contacts_per_minute must be finite and >= 0"
-    )
-    _check(
-        bool(np.all(np.isfinite(handle) & (handle > 0))), "handle_minutes must be finite and > 0"
-    )
+    _check(bool(np.all(np.isfinite(lam) & (lam >= 0))), "contacts_per_minute must be finite and >= 0")
+    _check(bool(np.all(np.isfinite(handle) & (handle > 0))), "handle_minutes must be finite and > 0")
     _check(bool(np.all(~np.isnan(target) & (target >= 0))), "target_minutes must be >= 0")
     _check(
         bool(np.all(np.isfinite(conc) & (conc >= 1) & (conc == np.floor(conc)))),
@@ -577,9 +573,7 @@ def queue_stats(
         _float_array(concurrency_efficiency, "concurrency_efficiency"),
     )
     shape = arrays[0].shape
-    ag, lam, handle, target, patience, conc, eff = (
-        np.array(arr, dtype=np.float64).ravel() for arr in arrays
-    )
+    ag, lam, handle, target, patience, conc, eff = (np.array(arr, dtype=np.float64).ravel() for arr in arrays)
     _check(bool(np.all(np.isfinite(ag) & (ag >= 0))), "agents must be finite and >= 0")
     _validate_common(lam, handle, target, conc, eff, patience)
 
@@ -658,9 +652,7 @@ def queue_stats(
 # --------------------------------------------------------------------------------------------
 
 
-def _lower_bound_slots(
-    load: FloatArray, goal: FloatArray, max_occ: FloatArray, mode: IntArray
-) -> FloatArray:
+def _lower_bound_slots(load: FloatArray, goal: FloatArray, max_occ: FloatArray, mode: IntArray) -> FloatArray:
     """A slot count below which the criteria certainly fail."""
     occ_cap = np.minimum(max_occ + CRITERIA_TOLERANCE, 1.0)
     # Erlang C: stability (s > a) and occupancy a / s <= max_occupancy.
@@ -870,9 +862,7 @@ def _py_log_gamma_density(alpha: float, x: float) -> float:
     return -deviance - 0.5 * math.log(alpha) - _HALF_LOG_2PI - stirling
 
 
-def _py_erlang_a(
-    b: float, omb: float, alpha: float, x: float, log_u0: float
-) -> tuple[float, float]:
+def _py_erlang_a(b: float, omb: float, alpha: float, x: float, log_u0: float) -> tuple[float, float]:
     """(service level, P(answered)) of Erlang A, pure Python; see :func:`_erlang_a_parts`."""
     beta = alpha + 1.0
     y0 = x * math.exp(log_u0)

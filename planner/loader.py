@@ -35,22 +35,14 @@ from planner.domain import (
     SolverChoice,
     TargetOverride,
 )
-from planner.errors import InputError, Problem, ProblemLog, Severity
+from planner.errors import Problem, ProblemLog, Severity
 from planner.readers import RawBook, normalize_name, read_book
 from planner.schema import (
-    AGENTS,
-    CHANNELS,
-    DEMAND,
-    POOLS,
-    SETTINGS,
     SHEETS,
     SHEETS_BY_KEY,
-    SHIFTS,
     SITES,
-    TARGETS,
     Kind,
     ParseError,
-    Sheet,
     TypedTable,
     duplicate_problems,
     is_blank,
@@ -87,36 +79,108 @@ def _night(value: Any) -> tuple[dt.time, dt.time]:
 
 SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("currency", Kind.TEXT, "a currency code such as USD", "Currency of all costs (label only).", "USD"),
-    SettingSpec("shrinkage", Kind.SHARE, "a share >= 0 and < 1", "Share of paid time not available for contacts "
-                "(breaks, training, absence). Scheduled agents = agents on the floor / (1 - shrinkage).", "0.30",
-                lambda v: 0 <= v < 1),
-    SettingSpec("max_occupancy", Kind.SHARE, "a share > 0 and <= 1", "Highest share of time an agent on live work may be busy.",
-                "0.85", lambda v: 0 < v <= 1),
-    SettingSpec("deferred_max_occupancy", Kind.SHARE, "a share > 0 and <= 1",
-                "Highest share of time an agent on deferrable work (email, social) may be busy.", "0.95", lambda v: 0 < v <= 1),
-    SettingSpec("concurrency_efficiency", Kind.SHARE, "a share from 0 to 1",
-                "Throughput of each extra concurrent chat relative to the first: with 0.7, two chats at once count as 1.7.",
-                "0.7", lambda v: 0 <= v <= 1),
-    SettingSpec("shifts_per_week", Kind.INTEGER, "a whole number from 1 to 7", "Most shifts one agent works per week.", "5",
-                lambda v: 1 <= v <= 7),
-    SettingSpec("night_hours", Kind.RAW, "a local time window such as 22:00-06:00",
-                "Local hours paid with the site's night premium.", "22:00-06:00"),
-    SettingSpec("under_coverage_penalty", Kind.NUMBER, "a number > 0",
-                "Cost of one scheduled agent-hour of unmet requirement. Default: 100 x the highest hourly cost "
-                "including premiums, far above any wage.", "derived", lambda v: v > 0),
-    SettingSpec("solver", Kind.CODE, "auto, highs or cbc", "MIP solver: HiGHS (through highspy) or CBC (bundled with PuLP); "
-                "auto prefers HiGHS.", "auto", lambda v: v in {"auto", "highs", "cbc"}),
-    SettingSpec("time_limit_seconds", Kind.NUMBER, "a number of seconds > 0", "Solver time limit.", "120", lambda v: v > 0),
-    SettingSpec("mip_gap", Kind.NUMBER, "a number >= 0 and < 1 (0.005 means 0.5 %)", "Relative MIP gap at which the solver stops.",
-                "0.005", lambda v: 0 <= v < 1),
-    SettingSpec("threads", Kind.INTEGER, "a whole number >= 1", "Solver threads (default: the solver's choice).", "solver default",
-                lambda v: v >= 1),
-    SettingSpec("interval_minutes", Kind.INTEGER, "15, 30 or 60", "Interval length; overrides the length inferred from demand.",
-                "inferred", lambda v: v in ALLOWED_INTERVAL_MINUTES),
-    SettingSpec("week_start", Kind.DATETIME, "a date-time such as 2026-03-23 00:00 (UTC)",
-                "Start of the planning horizon (UTC). Default: 00:00 UTC of the first day with demand.",
-                "00:00 UTC of the first demand day"),
-    SettingSpec("weeks_per_year", Kind.NUMBER, "a number > 0", "Weeks used to annualise weekly cost.", "52", lambda v: v > 0),
+    SettingSpec(
+        "shrinkage",
+        Kind.SHARE,
+        "a share >= 0 and < 1",
+        "Share of paid time not available for contacts "
+        "(breaks, training, absence). Scheduled agents = agents on the floor / (1 - shrinkage).",
+        "0.30",
+        lambda v: 0 <= v < 1,
+    ),
+    SettingSpec(
+        "max_occupancy",
+        Kind.SHARE,
+        "a share > 0 and <= 1",
+        "Highest share of time an agent on live work may be busy.",
+        "0.85",
+        lambda v: 0 < v <= 1,
+    ),
+    SettingSpec(
+        "deferred_max_occupancy",
+        Kind.SHARE,
+        "a share > 0 and <= 1",
+        "Highest share of time an agent on deferrable work (email, social) may be busy.",
+        "0.95",
+        lambda v: 0 < v <= 1,
+    ),
+    SettingSpec(
+        "concurrency_efficiency",
+        Kind.SHARE,
+        "a share from 0 to 1",
+        "Throughput of each extra concurrent chat relative to the first: with 0.7, two chats at once count as 1.7.",
+        "0.7",
+        lambda v: 0 <= v <= 1,
+    ),
+    SettingSpec(
+        "shifts_per_week",
+        Kind.INTEGER,
+        "a whole number from 1 to 7",
+        "Most shifts one agent works per week.",
+        "5",
+        lambda v: 1 <= v <= 7,
+    ),
+    SettingSpec(
+        "night_hours",
+        Kind.RAW,
+        "a local time window such as 22:00-06:00",
+        "Local hours paid with the site's night premium.",
+        "22:00-06:00",
+    ),
+    SettingSpec(
+        "under_coverage_penalty",
+        Kind.NUMBER,
+        "a number > 0",
+        "Cost of one scheduled agent-hour of unmet requirement. Default: 100 x the highest hourly cost "
+        "including premiums, far above any wage.",
+        "derived",
+        lambda v: v > 0,
+    ),
+    SettingSpec(
+        "solver",
+        Kind.CODE,
+        "auto, highs or cbc",
+        "MIP solver: HiGHS (through highspy) or CBC (bundled with PuLP); auto prefers HiGHS.",
+        "auto",
+        lambda v: v in {"auto", "highs", "cbc"},
+    ),
+    SettingSpec(
+        "time_limit_seconds", Kind.NUMBER, "a number of seconds > 0", "Solver time limit.", "120", lambda v: v > 0
+    ),
+    SettingSpec(
+        "mip_gap",
+        Kind.NUMBER,
+        "a number >= 0 and < 1 (0.005 means 0.5 %)",
+        "Relative MIP gap at which the solver stops.",
+        "0.005",
+        lambda v: 0 <= v < 1,
+    ),
+    SettingSpec(
+        "threads",
+        Kind.INTEGER,
+        "a whole number >= 1",
+        "Solver threads (default: the solver's choice).",
+        "solver default",
+        lambda v: v >= 1,
+    ),
+    SettingSpec(
+        "interval_minutes",
+        Kind.INTEGER,
+        "15, 30 or 60",
+        "Interval length; overrides the length inferred from demand.",
+        "inferred",
+        lambda v: v in ALLOWED_INTERVAL_MINUTES,
+    ),
+    SettingSpec(
+        "week_start",
+        Kind.DATETIME,
+        "a date-time such as 2026-03-23 00:00 (UTC)",
+        "Start of the planning horizon (UTC). Default: 00:00 UTC of the first day with demand.",
+        "00:00 UTC of the first demand day",
+    ),
+    SettingSpec(
+        "weeks_per_year", Kind.NUMBER, "a number > 0", "Weeks used to annualise weekly cost.", "52", lambda v: v > 0
+    ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTING_SPECS}
 SETTINGS_BY_KEY = {normalize_name(s.name): s for s in SETTING_SPECS}
@@ -141,26 +205,50 @@ def build_scenario(book: RawBook) -> Scenario:
 
     tables: dict[str, TypedTable] = {}
     for spec in SHEETS:
-        raw = book.tables.get(re.sub(r"[^0-9a-z]", "", spec.name))
-        if raw is None:
+        found = book.tables.get(re.sub(r"[^0-9a-z]", "", spec.name))
+        if found is None:
             if spec.required:
-                log.add(Problem(book.file, f"missing required sheet '{spec.name}'",
-                                expected=f"a sheet named '{spec.name}'" + (" (or a file {}.csv)".format(spec.name) if book.kind == "csv" else "")))
+                log.add(
+                    Problem(
+                        book.file,
+                        f"missing required sheet '{spec.name}'",
+                        expected=f"a sheet named '{spec.name}'"
+                        + (f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""),
+                    )
+                )
             continue
-        typed = type_table(raw, spec, log.problems)
+        typed = type_table(found, spec, log.problems)
         if typed is None:
             continue
         if typed.frame.empty and spec.required:
-            log.add(Problem(raw.file, "the sheet has a header but no data rows", sheet=raw.sheet, expected="at least one data row"))
+            log.add(
+                Problem(
+                    found.file,
+                    "the sheet has a header but no data rows",
+                    sheet=found.sheet,
+                    expected="at least one data row",
+                )
+            )
             continue
         duplicate_problems(typed, log.problems)
         tables[spec.name] = typed
 
-    if "pools" not in tables and "agents" not in tables and "pools" not in _present(book) and "agents" not in _present(book):
-        log.add(Problem(book.file, "missing required sheet 'pools'", expected="a sheet named 'pools' (or an 'agents' sheet)"))
+    if (
+        "pools" not in tables
+        and "agents" not in tables
+        and "pools" not in _present(book)
+        and "agents" not in _present(book)
+    ):
+        log.add(
+            Problem(
+                book.file, "missing required sheet 'pools'", expected="a sheet named 'pools' (or an 'agents' sheet)"
+            )
+        )
     elif "pools" in tables and "agents" not in tables and tables["pools"].frame.empty:
         t = tables["pools"]
-        log.add(Problem(t.file, "the sheet has a header but no data rows", sheet=t.sheet, expected="at least one data row"))
+        log.add(
+            Problem(t.file, "the sheet has a header but no data rows", sheet=t.sheet, expected="at least one data row")
+        )
 
     settings = _settings(tables.get("settings"), log)
     channels = _channels(tables.get("channels"))
@@ -174,12 +262,24 @@ def build_scenario(book: RawBook) -> Scenario:
         _coverage_warnings(demand, pools, targets, book, log)
         for site in sites.values():
             if not any(t.allowed_at(site.name) for t in shifts):
-                log.add(Problem(book.file, f"no shift template may be used at site '{site.name}'", sheet="shifts",
-                                severity=Severity.WARNING))
+                log.add(
+                    Problem(
+                        book.file,
+                        f"no shift template may be used at site '{site.name}'",
+                        sheet="shifts",
+                        severity=Severity.WARNING,
+                    )
+                )
 
     order = {spec.name: i for i, spec in enumerate(SHEETS)}
-    log.problems.sort(key=lambda p: (p.sheet is not None, order.get(_sheet_key(p.sheet), 99), p.row or 0,
-                                     _column_rank(p.sheet, p.column)))
+    log.problems.sort(
+        key=lambda p: (
+            p.sheet is not None,
+            order.get(_sheet_key(p.sheet), 99),
+            p.row or 0,
+            _column_rank(p.sheet, p.column),
+        )
+    )
     log.raise_if_errors(book.file)
     assert demand is not None and horizon is not None
     return Scenario(
@@ -230,7 +330,11 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
         row = int(rec["row"])
         spec = SETTINGS_BY_KEY.get(normalize_name(rec["setting"]))
         if spec is None:
-            log.add(Problem.cell(table.file, table.sheet, row, "setting", rec["setting"], f"one of the known settings: {known}"))
+            log.add(
+                Problem.cell(
+                    table.file, table.sheet, row, "setting", rec["setting"], f"one of the known settings: {known}"
+                )
+            )
             continue
         raw = rec["value"]
         if is_blank(raw):
@@ -241,7 +345,9 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
         except ParseError:
             ok = False
         if not ok:
-            log.add(Problem.cell(table.file, table.sheet, row, "value", raw, f"{spec.expected} for setting '{spec.name}'"))
+            log.add(
+                Problem.cell(table.file, table.sheet, row, "value", raw, f"{spec.expected} for setting '{spec.name}'")
+            )
             continue
         values[spec.name] = value
     kwargs: dict[str, Any] = {}
@@ -250,8 +356,16 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
             kwargs["night_start"], kwargs["night_end"] = value
         elif name == "solver":
             kwargs["solver"] = SolverChoice(value)
-        elif name in ("shrinkage", "max_occupancy", "deferred_max_occupancy", "concurrency_efficiency",
-                      "under_coverage_penalty", "time_limit_seconds", "mip_gap", "weeks_per_year"):
+        elif name in (
+            "shrinkage",
+            "max_occupancy",
+            "deferred_max_occupancy",
+            "concurrency_efficiency",
+            "under_coverage_penalty",
+            "time_limit_seconds",
+            "mip_gap",
+            "weeks_per_year",
+        ):
             kwargs[name] = float(value)
         else:
             kwargs[name] = value
@@ -321,14 +435,25 @@ def _valid_zone(name: str) -> bool:
     return True
 
 
-def _check_channel_list(table: TypedTable, row: int, value: tuple[str, ...] | None, channels: dict[str, Channel],
-                        log: ProblemLog) -> None:
+def _check_channel_list(
+    table: TypedTable, row: int, value: tuple[str, ...] | None, channels: dict[str, Channel], log: ProblemLog
+) -> None:
     if value is None or not channels:
         return
     unknown = [c for c in value if c not in channels]
     if unknown:
-        log.add(Problem.cell(table.file, table.sheet, row, "channels", ", ".join(value),
-                             "channels listed in the channels sheet (" + ", ".join(sorted(channels)) + f"); unknown: {', '.join(unknown)}"))
+        log.add(
+            Problem.cell(
+                table.file,
+                table.sheet,
+                row,
+                "channels",
+                ", ".join(value),
+                "channels listed in the channels sheet ("
+                + ", ".join(sorted(channels))
+                + f"); unknown: {', '.join(unknown)}",
+            )
+        )
         table.bad.add(row)
 
 
@@ -345,7 +470,16 @@ def _pools(
         for _, r in pools_t.frame.iterrows():
             row = int(r["row"])
             if isinstance(r["site"], str) and sites and r["site"] not in sites:
-                log.add(Problem.cell(pools_t.file, pools_t.sheet, row, "site", r["site"], f"a site listed in the sites sheet ({site_list})"))
+                log.add(
+                    Problem.cell(
+                        pools_t.file,
+                        pools_t.sheet,
+                        row,
+                        "site",
+                        r["site"],
+                        f"a site listed in the sites sheet ({site_list})",
+                    )
+                )
                 pools_t.bad.add(row)
             _check_channel_list(pools_t, row, r["channels"], channels, log)
             if row in pools_t.bad:
@@ -363,16 +497,31 @@ def _pools(
         for _, r in agents_t.frame.iterrows():
             row = int(r["row"])
             if isinstance(r["site"], str) and sites and r["site"] not in sites:
-                log.add(Problem.cell(agents_t.file, agents_t.sheet, row, "site", r["site"], f"a site listed in the sites sheet ({site_list})"))
+                log.add(
+                    Problem.cell(
+                        agents_t.file,
+                        agents_t.sheet,
+                        row,
+                        "site",
+                        r["site"],
+                        f"a site listed in the sites sheet ({site_list})",
+                    )
+                )
                 agents_t.bad.add(row)
             _check_channel_list(agents_t, row, r["channels"], channels, log)
             if row in agents_t.bad:
                 continue
-            agents.append(Agent(
-                name=r["agent"], site=r["site"], languages=r["languages"], channels=r["channels"],
-                weekly_hours=None if r["weekly_hours"] is None else float(r["weekly_hours"]),
-                hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]), row=row,
-            ))
+            agents.append(
+                Agent(
+                    name=r["agent"],
+                    site=r["site"],
+                    languages=r["languages"],
+                    channels=r["channels"],
+                    weekly_hours=None if r["weekly_hours"] is None else float(r["weekly_hours"]),
+                    hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
+                    row=row,
+                )
+            )
         groups: dict[tuple[Any, ...], list[Agent]] = {}
         for a in agents:
             key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
@@ -380,23 +529,39 @@ def _pools(
         for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
             name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
             if name in pools:
-                log.add(Problem(agents_t.file, f"pool '{name}' derived from agents clashes with a pool of the same name",
-                                sheet=agents_t.sheet, expected="distinct pool names"))
+                log.add(
+                    Problem(
+                        agents_t.file,
+                        f"pool '{name}' derived from agents clashes with a pool of the same name",
+                        sheet=agents_t.sheet,
+                        expected="distinct pool names",
+                    )
+                )
                 continue
             site_cost = sites[site].hourly_cost if site in sites else 0.0
             costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
             pools[name] = Pool(
-                name=name, site=site, languages=members[0].languages, channels=members[0].channels,
+                name=name,
+                site=site,
+                languages=members[0].languages,
+                channels=members[0].channels,
                 available=len(members),
                 hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
             )
     return pools, agents
 
 
-def _shifts(table: TypedTable | None, sites: dict[str, Site], book: RawBook, log: ProblemLog) -> tuple[list[ShiftTemplate], bool]:
+def _shifts(
+    table: TypedTable | None, sites: dict[str, Site], book: RawBook, log: ProblemLog
+) -> tuple[list[ShiftTemplate], bool]:
     if table is None:
-        log.add(Problem(book.file, "no shifts sheet: using the default template 'full_time' (8 paid hours in 9, any hour)",
-                        severity=Severity.NOTE))
+        log.add(
+            Problem(
+                book.file,
+                "no shifts sheet: using the default template 'full_time' (8 paid hours in 9, any hour)",
+                severity=Severity.NOTE,
+            )
+        )
         return list(DEFAULT_SHIFTS), True
     out: list[ShiftTemplate] = []
     site_list = ", ".join(sorted(sites)) or "none"
@@ -404,26 +569,53 @@ def _shifts(table: TypedTable | None, sites: dict[str, Site], book: RawBook, log
         row = int(r["row"])
         paid, length = r["paid_hours"], r["length_hours"]
         if isinstance(paid, float) and isinstance(length, float) and row not in table.bad and length < paid:
-            log.add(Problem.cell(table.file, table.sheet, row, "length_hours", length,
-                                 f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break"))
+            log.add(
+                Problem.cell(
+                    table.file,
+                    table.sheet,
+                    row,
+                    "length_hours",
+                    length,
+                    f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break",
+                )
+            )
             table.bad.add(row)
         if r["sites"] is not None and sites:
             unknown = [s for s in r["sites"] if s not in sites]
             if unknown:
-                log.add(Problem.cell(table.file, table.sheet, row, "sites", ", ".join(r["sites"]),
-                                     f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}"))
+                log.add(
+                    Problem.cell(
+                        table.file,
+                        table.sheet,
+                        row,
+                        "sites",
+                        ", ".join(r["sites"]),
+                        f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}",
+                    )
+                )
                 table.bad.add(row)
         if row in table.bad:
             continue
-        out.append(ShiftTemplate(
-            name=r["shift"], paid_hours=float(paid), length_hours=float(length),
-            earliest_start=r["earliest_start"], latest_start=r["latest_start"],
-            start_step_minutes=None if r["start_step_minutes"] is None else int(r["start_step_minutes"]),
-            sites=r["sites"],
-        ))
+        out.append(
+            ShiftTemplate(
+                name=r["shift"],
+                paid_hours=float(paid),
+                length_hours=float(length),
+                earliest_start=r["earliest_start"],
+                latest_start=r["latest_start"],
+                start_step_minutes=None if r["start_step_minutes"] is None else int(r["start_step_minutes"]),
+                sites=r["sites"],
+            )
+        )
     if not out and not table.bad:
-        log.add(Problem(table.file, "the sheet has a header but no data rows", sheet=table.sheet,
-                        expected="at least one shift template (or remove the sheet to use the default)"))
+        log.add(
+            Problem(
+                table.file,
+                "the sheet has a header but no data rows",
+                sheet=table.sheet,
+                expected="at least one shift template (or remove the sheet to use the default)",
+            )
+        )
     return out, False
 
 
@@ -434,21 +626,40 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
     for _, r in table.frame.iterrows():
         row = int(r["row"])
         if isinstance(r["channel"], str) and channels and r["channel"] not in channels:
-            log.add(Problem.cell(table.file, table.sheet, row, "channel", r["channel"],
-                                 "blank or a channel listed in the channels sheet (" + ", ".join(sorted(channels)) + ")"))
+            log.add(
+                Problem.cell(
+                    table.file,
+                    table.sheet,
+                    row,
+                    "channel",
+                    r["channel"],
+                    "blank or a channel listed in the channels sheet (" + ", ".join(sorted(channels)) + ")",
+                )
+            )
             table.bad.add(row)
         if row in table.bad:
             continue
         if r["target_minutes"] is None and r["service_level"] is None:
-            log.add(Problem(table.file, "row overrides nothing (target_minutes and service_level are blank); ignored",
-                            sheet=table.sheet, row=row, severity=Severity.NOTE))
+            log.add(
+                Problem(
+                    table.file,
+                    "row overrides nothing (target_minutes and service_level are blank); ignored",
+                    sheet=table.sheet,
+                    row=row,
+                    severity=Severity.NOTE,
+                )
+            )
             continue
-        out.append(TargetOverride(
-            language=r["language"], channel=r["channel"], tier=r["tier"],
-            target_minutes=None if r["target_minutes"] is None else float(r["target_minutes"]),
-            service_level=None if r["service_level"] is None else float(r["service_level"]),
-            row=row,
-        ))
+        out.append(
+            TargetOverride(
+                language=r["language"],
+                channel=r["channel"],
+                tier=r["tier"],
+                target_minutes=None if r["target_minutes"] is None else float(r["target_minutes"]),
+                service_level=None if r["service_level"] is None else float(r["service_level"]),
+                row=row,
+            )
+        )
     return out
 
 
@@ -466,8 +677,16 @@ def _demand(
         unknown = f["channel"].notna() & ~f["channel"].isin(list(channels)) & ~f["row"].isin(table.bad)
         for idx in f.index[unknown.to_numpy()]:
             row = int(f.at[idx, "row"])
-            log.add(Problem.cell(table.file, table.sheet, row, "channel", f.at[idx, "channel"],
-                                 f"a channel listed in the channels sheet ({known})"))
+            log.add(
+                Problem.cell(
+                    table.file,
+                    table.sheet,
+                    row,
+                    "channel",
+                    f.at[idx, "channel"],
+                    f"a channel listed in the channels sheet ({known})",
+                )
+            )
             table.bad.add(row)
     good = f[~f["row"].isin(table.bad)]
     if good.empty:
@@ -481,8 +700,16 @@ def _demand(
         ref = int(pd.Timestamp(settings.week_start).value // 60_000_000_000)
         early = minutes < ref
         for r, m in zip(rows[early], minutes[early], strict=True):
-            log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)),
-                                 f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)"))
+            log.add(
+                Problem.cell(
+                    table.file,
+                    table.sheet,
+                    int(r),
+                    "interval_start",
+                    _show_minutes(int(m)),
+                    f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)",
+                )
+            )
         keep = ~early
         minutes, rows, good = minutes[keep], rows[keep], good[keep]
         if len(minutes) == 0:
@@ -508,30 +735,49 @@ def _demand(
     misaligned = rel % length != 0
     if misaligned.any():
         for r, m in zip(rows[misaligned], minutes[misaligned], strict=True):
-            log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)),
-                                 f"a start aligned to the {length}-minute intervals of this file ({how}), "
-                                 f"counted from {_show_minutes(ref)} UTC"))
+            log.add(
+                Problem.cell(
+                    table.file,
+                    table.sheet,
+                    int(r),
+                    "interval_start",
+                    _show_minutes(int(m)),
+                    f"a start aligned to the {length}-minute intervals of this file ({how}), "
+                    f"counted from {_show_minutes(ref)} UTC",
+                )
+            )
     span_weeks = int(math.ceil((int(rel.max()) + length) / (7 * 24 * 60)))
     if span_weeks > MAX_WEEKS:
         limit = ref + MAX_WEEKS * 7 * 24 * 60
         late = minutes >= limit
         for r, m in zip(rows[late], minutes[late], strict=True):
-            log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)),
-                                 f"a date-time before {_show_minutes(limit)} UTC (at most {MAX_WEEKS} weeks from {_show_minutes(ref)})"))
+            log.add(
+                Problem.cell(
+                    table.file,
+                    table.sheet,
+                    int(r),
+                    "interval_start",
+                    _show_minutes(int(m)),
+                    f"a date-time before {_show_minutes(limit)} UTC "
+                    f"(at most {MAX_WEEKS} weeks from {_show_minutes(ref)})",
+                )
+            )
         return None, None
     if misaligned.any():
         return None, None
 
     start = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=ref)
     horizon = Horizon(start=start, interval_minutes=length, weeks=max(1, span_weeks))
-    demand = pd.DataFrame({
-        "interval": (rel // length).astype("int64"),
-        "interval_start": starts.loc[good.index].dt.tz_convert("UTC").to_numpy(),
-        "language": good["language"].astype(str).to_numpy(),
-        "channel": good["channel"].astype(str).to_numpy(),
-        "tier": good["tier"].fillna(DEFAULT_TIER).astype(str).to_numpy(),
-        "contacts": good["contacts"].astype(float).to_numpy(),
-    })
+    demand = pd.DataFrame(
+        {
+            "interval": (rel // length).astype("int64"),
+            "interval_start": starts.loc[good.index].dt.tz_convert("UTC").to_numpy(),
+            "language": good["language"].astype(str).to_numpy(),
+            "channel": good["channel"].astype(str).to_numpy(),
+            "tier": good["tier"].fillna(DEFAULT_TIER).astype(str).to_numpy(),
+            "contacts": good["contacts"].astype(float).to_numpy(),
+        }
+    )
     demand["interval_start"] = pd.to_datetime(demand["interval_start"], utc=True)
     demand = demand.sort_values(["interval", "language", "channel", "tier"], kind="mergesort").reset_index(drop=True)
     return demand, horizon
@@ -542,25 +788,55 @@ def _show_minutes(m: int) -> str:
 
 
 def _coverage_warnings(
-    demand: pd.DataFrame, pools: dict[str, Pool], targets: list[TargetOverride], book: RawBook, log: ProblemLog,
+    demand: pd.DataFrame,
+    pools: dict[str, Pool],
+    targets: list[TargetOverride],
+    book: RawBook,
+    log: ProblemLog,
 ) -> None:
     active = demand[demand["contacts"] > 0]
     spoken = {lang for p in pools.values() for lang in p.languages}
     for lang in sorted(set(active["language"])):
         if lang not in spoken:
-            log.add(Problem(book.file, f"language '{lang}' has demand but no pool speaks it; its demand cannot be covered",
-                            sheet="demand", severity=Severity.WARNING))
+            log.add(
+                Problem(
+                    book.file,
+                    f"language '{lang}' has demand but no pool speaks it; its demand cannot be covered",
+                    sheet="demand",
+                    severity=Severity.WARNING,
+                )
+            )
     pairs = active[["language", "channel"]].drop_duplicates()
     for lang, chan in sorted(pairs.itertuples(index=False, name=None)):
         if lang in spoken and not any(p.serves(lang, chan) for p in pools.values()):
-            log.add(Problem(book.file, f"no pool that speaks '{lang}' works channel '{chan}'; that demand cannot be covered",
-                            sheet="demand", severity=Severity.WARNING))
+            log.add(
+                Problem(
+                    book.file,
+                    f"no pool that speaks '{lang}' works channel '{chan}'; that demand cannot be covered",
+                    sheet="demand",
+                    severity=Severity.WARNING,
+                )
+            )
     langs = set(demand["language"])
     tiers = set(demand["tier"])
     for t in targets:
         if t.language is not None and t.language not in langs:
-            log.add(Problem(book.file, f"targets row names language '{t.language}', which has no demand", sheet="targets",
-                            row=t.row, severity=Severity.NOTE))
+            log.add(
+                Problem(
+                    book.file,
+                    f"targets row names language '{t.language}', which has no demand",
+                    sheet="targets",
+                    row=t.row,
+                    severity=Severity.NOTE,
+                )
+            )
         if t.tier is not None and t.tier not in tiers:
-            log.add(Problem(book.file, f"targets row names tier '{t.tier}', which has no demand", sheet="targets",
-                            row=t.row, severity=Severity.NOTE))
+            log.add(
+                Problem(
+                    book.file,
+                    f"targets row names tier '{t.tier}', which has no demand",
+                    sheet="targets",
+                    row=t.row,
+                    severity=Severity.NOTE,
+                )
+            )

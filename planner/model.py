@@ -102,7 +102,9 @@ class RosterProblem:
             raise ModelError("coverage arrays do not match the shift options")
         for g in self.live:
             if len(g.requirement) != self.n_intervals:
-                raise ModelError(f"live group {g.name}: requirement has {len(g.requirement)} intervals, expected {self.n_intervals}")
+                raise ModelError(
+                    f"live group {g.name}: requirement has {len(g.requirement)} intervals, expected {self.n_intervals}"
+                )
         for d in self.deferred:
             if len(d.work) != self.n_intervals or any(len(c.cap) != self.n_intervals for c in d.classes):
                 raise ModelError(f"deferred group {d.name}: arrays do not span {self.n_intervals} intervals")
@@ -125,7 +127,7 @@ class RosterProblem:
         for s in self.skillsets:
             pools = [i for i, p in enumerate(self.pools) if p.skillset == s]
             mask = np.isin(self.option_pool, pools)
-            out[s] = pres[mask].any(axis=0) if mask.any() else np.zeros(self.n_intervals, dtype=bool)
+            out[s] = np.asarray(pres[mask].any(axis=0)) if mask.any() else np.zeros(self.n_intervals, dtype=bool)
         return out
 
 
@@ -208,8 +210,7 @@ def rule_live_coverage(m: RosterModel) -> None:
     """Live queues get at least their scheduled requirement in every interval (soft: `short`)."""
     p = m.problem
     for g in p.live:
-        for t in np.flatnonzero(g.requirement > TOL):
-            t = int(t)
+        for t in map(int, np.flatnonzero(g.requirement > TOL)):
             sets = [s for s in g.skillsets if m.presence[s][t]]
             need = float(g.requirement[t])
             if not sets:
@@ -232,14 +233,16 @@ def rule_deferred_deadlines(m: RosterModel) -> None:
             continue
         active = [s for s in g.skillsets if m.presence[s].any()]
         if not active:
-            for t in np.flatnonzero(g.work > TOL):
-                m.uncoverable[(g.name, int(t))] = float(g.work[t])
+            for t in map(int, np.flatnonzero(g.work > TOL)):
+                m.uncoverable[(g.name, t)] = float(g.work[t])
             continue
         split = len(g.classes) > 1
         for c, cls in enumerate(g.classes):
             tag = f"{g.name}__c{c}"
-            backlog = [m.lp.add_variable(safe_name(f"backlog__{tag}__t{t:05d}"), 0, max(0.0, float(cls.cap[t])))
-                       for t in range(n)]
+            backlog = [
+                m.lp.add_variable(safe_name(f"backlog__{tag}__t{t:05d}"), 0, max(0.0, float(cls.cap[t])))
+                for t in range(n)
+            ]
             for t in range(n):
                 m.backlog[(g.name, c, t)] = backlog[t]
                 if split:
@@ -253,7 +256,11 @@ def rule_deferred_deadlines(m: RosterModel) -> None:
                     short = m.lp.add_variable(safe_name(f"short__{tag}__t{t:05d}"), 0)
                     m.short[(g.name, t, c)] = short
                     terms.append((short, 1.0))
-                m.add("deferred_deadlines", pulp.LpAffineExpression(terms) >= float(cls.work[t]), f"backlog__{tag}__t{t:05d}")
+                m.add(
+                    "deferred_deadlines",
+                    pulp.LpAffineExpression(terms) >= float(cls.work[t]),
+                    f"backlog__{tag}__t{t:05d}",
+                )
         if split:
             for t in range(n):
                 terms = [(m.serve[(g.name, c, t)], 1.0) for c in range(len(g.classes))]

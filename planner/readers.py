@@ -102,7 +102,9 @@ def read_book(path: str | os.PathLike[str]) -> RawBook:
     p = Path(path)
     shown = display_path(p)
     if not p.exists():
-        raise InputError(shown, [Problem(shown, "file not found", expected="an .xlsx workbook or a folder of CSV files")])
+        raise InputError(
+            shown, [Problem(shown, "file not found", expected="an .xlsx workbook or a folder of CSV files")]
+        )
     if p.is_dir():
         return _read_csv_folder(p, shown)
     if p.suffix.lower() == ".csv":
@@ -172,7 +174,13 @@ def _check_archive(path: Path, shown: str) -> None:
             if len(infos) > MAX_ARCHIVE_MEMBERS:
                 raise InputError(
                     shown,
-                    [Problem(shown, f"the archive holds {len(infos)} parts, more than the limit of {MAX_ARCHIVE_MEMBERS}", expected=expected)],
+                    [
+                        Problem(
+                            shown,
+                            f"the archive holds {len(infos)} parts, more than the limit of {MAX_ARCHIVE_MEMBERS}",
+                            expected=expected,
+                        )
+                    ],
                 )
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED_BYTES:
@@ -189,9 +197,18 @@ def _check_archive(path: Path, shown: str) -> None:
                 )
             names = {i.filename for i in infos}
             if "xl/workbook.bin" in names:
-                raise InputError(shown, [Problem(shown, "this is a binary .xlsb workbook; save it as .xlsx", expected=expected)])
+                raise InputError(
+                    shown, [Problem(shown, "this is a binary .xlsb workbook; save it as .xlsx", expected=expected)]
+                )
             if "xl/workbook.xml" not in names:
-                raise InputError(shown, [Problem(shown, "this zip archive is not an Excel workbook (no xl/workbook.xml)", expected=expected)])
+                raise InputError(
+                    shown,
+                    [
+                        Problem(
+                            shown, "this zip archive is not an Excel workbook (no xl/workbook.xml)", expected=expected
+                        )
+                    ],
+                )
             for info in infos:
                 # Read every part (bounded by its declared size) so a corrupt part is reported
                 # here rather than as a crash later; zlib errors are not BadZipFile.
@@ -201,12 +218,23 @@ def _check_archive(path: Path, shown: str) -> None:
                             pass
                 except (zipfile.BadZipFile, zlib.error, EOFError):
                     raise InputError(
-                        shown, [Problem(shown, f"the archive is corrupt (part {info.filename} cannot be read)", expected=expected)]
+                        shown,
+                        [
+                            Problem(
+                                shown,
+                                f"the archive is corrupt (part {info.filename} cannot be read)",
+                                expected=expected,
+                            )
+                        ],
                     ) from None
     except zipfile.BadZipFile:
-        raise InputError(shown, [Problem(shown, "the file is a damaged or incomplete zip archive", expected=expected)]) from None
+        raise InputError(
+            shown, [Problem(shown, "the file is a damaged or incomplete zip archive", expected=expected)]
+        ) from None
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise InputError(shown, [Problem(shown, f"the archive cannot be read ({exc.__class__.__name__})", expected=expected)]) from None
+        raise InputError(
+            shown, [Problem(shown, f"the archive cannot be read ({exc.__class__.__name__})", expected=expected)]
+        ) from None
 
 
 def _read_xlsx(path: Path, shown: str) -> RawBook:
@@ -214,7 +242,13 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
     if size > MAX_FILE_BYTES:
         raise InputError(
             shown,
-            [Problem(shown, f"the file is {_size(size)}, more than the limit of {_size(MAX_FILE_BYTES)}; refused", expected="a smaller workbook")],
+            [
+                Problem(
+                    shown,
+                    f"the file is {_size(size)}, more than the limit of {_size(MAX_FILE_BYTES)}; refused",
+                    expected="a smaller workbook",
+                )
+            ],
         )
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -246,7 +280,12 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
             key = normalize_name(title)
             if key in book.tables:
                 book.problems.append(
-                    Problem(shown, f"two sheets are both named '{title}' once case and spaces are ignored; the second is ignored", sheet=title, severity=Severity.WARNING)
+                    Problem(
+                        shown,
+                        f"two sheets are both named '{title}' once case and spaces are ignored; the second is ignored",
+                        sheet=title,
+                        severity=Severity.WARNING,
+                    )
                 )
                 continue
             headers, rows, formulas = _read_sheet(ws, shown, title, book.problems)
@@ -262,7 +301,14 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
     except Exception as exc:  # a damaged sheet part (bad XML, bad shared-string index ...) is read lazily
         raise InputError(
             shown,
-            [Problem(shown, f"the workbook cannot be read ({_one_line(exc)})", sheet=title, expected="an Excel .xlsx workbook")],
+            [
+                Problem(
+                    shown,
+                    f"the workbook cannot be read ({_one_line(exc)})",
+                    sheet=title,
+                    expected="an Excel .xlsx workbook",
+                )
+            ],
         ) from None
     finally:
         wb.close()
@@ -271,7 +317,9 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
     return book
 
 
-def _read_sheet(ws: Any, shown: str, title: str, problems: list[Problem]) -> tuple[list[str], list[tuple[int, list[Any]]], set[tuple[int, int]]]:
+def _read_sheet(
+    ws: Any, shown: str, title: str, problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, list[Any]]], set[tuple[int, int]]]:
     """Stream one worksheet; return headers, non-blank rows and formula cell positions."""
     headers: list[str] = []
     rows: list[tuple[int, list[Any]]] = []
@@ -283,7 +331,14 @@ def _read_sheet(ws: Any, shown: str, title: str, problems: list[Problem]) -> tup
             while raw and (raw[-1] is None or str(raw[-1]).strip() == ""):
                 raw.pop()
             if cells and len(cells) > MAX_COLUMNS and any(c.value is not None for c in cells[MAX_COLUMNS:]):
-                problems.append(Problem(shown, f"more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read", sheet=title, severity=Severity.WARNING))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read",
+                        sheet=title,
+                        severity=Severity.WARNING,
+                    )
+                )
             headers = ["" if h is None else str(h).strip() for h in raw]
             width = len(headers)
             continue
@@ -296,7 +351,14 @@ def _read_sheet(ws: Any, shown: str, title: str, problems: list[Problem]) -> tup
         if len(rows) >= MAX_ROWS:
             raise InputError(
                 shown,
-                [Problem(shown, f"more than {MAX_ROWS:,} data rows; refused", sheet=title, expected=f"at most {MAX_ROWS:,} rows per sheet")],
+                [
+                    Problem(
+                        shown,
+                        f"more than {MAX_ROWS:,} data rows; refused",
+                        sheet=title,
+                        expected=f"at most {MAX_ROWS:,} rows per sheet",
+                    )
+                ],
             )
         for col, c in enumerate(row_cells):
             if getattr(c, "data_type", None) == "f":
@@ -341,7 +403,8 @@ def _fill_cached_values(
                     row_no,
                     name,
                     str(formula) if isinstance(formula, str) else "a formula",
-                    "a value (this cell holds a formula with no cached result; planner never evaluates formulas - open the file in Excel and save it, or paste values)",
+                    "a value (this cell holds a formula with no cached result; planner never evaluates "
+                    "formulas - open the file in Excel and save it, or paste values)",
                 )
             )
             values[col] = _FormulaWithoutValue()
@@ -369,13 +432,23 @@ def _read_csv_folder(folder: Path, shown: str) -> RawBook:
     if not files:
         raise InputError(
             shown,
-            [Problem(shown, "the folder holds no .csv files", expected="CSV files named after the sheets: demand.csv, channels.csv, sites.csv, pools.csv, ...")],
+            [
+                Problem(
+                    shown,
+                    "the folder holds no .csv files",
+                    expected="CSV files named after the sheets: demand.csv, channels.csv, sites.csv, pools.csv, ...",
+                )
+            ],
         )
     for f in files:
         key = normalize_name(f.stem)
         fshown = display_path(f)
         if key in book.tables:
-            book.problems.append(Problem(fshown, f"two files map to the sheet '{f.stem}'; this one is ignored", severity=Severity.WARNING))
+            book.problems.append(
+                Problem(
+                    fshown, f"two files map to the sheet '{f.stem}'; this one is ignored", severity=Severity.WARNING
+                )
+            )
             continue
         book.tables[key] = _read_csv_file(f, fshown, book.problems)
     return book
@@ -386,18 +459,28 @@ def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
     if size > MAX_CSV_BYTES:
         raise InputError(
             shown,
-            [Problem(shown, f"the file is {_size(size)}, more than the limit of {_size(MAX_CSV_BYTES)}; refused", expected="a smaller CSV file")],
+            [
+                Problem(
+                    shown,
+                    f"the file is {_size(size)}, more than the limit of {_size(MAX_CSV_BYTES)}; refused",
+                    expected="a smaller CSV file",
+                )
+            ],
         )
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise InputError(shown, [Problem(shown, "this is a binary file, not a CSV text file", expected="a UTF-8 CSV file")])
+        raise InputError(
+            shown, [Problem(shown, "this is a binary file, not a CSV text file", expected="a UTF-8 CSV file")]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise InputError(shown, [Problem(shown, "the file is not valid UTF-8 text", expected="a UTF-8 CSV file")]) from None
+            raise InputError(
+                shown, [Problem(shown, "the file is not valid UTF-8 text", expected="a UTF-8 CSV file")]
+            ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -421,8 +504,19 @@ def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
             if all(v is None for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise InputError(shown, [Problem(shown, f"more than {MAX_ROWS:,} data rows; refused", expected=f"at most {MAX_ROWS:,} rows per file")])
+                raise InputError(
+                    shown,
+                    [
+                        Problem(
+                            shown,
+                            f"more than {MAX_ROWS:,} data rows; refused",
+                            expected=f"at most {MAX_ROWS:,} rows per file",
+                        )
+                    ],
+                )
             rows.append((row_no, values))
     except csv.Error as exc:
-        raise InputError(shown, [Problem(shown, f"the CSV text cannot be parsed ({exc})", expected="a comma-separated text file")]) from None
+        raise InputError(
+            shown, [Problem(shown, f"the CSV text cannot be parsed ({exc})", expected="a comma-separated text file")]
+        ) from None
     return RawTable(file=shown, sheet=path.stem, headers=headers, rows=rows)

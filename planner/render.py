@@ -16,14 +16,35 @@ def requirements_text(req: Requirements) -> str:
     lines = [
         f"Requirements: {len(req.queues)} queues x {h.n_intervals} intervals of {h.interval_minutes} min "
         f"({len(req.table):,} rows); shrinkage {req.shrinkage:.0%}",
-        "Peak agents and agent-hours per language and channel (tiers added; scheduled = on the floor / (1 - shrinkage)):",
+        "Peak agents and agent-hours per language and channel "
+        "(tiers added; scheduled = on the floor / (1 - shrinkage)):",
     ]
-    view = s.rename(columns={
-        "peak_agents_on_floor": "peak_floor", "peak_agents_scheduled": "peak_sched",
-        "agent_hours_on_floor": "hours_floor", "agent_hours_scheduled": "hours_sched", "workload_hours": "workload_h",
-    })
-    view = view[["language", "channel", "kind", "contacts", "workload_h", "peak_floor", "peak_sched", "hours_floor", "hours_sched"]]
-    fmt = {c: "{:,.1f}".format for c in ("contacts", "workload_h", "peak_floor", "peak_sched", "hours_floor", "hours_sched")}
+    view = s.rename(
+        columns={
+            "peak_agents_on_floor": "peak_floor",
+            "peak_agents_scheduled": "peak_sched",
+            "agent_hours_on_floor": "hours_floor",
+            "agent_hours_scheduled": "hours_sched",
+            "workload_hours": "workload_h",
+        }
+    )
+    view = view[
+        [
+            "language",
+            "channel",
+            "kind",
+            "contacts",
+            "workload_h",
+            "peak_floor",
+            "peak_sched",
+            "hours_floor",
+            "hours_sched",
+        ]
+    ]
+    fmt = {
+        c: "{:,.1f}".format
+        for c in ("contacts", "workload_h", "peak_floor", "peak_sched", "hours_floor", "hours_sched")
+    }
     lines.extend("  " + ln for ln in view.to_string(index=False, formatters=fmt).splitlines())
     lines.append(
         f"Total: {s['contacts'].sum():,.0f} contacts, {s['agent_hours_scheduled'].sum():,.0f} scheduled agent-hours "
@@ -38,7 +59,8 @@ def roster_text(result: RosterResult, output: str | None) -> str:
     info = result.info
     lines = [
         f"Roster for {m['input']}: {m['shifts_per_week']:,} shifts, {m['paid_hours_per_week']:,.0f} paid hours a week",
-        f"Cost: {m['weekly_cost']:,.2f} {cur} a week, {m['annual_cost']:,.0f} {cur} a year ({m['weeks_per_year']:g} weeks)",
+        f"Cost: {m['weekly_cost']:,.2f} {cur} a week, {m['annual_cost']:,.0f} {cur} a year "
+        f"({m['weeks_per_year']:g} weeks)",
         f"Solver: {info.solver}, {info.status}; objective {info.objective:,.2f}, best bound {info.best_bound:,.2f}, "
         f"gap {info.gap:.3%}; LP-relaxation bound {info.lp_bound:,.2f} "
         f"(cost within {m['gap_to_lp_bound']:.3%} of it); {info.seconds:.1f} s solve, {m['variables']:,} variables, "
@@ -57,8 +79,10 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         if m["shortfall_coverable_agent_hours"] > 1e-6 and m["full_coverage"] == "no":
             lines.append("  run with --full-coverage to price closing the coverable gaps")
     else:
-        lines.append("Coverage: every queue meets its target in every interval with demand "
-                     f"({m['live_intervals_with_demand']:,} live queue-intervals checked against Erlang)")
+        lines.append(
+            "Coverage: every queue meets its target in every interval with demand "
+            f"({m['live_intervals_with_demand']:,} live queue-intervals checked against Erlang)"
+        )
     lines.append("Time-zone coverage:")
     lines.extend("  " + ln for ln in time_zone_answer(result))
     if output:

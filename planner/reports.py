@@ -51,15 +51,31 @@ def write_requirements(req: Requirements, path: str | os.PathLike[str]) -> Path:
     if kind != "xlsx":
         raise OutputError(f"requirements are written to a .csv or .xlsx file, not {p}")
     formats = {
-        "interval_start": DATETIME, "agents_scheduled": AGENTS, "service_level": SHARE, "occupancy": SHARE,
-        "abandon_rate": SHARE, "asa_seconds": "0.0", "workload_hours": HOURS, "agents_on_floor": AGENTS,
-        "contacts": "0.0", "contacts_to_agents": "0.0", "target_service_level": SHARE, "backlog_hours": HOURS,
+        "interval_start": DATETIME,
+        "agents_scheduled": AGENTS,
+        "service_level": SHARE,
+        "occupancy": SHARE,
+        "abandon_rate": SHARE,
+        "asa_seconds": "0.0",
+        "workload_hours": HOURS,
+        "agents_on_floor": AGENTS,
+        "contacts": "0.0",
+        "contacts_to_agents": "0.0",
+        "target_service_level": SHARE,
+        "backlog_hours": HOURS,
     }
     summary = req.summary()
-    return write_workbook(p, [
-        SheetOut("requirements", frame, number_formats=formats),
-        SheetOut("summary", summary, number_formats={c: HOURS for c in summary.columns if c not in ("language", "channel", "kind")}),
-    ])
+    return write_workbook(
+        p,
+        [
+            SheetOut("requirements", frame, number_formats=formats),
+            SheetOut(
+                "summary",
+                summary,
+                number_formats={c: HOURS for c in summary.columns if c not in ("language", "channel", "kind")},
+            ),
+        ],
+    )
 
 
 def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
@@ -90,17 +106,60 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
     sheets = [
         SheetOut("summary", summary, widths={"metric": 42, "value": 40}),
-        SheetOut("shifts", tables["shifts"], number_formats={
-            "utc_start": DATETIME, "utc_end": DATETIME, "local_date": "yyyy-mm-dd", "cost": MONEY, "cost_per_agent": MONEY,
-            "paid_hours": "0.0"}),
-        SheetOut("coverage", tables["coverage"], highlight_column="shortfall", number_formats={
-            "interval_start": DATETIME, "contacts": "0.0", "required": AGENTS, "required_on_floor": "0", "staffed": AGENTS,
-            "shortfall": AGENTS, "service_level": SHARE, "target_service_level": SHARE, "asa_seconds": "0.0"}),
-        SheetOut("cost", tables["cost"], number_formats={"agent_hours": HOURS, "weekly_cost": MONEY, "annual_cost": MONEY}),
-        SheetOut("gaps", tables["gaps"], highlight_column="shortfall", widths={"reason": 90}, number_formats={
-            "interval_start": DATETIME, "contacts": "0.0", "required": AGENTS, "staffed": AGENTS, "shortfall": AGENTS}),
+        SheetOut(
+            "shifts",
+            tables["shifts"],
+            number_formats={
+                "utc_start": DATETIME,
+                "utc_end": DATETIME,
+                "local_date": "yyyy-mm-dd",
+                "cost": MONEY,
+                "cost_per_agent": MONEY,
+                "paid_hours": "0.0",
+            },
+        ),
+        SheetOut(
+            "coverage",
+            tables["coverage"],
+            highlight_column="shortfall",
+            number_formats={
+                "interval_start": DATETIME,
+                "contacts": "0.0",
+                "required": AGENTS,
+                "required_on_floor": "0",
+                "staffed": AGENTS,
+                "shortfall": AGENTS,
+                "service_level": SHARE,
+                "target_service_level": SHARE,
+                "asa_seconds": "0.0",
+            },
+        ),
+        SheetOut(
+            "cost", tables["cost"], number_formats={"agent_hours": HOURS, "weekly_cost": MONEY, "annual_cost": MONEY}
+        ),
+        SheetOut(
+            "gaps",
+            tables["gaps"],
+            highlight_column="shortfall",
+            widths={"reason": 90},
+            number_formats={
+                "interval_start": DATETIME,
+                "contacts": "0.0",
+                "required": AGENTS,
+                "staffed": AGENTS,
+                "shortfall": AGENTS,
+            },
+        ),
         SheetOut("headcount", tables["headcount"], number_formats={"paid_hours": HOURS}),
-        SheetOut("language_sites", tables["language_sites"], number_formats={
-            "agent_hours": HOURS, "weekly_cost": MONEY, "annual_cost": MONEY, "share_of_language_hours": SHARE}),
+        SheetOut(
+            "language_sites",
+            tables["language_sites"],
+            number_formats={
+                "agent_hours": HOURS,
+                "weekly_cost": MONEY,
+                "annual_cost": MONEY,
+                "share_of_language_hours": SHARE,
+            },
+        ),
     ]
     return write_workbook(p, sheets)

@@ -33,8 +33,18 @@ from planner.domain import Horizon, Scenario, WorkKind, resolve_target
 QueueKey = tuple[str, str, str]  # language, channel, tier
 
 OUTPUT_COLUMNS = [
-    "interval_start", "language", "channel", "tier", "contacts", "agents_required", "agents_scheduled",
-    "service_level", "asa_seconds", "occupancy", "abandon_rate", "workload_hours",
+    "interval_start",
+    "language",
+    "channel",
+    "tier",
+    "contacts",
+    "agents_required",
+    "agents_scheduled",
+    "service_level",
+    "asa_seconds",
+    "occupancy",
+    "abandon_rate",
+    "workload_hours",
 ]
 
 
@@ -73,19 +83,29 @@ class Requirements:
     def summary(self) -> pd.DataFrame:
         """Peak and total agent-hours per language and channel (tiers added up)."""
         t = self.table
-        by = t.groupby(["language", "channel", "interval"], sort=True).agg(
-            scheduled=("agents_scheduled", "sum"), floor=("agents_on_floor", "sum"), contacts=("contacts", "sum"),
-            workload=("workload_hours", "sum"),
-        ).reset_index()
+        by = (
+            t.groupby(["language", "channel", "interval"], sort=True)
+            .agg(
+                scheduled=("agents_scheduled", "sum"),
+                floor=("agents_on_floor", "sum"),
+                contacts=("contacts", "sum"),
+                workload=("workload_hours", "sum"),
+            )
+            .reset_index()
+        )
         hours = self.horizon.interval_hours
-        out = by.groupby(["language", "channel"], sort=True).agg(
-            contacts=("contacts", "sum"),
-            workload_hours=("workload", "sum"),
-            peak_agents_on_floor=("floor", "max"),
-            peak_agents_scheduled=("scheduled", "max"),
-            agent_hours_on_floor=("floor", "sum"),
-            agent_hours_scheduled=("scheduled", "sum"),
-        ).reset_index()
+        out = (
+            by.groupby(["language", "channel"], sort=True)
+            .agg(
+                contacts=("contacts", "sum"),
+                workload_hours=("workload", "sum"),
+                peak_agents_on_floor=("floor", "max"),
+                peak_agents_scheduled=("scheduled", "max"),
+                agent_hours_on_floor=("floor", "sum"),
+                agent_hours_scheduled=("scheduled", "sum"),
+            )
+            .reset_index()
+        )
         out["agent_hours_on_floor"] *= hours
         out["agent_hours_scheduled"] *= hours
         kinds = {(q.language, q.channel): q.kind.value for q in self.queues.values()}
@@ -121,14 +141,23 @@ class Requirements:
 def queue_specs(scenario: Scenario) -> dict[QueueKey, QueueSpec]:
     """Every (language, channel, tier) with demand rows, with its resolved targets."""
     out: dict[QueueKey, QueueSpec] = {}
-    keys = scenario.demand[["language", "channel", "tier"]].drop_duplicates().sort_values(["language", "channel", "tier"])
+    keys = (
+        scenario.demand[["language", "channel", "tier"]].drop_duplicates().sort_values(["language", "channel", "tier"])
+    )
     for lang, chan, tier in keys.itertuples(index=False, name=None):
         ch = scenario.channels[chan]
         target, level = resolve_target(ch, scenario.targets, lang, tier)
         out[(lang, chan, tier)] = QueueSpec(
-            language=lang, channel=chan, tier=tier, kind=ch.kind, handle_minutes=ch.handle_minutes,
-            target_minutes=target, service_level=level, concurrency=ch.concurrency,
-            patience_minutes=ch.patience_minutes, bot_deflection=ch.bot_deflection,
+            language=lang,
+            channel=chan,
+            tier=tier,
+            kind=ch.kind,
+            handle_minutes=ch.handle_minutes,
+            target_minutes=target,
+            service_level=level,
+            concurrency=ch.concurrency,
+            patience_minutes=ch.patience_minutes,
+            bot_deflection=ch.bot_deflection,
         )
     return out
 
@@ -141,11 +170,14 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     specs = queue_specs(scenario)
     keys = list(specs)
     q = len(keys)
-    index = {k: i for i, k in enumerate(keys)}
     contacts = np.zeros((q, n))
     d = scenario.demand
     key_frame = pd.DataFrame(keys, columns=["language", "channel", "tier"]).assign(queue=np.arange(q))
-    qi = d[["language", "channel", "tier"]].merge(key_frame, how="left", on=["language", "channel", "tier"])["queue"].to_numpy()
+    qi = (
+        d[["language", "channel", "tier"]]
+        .merge(key_frame, how="left", on=["language", "channel", "tier"])["queue"]
+        .to_numpy()
+    )
     np.add.at(contacts, (qi, d["interval"].to_numpy()), d["contacts"].to_numpy(dtype=float))
 
     def per_queue(attr: str) -> np.ndarray:
@@ -179,10 +211,17 @@ def compute_requirements(scenario: Scenario) -> Requirements:
         if len(rows):
             qsel = li[rows]
             kw: dict[str, Any] = dict(
-                patience_minutes=patience[qsel], concurrency=conc[qsel], concurrency_efficiency=st.concurrency_efficiency,
+                patience_minutes=patience[qsel],
+                concurrency=conc[qsel],
+                concurrency_efficiency=st.concurrency_efficiency,
             )
             n_req = erlang.required_agents(
-                lam[rows, cols], handle[qsel], target[qsel], level[qsel], st.max_occupancy, **kw,
+                lam[rows, cols],
+                handle[qsel],
+                target[qsel],
+                level[qsel],
+                st.max_occupancy,
+                **kw,
             )
             stats = erlang.queue_stats(n_req, lam[rows, cols], handle[qsel], target[qsel], **kw)
             required[qsel, cols] = n_req
@@ -219,27 +258,35 @@ def compute_requirements(scenario: Scenario) -> Requirements:
 
     grid_interval = np.tile(np.arange(n), q)
     starts = pd.date_range(h.start, periods=n, freq=f"{h.interval_minutes}min", tz="UTC")
-    table = pd.DataFrame({
-        "interval_start": np.tile(starts, q),
-        "language": np.repeat([k[0] for k in keys], n),
-        "channel": np.repeat([k[1] for k in keys], n),
-        "tier": np.repeat([k[2] for k in keys], n),
-        "contacts": contacts.ravel(),
-        "agents_required": required.ravel(),
-        "agents_scheduled": scheduled.ravel(),
-        "service_level": sl.ravel(),
-        "asa_seconds": asa.ravel(),
-        "occupancy": occ.ravel(),
-        "abandon_rate": abandon.ravel(),
-        "workload_hours": workload_hours.ravel(),
-        "interval": grid_interval,
-        "kind": np.repeat([specs[k].kind.value for k in keys], n),
-        "contacts_to_agents": agent_contacts.ravel(),
-        "agents_on_floor": floor.ravel(),
-        "target_minutes": np.repeat(target, n),
-        "target_service_level": np.repeat(level, n),
-        "backlog_hours": backlog_hours.ravel(),
-    })
+    table = pd.DataFrame(
+        {
+            "interval_start": np.tile(starts, q),
+            "language": np.repeat([k[0] for k in keys], n),
+            "channel": np.repeat([k[1] for k in keys], n),
+            "tier": np.repeat([k[2] for k in keys], n),
+            "contacts": contacts.ravel(),
+            "agents_required": required.ravel(),
+            "agents_scheduled": scheduled.ravel(),
+            "service_level": sl.ravel(),
+            "asa_seconds": asa.ravel(),
+            "occupancy": occ.ravel(),
+            "abandon_rate": abandon.ravel(),
+            "workload_hours": workload_hours.ravel(),
+            "interval": grid_interval,
+            "kind": np.repeat([specs[k].kind.value for k in keys], n),
+            "contacts_to_agents": agent_contacts.ravel(),
+            "agents_on_floor": floor.ravel(),
+            "target_minutes": np.repeat(target, n),
+            "target_service_level": np.repeat(level, n),
+            "backlog_hours": backlog_hours.ravel(),
+        }
+    )
     return Requirements(
-        horizon=h, shrinkage=st.shrinkage, queues=specs, table=table, live=live, live_floor=live_floor, deferred=deferred,
+        horizon=h,
+        shrinkage=st.shrinkage,
+        queues=specs,
+        table=table,
+        live=live,
+        live_floor=live_floor,
+        deferred=deferred,
     )

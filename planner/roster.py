@@ -95,7 +95,8 @@ def build_problem(
     pool_index = {p.name: i for i, p in enumerate(pools)}
     tab = options.table
     names = tuple(
-        f"{r.pool}__{r.template}__{r.local_start:%Y-%m-%d_%H%M}" for r in tab[["pool", "template", "local_start"]].itertuples(index=False)
+        f"{r.pool}__{r.template}__{r.local_start:%Y-%m-%d_%H%M}"
+        for r in tab[["pool", "template", "local_start"]].itertuples(index=False)
     )
 
     def eligible(lang: str, chan: str) -> tuple[str, ...]:
@@ -217,8 +218,10 @@ def _solve_once(
     model = build_model(problem, name="roster_full_coverage" if full else "roster")
     build_seconds = time.perf_counter() - t0
     if log:
-        log(f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
-            f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s")
+        log(
+            f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
+            f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s"
+        )
     info = solve_model(model, solve, log)
     return _report(scenario, req, shift_options, problem, model, info, build_seconds, full)
 
@@ -264,7 +267,9 @@ def _report(
     weekly = float((shifts["cost"].sum() if len(shifts) else 0.0) / h.weeks)
     paid_hours = float((shifts["paid_hours"] * shifts["agents"]).sum() / h.weeks) if len(shifts) else 0.0
     shortfall_hours = float(coverage["shortfall"].sum() * h.interval_hours / h.weeks)
-    structural = float(gaps.loc[~gaps["coverable"], "shortfall"].sum() * h.interval_hours / h.weeks) if len(gaps) else 0.0
+    structural = (
+        float(gaps.loc[~gaps["coverable"], "shortfall"].sum() * h.interval_hours / h.weeks) if len(gaps) else 0.0
+    )
     live_rows = coverage[(coverage["kind"] == WorkKind.LIVE.value) & (coverage["contacts"] > 0)]
     below = live_rows[live_rows["service_level"] < live_rows["target_service_level"] - 1e-9]
     metrics: dict[str, Any] = {
@@ -282,63 +287,96 @@ def _report(
         metrics[f"headcount site {site}"] = int(count)
     for r in headcount.itertuples(index=False):
         metrics[f"headcount pool {r.pool}"] = int(r.headcount)
-    metrics.update({
-        "shortfall_agent_hours": round(shortfall_hours, 3),
-        "shortfall_uncoverable_agent_hours": round(structural, 3),
-        "shortfall_coverable_agent_hours": round(shortfall_hours - structural, 3),
-        "shortfall_intervals": int(len(gaps)),
-        "live_intervals_below_target": int(len(below)),
-        "live_intervals_with_demand": int(len(live_rows)),
-        "full_coverage": "yes" if full else "no",
-        "under_coverage_penalty_per_agent_hour": round(problem.penalty, 2),
-        "solver": info.solver,
-        "solver_status": info.status,
-        "objective": round(info.objective, 2),
-        "best_bound": round(info.best_bound, 2),
-        "mip_gap": round(info.gap, 6),
-        "lp_relaxation_bound": None if info.lp_bound is None else round(info.lp_bound, 2),
-        "gap_to_lp_bound": None if not info.lp_bound else round((info.objective - info.lp_bound) / max(abs(info.objective), 1e-9), 6),
-        "solve_seconds": round(info.seconds, 2),
-        "lp_seconds": round(info.lp_seconds, 2),
-        "build_seconds": round(build_seconds, 2),
-        "variables": model.n_variables,
-        "integer_variables": len(model.shifts) + len(model.people),
-        "constraints": model.n_constraints,
-        "interval_minutes": h.interval_minutes,
-        "horizon_start_utc": h.start.isoformat(),
-        "weeks": h.weeks,
-    })
+    metrics.update(
+        {
+            "shortfall_agent_hours": round(shortfall_hours, 3),
+            "shortfall_uncoverable_agent_hours": round(structural, 3),
+            "shortfall_coverable_agent_hours": round(shortfall_hours - structural, 3),
+            "shortfall_intervals": int(len(gaps)),
+            "live_intervals_below_target": int(len(below)),
+            "live_intervals_with_demand": int(len(live_rows)),
+            "full_coverage": "yes" if full else "no",
+            "under_coverage_penalty_per_agent_hour": round(problem.penalty, 2),
+            "solver": info.solver,
+            "solver_status": info.status,
+            "objective": round(info.objective, 2),
+            "best_bound": round(info.best_bound, 2),
+            "mip_gap": round(info.gap, 6),
+            "lp_relaxation_bound": None if info.lp_bound is None else round(info.lp_bound, 2),
+            "gap_to_lp_bound": None
+            if not info.lp_bound
+            else round((info.objective - info.lp_bound) / max(abs(info.objective), 1e-9), 6),
+            "solve_seconds": round(info.seconds, 2),
+            "lp_seconds": round(info.lp_seconds, 2),
+            "build_seconds": round(build_seconds, 2),
+            "variables": model.n_variables,
+            "integer_variables": len(model.shifts) + len(model.people),
+            "constraints": model.n_constraints,
+            "interval_minutes": h.interval_minutes,
+            "horizon_start_utc": h.start.isoformat(),
+            "weeks": h.weeks,
+        }
+    )
     return RosterResult(
-        scenario=scenario, requirements=req, problem=problem, info=info, shifts=shifts, coverage=coverage, cost=cost,
-        gaps=gaps, headcount=headcount, language_sites=lang_sites, metrics=metrics, variables=model.n_variables,
-        constraints=model.n_constraints, build_seconds=build_seconds,
+        scenario=scenario,
+        requirements=req,
+        problem=problem,
+        info=info,
+        shifts=shifts,
+        coverage=coverage,
+        cost=cost,
+        gaps=gaps,
+        headcount=headcount,
+        language_sites=lang_sites,
+        metrics=metrics,
+        variables=model.n_variables,
+        constraints=model.n_constraints,
+        build_seconds=build_seconds,
     )
 
 
 def _shifts_table(scenario: Scenario, options: ShiftOptions, chosen: np.ndarray, agents: np.ndarray) -> pd.DataFrame:
     tab = options.table.iloc[chosen]
     rows = []
-    for (i, r) in zip(chosen, tab.itertuples(index=False), strict=True):
+    for i, r in zip(chosen, tab.itertuples(index=False), strict=True):
         site = scenario.sites[r.site]
         utc_end = r.utc_start + pd.Timedelta(minutes=int(r.length_minutes))
-        local_end = utc_to_local(site.timezone, utc_end.to_pydatetime() if hasattr(utc_end, "to_pydatetime") else utc_end)
-        rows.append({
-            "pool": r.pool,
-            "site": r.site,
-            "shift": r.template,
-            "local_date": r.local_start.date(),
-            "local_start": r.local_start.strftime("%H:%M"),
-            "local_end": local_end.strftime("%H:%M") + ("" if local_end.date() == r.local_start.date() else " (+1 day)"),
-            "timezone": site.timezone,
-            "utc_start": pd.Timestamp(r.utc_start).tz_convert("UTC"),
-            "utc_end": pd.Timestamp(utc_end).tz_convert("UTC"),
-            "agents": int(agents[i]),
-            "paid_hours": r.paid_minutes / 60.0,
-            "cost_per_agent": float(r.cost),
-            "cost": float(r.cost) * int(agents[i]),
-        })
-    cols = ["pool", "site", "shift", "local_date", "local_start", "local_end", "timezone", "utc_start", "utc_end", "agents",
-            "paid_hours", "cost_per_agent", "cost"]
+        local_end = utc_to_local(
+            site.timezone, utc_end.to_pydatetime() if hasattr(utc_end, "to_pydatetime") else utc_end
+        )
+        rows.append(
+            {
+                "pool": r.pool,
+                "site": r.site,
+                "shift": r.template,
+                "local_date": r.local_start.date(),
+                "local_start": r.local_start.strftime("%H:%M"),
+                "local_end": local_end.strftime("%H:%M")
+                + ("" if local_end.date() == r.local_start.date() else " (+1 day)"),
+                "timezone": site.timezone,
+                "utc_start": pd.Timestamp(r.utc_start).tz_convert("UTC"),
+                "utc_end": pd.Timestamp(utc_end).tz_convert("UTC"),
+                "agents": int(agents[i]),
+                "paid_hours": r.paid_minutes / 60.0,
+                "cost_per_agent": float(r.cost),
+                "cost": float(r.cost) * int(agents[i]),
+            }
+        )
+    cols = [
+        "pool",
+        "site",
+        "shift",
+        "local_date",
+        "local_start",
+        "local_end",
+        "timezone",
+        "utc_start",
+        "utc_end",
+        "agents",
+        "paid_hours",
+        "cost_per_agent",
+        "cost",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["site", "pool", "utc_start", "shift"], kind="mergesort").reset_index(drop=True)
 
@@ -382,18 +420,20 @@ def _coverage_table(
     kinds = np.array([req.queues[k].kind is WorkKind.LIVE for k in keys])
     staffed_arr = np.concatenate([staffed[k] for k in keys])
     short_arr = np.concatenate([shortfall[k] for k in keys])
-    out = pd.DataFrame({
-        "interval_start": t["interval_start"],
-        "language": t["language"],
-        "channel": t["channel"],
-        "tier": t["tier"],
-        "kind": t["kind"],
-        "contacts": t["contacts"],
-        "required": t["agents_scheduled"],
-        "required_on_floor": t["agents_required"],
-        "staffed": staffed_arr,
-        "shortfall": short_arr,
-    })
+    out = pd.DataFrame(
+        {
+            "interval_start": t["interval_start"],
+            "language": t["language"],
+            "channel": t["channel"],
+            "tier": t["tier"],
+            "kind": t["kind"],
+            "contacts": t["contacts"],
+            "required": t["agents_scheduled"],
+            "required_on_floor": t["agents_required"],
+            "staffed": staffed_arr,
+            "shortfall": short_arr,
+        }
+    )
     # predicted service at the staffed level
     sl = np.ones(len(out))
     asa = np.zeros(len(out))
@@ -405,21 +445,27 @@ def _coverage_table(
         spec = [req.queues[k] for k in qk]
         on_floor = np.floor(staffed_arr[idx] * (1.0 - st.shrinkage) + 1e-6)
         stats = erlang.queue_stats(
-            on_floor, lam[idx], np.array([s.handle_minutes for s in spec]), np.array([s.target_minutes for s in spec]),
+            on_floor,
+            lam[idx],
+            np.array([s.handle_minutes for s in spec]),
+            np.array([s.target_minutes for s in spec]),
             patience_minutes=np.array([np.nan if s.patience_minutes is None else s.patience_minutes for s in spec]),
-            concurrency=np.array([s.concurrency for s in spec]), concurrency_efficiency=st.concurrency_efficiency,
+            concurrency=np.array([s.concurrency for s in spec]),
+            concurrency_efficiency=st.concurrency_efficiency,
         )
         sl[idx] = stats.service_level
         asa[idx] = stats.asa_seconds
     for i, k in enumerate(keys):
         if not kinds[i] and k in predicted_def:
-            sl[i * n:(i + 1) * n] = predicted_def[k]
-            asa[i * n:(i + 1) * n] = np.nan
+            sl[i * n : (i + 1) * n] = predicted_def[k]
+            asa[i * n : (i + 1) * n] = np.nan
     out["service_level"] = sl
     out["target_service_level"] = t["target_service_level"].to_numpy()
     out["asa_seconds"] = asa
     out["target_minutes"] = t["target_minutes"].to_numpy()
-    out["meets_target"] = (out["shortfall"] <= 1e-6) & ((out["contacts"] <= 0) | (out["service_level"] >= out["target_service_level"] - 1e-9))
+    out["meets_target"] = (out["shortfall"] <= 1e-6) & (
+        (out["contacts"] <= 0) | (out["service_level"] >= out["target_service_level"] - 1e-9)
+    )
     out["interval"] = t["interval"].to_numpy()
     return out
 
@@ -435,19 +481,25 @@ def _gaps_table(
     h = scenario.horizon
     rows = coverage[coverage["shortfall"] > 1e-6]
     group_of: dict[QueueKey, LiveGroup | DeferredGroup] = {}
-    for g in (*problem.live, *problem.deferred):
-        for q in g.queues:
-            group_of[q] = g
+    for lg in problem.live:
+        for q in lg.queues:
+            group_of[q] = lg
+    for dg in problem.deferred:
+        for q in dg.queues:
+            group_of[q] = dg
     # binding headcount limits
     people = {name: float(v.varValue or 0.0) for name, v in model.people.items()}
     exhausted_pools = {
-        p.name for p in problem.pools
+        p.name
+        for p in problem.pools
         if p.available is not None and not problem.relax_headcount and people.get(p.name, 0.0) >= p.available - 0.5
     }
     site_people: dict[str, float] = defaultdict(float)
     for p in problem.pools:
         site_people[p.site] += people.get(p.name, 0.0)
-    full_sites = {s for s, cap in problem.site_caps.items() if not problem.relax_headcount and site_people[s] >= cap - 0.5}
+    full_sites = {
+        s for s, cap in problem.site_caps.items() if not problem.relax_headcount and site_people[s] >= cap - 0.5
+    }
     presence = model.presence
     out = []
     for r in rows.itertuples(index=False):
@@ -473,13 +525,16 @@ def _gaps_table(
                 sites = ", ".join(sorted({p.site for p in serving}))
                 reason, coverable = (
                     f"time-zone gap: no pool that speaks '{r.language}' and works {r.channel} can be on shift then "
-                    f"under the shift windows (sites: {sites})", False,
+                    f"under the shift windows (sites: {sites})",
+                    False,
                 )
             else:
                 limits = sorted({p.name for p in serving} & exhausted_pools)
                 sites_full = sorted({p.site for p in serving} & full_sites)
                 if limits or sites_full:
-                    parts = [f"pool {name} uses all {scenario.pools[name].available} available people" for name in limits]
+                    parts = [
+                        f"pool {name} uses all {scenario.pools[name].available} available people" for name in limits
+                    ]
                     parts += [f"site {s} is at max_agents ({problem.site_caps[s]})" for s in sites_full]
                     reason = "headcount cap: " + "; ".join(parts)
                 else:
@@ -487,21 +542,34 @@ def _gaps_table(
                         f"covering it costs more than the under-coverage penalty "
                         f"({problem.penalty:,.0f} {scenario.settings.currency} per agent-hour)"
                     )
-        out.append({
-            "interval_start": r.interval_start,
-            "language": r.language,
-            "channel": r.channel,
-            "tier": r.tier,
-            "kind": r.kind,
-            "contacts": r.contacts,
-            "required": r.required,
-            "staffed": r.staffed,
-            "shortfall": r.shortfall,
-            "coverable": coverable,
-            "reason": reason,
-        })
-    cols = ["interval_start", "language", "channel", "tier", "kind", "contacts", "required", "staffed", "shortfall",
-            "coverable", "reason"]
+        out.append(
+            {
+                "interval_start": r.interval_start,
+                "language": r.language,
+                "channel": r.channel,
+                "tier": r.tier,
+                "kind": r.kind,
+                "contacts": r.contacts,
+                "required": r.required,
+                "staffed": r.staffed,
+                "shortfall": r.shortfall,
+                "coverable": coverable,
+                "reason": reason,
+            }
+        )
+    cols = [
+        "interval_start",
+        "language",
+        "channel",
+        "tier",
+        "kind",
+        "contacts",
+        "required",
+        "staffed",
+        "shortfall",
+        "coverable",
+        "reason",
+    ]
     return pd.DataFrame(out, columns=cols).astype({"coverable": bool})
 
 
@@ -537,20 +605,25 @@ def _cost_tables(
     queue_share: dict[str, list[tuple[QueueKey, np.ndarray]]] = {}
     for g in problem.live:
         safe = np.where(g.requirement > TOL, g.requirement, 1.0)
-        queue_share[g.name] = [(q, np.where(g.requirement > TOL, req.live[q] / safe, 1.0 / len(g.queues))) for q in g.queues]
+        queue_share[g.name] = [
+            (q, np.where(g.requirement > TOL, req.live[q] / safe, 1.0 / len(g.queues))) for q in g.queues
+        ]
     for d in problem.deferred:
         tot = np.array([req.deferred[q].total for q in d.queues])
-        queue_share[d.name] = [(q, np.full(n, tv / tot.sum() if tot.sum() > 0 else 1.0 / len(d.queues))) for q, tv in zip(d.queues, tot, strict=True)]
+        queue_share[d.name] = [
+            (q, np.full(n, tv / tot.sum() if tot.sum() > 0 else 1.0 / len(d.queues)))
+            for q, tv in zip(d.queues, tot, strict=True)
+        ]
     # pool x queue allocation per interval
     pq: dict[tuple[str, QueueKey], np.ndarray] = defaultdict(lambda: np.zeros(n))
-    for (s, g, t), v in alloc.items():
+    for (s, gname, t), v in alloc.items():
         if v <= TOL or set_duty[s][t] <= TOL:
             continue
         for p in (pp.name for pp in problem.pools if pp.skillset == s):
             frac = duty[pidx[p]][t] / set_duty[s][t]
             if frac <= 0:
                 continue
-            for q, share in queue_share[g]:
+            for q, share in queue_share[gname]:
                 pq[(p, q)][t] += v * frac * share[t]
     rows = []
     lang_site: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -562,7 +635,7 @@ def _cost_tables(
         mix_total = sum(weekly_mix.values())
         attributed: dict[QueueKey, list[float]] = defaultdict(lambda: [0.0, 0.0])
         idle_hours = idle_cost = 0.0
-        for t in np.flatnonzero(duty[k] > TOL):
+        for t in map(int, np.flatnonzero(duty[k] > TOL)):
             if total_alloc[t] > TOL:
                 for q, a in mine.items():
                     if a[t] > 0:
@@ -609,19 +682,21 @@ def _headcount_table(scenario: Scenario, options: ShiftOptions, chosen: np.ndarr
         headcount = math.ceil(per_week / spw - 1e-9)
         peak = int(mine.groupby("local_day")["agents"].sum().max()) if len(mine) else 0
         need = max(headcount, peak)
-        rows.append({
-            "pool": p.name,
-            "site": p.site,
-            "languages": ", ".join(p.languages),
-            "channels": "all" if p.channels is None else ", ".join(p.channels),
-            "shifts": shifts,
-            "paid_hours": float((mine["paid_minutes"] * mine["agents"]).sum() / 60.0),
-            "headcount": headcount,
-            "peak_daily_shifts": peak,
-            "people_needed": need,
-            "available": p.available,
-            "extra_hires": None if p.available is None else max(0, need - p.available),
-        })
+        rows.append(
+            {
+                "pool": p.name,
+                "site": p.site,
+                "languages": ", ".join(p.languages),
+                "channels": "all" if p.channels is None else ", ".join(p.channels),
+                "shifts": shifts,
+                "paid_hours": float((mine["paid_minutes"] * mine["agents"]).sum() / 60.0),
+                "headcount": headcount,
+                "peak_daily_shifts": peak,
+                "people_needed": need,
+                "available": p.available,
+                "extra_hires": None if p.available is None else max(0, need - p.available),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -634,13 +709,17 @@ def time_zone_answer(result: RosterResult) -> list[str]:
     cur = scen.settings.currency
     if len(gaps):
         for lang, g in gaps.groupby("language", sort=True):
-            hours = sorted(set(int(((ts - h.start).total_seconds() // 60) // h.interval_minutes) for ts in g["interval_start"]))
+            hours = sorted(
+                set(int(((ts - h.start).total_seconds() // 60) // h.interval_minutes) for ts in g["interval_start"])
+            )
             ranges = interval_ranges(hours, scen)
             kinds = "time-zone gap" if (~g["coverable"]).all() else "shortfall"
             lines.append(
                 f"{lang}: {len(hours) * h.interval_hours:g} h of the week not fully covered ({kinds}; "
-                f"{g['shortfall'].sum() * h.interval_hours:.1f} agent-hours short): " + "; ".join(ranges[:6])
-                + (" ..." if len(ranges) > 6 else "") + f" UTC. Reason: {g['reason'].iloc[0]}"
+                f"{g['shortfall'].sum() * h.interval_hours:.1f} agent-hours short): "
+                + "; ".join(ranges[:6])
+                + (" ..." if len(ranges) > 6 else "")
+                + f" UTC. Reason: {g['reason'].iloc[0]}"
             )
     else:
         lines.append("Every language-hour with demand is covered.")
@@ -652,7 +731,9 @@ def time_zone_answer(result: RosterResult) -> list[str]:
             g = g.sort_values("agent_hours", ascending=False)
             main = g.iloc[0]
             others = g.iloc[1:]
-            parts = ", ".join(f"{r.site} {r.agent_hours:,.0f} h ({r.weekly_cost:,.0f} {cur})" for r in others.itertuples())
+            parts = ", ".join(
+                f"{r.site} {r.agent_hours:,.0f} h ({r.weekly_cost:,.0f} {cur})" for r in others.itertuples()
+            )
             lines.append(
                 f"{lang}: {main.share_of_language_hours:.0%} of its agent-hours from {main.site}; "
                 f"other sites cover the rest: {parts} per week"
@@ -660,7 +741,8 @@ def time_zone_answer(result: RosterResult) -> list[str]:
     if result.default_cost is not None:
         diff = result.metrics["weekly_cost"] - result.default_cost
         lines.append(
-            f"Full coverage costs {result.metrics['weekly_cost']:,.0f} {cur}/week against {result.default_cost:,.0f} for the "
+            f"Full coverage costs {result.metrics['weekly_cost']:,.0f} {cur}/week against "
+            f"{result.default_cost:,.0f} for the "
             f"default roster ({result.default_shortfall_hours or 0:,.1f} agent-hours short): closing the gaps costs "
             f"{diff:,.0f} {cur}/week ({diff * scen.settings.weeks_per_year:,.0f} a year)."
         )

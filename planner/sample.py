@@ -156,9 +156,7 @@ EXTRA_SITE_ZONES: tuple[tuple[str, str], ...] = (
 )
 
 # (pool, site, languages, channels or None, available or None, hourly_cost or None)
-DEFAULT_POOLS: tuple[
-    tuple[str, str, tuple[str, ...], tuple[str, ...] | None, int | None, float | None], ...
-] = (
+DEFAULT_POOLS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...] | None, int | None, float | None], ...] = (
     ("tokyo_ja", "tokyo", ("ja",), None, None, None),
     ("tokyo_ja_en", "tokyo", ("ja", "en"), None, None, None),
     ("seoul_ko", "seoul", ("ko",), None, None, None),
@@ -246,8 +244,7 @@ def _languages(spec: SampleSpec, rng: np.random.Generator) -> list[_Language]:
     offsets = rng.integers(-8, 11, size=len(unknown))
     volumes = np.round(rng.uniform(6_000, 25_000, size=len(unknown)), -3)
     synthetic = {
-        code: (((float(off), 1.0),), float(vol))
-        for code, off, vol in zip(unknown, offsets, volumes, strict=True)
+        code: (((float(off), 1.0),), float(vol)) for code, off, vol in zip(unknown, offsets, volumes, strict=True)
     }
     out = []
     for code in codes:
@@ -275,9 +272,7 @@ def _spike_factors(spec: SampleSpec, hours_utc: np.ndarray) -> np.ndarray:
     factors = np.ones(len(hours_utc))
     if spec.spike_hours == 0 or spec.spike_factor == 1.0:
         return factors
-    start = np.datetime64(
-        spec.week_start + dt.timedelta(days=spec.spike_day, hours=spec.spike_start_hour), "m"
-    )
+    start = np.datetime64(spec.week_start + dt.timedelta(days=spec.spike_day, hours=spec.spike_start_hour), "m")
     # hour offset of each hour start from the spike's start (hour starts may not align)
     since = (hours_utc - start).astype("int64") / 60.0
     inside = (since >= 0) & (since < spec.spike_hours)
@@ -289,9 +284,7 @@ def _spike_factors(spec: SampleSpec, hours_utc: np.ndarray) -> np.ndarray:
     return factors
 
 
-def _hourly_demand(
-    spec: SampleSpec, languages: Sequence[_Language], hours_utc: np.ndarray
-) -> np.ndarray:
+def _hourly_demand(spec: SampleSpec, languages: Sequence[_Language], hours_utc: np.ndarray) -> np.ndarray:
     """Expected contacts per (hour, language, channel), before tiers and noise."""
     n_hours, n_lang = len(hours_utc), len(languages)
     total = np.zeros((n_hours, n_lang))
@@ -322,9 +315,7 @@ def _hourly_demand(
     return total[:, :, None] * mix
 
 
-def _demand_table(
-    spec: SampleSpec, languages: Sequence[_Language], rng: np.random.Generator
-) -> pd.DataFrame:
+def _demand_table(spec: SampleSpec, languages: Sequence[_Language], rng: np.random.Generator) -> pd.DataFrame:
     hours_utc = _hour_starts(spec)
     hourly = _hourly_demand(spec, languages, hours_utc)  # (hour, language, channel)
     per_hour = 60 // spec.interval_minutes
@@ -335,9 +326,7 @@ def _demand_table(
     contacts = np.round(expected * noise, 1)
 
     n_int, n_lang, n_chan, n_tier = contacts.shape
-    starts = np.datetime64(spec.week_start, "m") + (
-        np.arange(n_int) * spec.interval_minutes
-    ).astype("timedelta64[m]")
+    starts = np.datetime64(spec.week_start, "m") + (np.arange(n_int) * spec.interval_minutes).astype("timedelta64[m]")
     idx_int, idx_lang, idx_chan, idx_tier = np.nonzero(contacts > 0)  # C order: interval first
     return pd.DataFrame(
         {
@@ -377,9 +366,7 @@ def _extra_sites(spec: SampleSpec, rng: np.random.Generator) -> list[_SiteRow]:
     return sites
 
 
-def _pool_rows(
-    spec: SampleSpec, languages: Sequence[_Language], sites: Sequence[_SiteRow]
-) -> list[tuple]:
+def _pool_rows(spec: SampleSpec, languages: Sequence[_Language], sites: Sequence[_SiteRow]) -> list[tuple]:
     codes = [lang.code for lang in languages]
     wanted = set(codes)
     has_en = "en" in wanted
@@ -412,9 +399,7 @@ def _pool_rows(
     for lang in languages:
         if lang.code in KNOWN_LANGUAGES:
             continue
-        ranked = sorted(
-            night_sites, key=lambda s: _clock_distance(lang.main_offset, offsets[s.name])
-        )
+        ranked = sorted(night_sites, key=lambda s: _clock_distance(lang.main_offset, offsets[s.name]))
         for site in ranked[:2]:
             suffix = "_en" if has_en else ""
             add(f"{site.prefix}_{lang.code}{suffix}", site.name, (lang.code, "en"))
@@ -516,9 +501,7 @@ TINY_CLOCKS = {"en": 0.0, "ja": 9.0}
 
 def build_tiny() -> dict[str, pd.DataFrame]:
     """One day, one site, two languages, two channels: checkable by hand. No randomness."""
-    hours = np.datetime64(TINY_DAY, "m") + np.arange(24).astype("timedelta64[h]").astype(
-        "timedelta64[m]"
-    )
+    hours = np.datetime64(TINY_DAY, "m") + np.arange(24).astype("timedelta64[h]").astype("timedelta64[m]")
     rows = []
     for language in ("en", "ja"):
         local_hour, _ = _local_clock(hours, TINY_CLOCKS[language])
@@ -598,9 +581,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
             name,
             frame,
             number_formats={
-                str(c): DATETIME_FORMAT
-                for c in frame.columns
-                if pd.api.types.is_datetime64_any_dtype(frame[c])
+                str(c): DATETIME_FORMAT for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])
             },
         )
         for name, frame in tables.items()

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -26,7 +26,7 @@ from planner.errors import Problem, Severity
 from planner.readers import RawTable, is_unreadable, normalize_name
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a cell is parsed."""
 
     TEXT = "text"
@@ -107,18 +107,48 @@ DEMAND = Sheet(
     key=("interval_start", "language", "channel", "tier"),
     key_text="each interval, language, channel and tier once",
     columns=(
-        Column("interval_start", Kind.DATETIME, DATETIME_EXPECTED,
-               "Start of the interval. Values without an offset are UTC; values with an offset or Z are converted to UTC. "
-               "The interval length (15, 30 or 60 minutes) is inferred from the data, one length per file.",
-               unit="date-time", example=dt.datetime(2026, 3, 23, 9, 0)),
-        Column("language", Kind.CODE, "a language code such as en or ja",
-               "Language code; normalised to lower case.", example="en"),
-        Column("channel", Kind.CODE, "a channel name listed in the channels sheet",
-               "Channel; must exist in the channels sheet.", example="chat"),
-        Column("tier", Kind.CODE, "blank or a tier name such as standard or vip",
-               "Customer tier. Blank means 'standard'.", required=False, blank_ok=True, default="standard", example="standard"),
-        Column("contacts", Kind.NUMBER, "a number >= 0",
-               "Forecast arrivals in the interval (may be fractional).", unit="contacts per interval", example=42.5, checks=NONNEG),
+        Column(
+            "interval_start",
+            Kind.DATETIME,
+            DATETIME_EXPECTED,
+            "Start of the interval. Values without an offset are UTC; values with an offset or Z are converted to UTC. "
+            "The interval length (15, 30 or 60 minutes) is inferred from the data, one length per file.",
+            unit="date-time",
+            example=dt.datetime(2026, 3, 23, 9, 0),
+        ),
+        Column(
+            "language",
+            Kind.CODE,
+            "a language code such as en or ja",
+            "Language code; normalised to lower case.",
+            example="en",
+        ),
+        Column(
+            "channel",
+            Kind.CODE,
+            "a channel name listed in the channels sheet",
+            "Channel; must exist in the channels sheet.",
+            example="chat",
+        ),
+        Column(
+            "tier",
+            Kind.CODE,
+            "blank or a tier name such as standard or vip",
+            "Customer tier. Blank means 'standard'.",
+            required=False,
+            blank_ok=True,
+            default="standard",
+            example="standard",
+        ),
+        Column(
+            "contacts",
+            Kind.NUMBER,
+            "a number >= 0",
+            "Forecast arrivals in the interval (may be fractional).",
+            unit="contacts per interval",
+            example=42.5,
+            checks=NONNEG,
+        ),
     ),
 )
 
@@ -128,25 +158,82 @@ CHANNELS = Sheet(
     key=("channel",),
     key_text="each channel once",
     columns=(
-        Column("channel", Kind.CODE, "a channel name", "Channel name, e.g. chat, phone, email, social.", example="chat"),
-        Column("handle_minutes", Kind.NUMBER, "a number of minutes > 0",
-               "Average handling time of the first response.", unit="minutes", example=9, checks=POSITIVE),
-        Column("target_minutes", Kind.NUMBER, "a number of minutes > 0",
-               "First-response target: answer within this many minutes.", unit="minutes", example=1, checks=POSITIVE),
-        Column("service_level", Kind.SHARE, "a share > 0 and <= 1 (e.g. 0.8 or 80%)",
-               "Share of contacts that must get a first response within the target.", unit="share", example=0.8, checks=SHARE_OPEN),
-        Column("concurrency", Kind.INTEGER, "a whole number >= 1",
-               "Contacts an agent works at once (chat). Blank means 1.", required=False, blank_ok=True, default=1, example=2,
-               checks=(("ge1", _ge(1)),)),
-        Column("patience_minutes", Kind.NUMBER, "blank or a number of minutes > 0",
-               "Mean time before a waiting customer abandons. Blank means nobody abandons (Erlang C); "
-               "a value selects Erlang A.", required=False, blank_ok=True, unit="minutes", example=4, checks=POSITIVE),
-        Column("deferrable", Kind.BOOL, "yes or no",
-               "yes: the work may wait in a backlog (email, tickets, social) and is staffed to finish within the target. "
-               "Blank means no.", required=False, blank_ok=True, default=False, example="no"),
-        Column("bot_deflection", Kind.SHARE, "blank or a share >= 0 and < 1",
-               "Share of contacts resolved by a bot before an agent is needed. Blank means 0.",
-               required=False, blank_ok=True, default=0.0, unit="share", example=0.25, checks=(("ge0", _ge(0)), ("lt1", lambda s: s < 1))),
+        Column(
+            "channel", Kind.CODE, "a channel name", "Channel name, e.g. chat, phone, email, social.", example="chat"
+        ),
+        Column(
+            "handle_minutes",
+            Kind.NUMBER,
+            "a number of minutes > 0",
+            "Average handling time of the first response.",
+            unit="minutes",
+            example=9,
+            checks=POSITIVE,
+        ),
+        Column(
+            "target_minutes",
+            Kind.NUMBER,
+            "a number of minutes > 0",
+            "First-response target: answer within this many minutes.",
+            unit="minutes",
+            example=1,
+            checks=POSITIVE,
+        ),
+        Column(
+            "service_level",
+            Kind.SHARE,
+            "a share > 0 and <= 1 (e.g. 0.8 or 80%)",
+            "Share of contacts that must get a first response within the target.",
+            unit="share",
+            example=0.8,
+            checks=SHARE_OPEN,
+        ),
+        Column(
+            "concurrency",
+            Kind.INTEGER,
+            "a whole number >= 1",
+            "Contacts an agent works at once (chat). Blank means 1.",
+            required=False,
+            blank_ok=True,
+            default=1,
+            example=2,
+            checks=(("ge1", _ge(1)),),
+        ),
+        Column(
+            "patience_minutes",
+            Kind.NUMBER,
+            "blank or a number of minutes > 0",
+            "Mean time before a waiting customer abandons. Blank means nobody abandons (Erlang C); "
+            "a value selects Erlang A.",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example=4,
+            checks=POSITIVE,
+        ),
+        Column(
+            "deferrable",
+            Kind.BOOL,
+            "yes or no",
+            "yes: the work may wait in a backlog (email, tickets, social) and is staffed to finish within the target. "
+            "Blank means no.",
+            required=False,
+            blank_ok=True,
+            default=False,
+            example="no",
+        ),
+        Column(
+            "bot_deflection",
+            Kind.SHARE,
+            "blank or a share >= 0 and < 1",
+            "Share of contacts resolved by a bot before an agent is needed. Blank means 0.",
+            required=False,
+            blank_ok=True,
+            default=0.0,
+            unit="share",
+            example=0.25,
+            checks=(("ge0", _ge(0)), ("lt1", lambda s: s < 1)),
+        ),
     ),
 )
 
@@ -158,14 +245,55 @@ TARGETS = Sheet(
     key=("language", "channel", "tier"),
     key_text="each language, channel and tier combination once",
     columns=(
-        Column("language", Kind.CODE, "blank or a language code", "Language (blank: all).", required=False, blank_ok=True, example=""),
-        Column("channel", Kind.CODE, "blank or a channel name listed in the channels sheet", "Channel (blank: all).",
-               required=False, blank_ok=True, example="chat"),
-        Column("tier", Kind.CODE, "blank or a tier name", "Tier (blank: all).", required=False, blank_ok=True, example="vip"),
-        Column("target_minutes", Kind.NUMBER, "blank or a number of minutes > 0", "Overriding target (blank: keep the channel's).",
-               required=False, blank_ok=True, unit="minutes", example=0.5, checks=POSITIVE),
-        Column("service_level", Kind.SHARE, "blank or a share > 0 and <= 1", "Overriding service level (blank: keep the channel's).",
-               required=False, blank_ok=True, unit="share", example=0.9, checks=SHARE_OPEN),
+        Column(
+            "language",
+            Kind.CODE,
+            "blank or a language code",
+            "Language (blank: all).",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "channel",
+            Kind.CODE,
+            "blank or a channel name listed in the channels sheet",
+            "Channel (blank: all).",
+            required=False,
+            blank_ok=True,
+            example="chat",
+        ),
+        Column(
+            "tier",
+            Kind.CODE,
+            "blank or a tier name",
+            "Tier (blank: all).",
+            required=False,
+            blank_ok=True,
+            example="vip",
+        ),
+        Column(
+            "target_minutes",
+            Kind.NUMBER,
+            "blank or a number of minutes > 0",
+            "Overriding target (blank: keep the channel's).",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example=0.5,
+            checks=POSITIVE,
+        ),
+        Column(
+            "service_level",
+            Kind.SHARE,
+            "blank or a share > 0 and <= 1",
+            "Overriding service level (blank: keep the channel's).",
+            required=False,
+            blank_ok=True,
+            unit="share",
+            example=0.9,
+            checks=SHARE_OPEN,
+        ),
     ),
 )
 
@@ -176,19 +304,57 @@ SITES = Sheet(
     key_text="each site once",
     columns=(
         Column("site", Kind.TEXT, "a site name", "Site name.", example="tokyo"),
-        Column("timezone", Kind.TEXT, "an IANA time zone name such as Asia/Tokyo",
-               "IANA time zone of the site; shift windows are in this local time.", example="Asia/Tokyo"),
-        Column("hourly_cost", Kind.NUMBER, "a number >= 0", "Cost per paid hour, in the settings currency.",
-               unit="currency per paid hour", example=32, checks=NONNEG),
-        Column("night_premium", Kind.NUMBER, "blank or a share >= 0 (0.25 means +25 %)",
-               "Extra share paid for hours in the local night window (settings night_hours). Blank means 0.",
-               required=False, blank_ok=True, default=0.0, unit="share", example=0.25, checks=NONNEG),
-        Column("weekend_premium", Kind.NUMBER, "blank or a share >= 0 (0.25 means +25 %)",
-               "Extra share paid for local Saturday and Sunday hours. Blank means 0.",
-               required=False, blank_ok=True, default=0.0, unit="share", example=0.35, checks=NONNEG),
-        Column("max_agents", Kind.INTEGER, "blank or a whole number >= 0",
-               "Headcount cap of the site (people). Blank means no cap.", required=False, blank_ok=True, unit="people",
-               example=400, checks=NONNEG),
+        Column(
+            "timezone",
+            Kind.TEXT,
+            "an IANA time zone name such as Asia/Tokyo",
+            "IANA time zone of the site; shift windows are in this local time.",
+            example="Asia/Tokyo",
+        ),
+        Column(
+            "hourly_cost",
+            Kind.NUMBER,
+            "a number >= 0",
+            "Cost per paid hour, in the settings currency.",
+            unit="currency per paid hour",
+            example=32,
+            checks=NONNEG,
+        ),
+        Column(
+            "night_premium",
+            Kind.NUMBER,
+            "blank or a share >= 0 (0.25 means +25 %)",
+            "Extra share paid for hours in the local night window (settings night_hours). Blank means 0.",
+            required=False,
+            blank_ok=True,
+            default=0.0,
+            unit="share",
+            example=0.25,
+            checks=NONNEG,
+        ),
+        Column(
+            "weekend_premium",
+            Kind.NUMBER,
+            "blank or a share >= 0 (0.25 means +25 %)",
+            "Extra share paid for local Saturday and Sunday hours. Blank means 0.",
+            required=False,
+            blank_ok=True,
+            default=0.0,
+            unit="share",
+            example=0.35,
+            checks=NONNEG,
+        ),
+        Column(
+            "max_agents",
+            Kind.INTEGER,
+            "blank or a whole number >= 0",
+            "Headcount cap of the site (people). Blank means no cap.",
+            required=False,
+            blank_ok=True,
+            unit="people",
+            example=400,
+            checks=NONNEG,
+        ),
     ),
 )
 
@@ -202,15 +368,44 @@ POOLS = Sheet(
     columns=(
         Column("pool", Kind.TEXT, "a pool name", "Pool name.", example="tokyo_ja_en"),
         Column("site", Kind.TEXT, "a site listed in the sites sheet", "Site of the pool.", example="tokyo"),
-        Column("languages", Kind.LIST, LANG_LIST,
-               "Languages the agents speak; separators comma, semicolon, slash or space.", example="ja, en"),
-        Column("channels", Kind.LIST, "blank (all channels) or a list of channel names",
-               "Channels the agents work. Blank means all.", required=False, blank_ok=True, example="chat, email"),
-        Column("available", Kind.INTEGER, "blank (hire as needed) or a whole number >= 0",
-               "Headcount cap (people); each works at most shifts_per_week shifts. Blank means as many as needed (hire).",
-               required=False, blank_ok=True, unit="people", example=30, checks=NONNEG),
-        Column("hourly_cost", Kind.NUMBER, "blank or a number >= 0", "Cost per paid hour; overrides the site's.",
-               required=False, blank_ok=True, unit="currency per paid hour", example="", checks=NONNEG),
+        Column(
+            "languages",
+            Kind.LIST,
+            LANG_LIST,
+            "Languages the agents speak; separators comma, semicolon, slash or space.",
+            example="ja, en",
+        ),
+        Column(
+            "channels",
+            Kind.LIST,
+            "blank (all channels) or a list of channel names",
+            "Channels the agents work. Blank means all.",
+            required=False,
+            blank_ok=True,
+            example="chat, email",
+        ),
+        Column(
+            "available",
+            Kind.INTEGER,
+            "blank (hire as needed) or a whole number >= 0",
+            "Headcount cap (people); each works at most shifts_per_week shifts. Blank means as many as needed (hire).",
+            required=False,
+            blank_ok=True,
+            unit="people",
+            example=30,
+            checks=NONNEG,
+        ),
+        Column(
+            "hourly_cost",
+            Kind.NUMBER,
+            "blank or a number >= 0",
+            "Cost per paid hour; overrides the site's.",
+            required=False,
+            blank_ok=True,
+            unit="currency per paid hour",
+            example="",
+            checks=NONNEG,
+        ),
     ),
 )
 
@@ -225,12 +420,37 @@ AGENTS = Sheet(
         Column("agent", Kind.TEXT, "a name or employee id", "Agent name or id.", example="A-1001"),
         Column("site", Kind.TEXT, "a site listed in the sites sheet", "Site of the agent.", example="lisbon"),
         Column("languages", Kind.LIST, LANG_LIST, "Languages the agent speaks.", example="pt, es, en"),
-        Column("channels", Kind.LIST, "blank (all channels) or a list of channel names", "Channels the agent works. Blank means all.",
-               required=False, blank_ok=True, example=""),
-        Column("weekly_hours", Kind.NUMBER, "blank or a number of hours > 0 and <= 168", "Contracted paid hours per week.",
-               required=False, blank_ok=True, unit="hours", example=40, checks=(("gt0", _gt(0)), ("le168", _le(168)))),
-        Column("hourly_cost", Kind.NUMBER, "blank or a number >= 0", "Cost per paid hour; overrides the site's.",
-               required=False, blank_ok=True, unit="currency per paid hour", example="", checks=NONNEG),
+        Column(
+            "channels",
+            Kind.LIST,
+            "blank (all channels) or a list of channel names",
+            "Channels the agent works. Blank means all.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "weekly_hours",
+            Kind.NUMBER,
+            "blank or a number of hours > 0 and <= 168",
+            "Contracted paid hours per week.",
+            required=False,
+            blank_ok=True,
+            unit="hours",
+            example=40,
+            checks=(("gt0", _gt(0)), ("le168", _le(168))),
+        ),
+        Column(
+            "hourly_cost",
+            Kind.NUMBER,
+            "blank or a number >= 0",
+            "Cost per paid hour; overrides the site's.",
+            required=False,
+            blank_ok=True,
+            unit="currency per paid hour",
+            example="",
+            checks=NONNEG,
+        ),
     ),
 )
 
@@ -243,19 +463,58 @@ SHIFTS = Sheet(
     key_text="each shift once",
     columns=(
         Column("shift", Kind.TEXT, "a shift name", "Template name.", example="day"),
-        Column("paid_hours", Kind.NUMBER, "a number of hours > 0 and <= 24", "Paid hours of the shift.",
-               unit="hours", example=8, checks=(("gt0", _gt(0)), ("le24", _le(24)))),
-        Column("length_hours", Kind.NUMBER, "a number of hours > 0 and <= 24, at least paid_hours",
-               "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
-               unit="hours", example=9, checks=(("gt0", _gt(0)), ("le24", _le(24)))),
-        Column("earliest_start", Kind.CLOCK, "a local clock time HH:MM", "Earliest local start time at the site.", example="06:00"),
-        Column("latest_start", Kind.CLOCK, "a local clock time HH:MM",
-               "Latest local start time; a window may wrap past midnight (22:00 to 02:00).", example="12:00"),
-        Column("start_step_minutes", Kind.INTEGER, "blank or a whole number of minutes from 1 to 1440",
-               "Minutes between allowed starts. Blank means the interval length.", required=False, blank_ok=True,
-               unit="minutes", example=60, checks=(("ge1", _ge(1)), ("le1440", _le(1440)))),
-        Column("sites", Kind.LIST, "blank (all sites) or a list of sites from the sites sheet",
-               "Sites where the template may be used. Blank means all.", required=False, blank_ok=True, example=""),
+        Column(
+            "paid_hours",
+            Kind.NUMBER,
+            "a number of hours > 0 and <= 24",
+            "Paid hours of the shift.",
+            unit="hours",
+            example=8,
+            checks=(("gt0", _gt(0)), ("le24", _le(24))),
+        ),
+        Column(
+            "length_hours",
+            Kind.NUMBER,
+            "a number of hours > 0 and <= 24, at least paid_hours",
+            "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
+            unit="hours",
+            example=9,
+            checks=(("gt0", _gt(0)), ("le24", _le(24))),
+        ),
+        Column(
+            "earliest_start",
+            Kind.CLOCK,
+            "a local clock time HH:MM",
+            "Earliest local start time at the site.",
+            example="06:00",
+        ),
+        Column(
+            "latest_start",
+            Kind.CLOCK,
+            "a local clock time HH:MM",
+            "Latest local start time; a window may wrap past midnight (22:00 to 02:00).",
+            example="12:00",
+        ),
+        Column(
+            "start_step_minutes",
+            Kind.INTEGER,
+            "blank or a whole number of minutes from 1 to 1440",
+            "Minutes between allowed starts. Blank means the interval length.",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example=60,
+            checks=(("ge1", _ge(1)), ("le1440", _le(1440))),
+        ),
+        Column(
+            "sites",
+            Kind.LIST,
+            "blank (all sites) or a list of sites from the sites sheet",
+            "Sites where the template may be used. Blank means all.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
     ),
 )
 
@@ -266,8 +525,13 @@ SETTINGS = Sheet(
     key=("setting",),
     key_text="each setting once",
     columns=(
-        Column("setting", Kind.KEY, "a setting name such as shrinkage or max_occupancy",
-               "Setting name (see the settings table); matched like headers, ignoring case and spaces.", example="shrinkage"),
+        Column(
+            "setting",
+            Kind.KEY,
+            "a setting name such as shrinkage or max_occupancy",
+            "Setting name (see the settings table); matched like headers, ignoring case and spaces.",
+            example="shrinkage",
+        ),
         Column("value", Kind.RAW, "a value", "Setting value.", required=True, blank_ok=True, example=0.3),
     ),
 )
@@ -451,30 +715,46 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
         col = next((c for c in spec.columns if c.key == key), None)
         if col is None:
             problems.append(
-                Problem(raw.file, f"unknown column '{header}' is ignored", sheet=raw.sheet, column=header, severity=Severity.NOTE)
+                Problem(
+                    raw.file,
+                    f"unknown column '{header}' is ignored",
+                    sheet=raw.sheet,
+                    column=header,
+                    severity=Severity.NOTE,
+                )
             )
             continue
         if col.name in positions:
             problems.append(
-                Problem(raw.file, f"column '{header}' appears twice; the second is ignored", sheet=raw.sheet, column=header,
-                        severity=Severity.WARNING)
+                Problem(
+                    raw.file,
+                    f"column '{header}' appears twice; the second is ignored",
+                    sheet=raw.sheet,
+                    column=header,
+                    severity=Severity.WARNING,
+                )
             )
             continue
         positions[col.name] = i
     if not raw.headers and not raw.rows and not spec.required:
-        problems.append(Problem(raw.file, "the sheet is empty; it is treated as absent", sheet=raw.sheet,
-                                severity=Severity.NOTE))
+        problems.append(
+            Problem(raw.file, "the sheet is empty; it is treated as absent", sheet=raw.sheet, severity=Severity.NOTE)
+        )
         return None
     if not raw.headers:
         required = [c.name for c in spec.columns if c.required]
         wanted = ", ".join(required) if required else "some of " + ", ".join(c.name for c in spec.columns)
-        problems.append(Problem(raw.file, "the sheet is empty (no header row)", sheet=raw.sheet,
-                                expected="a header row with " + wanted))
+        problems.append(
+            Problem(
+                raw.file, "the sheet is empty (no header row)", sheet=raw.sheet, expected="a header row with " + wanted
+            )
+        )
         return None
     missing = [c.name for c in spec.columns if c.required and c.name not in positions]
     for name in missing:
-        problems.append(Problem(raw.file, f"missing required column '{name}'", sheet=raw.sheet,
-                                expected="a header named " + name))
+        problems.append(
+            Problem(raw.file, f"missing required column '{name}'", sheet=raw.sheet, expected="a header named " + name)
+        )
     if missing:
         return None
 
@@ -492,7 +772,7 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
         column = [values[pos] if pos < len(values) else None for _, values in raw.rows]
         if col.kind is Kind.NUMBER and all(type(v) in (int, float) for v in column):
             # fast path: every cell already holds a number (the usual .xlsx case)
-            floats = [float(v) for v in column]
+            floats = [float(v) for v in column if isinstance(v, (int, float))]
             if all(math.isfinite(x) for x in floats):
                 out[:] = floats
                 continue
@@ -506,14 +786,16 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
                     problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
                     bad.add(row_no)
                 continue
-            key = (type(v), v) if isinstance(v, (str, int, float, dt.datetime, dt.time)) else None
-            if key is not None and key in cache:
-                out[i] = cache[key]
-                continue
+            memo: tuple[type, Any] | None = None
+            if isinstance(v, (str, int, float, dt.datetime, dt.time)):
+                memo = (type(v), v)
+                if memo in cache:
+                    out[i] = cache[memo]
+                    continue
             try:
                 out[i] = parse_cell(col.kind, v)
-                if key is not None:
-                    cache[key] = out[i]
+                if memo is not None:
+                    cache[memo] = out[i]
             except ParseError:
                 if is_unreadable(v):
                     bad.add(row_no)  # already reported by the reader
@@ -522,8 +804,11 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
                 bad.add(row_no)
     frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
     frame["row"] = pd.Series(row_numbers, dtype="int64")
-    raw_values = {col.name: [values[positions[col.name]] if col.name in positions else None for _, values in raw.rows]
-                  for col in spec.columns if col.checks}
+    raw_values = {
+        col.name: [values[positions[col.name]] if col.name in positions else None for _, values in raw.rows]
+        for col in spec.columns
+        if col.checks
+    }
     _check_values(raw, spec, frame, raw_values, problems, bad)
     return TypedTable(spec=spec, file=raw.file, sheet=raw.sheet, frame=frame, bad=bad)
 
@@ -547,7 +832,10 @@ def _check_values(
         checks = [pa.Check(fn, error=f"{c.name}:{tag}") for tag, fn in c.checks]
         columns[c.name] = pa.Column(float, checks=checks, nullable=True, coerce=False)
     numeric = pd.DataFrame(
-        {c.name: pd.to_numeric(frame[c.name].where(frame[c.name].notna(), None), errors="coerce").astype(float) for c in checked}
+        {
+            c.name: pd.to_numeric(frame[c.name].where(frame[c.name].notna(), None), errors="coerce").astype(float)
+            for c in checked
+        }
     )
     schema = pa.DataFrameSchema(columns)
     try:

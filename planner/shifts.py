@@ -106,7 +106,9 @@ def enumerate_options(scenario: Scenario, pools: list[Pool] | None = None) -> Sh
                 site_starts[key] = _starts(site, template, horizon, first_local_day, h0, h1)
             for local_start, utc_start, start_minute, local_day in site_starts[key]:
                 records.append((pool.name, site.name, template.name, local_start, utc_start, start_minute, local_day))
-    table = pd.DataFrame(records, columns=["pool", "site", "template", "local_start", "utc_start", "start_minute", "local_day"])
+    table = pd.DataFrame(
+        records, columns=["pool", "site", "template", "local_start", "utc_start", "start_minute", "local_day"]
+    )
     templates = {t.name: t for t in scenario.shifts}
     if table.empty:
         for col in ("length_minutes", "paid_minutes", "break_start", "break_end"):
@@ -137,8 +139,11 @@ def enumerate_options(scenario: Scenario, pools: list[Pool] | None = None) -> Sh
     table["cost"] = cost * rates
 
     cover_index, cover_fraction = coverage_arrays(
-        table["start_minute"].to_numpy(), table["length_minutes"].to_numpy(),
-        table["break_start"].to_numpy(), table["break_end"].to_numpy(), horizon,
+        table["start_minute"].to_numpy(),
+        table["length_minutes"].to_numpy(),
+        table["break_start"].to_numpy(),
+        table["break_end"].to_numpy(),
+        horizon,
     )
     return ShiftOptions(table, cover_index, cover_fraction, horizon.n_intervals)
 
@@ -208,7 +213,9 @@ def interval_costs(options: ShiftOptions, scenario: Scenario, chosen: np.ndarray
         lo = (first[:, None] + k[None, :]) * step
         hi = lo + step
 
-        def paid(a: np.ndarray, b: np.ndarray, lo: np.ndarray = lo, hi: np.ndarray = hi, cum: np.ndarray = cum) -> np.ndarray:
+        def paid(
+            a: np.ndarray, b: np.ndarray, lo: np.ndarray = lo, hi: np.ndarray = hi, cum: np.ndarray = cum
+        ) -> np.ndarray:
             x0 = np.clip(np.maximum(lo, a[:, None]), 0, len(cum) - 1)
             x1 = np.clip(np.minimum(hi, b[:, None]), 0, len(cum) - 1)
             return np.where(x1 > x0, cum[x1] - cum[np.minimum(x0, x1)], 0.0)

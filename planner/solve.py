@@ -142,7 +142,7 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     try:
         if log:
             log("stage 2/3: restricted MIP around the LP solution")
-        _run(model, name, replace(options, gap=min(options.gap, 0.001)), remaining(), log, mip=True)
+        _run(model, name, replace(options, gap=options.gap / 2), remaining(), log, mip=True)
         if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
             best = float(pulp.value(model.lp.objective) or 0.0)
             incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
@@ -219,7 +219,7 @@ def _highs_solver(
 ) -> pulp.LpSolver:
     import highspy
 
-    class WarmHiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
+    class WarmHiGHS(pulp.HiGHS):
         """PuLP's HiGHS interface, handing HiGHS a starting roster when there is one."""
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
@@ -269,8 +269,14 @@ def _run_cbc(
         _assign(model, start)
     try:
         solver = _bundled_cbc(
-            msg=False, mip=mip, gapRel=options.gap if mip else None, timeLimit=time_limit, threads=options.threads,
-            logPath=log_path, warmStart=bool(start), options=["randomSeed 1", "randomCbcSeed 1"],
+            msg=False,
+            mip=mip,
+            gapRel=options.gap if mip else None,
+            timeLimit=time_limit,
+            threads=options.threads,
+            logPath=log_path,
+            warmStart=bool(start),
+            options=["randomSeed 1", "randomCbcSeed 1"],
         )
         model.lp.solve(solver)
     finally:

@@ -39,8 +39,16 @@ def _examples() -> dict[str, pd.DataFrame]:
             ("email", 12, 1440, 0.95, 1, None, "yes", None),
             ("social", 7, 120, 0.9, 1, None, "yes", 0.1),
         ],
-        columns=["channel", "handle_minutes", "target_minutes", "service_level", "concurrency", "patience_minutes",
-                 "deferrable", "bot_deflection"],
+        columns=[
+            "channel",
+            "handle_minutes",
+            "target_minutes",
+            "service_level",
+            "concurrency",
+            "patience_minutes",
+            "deferrable",
+            "bot_deflection",
+        ],
     )
     targets = pd.DataFrame(
         [(None, "chat", "vip", 0.5, 0.9), (None, "email", "vip", 240, 0.95)],
@@ -64,14 +72,34 @@ def _examples() -> dict[str, pd.DataFrame]:
             ("late", 8, 9, "12:00", "16:00", 60, None),
             ("night", 8, 8.5, "21:00", "01:00", 60, "lisbon"),
         ],
-        columns=["shift", "paid_hours", "length_hours", "earliest_start", "latest_start", "start_step_minutes", "sites"],
+        columns=[
+            "shift",
+            "paid_hours",
+            "length_hours",
+            "earliest_start",
+            "latest_start",
+            "start_step_minutes",
+            "sites",
+        ],
     )
-    defaults = {"currency": "USD", "shrinkage": 0.3, "max_occupancy": 0.85, "shifts_per_week": 5, "night_hours": "22:00-06:00"}
+    defaults = {
+        "currency": "USD",
+        "shrinkage": 0.3,
+        "max_occupancy": 0.85,
+        "shifts_per_week": 5,
+        "night_hours": "22:00-06:00",
+    }
     settings = pd.DataFrame([(k, v) for k, v in defaults.items()], columns=["setting", "value"])
     agents = pd.DataFrame(columns=["agent", "site", "languages", "channels", "weekly_hours", "hourly_cost"])
     return {
-        "demand": demand, "channels": channels, "targets": targets, "sites": sites, "pools": pools,
-        "agents": agents, "shifts": shifts, "settings": settings,
+        "demand": demand,
+        "channels": channels,
+        "targets": targets,
+        "sites": sites,
+        "pools": pools,
+        "agents": agents,
+        "shifts": shifts,
+        "settings": settings,
     }
 
 
@@ -79,21 +107,31 @@ def about_table() -> pd.DataFrame:
     rows = []
     for sheet in SHEETS:
         for col in sheet.columns:
-            rows.append({
-                "sheet": sheet.name,
-                "sheet required": "yes" if sheet.required else ("unless agents" if sheet.name == "pools" else "no"),
-                "column": col.name,
-                "column required": "yes" if (col.required and not col.blank_ok) else "no",
-                "unit": col.unit,
-                "default when blank": "" if not col.blank_ok else ("" if col.default is None else str(col.default)),
-                "expected": col.expected,
-                "meaning": col.description,
-            })
+            rows.append(
+                {
+                    "sheet": sheet.name,
+                    "sheet required": "yes" if sheet.required else ("unless agents" if sheet.name == "pools" else "no"),
+                    "column": col.name,
+                    "column required": "yes" if (col.required and not col.blank_ok) else "no",
+                    "unit": col.unit,
+                    "default when blank": "" if not col.blank_ok else ("" if col.default is None else str(col.default)),
+                    "expected": col.expected,
+                    "meaning": col.description,
+                }
+            )
     for s in SETTING_SPECS:
-        rows.append({
-            "sheet": "settings", "sheet required": "no", "column": f"setting: {s.name}", "column required": "no",
-            "unit": "", "default when blank": s.default, "expected": s.expected, "meaning": s.description,
-        })
+        rows.append(
+            {
+                "sheet": "settings",
+                "sheet required": "no",
+                "column": f"setting: {s.name}",
+                "column required": "no",
+                "unit": "",
+                "default when blank": s.default,
+                "expected": s.expected,
+                "meaning": s.description,
+            }
+        )
     return pd.DataFrame(rows)
 
 

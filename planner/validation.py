@@ -95,9 +95,7 @@ class ValidationSummary:
             "pools": list(self.pools),
             "shift_templates": list(self.shift_templates),
             "shift_options": self.shift_options,
-            "languages": {
-                lang: {"coverable_from_sites": list(sites)} for lang, sites in self.coverage_sites.items()
-            },
+            "languages": {lang: {"coverable_from_sites": list(sites)} for lang, sites in self.coverage_sites.items()},
             "time_zone_gaps": [
                 {
                     "language": g.language,
@@ -118,15 +116,21 @@ def summarize(scenario: Scenario, options: ShiftOptions | None = None) -> Valida
     """Build the validation summary of a loaded scenario."""
     h = scenario.horizon
     demand = scenario.demand
-    contacts = (
-        demand.groupby(["language", "channel", "tier"], sort=True)["contacts"].sum().reset_index()
-    )
+    contacts = demand.groupby(["language", "channel", "tier"], sort=True)["contacts"].sum().reset_index()
     sites = []
     for site in scenario.sites.values():
         local = utc_to_local(site.timezone, h.start)
         changes = tuple(t.describe() for t in transitions(site.timezone, h.start, h.end))
-        sites.append(SiteSummary(site.name, site.timezone, local, format_offset(offset_minutes(site.timezone, h.start)),
-                                 changes, site.hourly_cost))
+        sites.append(
+            SiteSummary(
+                site.name,
+                site.timezone,
+                local,
+                format_offset(offset_minutes(site.timezone, h.start)),
+                changes,
+                site.hourly_cost,
+            )
+        )
     pools = tuple(
         {
             "pool": p.name,
@@ -200,7 +204,9 @@ def find_gaps(scenario: Scenario, options: ShiftOptions) -> tuple[tuple[GapSumma
         rows = demand[demand["language"] == lang]
         if rows.empty:
             continue
-        ok = np.array([coverable[(r.language, r.channel, r.tier)][r.interval] for r in rows.itertuples(index=False)], dtype=bool)
+        ok = np.array(
+            [coverable[(r.language, r.channel, r.tier)][r.interval] for r in rows.itertuples(index=False)], dtype=bool
+        )
         bad = rows[~ok]
         if bad.empty:
             continue
@@ -212,15 +218,17 @@ def find_gaps(scenario: Scenario, options: ShiftOptions) -> tuple[tuple[GapSumma
             reason = f"no pool that speaks '{lang}' works {', '.join(chans)}"
         else:
             reason = "outside every shift window of the pools that speak it (sites: " + ", ".join(sites) + ")"
-        gaps.append(GapSummary(
-            language=str(lang),
-            intervals=intervals,
-            hours=len(intervals) * h.interval_hours,
-            contacts=float(bad["contacts"].sum()),
-            ranges=tuple(interval_ranges(intervals, scenario)),
-            channels=chans,
-            reason=reason,
-        ))
+        gaps.append(
+            GapSummary(
+                language=str(lang),
+                intervals=intervals,
+                hours=len(intervals) * h.interval_hours,
+                contacts=float(bad["contacts"].sum()),
+                ranges=tuple(interval_ranges(intervals, scenario)),
+                channels=chans,
+                reason=reason,
+            )
+        )
     return tuple(gaps), coverage_sites
 
 
@@ -250,11 +258,14 @@ def render(summary: ValidationSummary) -> str:
     lines.append(f"{s.source}: valid")
     lines.append(
         f"Horizon: {s.start_utc:%a %Y-%m-%d %H:%M} to {s.end_utc:%a %Y-%m-%d %H:%M} UTC "
-        f"({s.weeks} week{'s' if s.weeks != 1 else ''}), {s.interval_minutes}-minute intervals, {s.demand_rows} demand rows"
+        f"({s.weeks} week{'s' if s.weeks != 1 else ''}), {s.interval_minutes}-minute intervals, "
+        f"{s.demand_rows} demand rows"
     )
     lines.append("")
     lines.append(f"Contacts per language, channel and tier (total {s.contacts['contacts'].sum():,.0f}):")
-    pivot = s.contacts.pivot_table(index="language", columns=["channel", "tier"], values="contacts", aggfunc="sum", fill_value=0)
+    pivot = s.contacts.pivot_table(
+        index="language", columns=["channel", "tier"], values="contacts", aggfunc="sum", fill_value=0
+    )
     pivot.columns = [f"{c[0]}/{c[1]}" for c in pivot.columns]
     pivot["total"] = pivot.sum(axis=1)
     pivot.index.name = None
@@ -263,19 +274,25 @@ def render(summary: ValidationSummary) -> str:
     lines.append("Sites (local time at the start of the horizon):")
     for site in s.sites:
         dst = "; ".join(site.dst_changes) if site.dst_changes else "no daylight-saving change"
-        lines.append(f"  {site.site:<14} {site.timezone:<22} {site.local_start:%a %Y-%m-%d %H:%M} ({site.utc_offset}); {dst}")
+        lines.append(
+            f"  {site.site:<14} {site.timezone:<22} {site.local_start:%a %Y-%m-%d %H:%M} ({site.utc_offset}); {dst}"
+        )
     lines.append("")
     lines.append(f"Pools ({len(s.pools)}):")
     for p in s.pools:
         chans = p["channels"] if p["channels"] == "all" else ", ".join(p["channels"])
         avail = "hire as needed" if p["available"] is None else f"{p['available']} people"
-        lines.append(f"  {p['pool']:<18} {p['site']:<14} languages {', '.join(p['languages']):<12} channels {chans:<22} {avail}")
+        lines.append(
+            f"  {p['pool']:<18} {p['site']:<14} languages {', '.join(p['languages']):<12} channels {chans:<22} {avail}"
+        )
     lines.append(f"Shift templates: {', '.join(s.shift_templates)} ({s.shift_options} possible shift starts)")
     lines.append("")
     if s.gaps:
         lines.append("Time-zone gaps (hours with demand that no pool can ever cover under the shift windows):")
         for g in s.gaps:
-            lines.append(f"  {g.language}: {g.hours:g} h, {g.contacts:,.0f} contacts ({', '.join(g.channels)}): {g.reason}")
+            lines.append(
+                f"  {g.language}: {g.hours:g} h, {g.contacts:,.0f} contacts ({', '.join(g.channels)}): {g.reason}"
+            )
             for r in g.ranges:
                 lines.append(f"      {r} UTC")
     else:

@@ -36,9 +36,7 @@ def _summary(name: str, path: Path, tables: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=SampleSpec().seed, help="random seed")
-    parser.add_argument(
-        "--out-dir", type=Path, default=Path("inputs"), help="folder to write to (inputs/)"
-    )
+    parser.add_argument("--out-dir", type=Path, default=Path("inputs"), help="folder to write to (inputs/)")
     args = parser.parse_args(argv)
 
     out_dir: Path = args.out_dir

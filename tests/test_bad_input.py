@@ -49,9 +49,7 @@ KNOWN_SETTINGS = (
 
 def at(source: object, sheet: str, row: int, column: str, got: str, expected: str) -> str:
     """The line for one bad cell; ``got`` is written as the user sees it (text in quotes)."""
-    return (
-        f"{source}, sheet '{sheet}', row {row}, column '{column}': got {got}; expected {expected}"
-    )
+    return f"{source}, sheet '{sheet}', row {row}, column '{column}': got {got}; expected {expected}"
 
 
 def xlsx_with(mutate: Callable[[Tables], object]) -> Callable[[Path], Path]:
@@ -81,12 +79,8 @@ def missing_file(tmp: Path):
 
 def text_renamed_xlsx(tmp: Path):
     p = tmp / "demand.xlsx"
-    p.write_text(
-        "interval_start,language,channel,contacts\n2026-03-23 09:00,en,chat,4\n", encoding="utf-8"
-    )
-    return p, [
-        f"{p}: this is a text file, not an Excel workbook (a CSV file renamed .xlsx?); expected {XLSX}"
-    ]
+    p.write_text("interval_start,language,channel,contacts\n2026-03-23 09:00,en,chat,4\n", encoding="utf-8")
+    return p, [f"{p}: this is a text file, not an Excel workbook (a CSV file renamed .xlsx?); expected {XLSX}"]
 
 
 def truncated_zip(tmp: Path):
@@ -106,9 +100,7 @@ def corrupt_zip_part(tmp: Path):
     for k in range(40, 80):
         data[start + k] ^= 0x5A
     p.write_bytes(bytes(data))
-    return p, [
-        f"{p}: the archive is corrupt (part xl/worksheets/sheet1.xml cannot be read); expected {XLSX}"
-    ]
+    return p, [f"{p}: the archive is corrupt (part xl/worksheets/sheet1.xml cannot be read); expected {XLSX}"]
 
 
 def legacy_xls(tmp: Path):
@@ -139,9 +131,7 @@ def zip_not_workbook(tmp: Path):
     p = tmp / "photos.xlsx"
     with zipfile.ZipFile(p, "w") as zf:
         zf.writestr("holiday/readme.txt", "not a spreadsheet")
-    return p, [
-        f"{p}: this zip archive is not an Excel workbook (no xl/workbook.xml); expected {XLSX}"
-    ]
+    return p, [f"{p}: this zip archive is not an Excel workbook (no xl/workbook.xml); expected {XLSX}"]
 
 
 def binary_xlsb(tmp: Path):
@@ -226,9 +216,7 @@ def missing_csv_files(tmp: Path):
 
 def no_pools_no_agents(tmp: Path):
     p = xlsx_with(lambda t: t.pop("pools"))(tmp)
-    return p, [
-        f"{p}: missing required sheet 'pools'; expected a sheet named 'pools' (or an 'agents' sheet)"
-    ]
+    return p, [f"{p}: missing required sheet 'pools'; expected a sheet named 'pools' (or an 'agents' sheet)"]
 
 
 def missing_required_columns(tmp: Path):
@@ -446,9 +434,7 @@ def formula_without_cached_value(tmp: Path):
 def duplicate_demand_keys(tmp: Path):
     def mutate(t: Tables) -> None:
         t["demand"].append(list(t["demand"][5]))  # row 75 repeats row 6 (01:00 ja chat standard)
-        t["demand"].append(
-            [T0, "EN", "Email", "standard", 2]
-        )  # row 76: blank tier is standard (row 4)
+        t["demand"].append([T0, "EN", "Email", "standard", 2])  # row 76: blank tier is standard (row 4)
 
     p = xlsx_with(mutate)(tmp)
     key = "column 'interval_start, language, channel, tier'"
@@ -501,9 +487,7 @@ def demand_for_unknown_channel(tmp: Path):
 
 def pool_at_unknown_site(tmp: Path):
     p = xlsx_with(lambda t: t["pools"][3].__setitem__(1, "osaka"))(tmp)
-    return p, [
-        at(p, "pools", 4, "site", "'osaka'", "a site listed in the sites sheet (lisbon, tokyo)")
-    ]
+    return p, [at(p, "pools", 4, "site", "'osaka'", "a site listed in the sites sheet (lisbon, tokyo)")]
 
 
 def invalid_time_zones(tmp: Path):
@@ -611,12 +595,8 @@ def misaligned_with_interval_setting(tmp: Path):
 
 def demand_beyond_eight_weeks(tmp: Path):
     def mutate(t: Tables) -> None:
-        t["demand"].append(
-            [T0 + dt.timedelta(weeks=8), "en", "chat", "standard", 3]
-        )  # row 75: first excluded start
-        t["demand"].append(
-            [T0 + dt.timedelta(weeks=9, hours=5), "ja", "chat", "standard", 1]
-        )  # row 76
+        t["demand"].append([T0 + dt.timedelta(weeks=8), "en", "chat", "standard", 3])  # row 75: first excluded start
+        t["demand"].append([T0 + dt.timedelta(weeks=9, hours=5), "ja", "chat", "standard", 1])  # row 76
 
     p = xlsx_with(mutate)(tmp)
     limit = "a date-time before 2026-05-18 00:00 UTC (at most 8 weeks from 2026-03-23 00:00)"
@@ -627,9 +607,7 @@ def demand_beyond_eight_weeks(tmp: Path):
 
 
 def demand_before_week_start(tmp: Path):
-    p = xlsx_with(lambda t: t["settings"].append(["week_start", dt.datetime(2026, 3, 23, 23, 0)]))(
-        tmp
-    )
+    p = xlsx_with(lambda t: t["settings"].append(["week_start", dt.datetime(2026, 3, 23, 23, 0)]))(tmp)
     # the 00:00 .. 22:00 rows are before the horizon: 3 rows per hour, 23 hours, plus the 09:00 vip row
     after = "a date-time at or after the week_start setting (2026-03-23 23:00 UTC)"
     lines = []
@@ -777,9 +755,7 @@ def many_errors_in_one_workbook(tmp: Path):
         ),
         at(p, "channels", 3, "handle_minutes", "0", "a number of minutes > 0"),
         at(p, "targets", 2, "target_minutes", "-1", "blank or a number of minutes > 0"),
-        at(
-            p, "sites", 3, "timezone", "'Mars/Olympus'", "an IANA time zone name such as Asia/Tokyo"
-        ),
+        at(p, "sites", 3, "timezone", "'Mars/Olympus'", "an IANA time zone name such as Asia/Tokyo"),
         at(p, "pools", 4, "site", "'osaka'", "a site listed in the sites sheet (lisbon, tokyo)"),
         at(p, "shifts", 2, "latest_start", "'25:00'", "a local clock time HH:MM"),
         at(p, "settings", 3, "value", "1.5", "a share >= 0 and < 1 for setting 'shrinkage'"),
@@ -859,9 +835,7 @@ def test_several_errors_in_one_run_are_all_reported(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- limits
 
 
-def test_workbook_expanding_beyond_limit_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_workbook_expanding_beyond_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(planner.readers, "MAX_UNCOMPRESSED_BYTES", 2**20)
     p = write_xlsx(valid_tables(), tmp_path / "bomb.xlsx")
     with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as zf:
@@ -884,17 +858,13 @@ def test_workbook_expanding_beyond_limit_is_refused(
     )
 
 
-def test_archive_with_too_many_parts_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_archive_with_too_many_parts_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(planner.readers, "MAX_ARCHIVE_MEMBERS", 5)
     p = write_xlsx(valid_tables(), tmp_path / "parts.xlsx")
     with zipfile.ZipFile(p) as zf:
         n = len(zf.infolist())
     assert n > 5
-    assert_fails_with(
-        p, [f"{p}: the archive holds {n} parts, more than the limit of 5; expected {XLSX}"]
-    )
+    assert_fails_with(p, [f"{p}: the archive holds {n} parts, more than the limit of 5; expected {XLSX}"])
 
 
 def test_sheet_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -902,9 +872,7 @@ def test_sheet_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
     p = write_xlsx(valid_tables(), tmp_path / "rows.xlsx")  # demand has 73 data rows
     assert_fails_with(
         p,
-        [
-            f"{p}, sheet 'demand': more than 72 data rows; refused; expected at most 72 rows per sheet"
-        ],
+        [f"{p}, sheet 'demand': more than 72 data rows; refused; expected at most 72 rows per sheet"],
     )
 
 
@@ -920,9 +888,7 @@ def test_csv_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     assert run.exit_code == 1
 
 
-def test_row_limit_counts_data_rows_not_trailing_blank_lines(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_row_limit_counts_data_rows_not_trailing_blank_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Exactly MAX_ROWS data rows plus blank lines (',,,,' as Excel exports them) is accepted."""
     monkeypatch.setattr(planner.readers, "MAX_ROWS", 73)
     t = valid_tables()
@@ -947,7 +913,9 @@ def test_language_no_pool_speaks_is_a_warning(tmp_path: Path) -> None:
     t = valid_tables()
     t["pools"] = [t["pools"][0], ["tokyo_en", "tokyo", "en", None, None, None]]  # nobody speaks ja
     p = write_xlsx(t, tmp_path / "input.xlsx")
-    expected = f"warning: {p}, sheet 'demand': language 'ja' has demand but no pool speaks it; its demand cannot be covered"
+    expected = (
+        f"warning: {p}, sheet 'demand': language 'ja' has demand but no pool speaks it; its demand cannot be covered"
+    )
     run = run_cli("validate", p)
     assert run.exit_code == 0
     assert run.stderr == ""
@@ -1007,7 +975,5 @@ def test_formula_with_cached_value_is_accepted(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     scenario = load_scenario(p)
     d = scenario.demand
-    rows = d[
-        (d["interval"] == 2) & (d["language"] == "en") & (d["channel"] == "chat")
-    ]  # row 8: 02:00 en/chat
+    rows = d[(d["interval"] == 2) & (d["language"] == "en") & (d["channel"] == "chat")]  # row 8: 02:00 en/chat
     assert rows["contacts"].tolist() == [6.0]

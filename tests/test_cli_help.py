@@ -41,9 +41,7 @@ def test_command_help(name: str, flag: str) -> None:
     summary = " ".join(line.strip() for line in lines[2:end])
     assert summary.endswith(".") and ". " not in summary, summary
     doc = cli.commands[name].help or ""
-    assert "\n" not in doc.strip().split("\n\n")[0], (
-        "the summary should be one line of the docstring"
-    )
+    assert "\n" not in doc.strip().split("\n\n")[0], "the summary should be one line of the docstring"
     assert summary == cli.commands[name].get_short_help_str(limit=200)
     # an example block: 'Example:' or 'Examples:', then indented 'planner NAME ...' lines
     heads = [i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:")]

@@ -232,9 +232,7 @@ def test_published_erlang_c_example() -> None:
     for i, n in enumerate((13, 14)):
         c = exact_erlang_c(n, 10.0)
         assert stats.p_wait[i] == pytest.approx(c, rel=1e-12)
-        assert stats.service_level[i] == pytest.approx(
-            1 - c * math.exp(-(n - 10) * TARGET / AHT), rel=1e-12
-        )
+        assert stats.service_level[i] == pytest.approx(1 - c * math.exp(-(n - 10) * TARGET / AHT), rel=1e-12)
         assert stats.asa_seconds[i] == pytest.approx(60 * c * AHT / (n - 10), rel=1e-12)
 
 
@@ -299,9 +297,7 @@ def test_erlang_a_matches_ctmc(n: int, lam: float, h: float, patience: float, t:
         (100, 10.0, 5.0, 500.0, 0.5),
     ],
 )
-def test_erlang_a_large_loads_match_series(
-    n: int, lam: float, h: float, patience: float, t: float
-) -> None:
+def test_erlang_a_large_loads_match_series(n: int, lam: float, h: float, patience: float, t: float) -> None:
     ref = series_erlang_a(n, lam, h, patience, t)
     got = as_dict(queue_stats(n, lam, h, t, patience_minutes=patience))
     assert_matches(got, ref, rtol=1e-8)
@@ -332,9 +328,7 @@ def test_erlang_a_tends_to_erlang_c() -> None:
         a_stats = queue_stats(14, LAM, AHT, TARGET, patience_minutes=patience)
         gaps.append(float(abs(a_stats.service_level - c_stats.service_level)))
         assert float(a_stats.abandon_rate) < 2.0 / patience
-        assert float(a_stats.asa_seconds) == pytest.approx(
-            float(c_stats.asa_seconds), rel=1e3 / patience
-        )
+        assert float(a_stats.asa_seconds) == pytest.approx(float(c_stats.asa_seconds), rel=1e3 / patience)
         assert float(a_stats.p_wait) == pytest.approx(float(c_stats.p_wait), rel=1e3 / patience)
     assert gaps[-1] < 1e-7
     for bigger, smaller in zip(gaps, gaps[1:], strict=False):
@@ -368,9 +362,7 @@ def test_erlang_a_no_agents() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def brute_force_agents(
-    lam: float, h: float, t: float, goal: float, max_occ: float, patience: float, c: int
-) -> int:
+def brute_force_agents(lam: float, h: float, t: float, goal: float, max_occ: float, patience: float, c: int) -> int:
     """First N >= 1 that queue_stats says meets both criteria, scanning N = 1, 2, ..."""
     agents = np.arange(1, 400)
     stats = queue_stats(agents, lam, h, t, patience_minutes=patience, concurrency=c)
@@ -379,9 +371,7 @@ def brute_force_agents(
     return int(agents[np.argmax(ok)])
 
 
-def random_cases(
-    count: int, seed: int
-) -> list[tuple[float, float, float, float, float, float, int]]:
+def random_cases(count: int, seed: int) -> list[tuple[float, float, float, float, float, float, int]]:
     rng = np.random.default_rng(seed)
     cases = []
     for _ in range(count):
@@ -494,9 +484,7 @@ def test_shapes_and_broadcasting() -> None:
     assert got.shape == (2, 3)
     for i in range(2):
         for j in range(3):
-            assert got[i, j] == required_agents_scalar(
-                float(lam[i, 0]), 4.0, 0.5, 0.8, 0.85, patience[j]
-            )
+            assert got[i, j] == required_agents_scalar(float(lam[i, 0]), 4.0, 0.5, 0.8, 0.85, patience[j])
     stats = queue_stats(got, lam, 4.0, 0.5, patience_minutes=patience)
     assert stats.service_level.shape == (2, 3)
     scalar = queue_stats(3, 0.5, 4.0, 0.5)
@@ -634,12 +622,8 @@ def test_extreme_loads_are_finite_and_monotone(patience: float | None, concurren
     h = 4.0
     with warnings.catch_warnings(), np.errstate(divide="raise", over="raise", invalid="raise"):
         warnings.simplefilter("error")
-        n = required_agents(
-            loads / h, h, 0.5, 0.8, 0.85, patience_minutes=patience, concurrency=concurrency
-        )
-        stats = queue_stats(
-            n, loads / h, h, 0.5, patience_minutes=patience, concurrency=concurrency
-        )
+        n = required_agents(loads / h, h, 0.5, 0.8, 0.85, patience_minutes=patience, concurrency=concurrency)
+        stats = queue_stats(n, loads / h, h, 0.5, patience_minutes=patience, concurrency=concurrency)
         worse = queue_stats(
             np.maximum(n - 5, 1),
             loads / h,

@@ -41,9 +41,7 @@ max_occupancy = st.floats(min_value=0.5, max_value=1.0)
 def test_measures_are_probabilities(
     agents: float, lam: float, h: float, t: float, pat: float | None, c: int, eff: float
 ) -> None:
-    stats = queue_stats(
-        agents, lam, h, t, patience_minutes=pat, concurrency=c, concurrency_efficiency=eff
-    )
+    stats = queue_stats(agents, lam, h, t, patience_minutes=pat, concurrency=c, concurrency_efficiency=eff)
     for field in ("service_level", "p_wait", "occupancy", "abandon_rate"):
         value = float(getattr(stats, field))
         assert 0.0 <= value <= 1.0, field
@@ -64,13 +62,9 @@ def test_measures_are_probabilities(
     c=concurrency,
     eff=efficiency,
 )
-def test_more_agents_never_hurt(
-    lam: float, h: float, t: float, pat: float | None, c: int, eff: float
-) -> None:
+def test_more_agents_never_hurt(lam: float, h: float, t: float, pat: float | None, c: int, eff: float) -> None:
     agents = np.arange(0, 120)
-    stats = queue_stats(
-        agents, lam, h, t, patience_minutes=pat, concurrency=c, concurrency_efficiency=eff
-    )
+    stats = queue_stats(agents, lam, h, t, patience_minutes=pat, concurrency=c, concurrency_efficiency=eff)
     assert np.all(np.diff(stats.service_level) >= -1e-12)
     assert np.all(np.diff(stats.p_wait) <= 1e-12)
     assert np.all(np.diff(stats.abandon_rate) <= 1e-12)
@@ -98,9 +92,7 @@ def test_required_agents_never_fall_as_contacts_rise(
     eff: float,
 ) -> None:
     rising = np.sort(np.array(lam))
-    n = required_agents(
-        rising, h, t, sl, occ, patience_minutes=pat, concurrency=c, concurrency_efficiency=eff
-    )
+    n = required_agents(rising, h, t, sl, occ, patience_minutes=pat, concurrency=c, concurrency_efficiency=eff)
     assert np.all(np.diff(n) >= 0)
     assert np.all((n == 0) == (rising == 0))
     for value, got in zip(rising[:3], n[:3], strict=False):
@@ -128,15 +120,11 @@ def test_concurrency_one_is_plain_erlang(
     sl: float,
     occ: float,
 ) -> None:
-    one = queue_stats(
-        agents, lam, h, t, patience_minutes=pat, concurrency=1, concurrency_efficiency=eff
-    )
+    one = queue_stats(agents, lam, h, t, patience_minutes=pat, concurrency=1, concurrency_efficiency=eff)
     plain = queue_stats(agents, lam, h, t, patience_minutes=pat)
     for field in FIELDS:
         np.testing.assert_array_equal(getattr(one, field), getattr(plain, field))
     if (pat is None or math.isinf(pat)) and agents > lam * h:
         assert float(plain.p_wait) == float(erlang_c(agents, lam * h))
-    n_one = required_agents(
-        lam, h, t, sl, occ, patience_minutes=pat, concurrency=1, concurrency_efficiency=eff
-    )
+    n_one = required_agents(lam, h, t, sl, occ, patience_minutes=pat, concurrency=1, concurrency_efficiency=eff)
     assert int(n_one) == int(required_agents(lam, h, t, sl, occ, patience_minutes=pat))

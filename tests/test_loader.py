@@ -335,9 +335,7 @@ def test_clock_times_and_wrapping_shift_window(tmp_path: Path) -> None:
     t["shifts"].append(["early", 7.5, 8, dt.time(5, 0), "24:00", None, None])
     s = load_xlsx(t, tmp_path)
     night = s.shifts[2]
-    assert night == ShiftTemplate(
-        "night", 8.0, 8.5, dt.time(22, 0), dt.time(1, 30), 30, ("lisbon",)
-    )
+    assert night == ShiftTemplate("night", 8.0, 8.5, dt.time(22, 0), dt.time(1, 30), 30, ("lisbon",))
     assert night.start_offsets(30)[0] == 22 * 60 and night.start_offsets(30)[-1] == 25 * 60 + 30
     assert night.break_minutes == 30
     early = s.shifts[3]
@@ -420,9 +418,7 @@ def test_default_shift_template_without_shifts_sheet(tmp_path: Path) -> None:
     assert s.shifts_defaulted
     (only,) = s.shifts
     assert (only.name, only.paid_hours, only.length_hours) == ("full_time", 8.0, 9.0)
-    assert s.notes == (
-        f"{p}: no shifts sheet: using the default template 'full_time' (8 paid hours in 9, any hour)",
-    )
+    assert s.notes == (f"{p}: no shifts sheet: using the default template 'full_time' (8 paid hours in 9, any hour)",)
 
 
 def test_optional_sheets_may_be_left_out(tmp_path: Path) -> None:
@@ -447,10 +443,7 @@ def test_optional_columns_take_their_defaults(tmp_path: Path) -> None:
         s.sites["tokyo"].weekend_premium,
         s.sites["tokyo"].max_agents,
     ) == (0.0, 0.0, None)
-    assert all(
-        p.channels is None and p.available is None and p.hourly_cost is None
-        for p in s.pools.values()
-    )
+    assert all(p.channels is None and p.available is None and p.hourly_cost is None for p in s.pools.values())
 
 
 # --------------------------------------------------------------------------- target overrides
@@ -472,9 +465,7 @@ def test_targets_sheet_is_read(tmp_path: Path) -> None:
 
 
 CHAT = Channel("chat", handle_minutes=9, target_minutes=1, service_level=0.8)
-EMAIL = Channel(
-    "email", handle_minutes=12, target_minutes=1440, service_level=0.95, deferrable=True
-)
+EMAIL = Channel("email", handle_minutes=12, target_minutes=1440, service_level=0.95, deferrable=True)
 OVERRIDES = (
     TargetOverride(None, "chat", None, 2.0, None, row=2),  # channel only: target
     TargetOverride(None, None, "vip", None, 0.95, row=3),  # tier only: level

@@ -62,9 +62,12 @@ DAY = [6, 6, 6, 6, 6, 8, 9, 12, 18, 22, 25, 21, 21, 20, 18, 21, 21, 24, 24, 18, 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_cyclic_day_needs_55_shifts(solver):
     problem = RosterProblem(
-        n_intervals=24, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
         live=(LiveGroup("g", (Q_EN,), ("en",), np.array(DAY, float)),),
-        penalty=1000.0, **shifts_every_interval(24, 8),
+        penalty=1000.0,
+        **shifts_every_interval(24, 8),
     )
     model, info, shifts = solve(problem, solver)
     assert shifts.sum() == 55
@@ -90,10 +93,15 @@ def _two_languages(bilingual_cost: float, need_en: float, need_ja: float):
     full = dict(cover_index=np.tile(np.arange(n), (1, 1)), cover_fraction=np.ones((1, n)))
     parts = []
     for k, cost in enumerate([10.0, 10.0, bilingual_cost]):
-        parts.append(dict(
-            option_pool=np.array([k]), option_cost=np.array([cost]), option_day=np.array([0]),
-            option_names=(f"pool{k}",), **full,
-        ))
+        parts.append(
+            dict(
+                option_pool=np.array([k]),
+                option_cost=np.array([cost]),
+                option_day=np.array([0]),
+                option_names=(f"pool{k}",),
+                **full,
+            )
+        )
     pools = (PoolSpec("mono_en", "s", "en"), PoolSpec("mono_ja", "s", "ja"), PoolSpec("bi", "s", "en+ja"))
     live = (
         LiveGroup("en", (Q_EN,), ("en", "en+ja"), np.full(n, need_en)),
@@ -130,13 +138,22 @@ def test_agent_hour_counts_once():
 def test_pool_channel_restriction_holds():
     # the cheap pool does not work this queue's skill set: the dear one must be used
     n = 4
-    parts = [dict(option_pool=np.array([k]), option_cost=np.array([c]), option_day=np.array([0]),
-                  option_names=(f"o{k}",), cover_index=np.arange(n)[None, :], cover_fraction=np.ones((1, n)))
-             for k, c in enumerate([1.0, 50.0])]
+    parts = [
+        dict(
+            option_pool=np.array([k]),
+            option_cost=np.array([c]),
+            option_day=np.array([0]),
+            option_names=(f"o{k}",),
+            cover_index=np.arange(n)[None, :],
+            cover_fraction=np.ones((1, n)),
+        )
+        for k, c in enumerate([1.0, 50.0])
+    ]
     pools = (PoolSpec("cheap_chat_only", "s", "en|chat"), PoolSpec("dear_all", "s", "en"))
     live = (LiveGroup("phone", (("en", "phone", "standard"),), ("en",), np.ones(n)),)
-    _, info, shifts = solve(RosterProblem(n_intervals=n, interval_hours=1.0, pools=pools, live=live, penalty=1e4,
-                                          **concat(*parts)))
+    _, info, shifts = solve(
+        RosterProblem(n_intervals=n, interval_hours=1.0, pools=pools, live=live, penalty=1e4, **concat(*parts))
+    )
     assert list(shifts) == [0, 1]
 
 
@@ -144,10 +161,17 @@ def test_uncoverable_interval_is_reported_not_infeasible():
     # demand at interval 5, but the only shift covers intervals 0-3
     n = 8
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
-        option_pool=np.array([0]), option_cost=np.array([4.0]), option_day=np.array([0]), option_names=("only",),
-        cover_index=np.arange(4)[None, :], cover_fraction=np.ones((1, 4)),
-        live=(LiveGroup("g", (Q_EN,), ("en",), np.array([1, 1, 0, 0, 0, 2, 0, 0], float)),), penalty=100.0,
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        option_pool=np.array([0]),
+        option_cost=np.array([4.0]),
+        option_day=np.array([0]),
+        option_names=("only",),
+        cover_index=np.arange(4)[None, :],
+        cover_fraction=np.ones((1, 4)),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.array([1, 1, 0, 0, 0, 2, 0, 0], float)),),
+        penalty=100.0,
     )
     model, info, shifts = solve(problem)
     assert list(shifts) == [1]
@@ -158,8 +182,11 @@ def test_penalty_below_cost_leaves_shortfall():
     # covering one interval needs a 4-interval shift costing 40; the penalty is 10 per agent-hour
     n = 8
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
-        live=(LiveGroup("g", (Q_EN,), ("en",), np.array([0, 0, 1, 0, 0, 0, 0, 0], float)),), penalty=10.0,
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.array([0, 0, 1, 0, 0, 0, 0, 0], float)),),
+        penalty=10.0,
         **shifts_every_interval(n, 4, cost=40.0),
     )
     model, info, shifts = solve(problem)
@@ -174,11 +201,18 @@ def test_pool_available_caps_shifts_per_week_and_per_day():
     starts = np.arange(0, n, 24)  # one 8-hour option a day at 00:00
     index = (starts[:, None] + np.arange(8)[None, :]) % n
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en", available=1),),
-        option_pool=np.zeros(7, dtype=int), option_cost=np.full(7, 8.0), option_day=np.arange(7),
-        option_names=tuple(f"d{d}" for d in range(7)), cover_index=index, cover_fraction=np.ones((7, 8)),
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en", available=1),),
+        option_pool=np.zeros(7, dtype=int),
+        option_cost=np.full(7, 8.0),
+        option_day=np.arange(7),
+        option_names=tuple(f"d{d}" for d in range(7)),
+        cover_index=index,
+        cover_fraction=np.ones((7, 8)),
         live=(LiveGroup("g", (Q_EN,), ("en",), np.tile(np.r_[np.full(8, 2.0), np.zeros(16)], 7)),),
-        penalty=1000.0, shifts_per_week=5,
+        penalty=1000.0,
+        shifts_per_week=5,
     )
     model, info, shifts = solve(problem)
     assert shifts.sum() == 5
@@ -193,15 +227,23 @@ def test_site_max_agents_caps_the_pools_of_a_site():
     n = 7 * 24
     starts = np.arange(0, n, 24)
     index = (starts[:, None] + np.arange(8)[None, :]) % n
-    base = dict(option_cost=np.full(14, 8.0), option_day=np.r_[np.arange(7), np.arange(7)],
-                option_names=tuple(f"a{d}" for d in range(7)) + tuple(f"b{d}" for d in range(7)),
-                cover_index=np.r_[index, index], cover_fraction=np.ones((14, 8)))
+    base = dict(
+        option_cost=np.full(14, 8.0),
+        option_day=np.r_[np.arange(7), np.arange(7)],
+        option_names=tuple(f"a{d}" for d in range(7)) + tuple(f"b{d}" for d in range(7)),
+        cover_index=np.r_[index, index],
+        cover_fraction=np.ones((14, 8)),
+    )
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0,
+        n_intervals=n,
+        interval_hours=1.0,
         pools=(PoolSpec("a", "site1", "en"), PoolSpec("b", "site1", "en")),
         option_pool=np.r_[np.zeros(7, dtype=int), np.ones(7, dtype=int)],
         live=(LiveGroup("g", (Q_EN,), ("en",), np.tile(np.r_[np.full(8, 3.0), np.zeros(16)], 7)),),
-        site_caps={"site1": 2}, penalty=1000.0, shifts_per_week=5, **base,
+        site_caps={"site1": 2},
+        penalty=1000.0,
+        shifts_per_week=5,
+        **base,
     )
     model, info, shifts = solve(problem)
     people = sum(v.varValue for v in model.people.values())
@@ -222,10 +264,13 @@ def test_deferrable_email_is_worked_off_peak_within_its_window():
     work[8] = 4.0
     dw = deferred_work(work, window=24, share=1.0)
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
         live=(LiveGroup("chat", (Q_EN,), ("en",), chat),),
         deferred=(DeferredGroup("email", (("en", "email", "standard"),), ("en",), dw.work, dw.classes, 24.0, 1.0),),
-        penalty=1e3, **shifts_every_interval(n, 8, cost=8.0),
+        penalty=1e3,
+        **shifts_every_interval(n, 8, cost=8.0),
     )
     model, info, shifts = solve(problem)
     assert info.objective == pytest.approx(40.0)
@@ -240,8 +285,14 @@ def test_deferrable_email_is_worked_off_peak_within_its_window():
     # have to be done in intervals 8 and 9, where chat leaves no idle time: 2 more agents
     # for those two hours, i.e. 2 more shifts (7 in all)
     tight = deferred_work(work, window=1, share=1.0)
-    problem2 = RosterProblem(**{**problem.__dict__, "deferred": (
-        DeferredGroup("email", (("en", "email", "standard"),), ("en",), tight.work, tight.classes, 1.0, 1.0),)})
+    problem2 = RosterProblem(
+        **{
+            **problem.__dict__,
+            "deferred": (
+                DeferredGroup("email", (("en", "email", "standard"),), ("en",), tight.work, tight.classes, 1.0, 1.0),
+            ),
+        }
+    )
     _, info2, shifts2 = solve(problem2)
     assert shifts2.sum() == 7
     assert info2.objective == pytest.approx(56.0)
@@ -254,9 +305,15 @@ def test_deferred_backlog_carries_across_the_week_boundary():
     work[11] = 2.0
     dw = deferred_work(work, window=4, share=1.0)
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
-        option_pool=np.array([0]), option_cost=np.array([5.0]), option_day=np.array([0]), option_names=("start",),
-        cover_index=np.arange(2)[None, :], cover_fraction=np.ones((1, 2)),
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        option_pool=np.array([0]),
+        option_cost=np.array([5.0]),
+        option_day=np.array([0]),
+        option_names=("start",),
+        cover_index=np.arange(2)[None, :],
+        cover_fraction=np.ones((1, 2)),
         deferred=(DeferredGroup("email", (("en", "email", "standard"),), ("en",), dw.work, dw.classes, 4.0, 1.0),),
         penalty=1e3,
     )
@@ -268,8 +325,11 @@ def test_deferred_backlog_carries_across_the_week_boundary():
 
 def test_same_input_same_roster():
     problem = RosterProblem(
-        n_intervals=24, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
-        live=(LiveGroup("g", (Q_EN,), ("en",), np.array(DAY, float) * 0.37),), penalty=1000.0,
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.array(DAY, float) * 0.37),),
+        penalty=1000.0,
         **shifts_every_interval(24, 8),
     )
     a = solve(problem)[2]

@@ -15,8 +15,16 @@ from planner.loader import load_scenario
 from planner.requirements import OUTPUT_COLUMNS, compute_requirements
 
 T0 = dt.datetime(2026, 3, 23, 9, 0)
-CH_HEADER = ["channel", "handle_minutes", "target_minutes", "service_level", "concurrency", "patience_minutes",
-             "deferrable", "bot_deflection"]
+CH_HEADER = [
+    "channel",
+    "handle_minutes",
+    "target_minutes",
+    "service_level",
+    "concurrency",
+    "patience_minutes",
+    "deferrable",
+    "bot_deflection",
+]
 
 
 def scenario(tmp_path, demand_rows, channels, targets=None, settings=(), interval=30):
@@ -25,8 +33,13 @@ def scenario(tmp_path, demand_rows, channels, targets=None, settings=(), interva
         "channels": [CH_HEADER, *channels],
         "sites": [["site", "timezone", "hourly_cost"], ["lisbon", "Europe/Lisbon", 20]],
         "pools": [["pool", "site", "languages"], ["p", "lisbon", "en ja"]],
-        "settings": [["setting", "value"], ["interval_minutes", interval], ["shrinkage", 0.3],
-                     ["max_occupancy", 0.85], *settings],
+        "settings": [
+            ["setting", "value"],
+            ["interval_minutes", interval],
+            ["shrinkage", 0.3],
+            ["max_occupancy", 0.85],
+            *settings,
+        ],
     }
     if targets:
         tables["targets"] = [["language", "channel", "tier", "target_minutes", "service_level"], *targets]
@@ -36,8 +49,12 @@ def scenario(tmp_path, demand_rows, channels, targets=None, settings=(), interva
 
 def row(table, when, language="en", channel="chat", tier="standard"):
     t = table
-    sel = t[(t["interval_start"] == pd.Timestamp(when, tz="UTC")) & (t["language"] == language)
-            & (t["channel"] == channel) & (t["tier"] == tier)]
+    sel = t[
+        (t["interval_start"] == pd.Timestamp(when, tz="UTC"))
+        & (t["language"] == language)
+        & (t["channel"] == channel)
+        & (t["tier"] == tier)
+    ]
     assert len(sel) == 1
     return sel.iloc[0]
 
@@ -57,8 +74,11 @@ def test_published_case_14_on_the_floor_become_20_scheduled(tmp_path):
 
 
 def test_output_columns_and_full_grid(tmp_path):
-    sc = scenario(tmp_path, [[T0, "en", "chat", "standard", 100], [T0, "ja", "chat", "vip", 3]],
-                  [["chat", 3, 20 / 60, 0.8, 1, None, "no", None]])
+    sc = scenario(
+        tmp_path,
+        [[T0, "en", "chat", "standard", 100], [T0, "ja", "chat", "vip", 3]],
+        [["chat", 3, 20 / 60, 0.8, 1, None, "no", None]],
+    )
     req = compute_requirements(sc)
     assert list(req.table.columns[: len(OUTPUT_COLUMNS)]) == OUTPUT_COLUMNS
     # one row per interval of the horizon (a week of 30-minute intervals) and queue with demand
@@ -102,7 +122,9 @@ def test_tiers_are_separate_queues_with_their_own_targets(tmp_path):
     assert vip_a["agents_required"] == int(expected)
     std = row(a.table, T0)
     assert std["target_minutes"] == 1 and std["target_service_level"] == 0.8
-    assert std["agents_required"] == int(erlang.required_agents(300 / 30, 6, 1, 0.8, 0.85, patience_minutes=4, concurrency=2))
+    assert std["agents_required"] == int(
+        erlang.required_agents(300 / 30, 6, 1, 0.8, 0.85, patience_minutes=4, concurrency=2)
+    )
 
 
 def test_zero_demand_needs_zero_agents(tmp_path):
@@ -114,8 +136,9 @@ def test_zero_demand_needs_zero_agents(tmp_path):
 
 def test_deferrable_work_is_smoothed_within_its_window(tmp_path):
     # 60 emails at 09:00, 12 minutes each = 12 hours of work, due 95 % within 4 hours
-    sc = scenario(tmp_path, [[T0, "en", "email", "standard", 60]], [["email", 12, 240, 0.95, 1, None, "yes", None]],
-                  interval=60)
+    sc = scenario(
+        tmp_path, [[T0, "en", "email", "standard", 60]], [["email", 12, 240, 0.95, 1, None, "yes", None]], interval=60
+    )
     req = compute_requirements(sc)
     t = req.table
     assert (t["kind"] == "deferrable").all()
@@ -134,8 +157,11 @@ def test_deferrable_work_is_smoothed_within_its_window(tmp_path):
 
 def test_summary_adds_tiers_per_language_and_channel(tmp_path):
     channels = [["chat", 6, 1, 0.8, 2, 4, "no", None]]
-    rows = [[T0, "en", "chat", "standard", 300], [T0, "en", "chat", "vip", 12],
-            [T0 + dt.timedelta(minutes=30), "en", "chat", "standard", 150]]
+    rows = [
+        [T0, "en", "chat", "standard", 300],
+        [T0, "en", "chat", "vip", 12],
+        [T0 + dt.timedelta(minutes=30), "en", "chat", "standard", 150],
+    ]
     req = compute_requirements(scenario(tmp_path, rows, channels, [[None, "chat", "vip", 0.5, 0.9]]))
     s = req.summary().set_index(["language", "channel"]).loc[("en", "chat")]
     t = req.table

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from workbooks import run_cli, write_xlsx
 
 from planner.loader import load_scenario
 from planner.roster import RosterOptions, plan_roster
 from planner.solve import SolveOptions
-from workbooks import run_cli, write_xlsx
 
 SHIFT_HEADER = ["shift", "paid_hours", "length_hours", "earliest_start", "latest_start", "start_step_minutes", "sites"]
 CHANNELS = [
@@ -46,8 +46,11 @@ def test_daylight_saving_week_local_starts_stay_put_utc_coverage_shifts(tmp_path
         "channels": CHANNELS,
         "sites": [SITES_HEADER, ["lisbon", "Europe/Lisbon", 20, 0, 0, None]],
         "pools": [POOLS_HEADER, ["lisbon_en", "lisbon", "en", None, None, None]],
-        "shifts": [SHIFT_HEADER, ["morning", 8, 8, "09:00", "09:00", 60, None],
-                   ["late", 8, 8, "22:00", "22:00", 60, None]],
+        "shifts": [
+            SHIFT_HEADER,
+            ["morning", 8, 8, "09:00", "09:00", 60, None],
+            ["late", 8, 8, "22:00", "22:00", 60, None],
+        ],
         "settings": SETTINGS,
     }
     result = solve(write_xlsx(tables, tmp_path / "dst.xlsx"))
@@ -56,7 +59,12 @@ def test_daylight_saving_week_local_starts_stay_put_utc_coverage_shifts(tmp_path
     assert set(morning["local_start"]) == {"09:00"}
     utc_hours = {r.local_date.isoformat(): r.utc_start.hour for r in morning.itertuples()}
     assert utc_hours == {
-        "2026-03-23": 9, "2026-03-24": 9, "2026-03-25": 9, "2026-03-26": 9, "2026-03-27": 9, "2026-03-28": 9,
+        "2026-03-23": 9,
+        "2026-03-24": 9,
+        "2026-03-25": 9,
+        "2026-03-26": 9,
+        "2026-03-27": 9,
+        "2026-03-28": 9,
         "2026-03-29": 8,
     }
     assert not result.has_shortfall
@@ -79,10 +87,16 @@ def _two_sites(tmp_path: Path, lisbon_wage: float, tokyo_wage: float, night: flo
     tables = {
         "demand": demand(dt.datetime(2026, 3, 2), 1, range(2, 6), contacts=30.0),
         "channels": CHANNELS,
-        "sites": [SITES_HEADER, ["lisbon", "Europe/Lisbon", lisbon_wage, night, 0, None],
-                  ["tokyo", "Asia/Tokyo", tokyo_wage, 0, 0, None]],
-        "pools": [POOLS_HEADER, ["lisbon_en", "lisbon", "en", None, None, None],
-                  ["tokyo_en", "tokyo", "en", None, None, None]],
+        "sites": [
+            SITES_HEADER,
+            ["lisbon", "Europe/Lisbon", lisbon_wage, night, 0, None],
+            ["tokyo", "Asia/Tokyo", tokyo_wage, 0, 0, None],
+        ],
+        "pools": [
+            POOLS_HEADER,
+            ["lisbon_en", "lisbon", "en", None, None, None],
+            ["tokyo_en", "tokyo", "en", None, None, None],
+        ],
         "shifts": [SHIFT_HEADER, ["four", 4, 4, "00:00", "23:00", 60, None]],
         "settings": SETTINGS,
     }
@@ -106,9 +120,11 @@ def _gap_workbook(tmp_path: Path) -> Path:
     # Japanese speakers only in Tokyo, on duty 09:00-17:00 local = 00:00-08:00 UTC;
     # ja demand at 12:00 UTC (21:00 in Tokyo) cannot be covered
     tables = {
-        "demand": [["interval_start", "language", "channel", "tier", "contacts"],
-                   [dt.datetime(2026, 3, 23, 3), "ja", "chat", "standard", 20],
-                   [dt.datetime(2026, 3, 23, 12), "ja", "chat", "standard", 20]],
+        "demand": [
+            ["interval_start", "language", "channel", "tier", "contacts"],
+            [dt.datetime(2026, 3, 23, 3), "ja", "chat", "standard", 20],
+            [dt.datetime(2026, 3, 23, 12), "ja", "chat", "standard", 20],
+        ],
         "channels": CHANNELS,
         "sites": [SITES_HEADER, ["tokyo", "Asia/Tokyo", 30, 0, 0, None]],
         "pools": [POOLS_HEADER, ["@tokyo_ja", "tokyo", "ja", None, None, None]],
@@ -202,7 +218,8 @@ def test_full_coverage_hires_past_the_cap_and_prices_it(tmp_path):
     assert not full.has_shortfall
     assert full.default_cost == pytest.approx(capped.metrics["weekly_cost"])
     assert full.metrics["cost_of_full_coverage_weekly"] == pytest.approx(
-        full.metrics["weekly_cost"] - capped.metrics["weekly_cost"])
+        full.metrics["weekly_cost"] - capped.metrics["weekly_cost"]
+    )
     hires = full.headcount.set_index("pool").loc["lisbon_en"]
     assert hires["extra_hires"] > 0
 
@@ -225,5 +242,6 @@ def test_sample_week_end_to_end():
     assert ja.loc["lisbon", "agent_hours"] > 0
     # agents never double-count: per pool, allocated hours <= on-duty hours
     assert result.cost["agent_hours"].sum() == pytest.approx(
-        (result.shifts["agents"] * result.shifts["paid_hours"]).sum(), rel=0.02)
+        (result.shifts["agents"] * result.shifts["paid_hours"]).sum(), rel=0.02
+    )
     assert np.isfinite(m["weekly_cost"])

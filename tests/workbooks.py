@@ -138,9 +138,7 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
-def write_csv_folder(
-    tables: Tables, folder: Path, delimiter: str = ",", encoding: str = "utf-8"
-) -> Path:
+def write_csv_folder(tables: Tables, folder: Path, delimiter: str = ",", encoding: str = "utf-8") -> Path:
     """Write ``tables`` as a folder of CSV files named ``<sheet>.csv``."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
@@ -162,12 +160,8 @@ def set_cached_value(path: Path, sheet_index: int, cell_ref: str, cached: str) -
         if info.filename != member:
             continue
         xml = data.decode("utf-8")
-        pattern = re.compile(
-            r'(<c r="' + re.escape(cell_ref) + r'"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?(</c>)'
-        )
-        new, n = pattern.subn(
-            lambda m: m.group(1) + m.group(2) + f"<v>{cached}</v>" + m.group(4), xml
-        )
+        pattern = re.compile(r'(<c r="' + re.escape(cell_ref) + r'"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?(</c>)')
+        new, n = pattern.subn(lambda m: m.group(1) + m.group(2) + f"<v>{cached}</v>" + m.group(4), xml)
         if n != 1:
             raise AssertionError(f"formula cell {cell_ref} not found in {member}: {xml[:500]}")
         parts[info] = new.encode("utf-8")
@@ -227,9 +221,7 @@ def cfb_bytes(streams: dict[str, bytes]) -> bytes:
     fat += [_FREESECT] * (_SECTOR // 4 - len(fat))
     entries = _dir_entry("Root Entry", 5, _NOSTREAM, 1 if items else _NOSTREAM, _ENDOFCHAIN, 0)
     for i, ((name, _), (start, size)) in enumerate(zip(items, placed, strict=True), start=1):
-        entries += _dir_entry(
-            name, 2, i + 1 if i < len(items) else _NOSTREAM, _NOSTREAM, start, size
-        )
+        entries += _dir_entry(name, 2, i + 1 if i < len(items) else _NOSTREAM, _NOSTREAM, start, size)
     while len(entries) < dir_sectors * _SECTOR:
         entries += _dir_entry("", 0, _NOSTREAM, _NOSTREAM, 0, 0)
     header = struct.pack(
