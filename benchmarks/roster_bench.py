@@ -79,7 +79,7 @@ INSTANCES: tuple[Instance, ...] = (
 )
 BY_NAME = {i.name: i for i in INSTANCES}
 
-COLUMNS = [
+COLUMNS = [  # (row key, header)
     ("instance", "instance"),
     ("languages", "langs"),
     ("sites", "sites"),
@@ -96,6 +96,7 @@ COLUMNS = [
     ("other_seconds", "other s"),
     ("total_seconds", "total s"),
     ("weekly_cost", "weekly cost"),
+    ("objective", "objective"),
     ("lp_relaxation_bound", "LP bound"),
     ("best_bound", "best bound"),
     ("gap_to_lp_bound", "gap to LP"),
@@ -121,11 +122,18 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
             interval=f"{scenario.horizon.interval_minutes} min",
             weeks=scenario.horizon.weeks,
         )
-        def log(line: str) -> None:
-            print(f"    [{inst.name}] {line}", file=sys.stderr)
+        stages: list[tuple[str, float]] = []
 
+        def log(line: str) -> None:
+            now = time.perf_counter() - t1
+            if line.startswith(("stage ", "restricted MIP")):
+                stages.append((line, now))
+            if verbose:
+                print(f"    [{inst.name} {now:7.1f}s] {line}", file=sys.stderr)
+
+        row["stages"] = stages
         t1 = time.perf_counter()
-        result = plan_roster(scenario, options, log=log if verbose else None)
+        result = plan_roster(scenario, options, log=log)
         total = time.perf_counter() - t1
     except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it doesn't stop
         row["load_seconds"] = row.get("load_seconds", time.perf_counter() - t0)
@@ -153,11 +161,30 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
         solver=m["solver"],
         solver_status=m["solver_status"],
         shortfall_agent_hours=m["shortfall_agent_hours"],
+        shortfall_uncoverable_agent_hours=m.get("shortfall_uncoverable_agent_hours"),
         shortfall_intervals=m.get("shortfall_intervals"),
         live_intervals_below_target=m.get("live_intervals_below_target"),
         headcount=m.get("headcount"),
     )
     return row
+
+
+def stage_summary(row: dict) -> str:
+    """Duration of each solver stage, from the times the log announced them."""
+    marks = list(row.get("stages", []))
+    if not marks:
+        return "no stage log"
+    end = marks[0][1] + row["solve_seconds"]  # stage 1 starts with the solve
+    parts = []
+    for i, (text, at) in enumerate(marks):
+        if text.startswith("restricted MIP"):
+            parts.append("stage 3 skipped (" + text.split(": ")[0].replace("restricted MIP ", "")
+                         + ")")
+            continue
+        label = text.split(":", 1)[1].strip() if ":" in text else text
+        nxt = marks[i + 1][1] if i + 1 < len(marks) else end
+        parts.append(f"{label} {nxt - at:,.1f} s")
+    return "; ".join(parts)
 
 
 def fmt(key: str, value: Any) -> str:
@@ -167,7 +194,7 @@ def fmt(key: str, value: Any) -> str:
         return f"{value:,.1f}"
     if key in ("gap_to_lp_bound", "mip_gap"):
         return f"{value:.3%}"
-    if key in ("weekly_cost", "lp_relaxation_bound", "best_bound"):
+    if key in ("weekly_cost", "objective", "lp_relaxation_bound", "best_bound"):
         return f"{value:,.0f}"
     if key == "shortfall_agent_hours":
         return f"{value:,.1f}"
@@ -183,7 +210,7 @@ def print_table(rows: list[dict]) -> None:
 
     def line(values: list[str]) -> str:
         return "  ".join(
-            v.ljust(w) if i in (0, 20) else v.rjust(w)
+            v.ljust(w) if headers[i] in ("instance", "status") else v.rjust(w)
             for i, (v, w) in enumerate(zip(values, widths, strict=True))
         )
 
@@ -242,9 +269,17 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print_table(rows)
+    print()
+    print("per instance: solver stages (seconds from the start of plan_roster) and shortfall")
     for row in rows:
         if "error" in row:
-            print(f"\n{row['instance']} failed: {row['error']}\n{row['traceback']}")
+            print(f"  {row['instance']} FAILED: {row['error']}\n{row['traceback']}")
+            continue
+        print(f"  {row['instance']}: {stage_summary(row)}; shortfall "
+              f"{row['shortfall_agent_hours']:g} agent-hours/week "
+              f"({row['shortfall_uncoverable_agent_hours']:g} uncoverable) in "
+              f"{row['shortfall_intervals']} queue-intervals, "
+              f"{row['live_intervals_below_target']} live intervals below target")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
     return 0

@@ -202,7 +202,7 @@ class _Progress:
     type=click.FloatRange(min=1),
     default=None,
     metavar="SECONDS",
-    help="Solver time limit for the whole solve (default: settings, else 120).",
+    help="Solver time limit for the whole solve (default: settings, else 50).",
 )
 @click.option(
     "--gap",

@@ -181,7 +181,7 @@ class Settings:
     night_end: dt.time = dt.time(6, 0)
     under_coverage_penalty: float | None = None  # None: derived from the highest wage
     solver: SolverChoice = SolverChoice.AUTO
-    time_limit_seconds: float = 120.0
+    time_limit_seconds: float = 50.0
     mip_gap: float = 0.005
     threads: int | None = None
     interval_minutes: int | None = None  # None: inferred from the demand

@@ -145,7 +145,12 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         lambda v: v in {"auto", "highs", "cbc"},
     ),
     SettingSpec(
-        "time_limit_seconds", Kind.NUMBER, "a number of seconds > 0", "Solver time limit.", "120", lambda v: v > 0
+        "time_limit_seconds",
+        Kind.NUMBER,
+        "a number of seconds > 0",
+        "Time budget of the whole solve (LP bound, restricted MIP, full MIP).",
+        "50",
+        lambda v: v > 0,
     ),
     SettingSpec(
         "mip_gap",

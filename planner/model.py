@@ -350,6 +350,18 @@ RULE_DESCRIPTIONS = {
 }
 
 
+def shortfall_pools(m: RosterModel, tol: float = TOL) -> set[int]:
+    """Pools (indices) whose skill set could serve a group that the current solution leaves short."""
+    p = m.problem
+    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
+    groups.update({g.name: g for g in p.deferred})
+    sets: set[str] = set()
+    for (g, _t, _c), var in m.short.items():
+        if (var.varValue or 0.0) > tol:
+            sets.update(groups[g].skillsets)
+    return {k for k, pool in enumerate(p.pools) if pool.skillset in sets}
+
+
 def build_model(problem: RosterProblem, name: str = "roster") -> RosterModel:
     """Build the PuLP model: variables, every rule in RULES, and the objective."""
     lp = pulp.LpProblem(safe_name(name), pulp.LpMinimize)

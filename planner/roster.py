@@ -289,7 +289,7 @@ def _report(
         metrics[f"headcount pool {r.pool}"] = int(r.headcount)
     metrics.update(
         {
-            "shortfall_agent_hours": round(shortfall_hours, 3),
+            "shortfall_agent_hours": round(max(0.0, shortfall_hours), 3),
             "shortfall_uncoverable_agent_hours": round(structural, 3),
             "shortfall_coverable_agent_hours": round(shortfall_hours - structural, 3),
             "shortfall_intervals": int(len(gaps)),
@@ -487,18 +487,40 @@ def _gaps_table(
     for dg in problem.deferred:
         for q in dg.queues:
             group_of[q] = dg
-    # binding headcount limits
-    people = {name: float(v.varValue or 0.0) for name, v in model.people.items()}
-    exhausted_pools = {
-        p.name
-        for p in problem.pools
-        if p.available is not None and not problem.relax_headcount and people.get(p.name, 0.0) >= p.available - 0.5
-    }
-    site_people: dict[str, float] = defaultdict(float)
-    for p in problem.pools:
-        site_people[p.site] += people.get(p.name, 0.0)
+    # binding headcount limits: a capped pool is exhausted for an interval when its weekly
+    # shifts, or its shifts on a local day that could cover the interval, are at the cap
+    spw_weeks = problem.shifts_per_week * problem.weeks
+    pool_index = {pp.name: k for k, pp in enumerate(problem.pools)}
+    weekly = np.zeros(len(problem.pools))
+    np.add.at(weekly, problem.option_pool, agents)
+    day_count: dict[tuple[int, int], float] = defaultdict(float)
+    for chosen_o in np.flatnonzero(agents > 0):
+        day_count[(int(problem.option_pool[chosen_o]), int(problem.option_day[chosen_o]))] += float(agents[chosen_o])
+    covering_days: dict[tuple[int, int], set[int]] = defaultdict(set)  # (pool, interval) -> local days
+    for o in range(len(problem.option_pool)):
+        k = int(problem.option_pool[o])
+        if problem.pools[k].available is None:
+            continue
+        for u, f in zip(problem.cover_index[o], problem.cover_fraction[o], strict=True):
+            if f > TOL:
+                covering_days[(k, int(u))].add(int(problem.option_day[o]))
+
+    def exhausted(name: str, intervals: list[int]) -> bool:
+        k = pool_index[name]
+        cap = problem.pools[k].available
+        if cap is None or problem.relax_headcount:
+            return False
+        if weekly[k] >= cap * spw_weeks - 0.5:
+            return True
+        days = set().union(*(covering_days[(k, u)] for u in intervals)) if intervals else set()
+        return any(day_count[(k, d)] >= cap - 0.5 for d in days)
+
+    people_needed: dict[str, float] = defaultdict(float)
+    for k, pp in enumerate(problem.pools):
+        peak = max((v for (kk, _d), v in day_count.items() if kk == k), default=0.0)
+        people_needed[pp.site] += max(math.ceil(weekly[k] / spw_weeks - 1e-9), peak)
     full_sites = {
-        s for s, cap in problem.site_caps.items() if not problem.relax_headcount and site_people[s] >= cap - 0.5
+        s for s, cap in problem.site_caps.items() if not problem.relax_headcount and people_needed[s] >= cap - 0.5
     }
     presence = model.presence
     out = []
@@ -518,9 +540,9 @@ def _gaps_table(
             if isinstance(g, DeferredGroup):
                 window = max(1, math.ceil(g.window))
                 span = [(t + k) % h.n_intervals for k in range(window)]
-                on = any(presence[s][u] for s in sets for u in span)
             else:
-                on = any(presence[s][t] for s in sets)
+                span = [t]
+            on = any(presence[s][u] for s in sets for u in span)
             if not on:
                 sites = ", ".join(sorted({p.site for p in serving}))
                 reason, coverable = (
@@ -529,11 +551,12 @@ def _gaps_table(
                     False,
                 )
             else:
-                limits = sorted({p.name for p in serving} & exhausted_pools)
+                limits = sorted(p.name for p in serving if exhausted(p.name, span))
                 sites_full = sorted({p.site for p in serving} & full_sites)
                 if limits or sites_full:
                     parts = [
-                        f"pool {name} uses all {scenario.pools[name].available} available people" for name in limits
+                        f"pool {name} has all {scenario.pools[name].available} available people on shift"
+                        for name in limits
                     ]
                     parts += [f"site {s} is at max_agents ({problem.site_caps[s]})" for s in sites_full]
                     reason = "headcount cap: " + "; ".join(parts)

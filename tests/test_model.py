@@ -345,3 +345,29 @@ def test_names_are_readable():
     assert any(n.startswith("alloc__en_ja__en__t00000") for n in names)
     assert set(model.rules) >= {"live_coverage", "agent_time"}
     assert model.lp.get_constraint_by_name("cover__en__t00000") is not None
+
+
+def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
+    # two 4-interval shifts (starts 0 and 4) cover a flat need of 1 agent; start from a roster
+    # with only the first one, i.e. 4 agent-hours short; the repair adds the second
+    from planner.solve import _repair
+
+    n = 8
+    problem = RosterProblem(
+        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.ones(n)),), penalty=100.0,
+        **shifts_every_interval(n, 4, cost=4.0),
+    )
+    model = build_model(problem)
+    for v in model.lp.variables():
+        v.varValue = 0.0
+    model.shifts[0].varValue = 1.0
+    for (s, g, t), v in model.alloc.items():
+        v.varValue = 1.0 if t < 4 else 0.0
+    for (g, t, c), v in model.short.items():
+        v.varValue = 0.0 if t < 4 else 1.0
+    assert sum(v.varValue for v in model.short.values()) == 4.0
+    after = _repair(model, "highs", SolveOptions(), lambda: 30.0, None)
+    assert after == pytest.approx(8.0)
+    assert sum(v.varValue for v in model.short.values()) == pytest.approx(0.0)
+    assert sum(round(v.varValue) for v in model.shifts) == 2

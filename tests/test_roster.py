@@ -212,7 +212,7 @@ def test_full_coverage_hires_past_the_cap_and_prices_it(tmp_path):
     path = write_xlsx(tables, tmp_path / "cap.xlsx")
     capped = solve(path)
     assert capped.has_shortfall
-    assert set(capped.gaps["reason"]) == {"headcount cap: pool lisbon_en uses all 2 available people"}
+    assert set(capped.gaps["reason"]) == {"headcount cap: pool lisbon_en has all 2 available people on shift"}
     assert bool(capped.gaps["coverable"].all())
     full = solve(path, full_coverage=True)
     assert not full.has_shortfall
