@@ -111,9 +111,7 @@ def loss_metrics(slots: int, load: float) -> Metrics:
     return 1.0 - b, 0.0, load * (1.0 - b) / slots, b
 
 
-def erlang_a_metrics(
-    slots: int, lam: float, h_slot: float, target: float, patience: float
-) -> Metrics:
+def erlang_a_metrics(slots: int, lam: float, h_slot: float, target: float, patience: float) -> Metrics:
     """Erlang A (M/M/s+M) by summing over the truncated stationary distribution."""
     mu = 1.0 / h_slot
     theta = 1.0 / patience
@@ -236,8 +234,14 @@ def live_rows(scenario: Scenario) -> list[tuple[int, int, tuple]]:
         for t, contacts in enumerate(grid[key]):
             lam = contacts * (1.0 - q.bot_deflection) / minutes
             args = (
-                lam, q.handle_minutes, q.target_minutes, q.service_level, st.max_occupancy,
-                q.patience_minutes, q.concurrency, st.concurrency_efficiency,
+                lam,
+                q.handle_minutes,
+                q.target_minutes,
+                q.service_level,
+                st.max_occupancy,
+                q.patience_minutes,
+                q.concurrency,
+                st.concurrency_efficiency,
             )
             out.append((qi, t, args))
     return out
@@ -267,10 +271,7 @@ def straightforward_deferred(scenario: Scenario) -> dict[tuple[int, int], tuple]
         if q.kind is WorkKind.LIVE:
             continue
         eff = 1.0 + (q.concurrency - 1) * st.concurrency_efficiency
-        work = [
-            c * (1.0 - q.bot_deflection) * q.handle_minutes / 60.0 / eff / cap_per_agent
-            for c in grid[key]
-        ]
+        work = [c * (1.0 - q.bot_deflection) * q.handle_minutes / 60.0 / eff / cap_per_agent for c in grid[key]]
         window = q.target_minutes / h.interval_minutes
         dw = dfr.deferred_work(np.array(work), window, q.service_level)
         profile = _smooth(dw)
@@ -279,7 +280,10 @@ def straightforward_deferred(scenario: Scenario) -> dict[tuple[int, int], tuple]
         for t in range(h.n_intervals):
             p = float(profile[t])
             out[(qi, t)] = (
-                math.ceil(p - 1e-9), p, float(share[t]), float(open_work[t]) * cap_per_agent,
+                math.ceil(p - 1e-9),
+                p,
+                float(share[t]),
+                float(open_work[t]) * cap_per_agent,
             )
     return out
 
@@ -312,8 +316,19 @@ def straightforward_table(scenario: Scenario, live_subset: list | None = None) -
             else:
                 continue  # live row outside the --quick subset
             records.append((qi, t, *key, n_req, floor * sched, sl, asa, occ, ab))
-    cols = ["queue", "interval", "language", "channel", "tier", "agents_required",
-            "agents_scheduled", "service_level", "asa_seconds", "occupancy", "abandon_rate"]
+    cols = [
+        "queue",
+        "interval",
+        "language",
+        "channel",
+        "tier",
+        "agents_required",
+        "agents_scheduled",
+        "service_level",
+        "asa_seconds",
+        "occupancy",
+        "abandon_rate",
+    ]
     return pd.DataFrame.from_records(records, columns=cols)
 
 
@@ -335,9 +350,12 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
-                         enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
     print(line(headers))
     print("  ".join("-" * w for w in widths))
     for r in rows:
@@ -347,14 +365,22 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workbook", type=Path, default=REPO / "inputs" / "exchange_week.xlsx")
-    parser.add_argument("--repeats", type=int, default=7,
-                        help="runs of the library calls (median; at least 3)")
-    parser.add_argument("--baseline-repeats", type=int, default=3,
-                        help="runs of the straightforward loop and the scalar search (median)")
+    parser.add_argument("--repeats", type=int, default=7, help="runs of the library calls (median; at least 3)")
     parser.add_argument(
-        "--quick", type=int, nargs="?", const=400, default=None, metavar="N",
+        "--baseline-repeats",
+        type=int,
+        default=3,
+        help="runs of the straightforward loop and the scalar search (median)",
+    )
+    parser.add_argument(
+        "--quick",
+        type=int,
+        nargs="?",
+        const=400,
+        default=None,
+        metavar="N",
         help="run the straightforward loop on ~N evenly spaced live rows only (default 400) "
-             "and extrapolate its time to all live rows",
+        "and extrapolate its time to all live rows",
     )
     args = parser.parse_args(argv)
     repeats = max(3, args.repeats)
@@ -389,9 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     t_lib_agents, _ = timed(lib_agents_only, repeats)
 
     # ---- scalar reference over the live rows -----------------------------------------
-    t_scalar, scalar_n = timed(
-        lambda: [erlang.required_agents_scalar(*r[2]) for r in rows_all], args.baseline_repeats
-    )
+    t_scalar, scalar_n = timed(lambda: [erlang.required_agents_scalar(*r[2]) for r in rows_all], args.baseline_repeats)
 
     # ---- straightforward loop -----------------------------------------------------------
     if args.quick:
@@ -413,16 +437,17 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- identical answers ----------------------------------------------------------------
     qidx = {k: i for i, k in enumerate(keys)}
-    lib_tab = table.assign(queue=[qidx[(r.language, r.channel, r.tier)] for r in
-                                  table[["language", "channel", "tier"]].itertuples(index=False)])
+    lib_tab = table.assign(
+        queue=[
+            qidx[(r.language, r.channel, r.tier)]
+            for r in table[["language", "channel", "tier"]].itertuples(index=False)
+        ]
+    )
     merged = plain.merge(lib_tab, on=["queue", "interval"], suffixes=("_plain", "_lib"))
     if len(merged) != len(plain):
         raise SystemExit("the straightforward table's rows do not match the library's grid")
     mism = merged[merged["agents_required_plain"] != merged["agents_required_lib"]]
-    scalar_mism = [
-        (r, int(s), int(n)) for r, s, n in zip(rows_all, scalar_n, lib_n, strict=True)
-        if int(s) != int(n)
-    ]
+    scalar_mism = [(r, int(s), int(n)) for r, s, n in zip(rows_all, scalar_n, lib_n, strict=True) if int(s) != int(n)]
     live_merged = merged[merged["kind"] == WorkKind.LIVE.value]
     live_demand = live_merged[live_merged["contacts"] > 0]
 
@@ -436,61 +461,110 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- report -------------------------------------------------------------------------------
     print(f"workbook: {args.workbook}")
-    print(f"machine: {platform.processor() or platform.machine()}, {_cpus()} CPU cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {_cpus()} CPU cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}"
+    )
     n_def = int((table["kind"] == WorkKind.DEFERRABLE.value).sum())
-    print(f"grid: {len(keys)} queues x {scenario.horizon.n_intervals} intervals = {n_rows} rows "
-          f"({len(rows_all)} live, of which {len(demand_rows)} with demand; {n_def} deferrable)")
+    print(
+        f"grid: {len(keys)} queues x {scenario.horizon.n_intervals} intervals = {n_rows} rows "
+        f"({len(rows_all)} live, of which {len(demand_rows)} with demand; {n_def} deferrable)"
+    )
     if args.quick:
-        print(f"--quick: straightforward loop run on {len(subset)} of {len(rows_all)} live rows "
-              f"(every {step}th); its live time is EXTRAPOLATED x{scale:.2f} (marked *)")
+        print(
+            f"--quick: straightforward loop run on {len(subset)} of {len(rows_all)} live rows "
+            f"(every {step}th); its live time is EXTRAPOLATED x{scale:.2f} (marked *)"
+        )
     print()
     star = "*" if args.quick else ""
     slow_note = f"median of {slow_repeats}" + (", extrapolated" if args.quick else "")
     lines = [
-        ["library compute_requirements (whole table)", str(n_rows), _s(t_lib),
-         f"median of {repeats}", "1.0"],
-        ["straightforward loop (whole table)" + star, str(n_rows), _s(t_plain_table_est),
-         slow_note, _x(t_plain_table_est / t_lib)],
-        ["  of which deferrable queues (planner.deferred per queue)", str(n_def),
-         _s(t_plain_def), f"median of {slow_repeats}", _x(t_plain_def / t_lib)],
-        ["library Erlang part: required_agents + queue_stats", str(len(rows_all)),
-         _s(t_lib_live), f"median of {repeats}", "1.0 (live)"],
-        ["straightforward loop, live rows only" + star, str(len(rows_all)),
-         _s(t_plain_live_est), slow_note,
-         _x(t_plain_live_est / t_lib_live) + " (live)"],
-        ["library required_agents only (no queue_stats)", str(len(rows_all)),
-         _s(t_lib_agents), f"median of {repeats}", _x(t_lib_agents / t_lib_live) + " (live)"],
-        ["erlang.required_agents_scalar, live rows", str(len(rows_all)), _s(t_scalar),
-         f"median of {slow_repeats}", _x(t_scalar / t_lib_live) + " (live)"],
+        ["library compute_requirements (whole table)", str(n_rows), _s(t_lib), f"median of {repeats}", "1.0"],
+        [
+            "straightforward loop (whole table)" + star,
+            str(n_rows),
+            _s(t_plain_table_est),
+            slow_note,
+            _x(t_plain_table_est / t_lib),
+        ],
+        [
+            "  of which deferrable queues (planner.deferred per queue)",
+            str(n_def),
+            _s(t_plain_def),
+            f"median of {slow_repeats}",
+            _x(t_plain_def / t_lib),
+        ],
+        [
+            "library Erlang part: required_agents + queue_stats",
+            str(len(rows_all)),
+            _s(t_lib_live),
+            f"median of {repeats}",
+            "1.0 (live)",
+        ],
+        [
+            "straightforward loop, live rows only" + star,
+            str(len(rows_all)),
+            _s(t_plain_live_est),
+            slow_note,
+            _x(t_plain_live_est / t_lib_live) + " (live)",
+        ],
+        [
+            "library required_agents only (no queue_stats)",
+            str(len(rows_all)),
+            _s(t_lib_agents),
+            f"median of {repeats}",
+            _x(t_lib_agents / t_lib_live) + " (live)",
+        ],
+        [
+            "erlang.required_agents_scalar, live rows",
+            str(len(rows_all)),
+            _s(t_scalar),
+            f"median of {slow_repeats}",
+            _x(t_scalar / t_lib_live) + " (live)",
+        ],
     ]
     print_table(["implementation", "rows", "seconds", "timing", "ratio vs library"], lines)
     print()
     print("ratios (baseline time / library time, higher = library faster):")
-    print(f"  whole table:  straightforward loop / compute_requirements = "
-          f"{t_plain_table_est / t_lib:,.1f}x{star}")
-    print(f"  live (Erlang) part: straightforward loop / (required_agents + queue_stats) = "
-          f"{t_plain_live_est / t_lib_live:,.1f}x{star}")
-    print(f"  live (Erlang) part: required_agents_scalar / required_agents = "
-          f"{t_scalar / t_lib_agents:,.1f}x")
+    print(f"  whole table:  straightforward loop / compute_requirements = {t_plain_table_est / t_lib:,.1f}x{star}")
+    print(
+        f"  live (Erlang) part: straightforward loop / (required_agents + queue_stats) = "
+        f"{t_plain_live_est / t_lib_live:,.1f}x{star}"
+    )
+    print(f"  live (Erlang) part: required_agents_scalar / required_agents = {t_scalar / t_lib_agents:,.1f}x")
     print()
     print("identical answers:")
-    print(f"  agents_required, straightforward loop vs library: {len(merged)} rows compared "
-          f"({len(live_merged)} live, {len(merged) - len(live_merged)} deferrable), "
-          f"{len(mism)} mismatches")
+    print(
+        f"  agents_required, straightforward loop vs library: {len(merged)} rows compared "
+        f"({len(live_merged)} live, {len(merged) - len(live_merged)} deferrable), "
+        f"{len(mism)} mismatches"
+    )
     if len(mism):
-        show = ["language", "channel", "tier", "interval", "contacts", "agents_required_plain",
-                "agents_required_lib", "service_level_plain", "service_level_lib"]
+        show = [
+            "language",
+            "channel",
+            "tier",
+            "interval",
+            "contacts",
+            "agents_required_plain",
+            "agents_required_lib",
+            "service_level_plain",
+            "service_level_lib",
+        ]
         print(mism[show].head(10).to_string(index=False))
-    print(f"  agents_required, required_agents_scalar vs library: {len(rows_all)} live rows, "
-          f"{len(scalar_mism)} mismatches")
+    print(
+        f"  agents_required, required_agents_scalar vs library: {len(rows_all)} live rows, "
+        f"{len(scalar_mism)} mismatches"
+    )
     for r, s_n, l_n in scalar_mism[:10]:
         print(f"    queue {keys[r[0]]} interval {r[1]}: scalar {s_n}, library {l_n}")
     print("  largest relative difference at the chosen staffing, live rows with demand:")
     for col in ("service_level", "occupancy", "asa_seconds", "abandon_rate", "agents_scheduled"):
         print(f"    {col:<17} {max_rel(col, live_demand):.2e}")
-    print(f"  deferrable rows: service_level max relative difference "
-          f"{max_rel('service_level', merged[merged['kind'] != WorkKind.LIVE.value]):.2e}")
+    print(
+        f"  deferrable rows: service_level max relative difference "
+        f"{max_rel('service_level', merged[merged['kind'] != WorkKind.LIVE.value]):.2e}"
+    )
     return 0
 
 

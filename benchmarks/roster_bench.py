@@ -24,9 +24,11 @@ the problem and the PuLP model (``metrics['build_seconds']``), ``solve s`` the s
 stages (LP bound, restricted MIP, full MIP), ``other s`` the rest of ``plan_roster``
 (requirements, shift enumeration, report tables) and ``total s`` the wall time of
 ``plan_roster``; ``gen+load s`` (generating, writing and loading the workbook) is not
-included in the total. ``gap to LP`` is (cost - LP bound) / cost, ``MIP gap`` (cost - best
-bound) / cost. The weekly cost includes no under-coverage penalty; the shortfall is in
-agent-hours per week.
+included in the total. ``gap to LP`` is (objective - LP bound) / objective, ``MIP gap`` (objective - best
+bound) / objective. The weekly cost includes no under-coverage penalty and is per week;
+``objective`` and the bounds include the penalty and cover the whole horizon (two weeks for
+``2-weeks``). The shortfall is in agent-hours per week. Below the table, one line per
+instance splits the solve time into the stages ``solve_model`` logs.
 
 This is a benchmark, not a test: nothing is asserted, and an instance that fails or runs
 out of time is reported with its error text or status.
@@ -126,7 +128,7 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
 
         def log(line: str) -> None:
             now = time.perf_counter() - t1
-            if line.startswith(("stage ", "restricted MIP")):
+            if line.startswith(("stage ", "restricted MIP", "repair")):
                 stages.append((line, now))
             if verbose:
                 print(f"    [{inst.name} {now:7.1f}s] {line}", file=sys.stderr)
@@ -170,19 +172,30 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
 
 
 def stage_summary(row: dict) -> str:
-    """Duration of each solver stage, from the times the log announced them."""
+    """Duration of each solver stage, from the times the log announced them.
+
+    Recognises the log lines of ``planner.solve.solve_model``: "stage k/3: ..." and
+    "repair: ..." start a stage; "restricted MIP roster is within ..." and "repair: cost
+    ... -> ..." are notes.
+    """
     marks = list(row.get("stages", []))
     if not marks:
         return "no stage log"
     end = marks[0][1] + row["solve_seconds"]  # stage 1 starts with the solve
+
+    def is_note(text: str) -> bool:
+        return text.startswith(("restricted MIP", "repair: cost"))
+
     parts = []
     for i, (text, at) in enumerate(marks):
         if text.startswith("restricted MIP"):
-            parts.append("stage 3 skipped (" + text.split(": ")[0].replace("restricted MIP ", "")
-                         + ")")
+            parts.append("stage 3 skipped (" + text.split(": ")[0].replace("restricted MIP ", "") + ")")
             continue
-        label = text.split(":", 1)[1].strip() if ":" in text else text
-        nxt = marks[i + 1][1] if i + 1 < len(marks) else end
+        if is_note(text):
+            parts.append(text)
+            continue
+        label = "repair" if text.startswith("repair") else text.split(":", 1)[-1].strip()
+        nxt = next((t for txt, t in marks[i + 1 :] if not is_note(txt)), end)
         parts.append(f"{label} {nxt - at:,.1f} s")
     return "; ".join(parts)
 
@@ -229,17 +242,23 @@ def cpus() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", choices=list(BY_NAME), metavar="NAME",
-                        help=f"run only this instance (repeatable): {', '.join(BY_NAME)}")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(BY_NAME),
+        metavar="NAME",
+        help=f"run only this instance (repeatable): {', '.join(BY_NAME)}",
+    )
     parser.add_argument("--solver", choices=[c.value for c in SolverChoice], default="highs")
-    parser.add_argument("--time-limit", type=float, default=300.0,
-                        help="solver time limit per instance, seconds (default 300)")
-    parser.add_argument("--gap", type=float, default=None,
-                        help=f"relative MIP gap (default {SolveOptions().gap})")
+    parser.add_argument(
+        "--time-limit", type=float, default=300.0, help="solver time limit per instance, seconds (default 300)"
+    )
+    parser.add_argument("--gap", type=float, default=None, help=f"relative MIP gap (default {SolveOptions().gap})")
     parser.add_argument("--threads", type=int, default=None, help="solver threads")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="write the generated workbooks here instead of a temp folder")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write the generated workbooks here instead of a temp folder"
+    )
     parser.add_argument("--verbose", action="store_true", help="stream the solver log to stderr")
     args = parser.parse_args(argv)
 
@@ -251,9 +270,11 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads,
     )
     options = RosterOptions(solve=solve)
-    print(f"machine: {platform.machine()}, {cpus()} CPU cores, Python {platform.python_version()}"
-          f"; solver {args.solver}, time limit {args.time_limit:g} s, gap {solve.gap:g}"
-          f", threads {args.threads or 'default'}")
+    print(
+        f"machine: {platform.machine()}, {cpus()} CPU cores, Python {platform.python_version()}"
+        f"; solver {args.solver}, time limit {args.time_limit:g} s, gap {solve.gap:g}"
+        f", threads {args.threads or 'default'}"
+    )
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
@@ -264,8 +285,11 @@ def main(argv: list[str] | None = None) -> int:
             row = run_instance(inst, options, folder, args.verbose)
             rows.append(row)
             done = row.get("total_seconds")
-            print(f"    {row.get('solver_status')} in "
-                  f"{'-' if done is None else f'{done:,.1f} s'}", file=sys.stderr, flush=True)
+            print(
+                f"    {row.get('solver_status')} in {'-' if done is None else f'{done:,.1f} s'}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     print()
     print_table(rows)
@@ -275,11 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         if "error" in row:
             print(f"  {row['instance']} FAILED: {row['error']}\n{row['traceback']}")
             continue
-        print(f"  {row['instance']}: {stage_summary(row)}; shortfall "
-              f"{row['shortfall_agent_hours']:g} agent-hours/week "
-              f"({row['shortfall_uncoverable_agent_hours']:g} uncoverable) in "
-              f"{row['shortfall_intervals']} queue-intervals, "
-              f"{row['live_intervals_below_target']} live intervals below target")
+        print(
+            f"  {row['instance']}: {stage_summary(row)}; shortfall "
+            f"{row['shortfall_agent_hours']:g} agent-hours/week "
+            f"({row['shortfall_uncoverable_agent_hours']:g} uncoverable) in "
+            f"{row['shortfall_intervals']} queue-intervals, "
+            f"{row['live_intervals_below_target']} live intervals below target"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
     return 0

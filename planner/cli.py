@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 bad input, or a result that fails its targets; 2 wrong 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -157,21 +158,51 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
 
 
 class _Progress:
-    """Shows solver progress on stderr: every log line with -v, else the stages and elapsed time."""
+    """Solver progress on stderr: every log line with -v; otherwise the stages, and the
+    elapsed time while solving (a live line on a terminal, a line every 15 s elsewhere)."""
+
+    STAGES = ("stage", "model:", "restricted MIP", "repair")
 
     def __init__(self, verbose: bool) -> None:
+        import threading
         import time
 
         self.verbose = verbose
-        self.start = time.perf_counter()
         self._clock = time.perf_counter
+        self.start = self._clock()
+        self.stage = "preparing"
+        self._tty = sys.stderr.isatty()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if not verbose:
+            self._thread = threading.Thread(target=self._tick, daemon=True)
+            self._thread.start()
+
+    def _tick(self) -> None:
+        last = 0.0
+        while not self._stop.wait(1.0):
+            elapsed = self._clock() - self.start
+            if self._tty:
+                click.echo(f"\r[{elapsed:6.1f} s] {self.stage} ...", err=True, nl=False)
+            elif elapsed - last >= 15.0:
+                last = elapsed
+                click.echo(f"[{elapsed:6.1f} s] still solving: {self.stage}", err=True)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            if self._tty:
+                click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
 
     def __call__(self, line: str) -> None:
         elapsed = self._clock() - self.start
         if self.verbose:
             click.echo(line, err=True)
-        elif line.startswith(("stage", "model:", "restricted MIP")):
-            click.echo(f"[{elapsed:6.1f} s] {line}", err=True)
+        elif line.startswith(self.STAGES):
+            self.stage = line.split(":", 1)[-1].strip() if line.startswith("stage") else self.stage
+            prefix = "\r" if self._tty else ""
+            click.echo(f"{prefix}[{elapsed:6.1f} s] {line}", err=True)
 
 
 @cli.command("roster", context_settings=CONTEXT)
@@ -268,7 +299,11 @@ def roster_cmd(
         ),
         full_coverage=full_coverage,
     )
-    result = plan_roster(scenario, options, log=_Progress(verbose))
+    progress = _Progress(verbose)
+    try:
+        result = plan_roster(scenario, options, log=progress)
+    finally:
+        progress.close()
     target = output if output is not None else Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
     written = write_roster(result, target, fmt=fmt)
     if as_json:

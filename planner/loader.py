@@ -462,6 +462,14 @@ def _check_channel_list(
         table.bad.add(row)
 
 
+def _check_site(table: TypedTable, row: int, value: Any, sites: dict[str, Site], log: ProblemLog) -> None:
+    """A pool's or agent's site must be listed in the sites sheet."""
+    if isinstance(value, str) and sites and value not in sites:
+        expected = f"a site listed in the sites sheet ({', '.join(sorted(sites))})"
+        log.add(Problem.cell(table.file, table.sheet, row, "site", value, expected))
+        table.bad.add(row)
+
+
 def _pools(
     pools_t: TypedTable | None,
     agents_t: TypedTable | None,
@@ -470,22 +478,10 @@ def _pools(
     log: ProblemLog,
 ) -> tuple[dict[str, Pool], list[Agent]]:
     pools: dict[str, Pool] = {}
-    site_list = ", ".join(sorted(sites)) or "none"
     if pools_t is not None:
         for _, r in pools_t.frame.iterrows():
             row = int(r["row"])
-            if isinstance(r["site"], str) and sites and r["site"] not in sites:
-                log.add(
-                    Problem.cell(
-                        pools_t.file,
-                        pools_t.sheet,
-                        row,
-                        "site",
-                        r["site"],
-                        f"a site listed in the sites sheet ({site_list})",
-                    )
-                )
-                pools_t.bad.add(row)
+            _check_site(pools_t, row, r["site"], sites, log)
             _check_channel_list(pools_t, row, r["channels"], channels, log)
             if row in pools_t.bad:
                 continue
@@ -501,18 +497,7 @@ def _pools(
     if agents_t is not None:
         for _, r in agents_t.frame.iterrows():
             row = int(r["row"])
-            if isinstance(r["site"], str) and sites and r["site"] not in sites:
-                log.add(
-                    Problem.cell(
-                        agents_t.file,
-                        agents_t.sheet,
-                        row,
-                        "site",
-                        r["site"],
-                        f"a site listed in the sites sheet ({site_list})",
-                    )
-                )
-                agents_t.bad.add(row)
+            _check_site(agents_t, row, r["site"], sites, log)
             _check_channel_list(agents_t, row, r["channels"], channels, log)
             if row in agents_t.bad:
                 continue

@@ -147,7 +147,8 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     try:
         if log:
             log("stage 2/3: restricted MIP around the LP solution")
-        _run(model, name, replace(options, gap=options.gap / 2), remaining(), log, mip=True)
+        reserve = min(30.0, 0.2 * options.time_limit)  # kept for the repair step
+        _run(model, name, replace(options, gap=options.gap / 2), max(1.0, remaining() - reserve), log, mip=True)
         if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
             best = float(pulp.value(model.lp.objective) or 0.0)
             incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
@@ -211,7 +212,7 @@ def _repair(
     try:
         if log:
             log(f"repair: {free} shift options of {len(pools)} pools may move to cover the remaining shortfall")
-        _run(model, name, replace(options, gap=options.gap / 10), min(remaining(), 30.0), log, mip=True, start=current)
+        _run(model, name, replace(options, gap=options.gap / 10), remaining(), log, mip=True, start=current)
         ok = model.lp.status == pulp.LpStatusOptimal and _has_solution(model)
         after = float(pulp.value(model.lp.objective) or 0.0) if ok else math.inf
     finally:
