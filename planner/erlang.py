@@ -275,11 +275,20 @@ def _queue_mode(patience: FloatArray) -> IntArray:
 
 
 def _erlang_b_pair(servers: IntArray, load: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(B(s, a), 1 - B(s, a))`` for 1-d arrays: in closed form where it can be trusted (as
+    the staffing search does), by the stable recursion elsewhere."""
+    b, omb, valid = _erlang_b_closed(servers.astype(np.float64), load)
+    if not valid.all():
+        rb, romb = _erlang_b_recursion(servers[~valid], load[~valid])
+        b[~valid], omb[~valid] = rb, romb
+    return b, omb
+
+
+def _erlang_b_recursion(servers: IntArray, load: FloatArray) -> tuple[FloatArray, FloatArray]:
     """``(B(s, a), 1 - B(s, a))`` for 1-d arrays, by the stable recursion.
 
     The elements are sorted by server count so the ones still iterating at step ``k`` are a
-    contiguous tail and each step works on a view. The operations are the same, in the same
-    order, as in the staffing search, so both give bit-identical results.
+    contiguous tail and each step works on a view.
     """
     n = servers.size
     b_out = np.ones(n)
@@ -668,7 +677,7 @@ _ROW_LOAD, _ROW_LAM, _ROW_HSLOT, _ROW_TARGET, _ROW_PATIENCE, _ROW_GOAL, _ROW_MAX
 
 
 def _meets_criteria(
-    k: int, b: FloatArray, omb: FloatArray, par: FloatArray, mode: IntArray
+    k: int | FloatArray, b: FloatArray, omb: FloatArray, par: FloatArray, mode: IntArray
 ) -> tuple[BoolArray, FloatArray]:
     """Whether ``k`` slots meet the criteria, and a slot count every solution must reach.
 
@@ -684,31 +693,75 @@ def _meets_criteria(
     sl = np.zeros(n)
     occ = np.ones(n)
     p_answered = np.ones(n)
-    s = float(k)
+    s = np.broadcast_to(np.asarray(k, dtype=np.float64), (n,))
     sel = (mode == _MODE_ERLANG_C) & (s > load)
     if sel.any():
         a = load[sel]
-        s_arr = np.full(a.shape, s)
+        s_arr = s[sel]
         c_wait = _erlang_c_from_b(s_arr, a, b[sel], omb[sel])
         sl[sel] = _erlang_c_service_level(s_arr, a, c_wait, target[sel], h_slot[sel])
-        occ[sel] = a / s
+        occ[sel] = a / s_arr
     sel = mode == _MODE_LOSS
     if sel.any():
         sl[sel] = omb[sel]
         p_answered[sel] = omb[sel]
-        occ[sel] = load[sel] * omb[sel] / s
+        occ[sel] = load[sel] * omb[sel] / s[sel]
     sel = mode == _MODE_ERLANG_A
     if sel.any():
         pat = patience[sel]
-        alpha = s * pat / h_slot[sel]
+        alpha = s[sel] * pat / h_slot[sel]
         x = np.maximum(lam[sel] * pat, _TINY)
         parts = _erlang_a_parts(b[sel], omb[sel], alpha, x, -target[sel] / pat)
         sl[sel] = parts.service_level
         p_answered[sel] = parts.p_answered
-        occ[sel] = load[sel] * parts.p_answered / s
+        occ[sel] = load[sel] * parts.p_answered / s[sel]
     ok: BoolArray = (sl >= goal - CRITERIA_TOLERANCE) & (occ <= max_occ + CRITERIA_TOLERANCE)
     need: FloatArray = load * p_answered / (max_occ + CRITERIA_TOLERANCE)
     return ok, need
+
+
+#: Below this Poisson CDF the closed-form Erlang B is not trusted (the recursion is used).
+_MIN_CDF = 1e-250
+
+
+def _erlang_b_closed(k: FloatArray, load: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Erlang B and 1 - B at ``k`` slots directly: B = pmf(k) / cdf(k) of a Poisson(load),
+    1 - B = cdf(k - 1) / cdf(k) (regularised incomplete gamma functions, so 1 - B keeps its
+    precision when B is near 1). The third array says where the value can be trusted."""
+    with np.errstate(divide="ignore", under="ignore", invalid="ignore", over="ignore"):
+        cdf = special.gammaincc(k + 1.0, load)
+        cdf_prev = np.where(k >= 1.0, special.gammaincc(np.maximum(k, 1.0), load), 0.0)
+        log_pmf = special.xlogy(k, load) - load - special.gammaln(k + 1.0)
+        b = np.exp(log_pmf - np.log(cdf))
+        omb = cdf_prev / cdf
+    valid: BoolArray = (cdf > _MIN_CDF) & np.isfinite(b) & np.isfinite(omb)
+    return np.clip(b, 0.0, 1.0), np.clip(omb, 0.0, 1.0), valid
+
+
+def _search_direct(first: FloatArray, par: FloatArray, mode: IntArray, conc: FloatArray) -> tuple[IntArray, BoolArray]:
+    """Staffing search that starts each element at its own lower bound and jumps from one
+    candidate slot count to the next, Erlang B in closed form at each. Returns the agents
+    found and a mask of the elements it could not handle (closed form untrusted)."""
+    n = first.size
+    result = np.zeros(n, dtype=np.int64)
+    failed = np.zeros(n, dtype=bool)
+    idx = np.arange(n)
+    k = first.copy()
+    steps = 0
+    while idx.size:
+        steps += 1
+        if steps > _MAX_SLOTS:
+            raise RuntimeError("staffing search did not converge")
+        b, omb, valid = _erlang_b_closed(k, par[_ROW_LOAD])
+        if not valid.all():
+            failed[idx[~valid]] = True
+        ok, need = _meets_criteria(k, b, omb, par, mode)
+        ok &= valid
+        result[idx[ok]] = (k[ok] // conc[ok]).astype(np.int64)
+        keep = ~ok & valid
+        nxt = np.maximum(k + conc, _first_candidate(need, conc))
+        idx, par, mode, conc, k = idx[keep], par[:, keep], mode[keep], conc[keep], nxt[keep]
+    return result, failed
 
 
 def _first_candidate(slots: FloatArray, conc: FloatArray) -> FloatArray:
@@ -736,10 +789,11 @@ def required_agents(
     Erlang C the queue must also be stable), or 0 where ``contacts_per_minute`` is 0. Demand
     may be fractional. All arguments broadcast.
 
-    The Erlang B recursion is run over slot counts ``k = 1, 2, ...`` for all unsolved
-    elements together; an element's criteria are evaluated only where ``k`` is a multiple of
-    its concurrency and ``k / c`` reaches its lower bound (see the module docstring), and the
-    element is dropped from the working set once solved.
+    Each element starts at its lower bound (see the module docstring) and moves from one
+    candidate slot count (a multiple of its concurrency) to the next, with Erlang B in
+    closed form there; all unsolved elements move together. Where the closed form cannot be
+    trusted (a Poisson CDF below 1e-250, i.e. far below the load), the Erlang B recursion is
+    run over ``k = 1, 2, ...`` instead, criteria evaluated only at candidate counts.
     """
     arrays = np.broadcast_arrays(
         _float_array(contacts_per_minute, "contacts_per_minute"),
@@ -765,9 +819,17 @@ def required_agents(
     mode = _queue_mode(patience)
     first = _first_candidate(_lower_bound_slots(load, goal, max_occ, mode), conc)
 
-    # Working set: the unsolved elements, compacted as they are solved.
+    # Direct search from each element's lower bound (closed-form Erlang B); the Erlang B
+    # recursion below handles whatever the closed form cannot be trusted for.
     idx = np.flatnonzero(lam > 0)
-    par = np.stack([load, lam, h_slot, target, patience, goal, max_occ])[:, idx]
+    par_all = np.stack([load, lam, h_slot, target, patience, goal, max_occ])
+    if idx.size:
+        found, failed = _search_direct(first[idx], par_all[:, idx], mode[idx], conc[idx])
+        result[idx[~failed]] = found[~failed]
+        idx = idx[failed]
+
+    # Working set: the unsolved elements, compacted as they are solved.
+    par = par_all[:, idx]
     w_mode = mode[idx]
     w_conc = conc[idx].astype(np.int64)
     w_first = first[idx]  # next slot count worth evaluating
