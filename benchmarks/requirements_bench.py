@@ -460,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         return float(np.max(np.abs(a[ok] - b[ok]) / np.maximum(np.abs(b[ok]), 1e-300)))
 
     # ---- report -------------------------------------------------------------------------------
-    print(f"workbook: {args.workbook}")
+    print(f"workbook: {args.workbook}; planner revision {git_revision()}")
     print(
         f"machine: {platform.processor() or platform.machine()}, {_cpus()} CPU cores, "
         f"Python {platform.python_version()}, numpy {np.__version__}"
@@ -566,6 +566,22 @@ def main(argv: list[str] | None = None) -> int:
         f"{max_rel('service_level', merged[merged['kind'] != WorkKind.LIVE.value]):.2e}"
     )
     return 0
+
+
+def git_revision() -> str:
+    """Short commit of the checkout, with "+dirty" if planner/ has uncommitted changes."""
+    import subprocess
+
+    try:
+        rev = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "planner"], capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev + ("+dirty" if dirty else "")
 
 
 def _cpus() -> int | str:

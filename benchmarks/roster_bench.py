@@ -233,6 +233,22 @@ def print_table(rows: list[dict]) -> None:
         print(line(c))
 
 
+def git_revision() -> str:
+    """Short commit of the checkout, with "+dirty" if planner/ has uncommitted changes."""
+    import subprocess
+
+    try:
+        rev = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "planner"], capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev + ("+dirty" if dirty else "")
+
+
 def cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -275,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         f"; solver {args.solver}, time limit {args.time_limit:g} s, gap {solve.gap:g}"
         f", threads {args.threads or 'default'}"
     )
+    print(f"planner revision: {git_revision()}")
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:

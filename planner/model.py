@@ -350,16 +350,38 @@ RULE_DESCRIPTIONS = {
 }
 
 
-def shortfall_pools(m: RosterModel, tol: float = TOL) -> set[int]:
-    """Pools (indices) whose skill set could serve a group that the current solution leaves short."""
+def shortfall_neighbourhood(m: RosterModel, hours: float = 24.0, tol: float = TOL) -> list[int]:
+    """Shift options that a repair of the current solution's shortfalls may move.
+
+    The options of every pool whose skill set could serve a group left short, whose
+    coverage falls within ``hours`` of a short interval (for a deferrable class, of its
+    window after the arrival interval) - enough to move a shift to the short hour and let
+    another pool take over the hour it leaves.
+    """
     p = m.problem
+    n = p.n_intervals
+    reach = int(round(hours / p.interval_hours))
     groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
     groups.update({g.name: g for g in p.deferred})
-    sets: set[str] = set()
-    for (g, _t, _c), var in m.short.items():
-        if (var.varValue or 0.0) > tol:
-            sets.update(groups[g].skillsets)
-    return {k for k, pool in enumerate(p.pools) if pool.skillset in sets}
+    near: dict[str, set[int]] = defaultdict(set)  # skill set -> intervals near a shortfall
+    for (g, t, c), var in m.short.items():
+        if (var.varValue or 0.0) <= tol:
+            continue
+        group = groups[g]
+        end = t + (int(np.ceil(group.classes[c].window)) if isinstance(group, DeferredGroup) else 0)
+        span = {u % n for u in range(t - reach, end + reach + 1)}
+        for s in group.skillsets:
+            near[s] |= span
+    if not near:
+        return []
+    out = []
+    for o in range(len(p.option_cost)):
+        s = p.pools[int(p.option_pool[o])].skillset
+        if s in near and any(
+            int(t) in near[s] for t, f in zip(p.cover_index[o], p.cover_fraction[o], strict=True) if f > TOL
+        ):
+            out.append(o)
+    return out
 
 
 def build_model(problem: RosterProblem, name: str = "roster") -> RosterModel:

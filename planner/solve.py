@@ -22,7 +22,7 @@ import pulp
 
 from planner.domain import SolverChoice
 from planner.errors import SolverError
-from planner.model import RosterModel, shortfall_pools
+from planner.model import RosterModel, shortfall_neighbourhood
 
 LogFn = Callable[[str], None]
 
@@ -107,10 +107,11 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP,
        warm-started from it, until the gap or the time limit.
 
-    A roster accepted within the gap may still leave a small shortfall whose penalty is
-    inside the tolerance. A final repair step then fixes every shift count except the
-    options that could cover the short intervals, which may only increase, and solves that
-    small MIP exactly: a shift is added wherever it costs less than the penalty it removes.
+    A roster within the gap may still leave a small shortfall whose penalty is inside the
+    tolerance. After stage 2 (and again after stage 3, if it ran) a repair step frees the
+    shift options within a day of the shortfall, of the pools that could serve it (each may
+    move by two agents), and re-solves with everything else fixed: a shortfall is covered
+    wherever covering it costs less than its penalty.
     """
     name = choose_solver(options.solver)
     start = time.perf_counter()
@@ -147,7 +148,7 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     try:
         if log:
             log("stage 2/3: restricted MIP around the LP solution")
-        reserve = min(30.0, 0.2 * options.time_limit)  # kept for the repair step
+        reserve = min(30.0, 0.2 * options.time_limit)  # kept for the repair step and the rest
         _run(model, name, replace(options, gap=options.gap / 2), max(1.0, remaining() - reserve), log, mip=True)
         if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
             best = float(pulp.value(model.lp.objective) or 0.0)
@@ -155,6 +156,12 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     finally:
         for v, (lo, up) in zip(model.shifts, saved, strict=True):
             v.lowBound, v.upBound = lo, up
+
+    if incumbent is not None:
+        repaired = _repair(model, name, options, remaining, log)
+        if repaired is not None and repaired < best:
+            best = repaired
+            incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
 
     bound = lp_bound
     status = "gap reached"
@@ -174,11 +181,11 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             raise SolverError(f"the solver found no roster within {options.time_limit:g} s; try a longer --time-limit")
         if time.perf_counter() >= deadline - 1e-3 and _gap(best, bound) > options.gap:
             status = "time limit"
+        repaired = _repair(model, name, options, remaining, log)  # the full MIP may leave a shortfall too
+        if repaired is not None and repaired < best:
+            best = repaired
     elif log:
         log(f"restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound: done")
-    repaired = _repair(model, name, options, remaining, log)
-    if repaired is not None and repaired < best:
-        best = repaired
     seconds = time.perf_counter() - start
     if _gap(best, bound) <= 1e-9:
         status = "optimal"
@@ -190,29 +197,26 @@ def _repair(
 ) -> float | None:
     """Cover shortfalls that cost less to cover than their penalty (see solve_model).
 
-    Every shift option of a pool that could serve a short group may move by up to two
-    agents from its current value (options at zero may take up to two); all other shift
-    counts stay fixed. That lets a capped pool move a shift to the short hour while
-    another pool takes over the hour it leaves.
+    The shift options near a shortfall of the pools that could serve it (see
+    :func:`planner.model.shortfall_neighbourhood`) may move by up to two agents (options at
+    zero may take up to two); every other shift count stays fixed. That lets a capped pool
+    move a shift to the short hour while another pool takes over the hour it leaves.
     """
-    pools = shortfall_pools(model)
-    if not pools:
+    free = set(shortfall_neighbourhood(model))
+    if not free:
         return None
     current = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
     before = float(pulp.value(model.lp.objective) or 0.0)
     saved = [(v.lowBound, v.upBound) for v in model.shifts]
-    free = 0
     for o, v in enumerate(model.shifts):
         x = round(current[v.name])
-        if int(model.problem.option_pool[o]) in pools:
-            v.lowBound, v.upBound = max(0, x - 2), x + 2
-            free += 1
-        else:
-            v.lowBound, v.upBound = x, x
+        v.lowBound, v.upBound = (max(0, x - 2), x + 2) if o in free else (x, x)
     try:
         if log:
-            log(f"repair: {free} shift options of {len(pools)} pools may move to cover the remaining shortfall")
-        _run(model, name, replace(options, gap=options.gap / 10), remaining(), log, mip=True, start=current)
+            log(f"repair: {len(free)} shift options near the shortfall may move")
+        # stop once within the penalty of 0.001 agent-hours of the best bound
+        tolerance = 0.001 * model.problem.penalty * model.problem.interval_hours
+        _run(model, name, replace(options, gap=1e-9), remaining(), log, mip=True, start=current, gap_abs=tolerance)
         ok = model.lp.status == pulp.LpStatusOptimal and _has_solution(model)
         after = float(pulp.value(model.lp.objective) or 0.0) if ok else math.inf
     finally:
@@ -245,10 +249,11 @@ def _run(
     log: LogFn | None,
     mip: bool,
     start: dict[str, float] | None = None,
+    gap_abs: float | None = None,
 ) -> tuple[str, float]:
     """One solver call; returns (status text, best bound)."""
     if name == "highs":
-        solver = _highs_solver(options, time_limit, log, mip=mip, start=start)
+        solver = _highs_solver(options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs)
         model.lp.solve(solver)
         h = model.lp.solverModel
         info = h.getInfo()
@@ -257,7 +262,7 @@ def _run(
             text = "gap reached"
         bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
         return text, bound
-    return _run_cbc(model, options, time_limit, log, mip=mip, start=start)
+    return _run_cbc(model, options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs)
 
 
 def _has_solution(model: RosterModel) -> bool:
@@ -265,7 +270,12 @@ def _has_solution(model: RosterModel) -> bool:
 
 
 def _highs_solver(
-    options: SolveOptions, time_limit: float, log: LogFn | None, mip: bool, start: dict[str, float] | None = None
+    options: SolveOptions,
+    time_limit: float,
+    log: LogFn | None,
+    mip: bool,
+    start: dict[str, float] | None = None,
+    gap_abs: float | None = None,
 ) -> pulp.LpSolver:
     import highspy
 
@@ -294,6 +304,7 @@ def _highs_solver(
         mip=mip,
         msg=log is not None,
         gapRel=options.gap if mip else None,
+        gapAbs=gap_abs if mip else None,
         timeLimit=time_limit,
         threads=options.threads,
         **kwargs,
@@ -307,6 +318,7 @@ def _run_cbc(
     log: LogFn | None,
     mip: bool,
     start: dict[str, float] | None = None,
+    gap_abs: float | None = None,
 ) -> tuple[str, float]:
     fd, log_path = tempfile.mkstemp(prefix="planner-cbc-", suffix=".log")
     os.close(fd)
