@@ -758,7 +758,7 @@ def time_zone_answer(result: RosterResult) -> list[str]:
                 f"{r.site} {r.agent_hours:,.0f} h ({r.weekly_cost:,.0f} {cur})" for r in others.itertuples()
             )
             lines.append(
-                f"{lang}: {main.share_of_language_hours:.0%} of its agent-hours from {main.site}; "
+                f"{lang}: {main.share_of_language_hours:.1%} of its agent-hours from {main.site}; "
                 f"other sites cover the rest: {parts} per week"
             )
     if result.default_cost is not None:
