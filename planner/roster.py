@@ -299,6 +299,7 @@ def _report(
             "under_coverage_penalty_per_agent_hour": round(problem.penalty, 2),
             "solver": info.solver,
             "solver_status": info.status,
+            "objective_scope": "whole horizon: shift cost plus shortfall penalty (weekly_cost is per week, no penalty)",
             "objective": round(info.objective, 2),
             "best_bound": round(info.best_bound, 2),
             "mip_gap": round(info.gap, 6),

@@ -120,6 +120,9 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     def remaining() -> float:
         return max(1.0, deadline - time.perf_counter())
 
+    def repair_budget() -> float:
+        return min(remaining(), max(5.0, 0.15 * options.time_limit))
+
     ints = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
     for v in ints:
         v.cat = pulp.LpContinuous
@@ -136,6 +139,9 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             v.cat = pulp.LpInteger
     lp_seconds = time.perf_counter() - start
 
+    # a roster at or below this cost is within the gap of the LP bound: stop there
+    target = lp_bound / (1.0 - options.gap) if options.gap > 0 else lp_bound
+
     # stage 2: restricted MIP around the LP solution
     saved = [(v.lowBound, v.upBound) for v in model.shifts]
     for v, x in zip(model.shifts, x_lp, strict=True):
@@ -149,7 +155,15 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
         if log:
             log("stage 2/3: restricted MIP around the LP solution")
         reserve = min(30.0, 0.2 * options.time_limit)  # kept for the repair step and the rest
-        _run(model, name, replace(options, gap=options.gap / 2), max(1.0, remaining() - reserve), log, mip=True)
+        _run(
+            model,
+            name,
+            replace(options, gap=options.gap / 2),
+            max(1.0, remaining() - reserve),
+            log,
+            mip=True,
+            target=target,
+        )
         if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
             best = float(pulp.value(model.lp.objective) or 0.0)
             incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
@@ -158,7 +172,9 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             v.lowBound, v.upBound = lo, up
 
     if incumbent is not None:
-        repaired = _repair(model, name, options, remaining, log)
+        # if the roster is already within the gap, stage 3 will not run: the repair may use the rest
+        budget = remaining if _gap(best, lp_bound) <= options.gap else repair_budget
+        repaired = _repair(model, name, options, budget, log)
         if repaired is not None and repaired < best:
             best = repaired
             incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
@@ -168,7 +184,7 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     if incumbent is None or _gap(best, lp_bound) > options.gap:
         if log:
             log("stage 3/3: full MIP" + (" warm-started" if incumbent else ""))
-        mip_status, mip_bound = _run(model, name, options, remaining(), log, mip=True, start=incumbent)
+        mip_status, mip_bound = _run(model, name, options, remaining(), log, mip=True, start=incumbent, target=target)
         if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
             value = float(pulp.value(model.lp.objective) or 0.0)
             bound = max(lp_bound, mip_bound)
@@ -181,7 +197,7 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             raise SolverError(f"the solver found no roster within {options.time_limit:g} s; try a longer --time-limit")
         if time.perf_counter() >= deadline - 1e-3 and _gap(best, bound) > options.gap:
             status = "time limit"
-        repaired = _repair(model, name, options, remaining, log)  # the full MIP may leave a shortfall too
+        repaired = _repair(model, name, options, repair_budget, log)  # the full MIP may leave a shortfall too
         if repaired is not None and repaired < best:
             best = repaired
     elif log:
@@ -250,16 +266,18 @@ def _run(
     mip: bool,
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
+    target: float | None = None,
 ) -> tuple[str, float]:
-    """One solver call; returns (status text, best bound)."""
+    """One solver call; returns (status text, best bound). ``target``: stop (MIP) at the first
+    roster whose cost is at or below it."""
     if name == "highs":
-        solver = _highs_solver(options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs)
+        solver = _highs_solver(options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs, target=target)
         model.lp.solve(solver)
         h = model.lp.solverModel
         info = h.getInfo()
         text = h.modelStatusToString(h.getModelStatus()).lower()
-        if text == "optimal" and mip and float(info.mip_gap) > 1e-9:
-            text = "gap reached"
+        if mip and text in ("optimal", "objective target reached", "target for objective reached"):
+            text = "gap reached" if float(info.mip_gap) > 1e-9 else "optimal"
         bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
         return text, bound
     return _run_cbc(model, options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs)
@@ -276,6 +294,7 @@ def _highs_solver(
     mip: bool,
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
+    target: float | None = None,
 ) -> pulp.LpSolver:
     import highspy
 
@@ -291,6 +310,8 @@ def _highs_solver(
             super().callSolver(lp)
 
     kwargs: dict[str, object] = {"random_seed": 0, "log_to_console": False}
+    if mip and target is not None:
+        kwargs["objective_target"] = float(target)
     if log is not None:
 
         def callback(_type: object, message: str, *_args: object) -> None:
