@@ -109,25 +109,27 @@ def taut_string(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """
     n = len(lower) - 1
     y = np.empty(n + 1)
-    lo = np.asarray(lower, dtype=float).copy()
-    hi = np.asarray(upper, dtype=float).copy()
-    lo[0] = hi[0] = lower[0]
-    lo[n] = hi[n] = lower[n]
-    ax, ay = 0, float(lo[0])
+    # plain Python floats: this loop reads single elements, which lists serve far faster
+    lo: list[float] = np.asarray(lower, dtype=float).tolist()
+    hi: list[float] = np.asarray(upper, dtype=float).tolist()
+    hi[0] = lo[0]
+    hi[n] = lo[n]
+    ax, ay = 0, lo[0]
     y[0] = ay
+    inf = float("inf")
     while ax < n:
-        s_lo_max, i_lo = -np.inf, ax
-        s_hi_min, i_hi = np.inf, ax
+        s_lo_max, i_lo = -inf, ax
+        s_hi_min, i_hi = inf, ax
         bend_at: tuple[int, float, float] | None = None
         for i in range(ax + 1, n + 1):
             d = i - ax
             s_lo = (lo[i] - ay) / d
             s_hi = (hi[i] - ay) / d
             if s_lo > s_hi_min + 1e-12:
-                bend_at = (i_hi, float(hi[i_hi]), s_hi_min)
+                bend_at = (i_hi, hi[i_hi], s_hi_min)
                 break
             if s_hi < s_lo_max - 1e-12:
-                bend_at = (i_lo, float(lo[i_lo]), s_lo_max)
+                bend_at = (i_lo, lo[i_lo], s_lo_max)
                 break
             if s_lo >= s_lo_max:
                 s_lo_max, i_lo = s_lo, i
