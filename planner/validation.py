@@ -65,6 +65,7 @@ class ValidationSummary:
     shift_options: int
     coverage_sites: dict[str, tuple[str, ...]]
     gaps: tuple[GapSummary, ...]
+    single_site_hours: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
 
@@ -95,7 +96,16 @@ class ValidationSummary:
             "pools": list(self.pools),
             "shift_templates": list(self.shift_templates),
             "shift_options": self.shift_options,
-            "languages": {lang: {"coverable_from_sites": list(sites)} for lang, sites in self.coverage_sites.items()},
+            "languages": {
+                lang: {
+                    "coverable_from_sites": list(sites),
+                    "hours_only_one_site_can_cover": {
+                        site: {"hours": hours, "ranges_utc": list(ranges)}
+                        for site, (hours, ranges) in self.single_site_hours.get(lang, {}).items()
+                    },
+                }
+                for lang, sites in self.coverage_sites.items()
+            },
             "time_zone_gaps": [
                 {
                     "language": g.language,
@@ -144,6 +154,7 @@ def summarize(scenario: Scenario, options: ShiftOptions | None = None) -> Valida
     )
     options = options if options is not None else enumerate_options(scenario)
     gaps, coverage_sites = find_gaps(scenario, options)
+    single = single_site_hours(scenario, options)
     return ValidationSummary(
         source=scenario.source,
         interval_minutes=h.interval_minutes,
@@ -158,6 +169,7 @@ def summarize(scenario: Scenario, options: ShiftOptions | None = None) -> Valida
         shift_options=len(options),
         coverage_sites=coverage_sites,
         gaps=gaps,
+        single_site_hours=single,
         warnings=scenario.warnings,
         notes=scenario.notes,
     )
@@ -232,6 +244,40 @@ def find_gaps(scenario: Scenario, options: ShiftOptions) -> tuple[tuple[GapSumma
     return tuple(gaps), coverage_sites
 
 
+def single_site_hours(scenario: Scenario, options: ShiftOptions) -> dict[str, dict[str, tuple[float, tuple[str, ...]]]]:
+    """Per language, the hours with live demand that only one site's pools can cover.
+
+    These are the hours a site's shift windows leave to another site (for instance
+    Japanese support outside Tokyo's day): covered, but only from there, at its price.
+    Languages spoken at a single site are left out (every hour is theirs).
+    """
+    h = scenario.horizon
+    out: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = {}
+    live = {c.name for c in scenario.channels.values() if not c.deferrable}
+    demand = scenario.demand[(scenario.demand["contacts"] > 0) & scenario.demand["channel"].isin(list(live))]
+    for lang, rows in demand.groupby("language", sort=True):
+        sites = sorted({p.site for p in scenario.pools.values() if lang in p.languages})
+        if len(sites) < 2:
+            continue
+        wanted = np.zeros(h.n_intervals, dtype=bool)
+        wanted[rows["interval"].to_numpy()] = True
+        by_site = {
+            site: coverable_intervals(
+                options, [p.name for p in scenario.pools.values() if p.site == site and lang in p.languages]
+            )
+            for site in sites
+        }
+        count = np.sum([by_site[s] for s in sites], axis=0)
+        result: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for site in sites:
+            only = np.flatnonzero(wanted & by_site[site] & (count == 1))
+            if 0 < len(only) < wanted.sum():
+                result[site] = (len(only) * h.interval_hours, tuple(interval_ranges([int(i) for i in only], scenario)))
+        if result:
+            out[str(lang)] = result
+    return out
+
+
 def interval_ranges(intervals: tuple[int, ...] | list[int], scenario: Scenario) -> list[str]:
     """Compress interval indices into 'Mon 15:00-18:00' UTC ranges."""
     h = scenario.horizon
@@ -300,6 +346,13 @@ def render(summary: ValidationSummary) -> str:
     for lang, sites in s.coverage_sites.items():
         if len(sites) == 1:
             lines.append(f"  note: '{lang}' is spoken at one site only ({sites[0]})")
+    if s.single_site_hours:
+        lines.append("")
+        lines.append("Hours with live demand that only one site can cover (the other sites' shift windows leave them):")
+        for lang, per_site in s.single_site_hours.items():
+            for site_name, (hours, ranges) in per_site.items():
+                shown = ", ".join(ranges[:4]) + (f" ... ({len(ranges)} ranges)" if len(ranges) > 4 else "")
+                lines.append(f"  {lang}: {hours:g} h only from {site_name}: {shown} UTC")
     for w in s.warnings:
         lines.append(f"warning: {w}")
     for n in s.notes:

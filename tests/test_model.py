@@ -354,17 +354,20 @@ def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
 
     n = 8
     problem = RosterProblem(
-        n_intervals=n, interval_hours=1.0, pools=(PoolSpec("p", "s", "en"),),
-        live=(LiveGroup("g", (Q_EN,), ("en",), np.ones(n)),), penalty=100.0,
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.ones(n)),),
+        penalty=100.0,
         **shifts_every_interval(n, 4, cost=4.0),
     )
     model = build_model(problem)
     for v in model.lp.variables():
         v.varValue = 0.0
     model.shifts[0].varValue = 1.0
-    for (s, g, t), v in model.alloc.items():
+    for (_s, _g, t), v in model.alloc.items():
         v.varValue = 1.0 if t < 4 else 0.0
-    for (g, t, c), v in model.short.items():
+    for (_g, t, _c), v in model.short.items():
         v.varValue = 0.0 if t < 4 else 1.0
     assert sum(v.varValue for v in model.short.values()) == 4.0
     after = _repair(model, "highs", SolveOptions(), lambda: 30.0, None)
