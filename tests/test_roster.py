@@ -245,3 +245,30 @@ def test_sample_week_end_to_end():
         (result.shifts["agents"] * result.shifts["paid_hours"]).sum(), rel=0.02
     )
     assert np.isfinite(m["weekly_cost"])
+
+
+def test_roster_bad_input_lists_problems_and_writes_nothing(tmp_path):
+    tables = {
+        "demand": [
+            ["interval_start", "language", "channel", "tier", "contacts"],
+            [dt.datetime(2026, 3, 23, 9), "en", "chat", "standard", -4],
+            ["soon", "en", "chat", "standard", 3],
+        ],
+        "channels": CHANNELS,
+        "sites": [SITES_HEADER, ["lisbon", "Mars/Base", 20, 0, 0, None]],
+        "pools": [POOLS_HEADER, ["p", "lisbon", "en", None, None, None]],
+    }
+    path = write_xlsx(tables, tmp_path / "bad.xlsx")
+    out = tmp_path / "roster.xlsx"
+    run = run_cli("roster", path, "-o", out)
+    assert run.exit_code == 1
+    assert run.stderr.splitlines() == [
+        f"Error: {path}: 3 problems found",
+        f"{path}, sheet 'demand', row 2, column 'contacts': got -4; expected a number >= 0",
+        f"{path}, sheet 'demand', row 3, column 'interval_start': got 'soon'; expected a date-time such as "
+        "2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00",
+        f"{path}, sheet 'sites', row 2, column 'timezone': got 'Mars/Base'; expected an IANA time zone name "
+        "such as Asia/Tokyo",
+    ]
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [path]  # no temporary or partial output left behind
