@@ -17,6 +17,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pulp
 
@@ -230,9 +231,25 @@ def _repair(
     try:
         if log:
             log(f"repair: {len(free)} shift options near the shortfall may move")
-        # stop once within the penalty of 0.001 agent-hours of the best bound
+        # stop as soon as a roster covers every shortfall, else within the penalty of 0.001
+        # agent-hours of the best bound
         tolerance = 0.001 * model.problem.penalty * model.problem.interval_hours
-        _run(model, name, replace(options, gap=1e-9), remaining(), log, mip=True, start=current, gap_abs=tolerance)
+        shorts = list(model.short.values())
+
+        def covered(values: Any) -> bool:
+            return sum(float(values[v.index]) for v in shorts) <= 1e-6
+
+        _run(
+            model,
+            name,
+            replace(options, gap=1e-9),
+            remaining(),
+            log,
+            mip=True,
+            start=current,
+            gap_abs=tolerance,
+            stop_when=covered,
+        )
         ok = model.lp.status == pulp.LpStatusOptimal and _has_solution(model)
         after = float(pulp.value(model.lp.objective) or 0.0) if ok else math.inf
     finally:
@@ -267,11 +284,15 @@ def _run(
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
     target: float | None = None,
+    stop_when: Callable[[Any], bool] | None = None,
 ) -> tuple[str, float]:
     """One solver call; returns (status text, best bound). ``target``: stop (MIP) at the first
-    roster whose cost is at or below it."""
+    roster whose cost is at or below it; ``stop_when``: stop once an improving roster (its
+    column values) satisfies it (HiGHS only)."""
     if name == "highs":
-        solver = _highs_solver(options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs, target=target)
+        solver = _highs_solver(
+            options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs, target=target, stop_when=stop_when
+        )
         model.lp.solve(solver)
         h = model.lp.solverModel
         info = h.getInfo()
@@ -295,6 +316,7 @@ def _highs_solver(
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
     target: float | None = None,
+    stop_when: Callable[[Any], bool] | None = None,
 ) -> pulp.LpSolver:
     import highspy
 
@@ -312,15 +334,28 @@ def _highs_solver(
     kwargs: dict[str, object] = {"random_seed": 0, "log_to_console": False}
     if mip and target is not None:
         kwargs["objective_target"] = float(target)
+    kinds = highspy.cb.HighsCallbackType
+    active = []
+    stop = {"now": False}
+
+    def callback(kind: object, message: str, data_out: Any, data_in: Any, _user: object) -> None:
+        if kind == kinds.kCallbackLogging:
+            if log is not None:
+                for line in message.splitlines():
+                    if line.strip():
+                        log(line.rstrip())
+        elif kind == kinds.kCallbackMipImprovingSolution and stop_when is not None:
+            stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
+        elif kind == kinds.kCallbackMipInterrupt and stop["now"]:
+            data_in.user_interrupt = True
+
     if log is not None:
-
-        def callback(_type: object, message: str, *_args: object) -> None:
-            for line in message.splitlines():
-                if line.strip():
-                    log(line.rstrip())
-
+        active.append(kinds.kCallbackLogging)
+    if mip and stop_when is not None:
+        active += [kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt]
+    if active:
         kwargs["callbackTuple"] = (callback, None)
-        kwargs["callbacksToActivate"] = [highspy.cb.HighsCallbackType.kCallbackLogging]
+        kwargs["callbacksToActivate"] = active
     return WarmHiGHS(
         mip=mip,
         msg=log is not None,
