@@ -4,7 +4,9 @@ This is the only module that touches input files. It treats them as untrusted:
 
 * the size of what is read is bounded (see the ``MAX_*`` limits, documented in the README);
 * formulas are never evaluated: a formula cell yields the value Excel cached when it last
-  saved the file, and a formula without a cached value is reported as a problem;
+  saved the file, and a formula without a cached value is reported as a problem. Workbooks
+  without formulas (the usual case) are read with python-calamine, which is many times
+  faster; workbooks with formulas are read with openpyxl, which tells cached values apart;
 * XML is parsed by openpyxl, which uses ``defusedxml`` when it is installed (it is a dependency).
 
 The result is a :class:`RawBook`: per sheet, the header cells and the data rows with their
@@ -14,11 +16,13 @@ spreadsheet row numbers, before any typing or validation (that is :mod:`planner.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,6 +259,10 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
     if not zipfile.is_zipfile(path):
         raise InputError(shown, [_diagnose_not_xlsx(path, shown, head)])
     _check_archive(path, shown)
+    if not _has_formulas(path):
+        fast = _read_xlsx_values(path, shown)
+        if fast is not None:
+            return fast
 
     import warnings
 
@@ -315,6 +323,105 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
         if cached_wb is not None:
             cached_wb.close()
     return book
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the (already size-checked) archive holds a formula cell."""
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml") and _FORMULA_TAG.search(zf.read(name)):
+                return True
+    return False
+
+
+def _read_xlsx_values(path: Path, shown: str) -> RawBook | None:
+    """Read a workbook without formulas with calamine (Rust; one of pandas' Excel engines),
+    many times faster than openpyxl. None when calamine is missing or cannot read the file
+    (openpyxl then reads it and reports what is wrong)."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - it is a dependency
+        return None
+    book = RawBook(file=shown, kind="xlsx")
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        for title in wb.sheet_names:
+            key = normalize_name(title)
+            if key in book.tables:
+                book.problems.append(
+                    Problem(
+                        shown,
+                        f"two sheets are both named '{title}' once case and spaces are ignored; the second is ignored",
+                        sheet=title,
+                        severity=Severity.WARNING,
+                    )
+                )
+                continue
+            grid = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            headers, rows = _table_rows(([_cell(v) for v in row] for row in grid), shown, title, book.problems)
+            book.tables[key] = RawTable(file=shown, sheet=title, headers=headers, rows=rows)
+    except InputError:
+        raise
+    except Exception:  # calamine cannot read it: openpyxl will, or will say why
+        return None
+    return book
+
+
+def _cell(value: Any) -> Any:
+    """calamine's cell values as openpyxl would give them (blank cells are '')."""
+    if isinstance(value, str):
+        return None if value == "" else value
+    if value is None or isinstance(value, (bool, int, float, dt.date, dt.time, dt.timedelta)):
+        return value
+    return str(value)  # e.g. an error cell
+
+
+def _table_rows(
+    grid: Iterable[list[Any]], shown: str, title: str, problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Header (row 1) and the non-blank data rows with their spreadsheet row numbers."""
+    headers: list[str] = []
+    rows: list[tuple[int, list[Any]]] = []
+    width = 0
+    for row_no, values in enumerate(grid, start=1):
+        if row_no == 1:
+            raw = list(values[:MAX_COLUMNS])
+            while raw and (raw[-1] is None or str(raw[-1]).strip() == ""):
+                raw.pop()
+            if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
+                problems.append(
+                    Problem(
+                        shown,
+                        f"more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read",
+                        sheet=title,
+                        severity=Severity.WARNING,
+                    )
+                )
+            headers = ["" if h is None else str(h).strip() for h in raw]
+            width = len(headers)
+            continue
+        row = list(values[:width]) if width else []
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+        if all(v is None or (isinstance(v, str) and v.strip() == "") for v in row):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise InputError(
+                shown,
+                [
+                    Problem(
+                        shown,
+                        f"more than {MAX_ROWS:,} data rows; refused",
+                        sheet=title,
+                        expected=f"at most {MAX_ROWS:,} rows per sheet",
+                    )
+                ],
+            )
+        rows.append((row_no, row))
+    return headers, rows
 
 
 def _read_sheet(

@@ -498,3 +498,17 @@ def test_resolve_target_later_row_wins_a_full_tie() -> None:
     )
     assert resolve_target(CHAT, rows, "en", "standard") == (4.0, 0.8)
     assert resolve_target(CHAT, rows[::-1], "en", "standard") == (4.0, 0.8)
+
+
+def test_fast_and_openpyxl_readers_give_the_same_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workbooks without formulas are read with calamine; the openpyxl path must agree."""
+    import planner.readers as readers
+    from planner.loader import load_scenario
+
+    path = write_xlsx(valid_tables(), tmp_path / "in.xlsx")
+    fast = load_scenario(path)
+    monkeypatch.setattr(readers, "_has_formulas", lambda _path: True)  # force openpyxl
+    slow = load_scenario(path)
+    pd.testing.assert_frame_equal(fast.demand, slow.demand)
+    assert fast.channels == slow.channels and fast.sites == slow.sites and fast.pools == slow.pools
+    assert fast.shifts == slow.shifts and fast.settings == slow.settings and fast.targets == slow.targets
