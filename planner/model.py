@@ -25,6 +25,7 @@ constraints under a common name prefix, so a binding rule can be named in words.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -382,6 +383,82 @@ def shortfall_neighbourhood(m: RosterModel, hours: float = 24.0, tol: float = TO
         ):
             out.append(o)
     return out
+
+
+def _round_within_cap(
+    counts: np.ndarray, down: np.ndarray, x: np.ndarray, options: np.ndarray, day: np.ndarray, cap: int, spw: int
+) -> None:
+    """Round a capped pool's options down, then up again one by one, largest fractional
+    part first, while the pool's weekly shifts and each local day's stay within its cap."""
+    counts[options] = down[options]
+    week = float(counts[options].sum())
+    per_day: dict[int, float] = defaultdict(float)
+    for o in options:
+        per_day[int(day[o])] += float(counts[o])
+    frac = x[options] - down[options]
+    for o in options[np.argsort(-frac, kind="stable")]:
+        if x[o] - down[o] <= 1e-6:
+            break
+        d = int(day[o])
+        if week + 1 <= cap * spw and per_day[d] + 1 <= cap:
+            counts[o] += 1
+            week += 1
+            per_day[d] += 1
+
+
+def rounded_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
+    """A whole-agent roster from a fractional one (the LP relaxation's), as a MIP start.
+
+    Every shift count is rounded up, so each pool has at least the fractional roster's
+    agents on duty in every interval and its allocation, backlog and shortfall values stay
+    valid: the start is a roster of the model, at most one agent per used option above the
+    LP. Pools whose headcount cap (or whose site's ``max_agents``) the rounded-up counts
+    would break are rounded down and then up again, largest fractional part first, while the
+    cap allows (all of a site's pools are rounded down where ``max_agents`` would break);
+    their allocation may then exceed their agents on duty, and the solver completes the
+    start itself (HiGHS and CBC fix the integer values and solve the remaining LP).
+    """
+    p = m.problem
+    x = np.array([float(values.get(v.name, 0.0)) for v in m.shifts])
+    up = np.ceil(x - 1e-6)
+    down = np.floor(x + 1e-6)
+    counts = np.maximum(up, 0.0)
+    spw = p.shifts_per_week * p.weeks
+    pools_of_site: dict[str, list[int]] = defaultdict(list)
+    for k, pool in enumerate(p.pools):
+        pools_of_site[pool.site].append(k)
+
+    def people(k: int) -> float:
+        sel = p.option_pool == k
+        if not sel.any():
+            return 0.0
+        _, day = np.unique(p.option_day[sel], return_inverse=True)
+        busiest = float(np.bincount(day, weights=counts[sel]).max())
+        return float(max(math.ceil(counts[sel].sum() / spw - 1e-9), busiest))
+
+    headcount: dict[str, float] = {}
+    for k, pool in enumerate(p.pools):
+        var = m.people.get(pool.name)
+        if var is None:
+            continue
+        need = people(k)
+        if var.upBound is not None and need > var.upBound:
+            _round_within_cap(counts, down, x, np.flatnonzero(p.option_pool == k), p.option_day, int(var.upBound), spw)
+            need = people(k)
+        headcount[pool.name] = need
+    if not p.relax_headcount:
+        for site, cap in sorted(p.site_caps.items()):
+            members = [k for k in pools_of_site[site] if p.pools[k].name in headcount]
+            if sum(headcount[p.pools[k].name] for k in members) > cap:
+                for k in members:
+                    counts[p.option_pool == k] = down[p.option_pool == k]
+                    headcount[p.pools[k].name] = people(k)
+    start = dict(values)
+    for var, c in zip(m.shifts, counts, strict=True):
+        start[var.name] = float(c)
+    for name, need in headcount.items():
+        start[m.people[name].name] = need
+    return start
 
 
 def build_model(problem: RosterProblem, name: str = "roster") -> RosterModel:

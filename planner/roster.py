@@ -260,7 +260,7 @@ def _report(
         short_group[g][t] += v
 
     coverage = _coverage_table(scenario, req, problem, staffed_group, short_group)
-    gaps = _gaps_table(scenario, req, problem, model, coverage, agents)
+    gaps = _gaps_table(scenario, req, problem, model, coverage, agents, info)
     cost, lang_sites = _cost_tables(scenario, req, problem, shift_options, chosen, agents, alloc)
     headcount = _headcount_table(scenario, shift_options, chosen, agents)
 
@@ -478,9 +478,20 @@ def _gaps_table(
     model: RosterModel,
     coverage: pd.DataFrame,
     agents: np.ndarray,
+    info: SolveInfo,
 ) -> pd.DataFrame:
     h = scenario.horizon
     rows = coverage[coverage["shortfall"] > 1e-6]
+    penalty = f"{problem.penalty:,.0f} {scenario.settings.currency} per agent-hour"
+    if info.status == "optimal":
+        priced_out = f"covering it costs more than the under-coverage penalty ({penalty})"
+    else:
+        # only a proven optimum shows that covering costs more than the penalty
+        priced_out = (
+            f"left uncovered by the solver's roster ({info.status}, {info.gap:.2%} above its best bound): "
+            f"either covering it costs more than the under-coverage penalty ({penalty}), or a longer "
+            f"--time-limit or a smaller --gap would cover it"
+        )
     group_of: dict[QueueKey, LiveGroup | DeferredGroup] = {}
     for lg in problem.live:
         for q in lg.queues:
@@ -562,10 +573,7 @@ def _gaps_table(
                     parts += [f"site {s} is at max_agents ({problem.site_caps[s]})" for s in sites_full]
                     reason = "headcount cap: " + "; ".join(parts)
                 else:
-                    reason = (
-                        f"covering it costs more than the under-coverage penalty "
-                        f"({problem.penalty:,.0f} {scenario.settings.currency} per agent-hour)"
-                    )
+                    reason = priced_out
         out.append(
             {
                 "interval_start": r.interval_start,

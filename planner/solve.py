@@ -23,9 +23,13 @@ import pulp
 
 from planner.domain import SolverChoice
 from planner.errors import SolverError
-from planner.model import RosterModel, shortfall_neighbourhood
+from planner.model import RosterModel, rounded_start, shortfall_neighbourhood
 
 LogFn = Callable[[str], None]
+
+#: A stage (repair, full MIP) is not started with less of the time limit left than this:
+#: building the solver's copy of a large model alone takes seconds.
+MIN_STAGE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,10 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     def remaining() -> float:
         return max(1.0, deadline - time.perf_counter())
 
+    def time_left() -> bool:
+        """Whether enough of the budget is left for another stage to achieve anything."""
+        return deadline - time.perf_counter() >= MIN_STAGE_SECONDS
+
     def repair_budget() -> float:
         return min(remaining(), max(5.0, 0.15 * options.time_limit))
 
@@ -135,6 +143,9 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
         lp_bound = float(pulp.value(model.lp.objective) or 0.0)
         x_lp = [float(v.varValue or 0.0) for v in model.shifts]
+        # the LP roster rounded up: a start for stage 2, so that even a solve cut short by
+        # its time limit returns a roster near the LP bound rather than a crude first one
+        rounded = rounded_start(model, {v.name: float(v.varValue or 0.0) for v in model.lp.variables()})
     finally:
         for v in ints:
             v.cat = pulp.LpInteger
@@ -163,6 +174,7 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             max(1.0, remaining() - reserve),
             log,
             mip=True,
+            start=rounded,
             target=target,
         )
         if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
@@ -172,7 +184,7 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
         for v, (lo, up) in zip(model.shifts, saved, strict=True):
             v.lowBound, v.upBound = lo, up
 
-    if incumbent is not None:
+    if incumbent is not None and time_left():
         # if the roster is already within the gap, stage 3 will not run: the repair may use the rest
         budget = remaining if _gap(best, lp_bound) <= options.gap else repair_budget
         repaired = _repair(model, name, options, budget, log)
@@ -182,7 +194,11 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
 
     bound = lp_bound
     status = "gap reached"
-    if incumbent is None or _gap(best, lp_bound) > options.gap:
+    if incumbent is not None and _gap(best, lp_bound) > options.gap and not time_left():
+        status = "time limit"
+        if log:
+            log("stage 3/3 skipped: the time limit is reached")
+    elif incumbent is None or _gap(best, lp_bound) > options.gap:
         if log:
             log("stage 3/3: full MIP" + (" warm-started" if incumbent else ""))
         mip_status, mip_bound = _run(model, name, options, remaining(), log, mip=True, start=incumbent, target=target)
@@ -198,9 +214,10 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             raise SolverError(f"the solver found no roster within {options.time_limit:g} s; try a longer --time-limit")
         if time.perf_counter() >= deadline - 1e-3 and _gap(best, bound) > options.gap:
             status = "time limit"
-        repaired = _repair(model, name, options, repair_budget, log)  # the full MIP may leave a shortfall too
-        if repaired is not None and repaired < best:
-            best = repaired
+        if time_left():
+            repaired = _repair(model, name, options, repair_budget, log)  # the full MIP may leave a shortfall too
+            if repaired is not None and repaired < best:
+                best = repaired
     elif log:
         log(f"restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound: done")
     seconds = time.perf_counter() - start

@@ -17,6 +17,7 @@ from planner.model import (
     PoolSpec,
     RosterProblem,
     build_model,
+    rounded_start,
 )
 from planner.solve import SolveOptions, solve_model
 
@@ -374,3 +375,77 @@ def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
     assert after == pytest.approx(8.0)
     assert sum(v.varValue for v in model.short.values()) == pytest.approx(0.0)
     assert sum(round(v.varValue) for v in model.shifts) == 2
+
+
+def _lp_values(model) -> dict[str, float]:
+    """Solve the model's LP relaxation; its values by variable name."""
+    import pulp
+
+    for v in model.lp.variables():
+        v.cat = pulp.LpContinuous
+    model.lp.solve(pulp.HiGHS(msg=False))
+    return {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
+
+
+def _violations(model, values: dict[str, float]) -> list[str]:
+    out = []
+    for c in model.lp.constraints():
+        name = c.name
+        lhs = sum(coef * values.get(v.name, 0.0) for v, coef in c.items()) + c.constant
+        if (c.sense <= 0 and lhs > 1e-7) or (c.sense >= 0 and lhs < -1e-7):
+            out.append(name)
+    return out
+
+
+def test_rounded_lp_start_is_a_roster_of_the_model():
+    # uncapped: every shift count rounded up keeps the LP's allocation valid; the start is
+    # whole, feasible as it stands, and at most one agent per used option above the LP
+    n = 24
+    problem = RosterProblem(
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.array(DAY, float) / 3.0),),
+        penalty=1000.0,
+        **shifts_every_interval(n, 8),
+    )
+    model = build_model(problem)
+    lp = _lp_values(model)
+    x = np.array([lp[v.name] for v in model.shifts])
+    assert np.any(np.abs(x - np.round(x)) > 1e-6)  # the LP is fractional here
+    start = rounded_start(model, lp)
+    counts = np.array([start[v.name] for v in model.shifts])
+    assert np.all(counts == np.ceil(x - 1e-6))
+    assert _violations(model, start) == []
+
+
+def test_rounded_lp_start_keeps_pool_and_site_caps():
+    # one person (available=1) and a site cap of 1: rounding up would break both caps, so
+    # the capped pool is rounded within them (largest fractional part first)
+    n = 7 * 24
+    starts = np.arange(0, n, 24)
+    index = (starts[:, None] + np.arange(8)[None, :]) % n
+    problem = RosterProblem(
+        n_intervals=n,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en", available=1),),
+        option_pool=np.zeros(7, dtype=int),
+        option_cost=np.full(7, 8.0),
+        option_day=np.arange(7),
+        option_names=tuple(f"d{d}" for d in range(7)),
+        cover_index=index,
+        cover_fraction=np.ones((7, 8)),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.tile(np.r_[np.full(8, 0.7), np.zeros(16)], 7)),),
+        site_caps={"s": 1},
+        penalty=1000.0,
+        shifts_per_week=5,
+    )
+    model = build_model(problem)
+    lp = _lp_values(model)
+    assert [round(lp[v.name], 6) for v in model.shifts] == [0.7] * 7
+    start = rounded_start(model, lp)
+    counts = [start[v.name] for v in model.shifts]
+    assert counts == [1.0] * 5 + [0.0] * 2  # 5 shifts a week, ties broken by option order
+    assert start[model.people["p"].name] == 1.0
+    # only the rows that the shifts no longer back (the two days rounded down) are violated
+    assert sorted({name.split("__")[0] for name in _violations(model, start)}) == ["agent_time"]

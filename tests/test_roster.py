@@ -272,3 +272,22 @@ def test_roster_bad_input_lists_problems_and_writes_nothing(tmp_path):
     ]
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [path]  # no temporary or partial output left behind
+
+
+def test_shortfall_priced_out_names_the_penalty_only_when_proven(tmp_path):
+    # one hour of chat demand, 8-hour shifts at 20 USD/h, penalty 1 USD per agent-hour:
+    # leaving the hour short (a few agent-hours x 1 USD) is cheaper than any shift (160 USD)
+    tables = {
+        "demand": demand(dt.datetime(2026, 3, 2), 1, range(12, 13), contacts=30.0),
+        "channels": CHANNELS,
+        "sites": [SITES_HEADER, ["lisbon", "Europe/Lisbon", 20, 0, 0, None]],
+        "pools": [POOLS_HEADER, ["lisbon_en", "lisbon", "en", None, None, None]],
+        "shifts": [SHIFT_HEADER, ["day", 8, 8, "09:00", "09:00", 60, None]],
+        "settings": [*SETTINGS, ["under_coverage_penalty", 1]],
+    }
+    result = solve(write_xlsx(tables, tmp_path / "cheap_penalty.xlsx"))
+    assert result.info.status == "optimal"
+    assert result.shifts.empty
+    reason = "covering it costs more than the under-coverage penalty (1 USD per agent-hour)"
+    assert list(result.gaps["reason"]) == [reason]
+    assert bool(result.gaps["coverable"].iloc[0])
