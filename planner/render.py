@@ -69,10 +69,11 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         f"{m['people_needed']:,} when each pool's busiest local day is counted too",
     ]
     if info.status == "time limit":
+        less = " with less shortfall" if result.has_shortfall else ""
         lines.insert(
             3,
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
-            "a longer --time-limit can give a cheaper roster with less shortfall",
+            f"a longer --time-limit can give a cheaper roster{less}",
         )
     by_site = result.headcount.groupby("site", sort=True)[["headcount", "people_needed", "shifts"]].sum()
     lines.append("  by site: " + ", ".join(f"{s} {int(r.headcount)}" for s, r in by_site.iterrows()))

@@ -291,3 +291,18 @@ def test_shortfall_priced_out_names_the_penalty_only_when_proven(tmp_path):
     reason = "covering it costs more than the under-coverage penalty (1 USD per agent-hour)"
     assert list(result.gaps["reason"]) == [reason]
     assert bool(result.gaps["coverable"].iloc[0])
+
+
+def test_summary_tells_when_the_time_limit_cut_the_solve_short():
+    from dataclasses import replace
+
+    from planner.render import roster_text
+
+    result = solve(Path("inputs/tiny.xlsx"))
+    assert "time limit" not in roster_text(result, None)
+    cut = replace(result, info=replace(result.info, status="time limit", gap=0.0731))
+    text = roster_text(cut, None).splitlines()
+    assert text[3] == (
+        "  the solver stopped at its time limit 7.31% above its best bound: "
+        "a longer --time-limit can give a cheaper roster"
+    )
