@@ -68,6 +68,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(REPO))
 
+from bench_common import cpus, git_revision  # noqa: E402
+
 from planner import deferred as dfr  # noqa: E402
 from planner import erlang  # noqa: E402
 from planner.domain import Scenario, WorkKind  # noqa: E402
@@ -462,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     # ---- report -------------------------------------------------------------------------------
     print(f"workbook: {args.workbook}; planner revision {git_revision()}")
     print(
-        f"machine: {platform.processor() or platform.machine()}, {_cpus()} CPU cores, "
+        f"machine: {platform.processor() or platform.machine()}, {cpus()} CPU cores, "
         f"Python {platform.python_version()}, numpy {np.__version__}"
     )
     n_def = int((table["kind"] == WorkKind.DEFERRABLE.value).sum())
@@ -566,31 +568,6 @@ def main(argv: list[str] | None = None) -> int:
         f"{max_rel('service_level', merged[merged['kind'] != WorkKind.LIVE.value]):.2e}"
     )
     return 0
-
-
-def git_revision() -> str:
-    """Short commit of the checkout, with "+dirty" if planner/ has uncommitted changes."""
-    import subprocess
-
-    try:
-        rev = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--", "planner"], capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return rev + ("+dirty" if dirty else "")
-
-
-def _cpus() -> int | str:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or "?"
 
 
 def _s(seconds: float) -> str:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
 import tempfile
@@ -51,6 +50,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(REPO))
+
+from bench_common import cpus, git_revision  # noqa: E402
 
 from planner.domain import SolverChoice  # noqa: E402
 from planner.loader import load_scenario  # noqa: E402
@@ -231,29 +232,6 @@ def print_table(rows: list[dict]) -> None:
     print("  ".join("-" * w for w in widths))
     for c in cells:
         print(line(c))
-
-
-def git_revision() -> str:
-    """Short commit of the checkout, with "+dirty" if planner/ has uncommitted changes."""
-    import subprocess
-
-    try:
-        rev = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--", "planner"], capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return rev + ("+dirty" if dirty else "")
-
-
-def cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -686,20 +686,15 @@ def _demand(
     epoch = pd.Timestamp("1970-01-01", tz="UTC")
     minutes = ((starts - epoch) // pd.Timedelta(minutes=1)).to_numpy(dtype=np.int64)  # minutes since the epoch
     rows = good["row"].to_numpy()
+
+    def flag(mask: np.ndarray, expected: str) -> None:
+        for r, m in zip(rows[mask], minutes[mask], strict=True):
+            log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)), expected))
+
     if settings.week_start is not None:
         ref = int(pd.Timestamp(settings.week_start).value // 60_000_000_000)
         early = minutes < ref
-        for r, m in zip(rows[early], minutes[early], strict=True):
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    int(r),
-                    "interval_start",
-                    _show_minutes(int(m)),
-                    f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)",
-                )
-            )
+        flag(early, f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)")
         keep = ~early
         minutes, rows, good = minutes[keep], rows[keep], good[keep]
         if len(minutes) == 0:
@@ -723,19 +718,10 @@ def _demand(
             counts = {L: int(np.sum(rel % L == 0)) for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True)}
             length = max(counts, key=lambda L: (counts[L], L))
     misaligned = rel % length != 0
-    if misaligned.any():
-        for r, m in zip(rows[misaligned], minutes[misaligned], strict=True):
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    int(r),
-                    "interval_start",
-                    _show_minutes(int(m)),
-                    f"a start aligned to the {length}-minute intervals of this file ({how}), "
-                    f"counted from {_show_minutes(ref)} UTC",
-                )
-            )
+    flag(
+        misaligned,
+        f"a start aligned to the {length}-minute intervals of this file ({how}), counted from {_show_minutes(ref)} UTC",
+    )
     span_weeks = int(math.ceil((int(rel.max()) + length) / (7 * 24 * 60)))
     if span_weeks > MAX_WEEKS:
         limit = ref + MAX_WEEKS * 7 * 24 * 60

@@ -22,7 +22,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -379,47 +379,63 @@ def _cell(value: Any) -> Any:
     return str(value)  # e.g. an error cell
 
 
+def _header(values: Sequence[Any], shown: str, title: str, problems: list[Problem]) -> list[str]:
+    """Column names from row 1: at most MAX_COLUMNS, trailing blanks dropped (a warning when
+    non-blank cells lie beyond the limit)."""
+    raw = list(values[:MAX_COLUMNS])
+    while raw and (raw[-1] is None or str(raw[-1]).strip() == ""):
+        raw.pop()
+    if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
+        problems.append(
+            Problem(
+                shown,
+                f"more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read",
+                sheet=title,
+                severity=Severity.WARNING,
+            )
+        )
+    return ["" if h is None else str(h).strip() for h in raw]
+
+
+def _data_row(values: Sequence[Any], width: int) -> list[Any] | None:
+    """A data row cut or padded to the header's width; None when every cell is blank."""
+    row = list(values[:width]) if width else []
+    if len(row) < width:
+        row.extend([None] * (width - len(row)))
+    if all(v is None or (isinstance(v, str) and v.strip() == "") for v in row):
+        return None
+    return row
+
+
+def _too_many_rows(shown: str, title: str | None, per: str) -> InputError:
+    return InputError(
+        shown,
+        [
+            Problem(
+                shown,
+                f"more than {MAX_ROWS:,} data rows; refused",
+                sheet=title,
+                expected=f"at most {MAX_ROWS:,} rows per {per}",
+            )
+        ],
+    )
+
+
 def _table_rows(
     grid: Iterable[list[Any]], shown: str, title: str, problems: list[Problem]
 ) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Header (row 1) and the non-blank data rows with their spreadsheet row numbers."""
     headers: list[str] = []
     rows: list[tuple[int, list[Any]]] = []
-    width = 0
     for row_no, values in enumerate(grid, start=1):
         if row_no == 1:
-            raw = list(values[:MAX_COLUMNS])
-            while raw and (raw[-1] is None or str(raw[-1]).strip() == ""):
-                raw.pop()
-            if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
-                problems.append(
-                    Problem(
-                        shown,
-                        f"more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read",
-                        sheet=title,
-                        severity=Severity.WARNING,
-                    )
-                )
-            headers = ["" if h is None else str(h).strip() for h in raw]
-            width = len(headers)
+            headers = _header(values, shown, title, problems)
             continue
-        row = list(values[:width]) if width else []
-        if len(row) < width:
-            row.extend([None] * (width - len(row)))
-        if all(v is None or (isinstance(v, str) and v.strip() == "") for v in row):
+        row = _data_row(values, len(headers))
+        if row is None:
             continue
         if len(rows) >= MAX_ROWS:
-            raise InputError(
-                shown,
-                [
-                    Problem(
-                        shown,
-                        f"more than {MAX_ROWS:,} data rows; refused",
-                        sheet=title,
-                        expected=f"at most {MAX_ROWS:,} rows per sheet",
-                    )
-                ],
-            )
+            raise _too_many_rows(shown, title, "sheet")
         rows.append((row_no, row))
     return headers, rows
 
@@ -431,42 +447,16 @@ def _read_sheet(
     headers: list[str] = []
     rows: list[tuple[int, list[Any]]] = []
     formulas: set[tuple[int, int]] = set()
-    width = 0
     for row_no, cells in enumerate(ws.iter_rows(), start=1):
         if row_no == 1:
-            raw = [c.value for c in cells[:MAX_COLUMNS]] if cells else []
-            while raw and (raw[-1] is None or str(raw[-1]).strip() == ""):
-                raw.pop()
-            if cells and len(cells) > MAX_COLUMNS and any(c.value is not None for c in cells[MAX_COLUMNS:]):
-                problems.append(
-                    Problem(
-                        shown,
-                        f"more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read",
-                        sheet=title,
-                        severity=Severity.WARNING,
-                    )
-                )
-            headers = ["" if h is None else str(h).strip() for h in raw]
-            width = len(headers)
+            headers = _header([c.value for c in cells], shown, title, problems)
             continue
-        row_cells = cells[:width] if width else ()
-        values = [c.value for c in row_cells]
-        if len(values) < width:
-            values.extend([None] * (width - len(values)))
-        if all(v is None or (isinstance(v, str) and v.strip() == "") for v in values):
+        row_cells = cells[: len(headers)]
+        values = _data_row([c.value for c in row_cells], len(headers))
+        if values is None:
             continue
         if len(rows) >= MAX_ROWS:
-            raise InputError(
-                shown,
-                [
-                    Problem(
-                        shown,
-                        f"more than {MAX_ROWS:,} data rows; refused",
-                        sheet=title,
-                        expected=f"at most {MAX_ROWS:,} rows per sheet",
-                    )
-                ],
-            )
+            raise _too_many_rows(shown, title, "sheet")
         for col, c in enumerate(row_cells):
             if getattr(c, "data_type", None) == "f":
                 formulas.add((row_no, col))
@@ -611,16 +601,7 @@ def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
             if all(v is None for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown,
-                            f"more than {MAX_ROWS:,} data rows; refused",
-                            expected=f"at most {MAX_ROWS:,} rows per file",
-                        )
-                    ],
-                )
+                raise _too_many_rows(shown, None, "file")
             rows.append((row_no, values))
     except csv.Error as exc:
         raise InputError(

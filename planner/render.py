@@ -65,16 +65,17 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         f"gap {info.gap:.3%}; LP-relaxation bound {info.lp_bound:,.2f} "
         f"(cost within {m['gap_to_lp_bound']:.3%} of it); {info.seconds:.1f} s solve, {m['variables']:,} variables, "
         f"{m['constraints']:,} constraints",
-        f"Headcount: {m['headcount']:,} people (ceil(shifts / shifts_per_week) per pool); "
-        f"{m['people_needed']:,} when each pool's busiest local day is counted too",
     ]
     if info.status == "time limit":
         less = " with less shortfall" if result.has_shortfall else ""
-        lines.insert(
-            3,
+        lines.append(
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
-            f"a longer --time-limit can give a cheaper roster{less}",
+            f"a longer --time-limit can give a cheaper roster{less}"
         )
+    lines.append(
+        f"Headcount: {m['headcount']:,} people (ceil(shifts / shifts_per_week) per pool); "
+        f"{m['people_needed']:,} when each pool's busiest local day is counted too"
+    )
     by_site = result.headcount.groupby("site", sort=True)[["headcount", "people_needed", "shifts"]].sum()
     lines.append("  by site: " + ", ".join(f"{s} {int(r.headcount)}" for s, r in by_site.iterrows()))
     if result.has_shortfall:

@@ -23,33 +23,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from planner.schema import SHEETS
+
 # --- the sheets' columns, in workbook order -------------------------------------------
 
+# the sample models pools of interchangeable agents, so it has no `agents` sheet
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
-    "demand": ("interval_start", "language", "channel", "tier", "contacts"),
-    "channels": (
-        "channel",
-        "handle_minutes",
-        "target_minutes",
-        "service_level",
-        "concurrency",
-        "patience_minutes",
-        "deferrable",
-        "bot_deflection",
-    ),
-    "targets": ("language", "channel", "tier", "target_minutes", "service_level"),
-    "sites": ("site", "timezone", "hourly_cost", "night_premium", "weekend_premium", "max_agents"),
-    "pools": ("pool", "site", "languages", "channels", "available", "hourly_cost"),
-    "shifts": (
-        "shift",
-        "paid_hours",
-        "length_hours",
-        "earliest_start",
-        "latest_start",
-        "start_step_minutes",
-        "sites",
-    ),
-    "settings": ("setting", "value"),
+    sheet.name: sheet.column_names for sheet in SHEETS if sheet.name != "agents"
 }
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "zh", "ja", "ko", "ru", "pt", "es", "tr", "vi", "de")

@@ -74,6 +74,10 @@ class Sheet:
     key_text: str = ""
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

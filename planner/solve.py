@@ -142,10 +142,11 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
         if model.lp.status != pulp.LpStatusOptimal:
             raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
         lp_bound = float(pulp.value(model.lp.objective) or 0.0)
-        x_lp = [float(v.varValue or 0.0) for v in model.shifts]
+        lp_values = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
+        x_lp = [lp_values[v.name] for v in model.shifts]
         # the LP roster rounded up: a start for stage 2, so that even a solve cut short by
         # its time limit returns a roster near the LP bound rather than a crude first one
-        rounded = rounded_start(model, {v.name: float(v.varValue or 0.0) for v in model.lp.variables()})
+        rounded = rounded_start(model, lp_values)
     finally:
         for v in ints:
             v.cat = pulp.LpInteger
@@ -194,11 +195,12 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
 
     bound = lp_bound
     status = "gap reached"
-    if incumbent is not None and _gap(best, lp_bound) > options.gap and not time_left():
+    full_mip = incumbent is None or _gap(best, lp_bound) > options.gap
+    if full_mip and incumbent is not None and not time_left():
         status = "time limit"
         if log:
             log("stage 3/3 skipped: the time limit is reached")
-    elif incumbent is None or _gap(best, lp_bound) > options.gap:
+    elif full_mip:
         if log:
             log("stage 3/3: full MIP" + (" warm-started" if incumbent else ""))
         mip_status, mip_bound = _run(model, name, options, remaining(), log, mip=True, start=incumbent, target=target)

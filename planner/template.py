@@ -10,10 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from planner.loader import SETTING_SPECS
-from planner.schema import SHEETS
+from planner.schema import SHEETS, SHEETS_BY_KEY
 from planner.writers import SheetOut, write_workbook
 
 ABOUT_SHEET = "about"
+
+
+def _columns(sheet: str) -> list[str]:
+    return list(SHEETS_BY_KEY[sheet].column_names)
 
 
 def _examples() -> dict[str, pd.DataFrame]:
@@ -30,7 +34,7 @@ def _examples() -> dict[str, pd.DataFrame]:
             (t0 + hour, "ja", "chat", "standard", 20.0),
             (t0 + hour, "ja", "chat", "vip", 2.5),
         ],
-        columns=["interval_start", "language", "channel", "tier", "contacts"],
+        columns=_columns("demand"),
     )
     channels = pd.DataFrame(
         [
@@ -39,24 +43,15 @@ def _examples() -> dict[str, pd.DataFrame]:
             ("email", 12, 1440, 0.95, 1, None, "yes", None),
             ("social", 7, 120, 0.9, 1, None, "yes", 0.1),
         ],
-        columns=[
-            "channel",
-            "handle_minutes",
-            "target_minutes",
-            "service_level",
-            "concurrency",
-            "patience_minutes",
-            "deferrable",
-            "bot_deflection",
-        ],
+        columns=_columns("channels"),
     )
     targets = pd.DataFrame(
         [(None, "chat", "vip", 0.5, 0.9), (None, "email", "vip", 240, 0.95)],
-        columns=["language", "channel", "tier", "target_minutes", "service_level"],
+        columns=_columns("targets"),
     )
     sites = pd.DataFrame(
         [("tokyo", "Asia/Tokyo", 32, 0.25, 0.35, None), ("lisbon", "Europe/Lisbon", 18, 0.25, 0.2, 200)],
-        columns=["site", "timezone", "hourly_cost", "night_premium", "weekend_premium", "max_agents"],
+        columns=_columns("sites"),
     )
     pools = pd.DataFrame(
         [
@@ -64,7 +59,7 @@ def _examples() -> dict[str, pd.DataFrame]:
             ("lisbon_en", "lisbon", "en", "chat, email, social", 25, None),
             ("lisbon_ja_en", "lisbon", "ja, en", "chat, email", 6, 24),
         ],
-        columns=["pool", "site", "languages", "channels", "available", "hourly_cost"],
+        columns=_columns("pools"),
     )
     shifts = pd.DataFrame(
         [
@@ -72,15 +67,7 @@ def _examples() -> dict[str, pd.DataFrame]:
             ("late", 8, 9, "12:00", "16:00", 60, None),
             ("night", 8, 8.5, "21:00", "01:00", 60, "lisbon"),
         ],
-        columns=[
-            "shift",
-            "paid_hours",
-            "length_hours",
-            "earliest_start",
-            "latest_start",
-            "start_step_minutes",
-            "sites",
-        ],
+        columns=_columns("shifts"),
     )
     defaults = {
         "currency": "USD",
@@ -89,8 +76,8 @@ def _examples() -> dict[str, pd.DataFrame]:
         "shifts_per_week": 5,
         "night_hours": "22:00-06:00",
     }
-    settings = pd.DataFrame([(k, v) for k, v in defaults.items()], columns=["setting", "value"])
-    agents = pd.DataFrame(columns=["agent", "site", "languages", "channels", "weekly_hours", "hourly_cost"])
+    settings = pd.DataFrame([(k, v) for k, v in defaults.items()], columns=_columns("settings"))
+    agents = pd.DataFrame(columns=_columns("agents"))
     return {
         "demand": demand,
         "channels": channels,

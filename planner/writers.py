@@ -142,11 +142,10 @@ def write_workbook(path: str | os.PathLike[str], sheets: Sequence[SheetOut]) -> 
                     cell.number_format = fmt
         if sheet.highlight_column in cols and len(values):
             flags = pd.to_numeric(frame[sheet.highlight_column], errors="coerce").fillna(0).to_numpy() > 1e-9
-            width = len(cols)
             for k in np.flatnonzero(flags):
                 row = first_data_row + int(k)
                 # ws.cell per column: ws[row] rescans the whole sheet for its width each time
-                for col in range(1, width + 1):
+                for col in range(1, len(cols) + 1):
                     ws.cell(row=row, column=col).fill = shade
     with atomic_path(path) as tmp:
         wb.save(tmp)

@@ -196,12 +196,13 @@ def test_penalty_below_cost_leaves_shortfall():
     assert model.short[("g", 2, 0)].varValue == pytest.approx(1.0)
 
 
-def test_pool_available_caps_shifts_per_week_and_per_day():
-    # one person (available=1) may work 5 shifts a week, one a day; demand asks for 2 every day
+def one_person_week(need: float, site_caps: dict[str, int] | None = None) -> RosterProblem:
+    """A pool of one person (available=1, 5 shifts a week) with one 8-hour option a day at
+    00:00, and a need of ``need`` agents during those 8 hours every day."""
     n = 7 * 24
-    starts = np.arange(0, n, 24)  # one 8-hour option a day at 00:00
+    starts = np.arange(0, n, 24)
     index = (starts[:, None] + np.arange(8)[None, :]) % n
-    problem = RosterProblem(
+    return RosterProblem(
         n_intervals=n,
         interval_hours=1.0,
         pools=(PoolSpec("p", "s", "en", available=1),),
@@ -211,10 +212,16 @@ def test_pool_available_caps_shifts_per_week_and_per_day():
         option_names=tuple(f"d{d}" for d in range(7)),
         cover_index=index,
         cover_fraction=np.ones((7, 8)),
-        live=(LiveGroup("g", (Q_EN,), ("en",), np.tile(np.r_[np.full(8, 2.0), np.zeros(16)], 7)),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.tile(np.r_[np.full(8, need), np.zeros(16)], 7)),),
+        site_caps=site_caps or {},
         penalty=1000.0,
         shifts_per_week=5,
     )
+
+
+def test_pool_available_caps_shifts_per_week_and_per_day():
+    # one person may work 5 shifts a week, one a day; demand asks for 2 every day
+    problem = one_person_week(2.0)
     model, info, shifts = solve(problem)
     assert shifts.sum() == 5
     assert shifts.max() == 1
@@ -422,25 +429,7 @@ def test_rounded_lp_start_is_a_roster_of_the_model():
 def test_rounded_lp_start_keeps_pool_and_site_caps():
     # one person (available=1) and a site cap of 1: rounding up would break both caps, so
     # the capped pool is rounded within them (largest fractional part first)
-    n = 7 * 24
-    starts = np.arange(0, n, 24)
-    index = (starts[:, None] + np.arange(8)[None, :]) % n
-    problem = RosterProblem(
-        n_intervals=n,
-        interval_hours=1.0,
-        pools=(PoolSpec("p", "s", "en", available=1),),
-        option_pool=np.zeros(7, dtype=int),
-        option_cost=np.full(7, 8.0),
-        option_day=np.arange(7),
-        option_names=tuple(f"d{d}" for d in range(7)),
-        cover_index=index,
-        cover_fraction=np.ones((7, 8)),
-        live=(LiveGroup("g", (Q_EN,), ("en",), np.tile(np.r_[np.full(8, 0.7), np.zeros(16)], 7)),),
-        site_caps={"s": 1},
-        penalty=1000.0,
-        shifts_per_week=5,
-    )
-    model = build_model(problem)
+    model = build_model(one_person_week(0.7, site_caps={"s": 1}))
     lp = _lp_values(model)
     assert [round(lp[v.name], 6) for v in model.shifts] == [0.7] * 7
     start = rounded_start(model, lp)
