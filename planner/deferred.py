@@ -62,127 +62,228 @@ class DeferredWork:
         return float(self.work.sum())
 
 
-def window_sums(work: np.ndarray, window: float) -> np.ndarray:
-    """sum_k clip(window - k, 0, 1) * work[t - k] on a cyclic horizon (vectorised)."""
-    n = len(work)
+def window_sums(work: np.ndarray, window: float | np.ndarray) -> np.ndarray:
+    """sum_k clip(window - k, 0, 1) * work[t - k] on a cyclic horizon (vectorised).
+
+    ``work`` is 1-d, or (queues x intervals) with ``window`` a scalar or one value per queue.
+    """
+    work = np.asarray(work, dtype=float)
+    one = work.ndim == 1
+    work2 = np.atleast_2d(work)
+    q, n = work2.shape
     if n == 0:
         return work.copy()
-    w = min(float(window), float(n))
-    full = int(np.floor(w))
+    w = np.minimum(np.broadcast_to(np.asarray(window, dtype=float), (q,)), float(n))
+    full = np.floor(w).astype(np.int64)
     frac = w - full
-    total = float(work.sum())
-    if full >= n:
-        return np.full(n, total)
-    ext = np.concatenate([work, work])  # ext[n + t - k] = work[t - k] cyclically
-    csum = np.concatenate([[0.0], np.cumsum(ext)])
+    ext = np.concatenate([work2, work2], axis=1)  # ext[n + t - k] = work[t - k] cyclically
+    csum = np.concatenate([np.zeros((q, 1)), np.cumsum(ext, axis=1)], axis=1)
     t = np.arange(n)
     # sum over k = 0 .. full-1 of work[t-k] = ext[n+t-full+1 .. n+t]
-    out = csum[n + t + 1] - csum[n + t + 1 - full]
-    if frac > 0:
-        out = out + frac * ext[n + t - full]
-    return out
+    start = np.minimum(n + t[None, :] + 1 - full[:, None], 2 * n)
+    out = csum[:, n + 1 : 2 * n + 1] - np.take_along_axis(csum, start, axis=1)
+    part = frac > 0
+    if part.any():
+        back = np.clip(n + t[None, :] - full[:, None], 0, 2 * n - 1)
+        tail = frac[:, None] * np.take_along_axis(ext, back, axis=1)
+        out = np.where(part[:, None], out + tail, out)
+    whole = full >= n
+    if whole.any():
+        out[whole] = np.array([float(row.sum()) for row in work2[whole]])[:, None]
+    return out[0] if one else out
 
 
 def work_classes(work: np.ndarray, window: float, share: float) -> tuple[WorkClass, ...]:
     """Split work into its deadline classes, each with its backlog caps."""
-    work = np.asarray(work, dtype=float)
-    first = share * work
-    out = [WorkClass(first, float(window), window_sums(first, window))]
-    if share < 1.0:
-        rest = (1.0 - share) * work
-        late = LATE_FACTOR * float(window)
-        out.append(WorkClass(rest, late, window_sums(rest, late)))
-    return tuple(out)
+    return deferred_works(np.asarray(work, dtype=float)[None, :], np.array([window]), np.array([share]))[0].classes
 
 
 def deferred_work(work: np.ndarray, window: float, share: float) -> DeferredWork:
+    """The deferrable work of one queue: its deadline classes with their backlog caps."""
+    return deferred_works(np.asarray(work, dtype=float)[None, :], np.array([window]), np.array([share]))[0]
+
+
+def deferred_works(work: np.ndarray, windows: np.ndarray, shares: np.ndarray) -> list[DeferredWork]:
+    """:func:`deferred_work` for (queues x intervals) of work, one window and share per queue."""
     work = np.asarray(work, dtype=float)
-    return DeferredWork(work=work, window=float(window), share=float(share), classes=work_classes(work, window, share))
+    windows = np.asarray(windows, dtype=float)
+    shares = np.asarray(shares, dtype=float)
+    first = shares[:, None] * work
+    rest = (1.0 - shares)[:, None] * work
+    late = LATE_FACTOR * windows
+    first_cap = window_sums(first, windows)
+    split = shares < 1.0
+    rest_cap = np.zeros_like(rest)
+    if split.any():
+        rest_cap[split] = window_sums(rest[split], late[split])
+    out = []
+    for i in range(work.shape[0]):
+        classes = [WorkClass(first[i], float(windows[i]), first_cap[i])]
+        if split[i]:
+            classes.append(WorkClass(rest[i], float(late[i]), rest_cap[i]))
+        out.append(DeferredWork(work=work[i], window=float(windows[i]), share=float(shares[i]), classes=tuple(classes)))
+    return out
 
 
-def taut_string(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+# --------------------------------------------------------------------------------------
+# Taut strings
+# --------------------------------------------------------------------------------------
+
+_SLOPE_EPS = 1e-12  # slack before a slope counts as crossing the funnel
+
+
+def taut_string(lower: np.ndarray, upper: np.ndarray, until: int | None = None) -> np.ndarray:
     """Shortest path y[0..n] with lower <= y <= upper, y[0] = lower[0], y[n] = lower[n].
+
+    With ``until``, the walk stops at the first bend at or beyond that point: ``y[0..until]``
+    is then final (and exactly as without ``until``), the rest is NaN.
 
     The classical funnel algorithm: walk forward keeping the steepest lower-bound slope
     and the shallowest upper-bound slope seen from the current apex; when they cross,
     the string bends at the constraint point that defined the violated side.
+
+    It runs in plain Python on floats: each step depends on the last, so there is nothing
+    to vectorise, and list elements are read far faster than numpy scalars. (A version
+    that walked many strings in lockstep with numpy was slower on the sample week: strings
+    of short-target queues bend every few points, so it needs as many numpy rounds as the
+    most-bent string has bends.)
     """
     n = len(lower) - 1
-    y = np.empty(n + 1)
-    # plain Python floats: this loop reads single elements, which lists serve far faster
     lo: list[float] = np.asarray(lower, dtype=float).tolist()
     hi: list[float] = np.asarray(upper, dtype=float).tolist()
     hi[0] = lo[0]
     hi[n] = lo[n]
     ax, ay = 0, lo[0]
-    y[0] = ay
     inf = float("inf")
+    # straight pieces (apex x, apex y, slope, length) and the contact points that end them
+    apex_x: list[int] = []
+    apex_y: list[float] = []
+    slopes: list[float] = []
+    lengths: list[int] = []
+    contact_x: list[int] = []
+    contact_y: list[float] = []
     while ax < n:
         s_lo_max, i_lo = -inf, ax
         s_hi_min, i_hi = inf, ax
-        bend_at: tuple[int, float, float] | None = None
-        for i in range(ax + 1, n + 1):
-            d = i - ax
+        bent = False
+        for d in range(1, n - ax + 1):
+            i = ax + d
             s_lo = (lo[i] - ay) / d
             s_hi = (hi[i] - ay) / d
-            if s_lo > s_hi_min + 1e-12:
-                bend_at = (i_hi, hi[i_hi], s_hi_min)
+            if s_lo > s_hi_min + _SLOPE_EPS:
+                bx, by, slope = i_hi, hi[i_hi], s_hi_min
+                bent = True
                 break
-            if s_hi < s_lo_max - 1e-12:
-                bend_at = (i_lo, lo[i_lo], s_lo_max)
+            if s_hi < s_lo_max - _SLOPE_EPS:
+                bx, by, slope = i_lo, lo[i_lo], s_lo_max
+                bent = True
                 break
             if s_lo >= s_lo_max:
                 s_lo_max, i_lo = s_lo, i
             if s_hi <= s_hi_min:
                 s_hi_min, i_hi = s_hi, i
-        if bend_at is None:
-            slope = (lo[n] - ay) / (n - ax)
-            y[ax + 1 : n + 1] = ay + slope * np.arange(1, n - ax + 1)
+        if not bent:  # straight to the end
+            bx, slope = n, (lo[n] - ay) / (n - ax)
+        apex_x.append(ax)
+        apex_y.append(ay)
+        slopes.append(slope)
+        lengths.append(bx - ax)
+        if not bent:
             break
-        bx, by, slope = bend_at
-        y[ax + 1 : bx + 1] = ay + slope * np.arange(1, bx - ax + 1)
-        y[bx] = by
+        contact_x.append(bx)
+        contact_y.append(by)
         ax, ay = bx, by
+        if until is not None and ax >= until:
+            break
+    y = np.full(n + 1, np.nan)
+    y[0] = lo[0]
+    if lengths:
+        # y[apex + k] = apex_y + slope * k for k = 1 .. length, then the exact contact values
+        length = np.array(lengths)
+        k = np.arange(1, int(length.sum()) + 1) - np.repeat(np.cumsum(length) - length, length)
+        y[np.repeat(np.array(apex_x), length) + k] = (
+            np.repeat(np.array(apex_y), length) + np.repeat(np.array(slopes), length) * k
+        )
+        y[contact_x] = contact_y
     return y
+
+
+# --------------------------------------------------------------------------------------
+# The smoothest profile
+# --------------------------------------------------------------------------------------
 
 
 def smooth_requirement(dw: DeferredWork) -> np.ndarray:
     """The report requirement of a deferrable queue: per class the smoothest profile, added."""
-    return np.sum([smooth_profile(c.work, c.cap) for c in dw.classes], axis=0)
+    return smooth_requirements([dw])[0]
+
+
+def smooth_requirements(queues: list[DeferredWork]) -> np.ndarray:
+    """:func:`smooth_requirement` of many queues of one horizon, (queues x intervals)."""
+    if not queues:
+        return np.zeros((0, 0))
+    owner = [i for i, dw in enumerate(queues) for _ in dw.classes]
+    work = np.array([c.work for dw in queues for c in dw.classes])
+    cap = np.array([c.cap for dw in queues for c in dw.classes])
+    profiles = smooth_profiles(work, cap)
+    out = np.zeros((len(queues), work.shape[1]))
+    seen = np.zeros(len(queues), dtype=bool)
+    for row, i in enumerate(owner):
+        # the first class is taken as is and the second added to it
+        out[i] = out[i] + profiles[row] if seen[i] else profiles[row]
+        seen[i] = True
+    return out
 
 
 def smooth_profile(work: np.ndarray, cap: np.ndarray, cycles: int = 3) -> np.ndarray:
-    """The smoothest per-interval amount of work done that keeps one class's backlog within ``cap``.
+    """The smoothest per-interval work done keeping one class's backlog within ``cap``."""
+    return smooth_profiles(np.asarray(work, dtype=float)[None, :], np.asarray(cap, dtype=float)[None, :], cycles)[0]
+
+
+def smooth_profiles(work: np.ndarray, cap: np.ndarray, cycles: int = 3) -> np.ndarray:
+    """The smoothest per-interval amount of work done that keeps each row's backlog within
+    its ``cap`` (rows: deadline classes of one horizon).
 
     Solved on ``cycles`` copies of the cyclic horizon; the middle copy is returned (the
     string is periodic there once it has touched a bound; checked, with a fallback to a
     level profile when demand never binds).
     """
     work = np.asarray(work, dtype=float)
-    n = len(work)
-    total = float(work.sum())
-    if n == 0 or total <= 0:
-        return np.zeros(n)
-    cap = np.minimum(np.asarray(cap, dtype=float), total)
-    arrivals = np.concatenate([[0.0], np.cumsum(np.tile(work, cycles))])  # A at interval ends
-    caps = np.concatenate([[cap[-1]], np.tile(cap, cycles)])
+    m, n = work.shape
+    out = np.zeros((m, n))
+    totals = np.array([float(row.sum()) for row in work])
+    live = np.flatnonzero(totals > 0) if n else np.zeros(0, dtype=np.int64)
+    if live.size == 0:
+        return out
+    w = work[live]
+    total = totals[live]
+    c = np.minimum(np.asarray(cap, dtype=float)[live], total[:, None])
+    arrivals = np.concatenate([np.zeros((live.size, 1)), np.cumsum(np.tile(w, cycles), axis=1)], axis=1)
+    caps = np.concatenate([c[:, -1:], np.tile(c, cycles)], axis=1)
     lower = arrivals - caps
-    upper = arrivals
-    lower[0] = upper[0] = 0.0  # start empty; the middle cycle forgets the start
-    end = arrivals[-1] - 0.5 * caps[-1]
-    lower[-1] = upper[-1] = end
-    y = taut_string(lower, upper)
+    upper = arrivals.copy()
+    lower[:, 0] = upper[:, 0] = 0.0  # start empty; the middle cycle forgets the start
+    end = arrivals[:, -1] - 0.5 * caps[:, -1]
+    lower[:, -1] = upper[:, -1] = end
     mid = cycles // 2
-    seg = np.diff(y[mid * n : (mid + 1) * n + 1])
-    seg = np.maximum(seg, 0.0)
+    # only the first mid + 1 cycles are needed, so each walk stops once past them
+    y = np.array([taut_string(lower[j], upper[j], until=(mid + 1) * n) for j in range(live.size)])
+    seg = np.maximum(np.diff(y[:, mid * n : (mid + 1) * n + 1], axis=1), 0.0)
+    for j, i in enumerate(live.tolist()):
+        out[i] = _periodic_or_level(seg[j], w[j], c[j], total[j])
+    return out
+
+
+def _periodic_or_level(seg: np.ndarray, work: np.ndarray, cap: np.ndarray, total: float) -> np.ndarray:
     drift = seg.sum() - total
-    if abs(drift) > 1e-6 * max(1.0, total):
-        # not periodic yet (the bounds never bind): fall back to the level profile
-        level = np.full(n, total / n)
-        if np.all(backlog(work, level) <= cap + 1e-9):
-            return level
-        seg = seg * (total / seg.sum()) if seg.sum() > 0 else level
-    return seg
+    if abs(drift) <= 1e-6 * max(1.0, total):
+        return seg
+    # not periodic yet (the bounds never bind): fall back to the level profile
+    n = len(work)
+    level = np.full(n, total / n)
+    if np.all(backlog(work, level) <= cap + 1e-9):
+        return level
+    return seg * (total / seg.sum()) if seg.sum() > 0 else level
 
 
 def backlog(work: np.ndarray, done: np.ndarray) -> np.ndarray:
@@ -196,11 +297,17 @@ def backlog(work: np.ndarray, done: np.ndarray) -> np.ndarray:
     work = np.asarray(work, dtype=float)
     done = np.asarray(done, dtype=float)
     net = np.concatenate([work - done, work - done], axis=-1)
-    x = np.cumsum(net, axis=-1)
-    low = np.minimum(np.minimum.accumulate(x, axis=-1), 0.0)
-    b = x - low
+    b = _lindley(net)
     n = work.shape[-1]
     return np.maximum(b[..., n:], 0.0)
+
+
+def _lindley(net: np.ndarray) -> np.ndarray:
+    """B[t] = max(0, B[t-1] + net[t]) from B[-1] = 0, along the last axis, in closed form."""
+    x = np.cumsum(net, axis=-1)
+    low = np.minimum(np.minimum.accumulate(x, axis=-1), 0.0)
+    out: np.ndarray = x - low
+    return out
 
 
 def on_time_share(
@@ -212,12 +319,14 @@ def on_time_share(
 ) -> np.ndarray:
     """Share of each interval's work answered within ``window`` under deadline order.
 
-    Fluid simulation on ``substeps`` slices per interval, in steady state on the cyclic
+    Fluid model on ``substeps`` slices per interval, in steady state on the cyclic
     horizon: the ``share`` class (due within the window) is served first, oldest first;
     the rest is served, oldest first, with the capacity left. Intervals without work get 1.0.
     ``work`` and ``capacity`` are (queues x intervals), or 1-d for one queue; ``window``
-    (in intervals) and ``share`` are scalars or one value per queue. Vectorised across
-    queues; two cycles suffice for the steady state (the first one warms up).
+    (in intervals) and ``share`` are scalars or one value per queue. Two cycles suffice for
+    the steady state (the first one warms up). Each class's open work follows Lindley's
+    recursion, which is solved in closed form (:func:`_lindley`), so nothing loops over
+    slices.
     """
     one = np.ndim(work) == 1
     work = np.atleast_2d(np.asarray(work, dtype=float))
@@ -227,47 +336,90 @@ def on_time_share(
     share = np.broadcast_to(np.asarray(share, dtype=float), (q,))
     m = substeps
     k = n * m
-    classes = [
-        np.repeat(work * share[:, None] / m, m, axis=1),
-        np.repeat(work * (1.0 - share[:, None]) / m, m, axis=1),
-    ]
-    cap = np.repeat(capacity / m, m, axis=1)
-    open_work = [np.zeros(q), np.zeros(q)]
-    served = [np.zeros((q, k)), np.zeros((q, k))]
-    carried = [np.zeros(q), np.zeros(q)]
-    for cycle in range(2):
-        last = cycle == 1
-        if last:
-            carried = [open_work[0].copy(), open_work[1].copy()]
-        for j in range(k):
-            avail = cap[:, j]
-            for c in (0, 1):
-                d = np.minimum(avail, open_work[c] + classes[c][:, j])
-                open_work[c] = open_work[c] + classes[c][:, j] - d
-                avail = avail - d
-                if last:
-                    served[c][:, j] = d
+    cap = np.tile(np.repeat(capacity / m, m, axis=1), 2)
+    avail = cap
     out = np.zeros((q, n))
-    grid = np.arange(2 * k + 1)
     u = np.arange(k) + 0.5  # slice midpoints
-    for c in (0, 1):
-        weight = share if c == 0 else 1.0 - share
-        arr = classes[c]
+    for weight in (share, 1.0 - share):
+        arr = np.repeat(work * weight[:, None] / m, m, axis=1)
+        arr2 = np.tile(arr, 2)
+        open_work = np.maximum(_lindley(arr2 - avail), 0.0)
+        before = np.concatenate([np.zeros((q, 1)), open_work[:, :-1]], axis=1)
+        served = before + arr2 - open_work
+        avail = avail - served
+        carried = open_work[:, k - 1]  # open at the start of the steady-state cycle
         # FIFO within a class: the backlog carried in from the previous cycle is served
         # first, then arrivals in order; a contact arriving at u is on time when
         # S(u + W) >= carried + A(u).
-        a_cum = np.concatenate([np.zeros((q, 1)), np.cumsum(np.tile(arr, 2), axis=1)], axis=1) + carried[c][:, None]
-        s_cum = np.concatenate([np.zeros((q, 1)), np.cumsum(np.tile(served[c], 2), axis=1)], axis=1)
-        for i in range(q):
-            if weight[i] <= 0:
-                continue
-            need = np.interp(u, grid, a_cum[i])
-            # on time = answered within the target window (for the second class too,
-            # although its own deadline is later)
-            got = np.interp(np.minimum(u + window[i] * m, 2 * k), grid, s_cum[i])
-            ok = got >= need - 1e-9 * max(1.0, float(a_cum[i, -1]))
-            num = (ok * arr[i]).reshape(n, m).sum(axis=1)
-            den = arr[i].reshape(n, m).sum(axis=1)
-            out[i] += weight[i] * np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+        a_cum = np.concatenate([np.zeros((q, 1)), np.cumsum(arr2, axis=1)], axis=1) + carried[:, None]
+        s_cum = np.concatenate([np.zeros((q, 1)), np.cumsum(np.tile(served[:, k:], 2), axis=1)], axis=1)
+        need = 0.5 * (a_cum[:, :k] + a_cum[:, 1 : k + 1])
+        # on time = answered within the target window (for the second class too,
+        # although its own deadline is later)
+        due = np.minimum(u[None, :] + window[:, None] * m, 2 * k)
+        j = np.minimum(np.floor(due).astype(np.int64), 2 * k - 1)
+        lo_s = np.take_along_axis(s_cum, j, axis=1)
+        hi_s = np.take_along_axis(s_cum, j + 1, axis=1)
+        got = lo_s + (due - j) * (hi_s - lo_s)
+        ok = got >= need - 1e-9 * np.maximum(1.0, a_cum[:, -1:])
+        num = (ok * arr).reshape(q, n, m).sum(axis=2)
+        den = arr.reshape(q, n, m).sum(axis=2)
+        part = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+        out += np.where(weight[:, None] > 0, weight[:, None] * part, 0.0)
     out = np.where(work > 0, out, 1.0)
     return out[0] if one else out
+
+
+def on_time_share_scalar(
+    work: list[float], capacity: list[float], window: float, share: float, substeps: int = 4
+) -> list[float]:
+    """:func:`on_time_share` of one queue in plain Python, slice by slice (lists of floats).
+
+    The fluid model step by step: in each slice the ``share`` class takes the capacity
+    first, then the rest; each class is served oldest first; two cycles, the first warming
+    up. The reference for the closed-form :func:`on_time_share`, and the benchmark's
+    straightforward version.
+    """
+    n = len(work)
+    m = substeps
+    k = n * m
+    arrive = [[w * share / m for w in work for _ in range(m)], [w * (1.0 - share) / m for w in work for _ in range(m)]]
+    cap = [c / m for c in capacity for _ in range(m)]
+    open_work = [0.0, 0.0]
+    carried = [0.0, 0.0]
+    served = [[0.0] * k, [0.0] * k]
+    for cycle in range(2):
+        if cycle == 1:
+            carried = list(open_work)
+        for j in range(k):
+            avail = cap[j]
+            for c in (0, 1):
+                d = min(avail, open_work[c] + arrive[c][j])
+                open_work[c] += arrive[c][j] - d
+                avail -= d
+                if cycle == 1:
+                    served[c][j] = d
+    out = [0.0] * n
+    for c, weight in ((0, share), (1, 1.0 - share)):
+        if weight <= 0:
+            continue
+        arr = arrive[c]
+        a_cum = [carried[c]]  # FIFO: the carried backlog first, then arrivals in order
+        s_cum = [0.0]
+        for j in range(2 * k):
+            a_cum.append(a_cum[-1] + arr[j % k])
+            s_cum.append(s_cum[-1] + served[c][j % k])
+        slack = 1e-9 * max(1.0, a_cum[-1])
+        on_time = [0.0] * n
+        arrived = [0.0] * n
+        for j in range(k):
+            need = 0.5 * (a_cum[j] + a_cum[j + 1])  # arrival at the slice midpoint
+            due = min(j + 0.5 + window * m, 2.0 * k)
+            i = min(int(due), 2 * k - 1)
+            got = s_cum[i] + (due - i) * (s_cum[i + 1] - s_cum[i])
+            if got >= need - slack:
+                on_time[j // m] += arr[j]
+            arrived[j // m] += arr[j]
+        for t in range(n):
+            out[t] += weight * (on_time[t] / arrived[t] if arrived[t] > 0 else 1.0)
+    return [out[t] if work[t] > 0 else 1.0 for t in range(n)]

@@ -156,8 +156,10 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "queue_stats",
+    "Staffing",
     "required_agents",
     "required_agents_scalar",
+    "staffing",
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -676,15 +678,30 @@ def _lower_bound_slots(load: FloatArray, goal: FloatArray, max_occ: FloatArray, 
 _ROW_LOAD, _ROW_LAM, _ROW_HSLOT, _ROW_TARGET, _ROW_PATIENCE, _ROW_GOAL, _ROW_MAXOCC = range(7)
 
 
-def _meets_criteria(
-    k: int | FloatArray, b: FloatArray, omb: FloatArray, par: FloatArray, mode: IntArray
-) -> tuple[BoolArray, FloatArray]:
-    """Whether ``k`` slots meet the criteria, and a slot count every solution must reach.
+@dataclass(frozen=True)
+class _Evaluation:
+    """Measures of a batch of elements at one candidate slot count each (1-d arrays)."""
 
-    ``par`` holds one column per element (rows ``_ROW_*``). The second array is
+    ok: BoolArray  # meets the service level and the occupancy cap
+    need: FloatArray  # a slot count every solution must reach
+    service_level: FloatArray
+    p_wait: FloatArray
+    occupancy: FloatArray
+    abandon_rate: FloatArray
+    p_answered: FloatArray
+    asa_seconds: FloatArray  # NaN under Erlang A (its quadrature is done for the answers only)
+    log_j: FloatArray  # ln J under Erlang A, NaN elsewhere
+
+
+def _evaluate(k: int | FloatArray, b: FloatArray, omb: FloatArray, par: FloatArray, mode: IntArray) -> _Evaluation:
+    """Whether ``k`` slots meet the criteria, the measures there, and a slot count every
+    solution must reach.
+
+    ``par`` holds one column per element (rows ``_ROW_*``). The slot bound is
     ``a · P(answered at k) / max_occupancy``: ``P(answered)`` does not fall as slots are
     added, so any feasible ``s >= k`` has
     ``s >= a P(answered at s) / max_occupancy >= a P(answered at k) / max_occupancy``.
+    The measures are computed exactly as :func:`queue_stats` computes them.
     """
     load, lam, h_slot = par[_ROW_LOAD], par[_ROW_LAM], par[_ROW_HSLOT]
     target, patience = par[_ROW_TARGET], par[_ROW_PATIENCE]
@@ -692,19 +709,29 @@ def _meets_criteria(
     n = load.size
     sl = np.zeros(n)
     occ = np.ones(n)
+    p_wait = np.ones(n)
+    abandon = np.zeros(n)
     p_answered = np.ones(n)
+    asa = np.full(n, np.inf)
+    log_j = np.full(n, np.nan)
     s = np.broadcast_to(np.asarray(k, dtype=np.float64), (n,))
     sel = (mode == _MODE_ERLANG_C) & (s > load)
     if sel.any():
         a = load[sel]
         s_arr = s[sel]
+        hs = h_slot[sel]
         c_wait = _erlang_c_from_b(s_arr, a, b[sel], omb[sel])
-        sl[sel] = _erlang_c_service_level(s_arr, a, c_wait, target[sel], h_slot[sel])
+        p_wait[sel] = c_wait
+        sl[sel] = _erlang_c_service_level(s_arr, a, c_wait, target[sel], hs)
+        asa[sel] = 60.0 * c_wait * hs / (s_arr - a)
         occ[sel] = a / s_arr
     sel = mode == _MODE_LOSS
     if sel.any():
+        p_wait[sel] = b[sel]
+        abandon[sel] = b[sel]
         sl[sel] = omb[sel]
         p_answered[sel] = omb[sel]
+        asa[sel] = 0.0
         occ[sel] = load[sel] * omb[sel] / s[sel]
     sel = mode == _MODE_ERLANG_A
     if sel.any():
@@ -712,12 +739,33 @@ def _meets_criteria(
         alpha = s[sel] * pat / h_slot[sel]
         x = np.maximum(lam[sel] * pat, _TINY)
         parts = _erlang_a_parts(b[sel], omb[sel], alpha, x, -target[sel] / pat)
+        p_wait[sel] = parts.p_wait
         sl[sel] = parts.service_level
+        abandon[sel] = parts.p_abandon
         p_answered[sel] = parts.p_answered
+        asa[sel] = np.nan
+        log_j[sel] = parts.log_j
         occ[sel] = load[sel] * parts.p_answered / s[sel]
     ok: BoolArray = (sl >= goal - CRITERIA_TOLERANCE) & (occ <= max_occ + CRITERIA_TOLERANCE)
     need: FloatArray = load * p_answered / (max_occ + CRITERIA_TOLERANCE)
-    return ok, need
+    return _Evaluation(ok, need, sl, p_wait, occ, abandon, p_answered, asa, log_j)
+
+
+class _Answers:
+    """The staffing found per element and, when asked for, the measures at it."""
+
+    _FIELDS = ("service_level", "p_wait", "occupancy", "abandon_rate", "p_answered", "asa_seconds", "log_j")
+
+    def __init__(self, n: int, with_stats: bool) -> None:
+        self.agents = np.zeros(n, dtype=np.int64)
+        self.with_stats = with_stats
+        self.measures = {f: np.zeros(n) for f in self._FIELDS} if with_stats else {}
+
+    def accept(self, where: IntArray, agents: IntArray, ev: _Evaluation, mask: BoolArray) -> None:
+        """Record ``agents`` for the elements ``where``, whose evaluation is ``ev[mask]``."""
+        self.agents[where] = agents
+        for f, arr in self.measures.items():
+            arr[where] = getattr(ev, f)[mask]
 
 
 #: Below this Poisson CDF the closed-form Erlang B is not trusted (the recursion is used).
@@ -738,12 +786,14 @@ def _erlang_b_closed(k: FloatArray, load: FloatArray) -> tuple[FloatArray, Float
     return np.clip(b, 0.0, 1.0), np.clip(omb, 0.0, 1.0), valid
 
 
-def _search_direct(first: FloatArray, par: FloatArray, mode: IntArray, conc: FloatArray) -> tuple[IntArray, BoolArray]:
+def _search_direct(
+    first: FloatArray, par: FloatArray, mode: IntArray, conc: FloatArray, where: IntArray, out: _Answers
+) -> BoolArray:
     """Staffing search that starts each element at its own lower bound and jumps from one
-    candidate slot count to the next, Erlang B in closed form at each. Returns the agents
-    found and a mask of the elements it could not handle (closed form untrusted)."""
+    candidate slot count to the next, Erlang B in closed form at each. Records the answers
+    in ``out`` (at positions ``where``) and returns a mask of the elements it could not
+    handle (closed form untrusted)."""
     n = first.size
-    result = np.zeros(n, dtype=np.int64)
     failed = np.zeros(n, dtype=bool)
     idx = np.arange(n)
     k = first.copy()
@@ -755,13 +805,13 @@ def _search_direct(first: FloatArray, par: FloatArray, mode: IntArray, conc: Flo
         b, omb, valid = _erlang_b_closed(k, par[_ROW_LOAD])
         if not valid.all():
             failed[idx[~valid]] = True
-        ok, need = _meets_criteria(k, b, omb, par, mode)
-        ok &= valid
-        result[idx[ok]] = (k[ok] // conc[ok]).astype(np.int64)
+        ev = _evaluate(k, b, omb, par, mode)
+        ok = ev.ok & valid
+        out.accept(where[idx[ok]], (k[ok] // conc[ok]).astype(np.int64), ev, ok)
         keep = ~ok & valid
-        nxt = np.maximum(k + conc, _first_candidate(need, conc))
+        nxt = np.maximum(k + conc, _first_candidate(ev.need, conc))
         idx, par, mode, conc, k = idx[keep], par[:, keep], mode[keep], conc[keep], nxt[keep]
-    return result, failed
+    return failed
 
 
 def _first_candidate(slots: FloatArray, conc: FloatArray) -> FloatArray:
@@ -769,6 +819,14 @@ def _first_candidate(slots: FloatArray, conc: FloatArray) -> FloatArray:
     agents = np.maximum(np.ceil(np.ceil(slots * (1.0 - 1e-12) - 1e-9) / conc - 1e-9), 1.0)
     out: FloatArray = agents * conc
     return out
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """The fewest agents meeting the targets, and the performance they give."""
+
+    agents: IntArray
+    stats: QueueStats
 
 
 def required_agents(
@@ -795,6 +853,38 @@ def required_agents(
     trusted (a Poisson CDF below 1e-250, i.e. far below the load), the Erlang B recursion is
     run over ``k = 1, 2, ...`` instead, criteria evaluated only at candidate counts.
     """
+    return staffing(
+        contacts_per_minute,
+        handle_minutes,
+        target_minutes,
+        service_level,
+        max_occupancy,
+        patience_minutes=patience_minutes,
+        concurrency=concurrency,
+        concurrency_efficiency=concurrency_efficiency,
+        with_stats=False,
+    ).agents
+
+
+def staffing(
+    contacts_per_minute: npt.ArrayLike,
+    handle_minutes: npt.ArrayLike,
+    target_minutes: npt.ArrayLike,
+    service_level: npt.ArrayLike,
+    max_occupancy: npt.ArrayLike,
+    *,
+    patience_minutes: npt.ArrayLike | None = None,
+    concurrency: npt.ArrayLike = 1,
+    concurrency_efficiency: npt.ArrayLike = 0.7,
+    with_stats: bool = True,
+) -> Staffing:
+    """:func:`required_agents` and, at that staffing, what :func:`queue_stats` would report.
+
+    The measures are those the search computed when it accepted each element's staffing (the
+    same formulas as :func:`queue_stats`), so nothing is evaluated twice; only the Erlang A
+    mean wait (a quadrature) is computed afterwards, for the answers alone. With
+    ``with_stats=False`` the measures are not kept (all NaN).
+    """
     arrays = np.broadcast_arrays(
         _float_array(contacts_per_minute, "contacts_per_minute"),
         _float_array(handle_minutes, "handle_minutes"),
@@ -813,7 +903,7 @@ def required_agents(
     _check(bool(np.all((goal >= 0) & (goal <= 1))), "service_level must be between 0 and 1")
     _check(bool(np.all(max_occ > 0)), "max_occupancy must be > 0")
 
-    result = np.zeros(lam.size, dtype=np.int64)
+    out = _Answers(lam.size, with_stats)
     h_slot = _slot_handle(handle, conc, eff)
     load = lam * h_slot
     mode = _queue_mode(patience)
@@ -824,8 +914,7 @@ def required_agents(
     idx = np.flatnonzero(lam > 0)
     par_all = np.stack([load, lam, h_slot, target, patience, goal, max_occ])
     if idx.size:
-        found, failed = _search_direct(first[idx], par_all[:, idx], mode[idx], conc[idx])
-        result[idx[~failed]] = found[~failed]
+        failed = _search_direct(first[idx], par_all[:, idx], mode[idx], conc[idx], idx, out)
         idx = idx[failed]
 
     # Working set: the unsolved elements, compacted as they are solved.
@@ -848,18 +937,61 @@ def required_agents(
             if cand.size == 0:
                 continue
             omb = k / (k + tmp[cand])
-            ok, need = _meets_criteria(k, w_b[cand], omb, par[:, cand], w_mode[cand])
-            bound = _first_candidate(need, w_conc[cand].astype(np.float64))
+            ev = _evaluate(k, w_b[cand], omb, par[:, cand], w_mode[cand])
+            bound = _first_candidate(ev.need, w_conc[cand].astype(np.float64))
             w_first[cand] = np.maximum(w_first[cand], bound)
-            done = cand[ok]
+            done = cand[ev.ok]
             if done.size == 0:
                 continue
-            result[idx[done]] = k // w_conc[done]
+            out.accept(idx[done], k // w_conc[done], ev, ev.ok)
             keep = np.ones(idx.size, dtype=bool)
             keep[done] = False
             idx, par, w_mode, w_conc = idx[keep], par[:, keep], w_mode[keep], w_conc[keep]
             w_first, w_b = w_first[keep], w_b[keep]
-    return result.reshape(shape)
+    agents = out.agents
+    if not with_stats:
+        return Staffing(agents.reshape(shape), _no_stats(shape))
+    return Staffing(agents.reshape(shape), _answer_stats(out, lam, h_slot, patience, conc, mode, shape))
+
+
+def _no_stats(shape: tuple[int, ...]) -> QueueStats:
+    nan = np.full(shape, np.nan)
+    return QueueStats(nan, nan, nan, nan, nan)
+
+
+def _answer_stats(
+    out: _Answers,
+    lam: FloatArray,
+    h_slot: FloatArray,
+    patience: FloatArray,
+    conc: FloatArray,
+    mode: IntArray,
+    shape: tuple[int, ...],
+) -> QueueStats:
+    """QueueStats at the staffing found (no demand: SL 1, the rest 0, as queue_stats)."""
+    m = out.measures
+    busy = lam > 0
+    sl = np.where(busy, m["service_level"], 1.0)
+    p_wait = np.where(busy, m["p_wait"], 0.0)
+    occ = np.where(busy, m["occupancy"], 0.0)
+    abandon = np.where(busy, m["abandon_rate"], 0.0)
+    asa = np.where(busy, m["asa_seconds"], 0.0)
+    sel = busy & (mode == _MODE_ERLANG_A)
+    if sel.any():
+        pat = patience[sel]
+        alpha = (out.agents[sel] * conc[sel]) * pat / h_slot[sel]
+        x = np.maximum(lam[sel] * pat, _TINY)
+        log_k = _log_wait_integral(alpha, x)
+        with np.errstate(under="ignore"):
+            wait_answered = m["p_wait"][sel] * np.exp(np.log(alpha * pat) + log_k - m["log_j"][sel])
+        asa[sel] = 60.0 * wait_answered / m["p_answered"][sel]
+    return QueueStats(
+        service_level=np.clip(sl, 0.0, 1.0).reshape(shape),
+        p_wait=np.clip(p_wait, 0.0, 1.0).reshape(shape),
+        asa_seconds=asa.reshape(shape),
+        occupancy=np.clip(occ, 0.0, 1.0).reshape(shape),
+        abandon_rate=abandon.reshape(shape),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1036,7 +1168,7 @@ def required_agents_scalar(
         if sl >= goal - CRITERIA_TOLERANCE and occ <= max_occ + CRITERIA_TOLERANCE:
             return k // conc
         # P(answered) does not fall with more slots, so skip staffings that cannot meet the
-        # occupancy cap (see _meets_criteria).
+        # occupancy cap (see _evaluate).
         need = load * p_answered / (max_occ + CRITERIA_TOLERANCE)
         first = max(first, _py_first_candidate(need, conc))
 

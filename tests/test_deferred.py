@@ -12,9 +12,12 @@ from planner.deferred import (
     LATE_FACTOR,
     backlog,
     deferred_work,
+    deferred_works,
     on_time_share,
+    on_time_share_scalar,
     smooth_profile,
     smooth_requirement,
+    smooth_requirements,
     taut_string,
     window_sums,
 )
@@ -125,3 +128,60 @@ def test_on_time_share_drops_when_capacity_is_late():
     assert on_time_share(work, half, 2, 1.0, substeps=8)[0] == pytest.approx(0.5, abs=0.07)
     # intervals without work report 1.0
     assert on_time_share(work, late, 2, 1.0)[1] == 1.0
+
+
+def test_taut_string_is_shortest_by_its_optimality_conditions():
+    """Feasible, pinned at both ends, and bending only where a bound holds it: where the
+    slope rises the string lies on the upper bound, where it falls on the lower one (the
+    KKT conditions of the shortest path in the tube)."""
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        n = int(rng.integers(2, 120))
+        arrived = np.concatenate([[0.0], np.cumsum(rng.gamma(0.6, 1.0, n) * (rng.random(n) < 0.8))])
+        lower = arrived - rng.uniform(0.0, 2.0, n + 1)
+        upper = arrived.copy()
+        lower[0] = upper[0] = 0.0
+        lower[-1] = upper[-1] = arrived[-1] - 0.3
+        y = taut_string(lower, upper)
+        assert y[0] == 0.0 and y[-1] == lower[-1]
+        assert np.all(y >= lower - 1e-9) and np.all(y <= upper + 1e-9)
+        turn = np.diff(np.diff(y))
+        rises, falls = np.flatnonzero(turn > 1e-7) + 1, np.flatnonzero(turn < -1e-7) + 1
+        np.testing.assert_allclose(y[rises], upper[rises], atol=1e-9)
+        np.testing.assert_allclose(y[falls], lower[falls], atol=1e-9)
+        # stopping the walk early leaves the start exactly as it was
+        cut = int(rng.integers(0, n + 1))
+        np.testing.assert_array_equal(taut_string(lower, upper, until=cut)[: cut + 1], y[: cut + 1])
+
+
+def test_batched_deferred_work_equals_one_queue_at_a_time():
+    rng = np.random.default_rng(8)
+    work = rng.gamma(1.0, 1.0, (6, 48)) * (rng.random((6, 48)) < 0.7)
+    work[2] = 0.0  # a queue without work
+    windows = np.array([2.0, 1.5, 4.0, 60.0, 0.5, 12.25])
+    shares = np.array([0.9, 1.0, 0.8, 0.95, 1.0, 0.5])
+    batch = deferred_works(work, windows, shares)
+    profiles = smooth_requirements(batch)
+    for i in range(6):
+        one = deferred_work(work[i], windows[i], shares[i])
+        assert len(one.classes) == len(batch[i].classes)
+        for a, b in zip(one.classes, batch[i].classes, strict=True):
+            np.testing.assert_array_equal(a.work, b.work)
+            np.testing.assert_array_equal(a.cap, b.cap)
+            assert a.window == b.window
+            np.testing.assert_array_equal(a.cap, window_sums(a.work, a.window))
+        np.testing.assert_array_equal(profiles[i], smooth_requirement(one))
+    np.testing.assert_array_equal(profiles[2], np.zeros(48))
+
+
+def test_on_time_share_matches_a_slice_by_slice_simulation():
+    rng = np.random.default_rng(9)
+    work = rng.gamma(1.0, 1.0, (5, 30)) * (rng.random((5, 30)) < 0.8)
+    capacity = work.sum(axis=1, keepdims=True) / 30 * rng.uniform(0.3, 1.8, (5, 30))
+    windows = np.array([1.0, 2.5, 6.0, 0.5, 3.0])
+    shares = np.array([1.0, 0.9, 0.8, 0.95, 0.5])
+    got = on_time_share(work, capacity, windows, shares)
+    for i in range(5):
+        expected = on_time_share_scalar(work[i].tolist(), capacity[i].tolist(), windows[i], shares[i])
+        np.testing.assert_allclose(got[i], expected, atol=1e-12)
+    assert (got < 1.0).sum() > 10  # the cases include plenty of late work

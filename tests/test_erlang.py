@@ -24,6 +24,7 @@ from planner.erlang import (
     queue_stats,
     required_agents,
     required_agents_scalar,
+    staffing,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -660,3 +661,23 @@ def test_tiny_and_huge_parameters_do_not_overflow() -> None:
         values = getattr(stats, field)
         assert np.all(np.isfinite(values)), field
         assert np.all((values >= 0) & ((values <= 1) | (field == "asa_seconds"))), field
+
+
+def test_staffing_reports_what_queue_stats_reports_at_its_answer() -> None:
+    """erlang.staffing keeps the measures its search computed when it accepted each answer;
+    they must be the very numbers queue_stats gives for that staffing (Erlang C, Erlang A,
+    the loss system, chat concurrency, no demand), and the agents those of required_agents."""
+    cases = random_cases(300, seed=11)
+    lam, h, t, goal, max_occ, patience, c = (np.array(col) for col in zip(*cases, strict=True))
+    lam[::17] = 0.0  # some intervals without demand
+    kw = dict(patience_minutes=patience, concurrency=c)
+    found = staffing(lam, h, t, goal, max_occ, **kw)
+    np.testing.assert_array_equal(found.agents, required_agents(lam, h, t, goal, max_occ, **kw))
+    direct = queue_stats(found.agents, lam, h, t, **kw)
+    for name in ("service_level", "p_wait", "asa_seconds", "occupancy", "abandon_rate"):
+        np.testing.assert_array_equal(getattr(found.stats, name), getattr(direct, name), err_msg=name)
+    # and they are the published Erlang C figures on the textbook case
+    book = staffing(LAM, AHT, TARGET, 0.8, 0.85)
+    assert int(book.agents) == 14
+    assert float(book.stats.service_level) == pytest.approx(0.888350, abs=5e-7)
+    assert float(book.stats.asa_seconds) == pytest.approx(7.8359, abs=5e-5)

@@ -12,7 +12,7 @@ from workbooks import run_cli, write_xlsx
 
 from planner import erlang
 from planner.loader import load_scenario
-from planner.requirements import OUTPUT_COLUMNS, compute_requirements
+from planner.requirements import OUTPUT_COLUMNS, compute_requirements, queue_index
 
 T0 = dt.datetime(2026, 3, 23, 9, 0)
 CH_HEADER = [
@@ -198,3 +198,22 @@ def test_cli_requirements_bad_input(tmp_path):
         "expected an Excel .xlsx workbook (Excel 2007 or later)"
     )
     assert "Traceback" not in run.stderr
+
+
+def test_queue_index_sorts_queues_and_maps_every_row():
+    demand = pd.DataFrame(
+        {
+            "language": ["ja", "en", "ja", "en", "de", "en"],
+            "channel": ["chat", "email", "chat", "chat", "phone", "email"],
+            "tier": ["vip", "standard", "standard", "vip", "standard", "standard"],
+        }
+    ).astype("str")
+    keys, row_queue = queue_index(demand)
+    assert keys == [
+        ("de", "phone", "standard"),
+        ("en", "chat", "vip"),
+        ("en", "email", "standard"),
+        ("ja", "chat", "standard"),
+        ("ja", "chat", "vip"),
+    ]
+    assert [keys[i] for i in row_queue] == list(demand.itertuples(index=False, name=None))
