@@ -227,11 +227,7 @@ def smooth_requirements(queues: list[DeferredWork]) -> np.ndarray:
     cap = np.array([c.cap for dw in queues for c in dw.classes])
     profiles = smooth_profiles(work, cap)
     out = np.zeros((len(queues), work.shape[1]))
-    seen = np.zeros(len(queues), dtype=bool)
-    for row, i in enumerate(owner):
-        # the first class is taken as is and the second added to it
-        out[i] = out[i] + profiles[row] if seen[i] else profiles[row]
-        seen[i] = True
+    np.add.at(out, owner, profiles)  # each queue's classes added in order
     return out
 
 

@@ -758,7 +758,6 @@ class _Answers:
 
     def __init__(self, n: int, with_stats: bool) -> None:
         self.agents = np.zeros(n, dtype=np.int64)
-        self.with_stats = with_stats
         self.measures = {f: np.zeros(n) for f in self._FIELDS} if with_stats else {}
 
     def accept(self, where: IntArray, agents: IntArray, ev: _Evaluation, mask: BoolArray) -> None:

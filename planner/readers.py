@@ -286,15 +286,7 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
         for ws in wb.worksheets:
             title = ws.title
             key = normalize_name(title)
-            if key in book.tables:
-                book.problems.append(
-                    Problem(
-                        shown,
-                        f"two sheets are both named '{title}' once case and spaces are ignored; the second is ignored",
-                        sheet=title,
-                        severity=Severity.WARNING,
-                    )
-                )
+            if _duplicate_sheet(book, title):
                 continue
             headers, rows, formulas = _read_sheet(ws, shown, title, book.problems)
             if formulas:
@@ -350,15 +342,7 @@ def _read_xlsx_values(path: Path, shown: str) -> RawBook | None:
         wb = CalamineWorkbook.from_path(str(path))
         for title in wb.sheet_names:
             key = normalize_name(title)
-            if key in book.tables:
-                book.problems.append(
-                    Problem(
-                        shown,
-                        f"two sheets are both named '{title}' once case and spaces are ignored; the second is ignored",
-                        sheet=title,
-                        severity=Severity.WARNING,
-                    )
-                )
+            if _duplicate_sheet(book, title):
                 continue
             grid = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
             headers, rows = _table_rows(([_cell(v) for v in row] for row in grid), shown, title, book.problems)
@@ -438,6 +422,21 @@ def _table_rows(
             raise _too_many_rows(shown, title, "sheet")
         rows.append((row_no, row))
     return headers, rows
+
+
+def _duplicate_sheet(book: RawBook, title: str) -> bool:
+    """Whether a sheet of that name (case and spaces ignored) was read already; warns if so."""
+    if normalize_name(title) not in book.tables:
+        return False
+    book.problems.append(
+        Problem(
+            book.file,
+            f"two sheets are both named '{title}' once case and spaces are ignored; the second is ignored",
+            sheet=title,
+            severity=Severity.WARNING,
+        )
+    )
+    return True
 
 
 def _read_sheet(
