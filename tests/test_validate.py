@@ -68,3 +68,21 @@ def test_sample_validates_and_names_the_japanese_hours():
     assert "2026-03-29 01:00 UTC: clocks go forward 01:00 -> 02:00 local (UTC+00:00 -> UTC+01:00)" in run.stdout
     line = next(x for x in run.stdout.splitlines() if x.strip().startswith("ja:"))
     assert line.startswith("  ja: 14 h only from lisbon: Mon 03-23 18:00-Mon 03-23 20:00")
+
+
+def test_a_second_sheet_with_the_same_name_is_ignored_with_a_warning(tmp_path):
+    tables = _tables([["day", 8, 8, "09:00", "09:00", "tokyo"], ["late", 8, 8, "11:00", "11:00", "lisbon"]])
+    tables["Sites "] = [["site", "timezone", "hourly_cost"], ["nowhere", "Mars/Base", -1]]  # would be 2 errors
+    path = write_xlsx(tables, tmp_path / "twice.xlsx")
+    run = run_cli("validate", path)
+    assert run.exit_code == 0, run.stderr
+    warning = "two sheets are both named 'Sites ' once case and spaces are ignored; the second is ignored"
+    assert warning in run.stdout + run.stderr
+    # the same through the openpyxl reader, which takes workbooks with formulas
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["channels"]["F1"] = "=1+1"
+    wb.save(tmp_path / "twice_formula.xlsx")
+    run = run_cli("validate", tmp_path / "twice_formula.xlsx")
+    assert warning in run.stdout + run.stderr
