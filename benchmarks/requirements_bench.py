@@ -12,13 +12,13 @@ x tier) three ways and checks that they agree row by row:
   queueing part): for each live (queue, interval) it tries N = 1, 2, 3, ... agents and, for
   each N, computes service level, occupancy, ASA and abandonment from scratch, stopping at
   the first N that meets the targets. Deferrable queues are done one queue at a time in
-  plain Python too: window sums, the taut string (``planner.deferred.taut_string``, the
+  plain Python too: window sums, the taut string (``planner.queueing.deferred.taut_string``, the
   same plain-Python walk the library runs), Lindley's recursion and a fluid simulation for
   the on-time share (see :func:`straightforward_deferred`);
-* **scalar reference** - ``planner.erlang.required_agents_scalar`` (the library's optimised
+* **scalar reference** - ``planner.queueing.erlang.required_agents_scalar`` (the library's optimised
   pure-Python scalar search) over the same live rows: a second baseline for the Erlang part.
 
-Criteria and definitions follow ``planner.erlang`` (module docstring): chat concurrency as
+Criteria and definitions follow ``planner.queueing.erlang`` (module docstring): chat concurrency as
 ``c`` slots per agent holding a contact ``h c / (1 + (c - 1) efficiency)`` minutes; service
 level = share of *all* arrivals answered within the target (abandoners count as misses);
 occupancy = busy slots / slots <= max_occupancy; tolerance 1e-12 on both checks; Erlang C
@@ -34,7 +34,7 @@ given N, with ``s = c N`` slots, ``mu = 1 / h'``, ``theta = 1 / patience``:
 2. an arrival finding n < s busy slots is answered at once; one finding ``k`` contacts
    queued ahead is answered within ``t`` with probability ``E[U; U >= exp(-theta t)]``
    where ``U = exp(-theta V_k) ~ Beta(alpha, k + 1)``, ``alpha = s mu / theta`` (Renyi's
-   representation, the same fact the ``planner.erlang`` docstring uses). With the integer
+   representation, the same fact the ``planner.queueing.erlang`` docstring uses). With the integer
    second parameter this is a finite sum:
    ``alpha / (alpha + k + 1) * (1 - sum_{j<=k} NegBin(j; alpha + 1, exp(-theta t)))``,
    whose partial sums are carried from one k to the next;
@@ -72,13 +72,13 @@ if str(REPO) not in sys.path:  # runnable from a checkout without installing the
 
 from bench_common import cpus, git_revision  # noqa: E402
 
-from planner import deferred as dfr  # noqa: E402
-from planner import erlang  # noqa: E402
 from planner.domain import Scenario, WorkKind  # noqa: E402
-from planner.loader import load_scenario  # noqa: E402
+from planner.inputs.load import load_scenario  # noqa: E402
+from planner.queueing import deferred as dfr  # noqa: E402
+from planner.queueing import erlang  # noqa: E402
 from planner.requirements import QueueSpec, compute_requirements, queue_specs  # noqa: E402
 
-TOL = 1e-12  # slack on the SL and occupancy checks, as in planner.erlang
+TOL = 1e-12  # slack on the SL and occupancy checks, as in planner.queueing.erlang
 TAIL_RTOL = 1e-18  # truncate the queue tail of the birth-death chain below this share
 MAX_AGENTS = 1_000_000
 RESCALE_ABOVE = 1e250  # rescale the unnormalised state weights before they overflow
@@ -261,7 +261,7 @@ def straightforward_deferred(scenario: Scenario) -> dict[tuple[int, int], tuple]
 
     For each queue: the work per interval; per deadline class (the service-level share
     within the target, the rest within ``LATE_FACTOR`` times it) the backlog caps as direct
-    window sums and the smoothest profile (the taut string, with ``planner.deferred.taut_string``,
+    window sums and the smoothest profile (the taut string, with ``planner.queueing.deferred.taut_string``,
     which is itself a plain-Python walk, so both sides run the same code there); the
     steady-state backlog by Lindley's recursion; and the on-time share by a fluid simulation
     on 4 slices per interval. Returns (required, floor, service level, backlog hours).

@@ -6,8 +6,8 @@
 
 Each instance is generated with :mod:`planner.sample` (seeded, so every run sees the same
 tables), written as an .xlsx workbook to a temporary folder and read back with
-``planner.loader.load_scenario`` - the same path the CLI takes - then solved with
-``planner.roster.plan_roster``. One row per instance is printed with the model size, the
+``planner.inputs.load.load_scenario`` - the same path the CLI takes - then solved with
+``planner.roster.plan.plan_roster``. One row per instance is printed with the model size, the
 time of each phase, the cost, the bounds and gaps, the solver status and the shortfall.
 
 Instances (``--only`` takes these names):
@@ -54,10 +54,10 @@ if str(REPO) not in sys.path:  # runnable from a checkout without installing the
 from bench_common import cpus, git_revision  # noqa: E402
 
 from planner.domain import SolverChoice  # noqa: E402
-from planner.loader import load_scenario  # noqa: E402
-from planner.roster import RosterOptions, plan_roster  # noqa: E402
+from planner.inputs.load import load_scenario  # noqa: E402
+from planner.roster.plan import RosterOptions, plan_roster  # noqa: E402
+from planner.roster.solve import SolveOptions  # noqa: E402
 from planner.sample import DEFAULT_LANGUAGES, SampleSpec, build_sample, write_workbook  # noqa: E402
-from planner.solve import SolveOptions  # noqa: E402
 
 MORE_LANGUAGES = ("fr", "it", "id", "th", "ar", "hi", "pl", "uk", "nl", "ms")
 
@@ -175,7 +175,7 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
 def stage_summary(row: dict) -> str:
     """Duration of each solver stage, from the times the log announced them.
 
-    Recognises the log lines of ``planner.solve.solve_model``: "stage k/3: ..." and
+    Recognises the log lines of ``planner.roster.solve.solve_model``: "stage k/3: ..." and
     "repair: ..." start a stage; "restricted MIP roster is within ..." and "repair: cost
     ... -> ..." are notes.
     """

@@ -78,7 +78,7 @@ def init_cmd(path: Path, force: bool) -> None:
       planner init inputs/my_week.xlsx
       planner validate inputs/my_week.xlsx
     """
-    from planner.template import write_template
+    from planner.outputs.template import write_template
 
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to overwrite it")
@@ -102,8 +102,8 @@ def validate_cmd(input_path: Path, as_json: bool) -> None:
       planner validate inputs/exchange_week.xlsx
       planner validate inputs/exchange_week.xlsx --json > summary.json
     """
-    from planner.loader import load_scenario
-    from planner.validation import render, summarize
+    from planner.analysis.reach import render, summarize
+    from planner.inputs.load import load_scenario
 
     scenario = load_scenario(input_path)
     summary = summarize(scenario)
@@ -137,9 +137,9 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
       planner requirements inputs/exchange_week.xlsx -o outputs/requirements.xlsx
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements.csv --json
     """
-    from planner.loader import load_scenario
-    from planner.render import requirements_text
-    from planner.reports import write_requirements
+    from planner.inputs.load import load_scenario
+    from planner.outputs.text import requirements_text
+    from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
     scenario = load_scenario(input_path)
@@ -281,11 +281,11 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx --full-coverage -o outputs/full.xlsx
     """
     from planner.domain import SolverChoice
-    from planner.loader import load_scenario
-    from planner.render import roster_json, roster_text
-    from planner.reports import write_roster
-    from planner.roster import RosterOptions, plan_roster
-    from planner.solve import SolveOptions
+    from planner.inputs.load import load_scenario
+    from planner.outputs.text import roster_json, roster_text
+    from planner.outputs.workbooks import write_roster
+    from planner.roster.plan import RosterOptions, plan_roster
+    from planner.roster.solve import SolveOptions
 
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())

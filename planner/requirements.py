@@ -7,9 +7,9 @@ of the horizon:
   predicted service level (share of contacts first-answered within the target) meets the
   target and whose occupancy stays at or below ``max_occupancy`` - Erlang C without
   patience, Erlang A with it, chat concurrency through the slot model
-  (:mod:`planner.erlang`). Contacts after ``bot_deflection`` are what agents see.
+  (:mod:`planner.queueing.erlang`). Contacts after ``bot_deflection`` are what agents see.
 * **Deferrable channels** (email, social): the work (contacts x handle time) with its
-  deadline (:mod:`planner.deferred`); the report requirement is the smoothest profile that
+  deadline (:mod:`planner.queueing.deferred`); the report requirement is the smoothest profile that
   meets it, at ``deferred_max_occupancy``.
 * **Shrinkage**: scheduled agents = agents on the floor / (1 - shrinkage), kept fractional
   (never rounded to the nearest integer, which under-staffs).
@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner import erlang
-from planner.deferred import DeferredWork, backlog, deferred_works, on_time_share, smooth_requirements
 from planner.domain import Horizon, Scenario, WorkKind, resolve_target
+from planner.queueing import erlang
+from planner.queueing.deferred import DeferredWork, backlog, deferred_works, on_time_share, smooth_requirements
 
 QueueKey = tuple[str, str, str]  # language, channel, tier
 

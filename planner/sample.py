@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from planner.schema import SHEETS
+from planner.inputs.contract import SHEETS
 
 # --- the sheets' columns, in workbook order -------------------------------------------
 
@@ -551,10 +551,10 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     """Write the tables, one sheet each, as an .xlsx at `path`, atomically.
 
     Header in row 1 (bold, frozen), data from row 2, blanks as empty cells, date-times
-    with a date-time number format (see :func:`planner.writers.write_workbook`).
+    with a date-time number format (see :func:`planner.outputs.files.write_workbook`).
     """
-    from planner.writers import SheetOut
-    from planner.writers import write_workbook as write_sheets
+    from planner.outputs.files import SheetOut
+    from planner.outputs.files import write_workbook as write_sheets
 
     sheets = [
         SheetOut(

@@ -35,8 +35,8 @@ from workbooks import (
     write_xlsx,
 )
 
-import planner.readers
-from planner.loader import load_scenario
+import planner.inputs.read
+from planner.inputs.load import load_scenario
 
 XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
 DT = "a date-time such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
@@ -836,7 +836,7 @@ def test_several_errors_in_one_run_are_all_reported(tmp_path: Path) -> None:
 
 
 def test_workbook_expanding_beyond_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(planner.readers, "MAX_UNCOMPRESSED_BYTES", 2**20)
+    monkeypatch.setattr(planner.inputs.read, "MAX_UNCOMPRESSED_BYTES", 2**20)
     p = write_xlsx(valid_tables(), tmp_path / "bomb.xlsx")
     with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/media/padding.bin", b"\0" * (5 * 2**20))  # compresses to a few KiB
@@ -848,7 +848,7 @@ def test_workbook_expanding_beyond_limit_is_refused(tmp_path: Path, monkeypatch:
             "expected a workbook below the size limit"
         ],
     )
-    monkeypatch.setattr(planner.readers, "MAX_UNCOMPRESSED_BYTES", 3 * 2**19)
+    monkeypatch.setattr(planner.inputs.read, "MAX_UNCOMPRESSED_BYTES", 3 * 2**19)
     assert_fails_with(
         p,
         [
@@ -859,7 +859,7 @@ def test_workbook_expanding_beyond_limit_is_refused(tmp_path: Path, monkeypatch:
 
 
 def test_archive_with_too_many_parts_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(planner.readers, "MAX_ARCHIVE_MEMBERS", 5)
+    monkeypatch.setattr(planner.inputs.read, "MAX_ARCHIVE_MEMBERS", 5)
     p = write_xlsx(valid_tables(), tmp_path / "parts.xlsx")
     with zipfile.ZipFile(p) as zf:
         n = len(zf.infolist())
@@ -868,7 +868,7 @@ def test_archive_with_too_many_parts_is_refused(tmp_path: Path, monkeypatch: pyt
 
 
 def test_sheet_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(planner.readers, "MAX_ROWS", 72)
+    monkeypatch.setattr(planner.inputs.read, "MAX_ROWS", 72)
     p = write_xlsx(valid_tables(), tmp_path / "rows.xlsx")  # demand has 73 data rows
     assert_fails_with(
         p,
@@ -877,7 +877,7 @@ def test_sheet_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_csv_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(planner.readers, "MAX_ROWS", 72)
+    monkeypatch.setattr(planner.inputs.read, "MAX_ROWS", 72)
     p = write_csv_folder(valid_tables(), tmp_path / "csv")
     f = p / "demand.csv"
     run = run_cli("validate", p)
@@ -890,7 +890,7 @@ def test_csv_over_row_limit_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_row_limit_counts_data_rows_not_trailing_blank_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Exactly MAX_ROWS data rows plus blank lines (',,,,' as Excel exports them) is accepted."""
-    monkeypatch.setattr(planner.readers, "MAX_ROWS", 73)
+    monkeypatch.setattr(planner.inputs.read, "MAX_ROWS", 73)
     t = valid_tables()
     t["demand"] += [[None] * 5, [None] * 5]
     csv_dir = write_csv_folder(t, tmp_path / "csv")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner.deferred import (
+from planner.queueing.deferred import (
     LATE_FACTOR,
     backlog,
     deferred_work,

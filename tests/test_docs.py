@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.docs import BEGIN, END, input_reference
-from planner.loader import SETTING_SPECS
-from planner.schema import SHEETS
+from planner.inputs.contract import SHEETS
+from planner.inputs.load import SETTING_SPECS
+from planner.outputs.reference import BEGIN, END, input_reference
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -16,7 +16,7 @@ def test_readme_input_reference_is_current():
     start = text.index(BEGIN) + len(BEGIN)
     end = text.index(END)
     assert text[start:end].strip() == input_reference().strip(), (
-        "run `python -m planner.docs` and paste it into README.md"
+        "run `python -m planner.outputs.reference` and paste it into README.md"
     )
 
 

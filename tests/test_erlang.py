@@ -1,4 +1,4 @@
-"""Tests of planner.erlang against published figures and independent computations.
+"""Tests of planner.queueing.erlang against published figures and independent computations.
 
 The references here are computed in the test itself and never from the code under test:
 exact rational Erlang B/C (``fractions``), an explicit continuous-time Markov chain for
@@ -17,7 +17,7 @@ import pytest
 from scipy import special
 from scipy.linalg import expm
 
-from planner.erlang import (
+from planner.queueing.erlang import (
     QueueStats,
     erlang_b,
     erlang_c,

@@ -1,4 +1,4 @@
-"""Property-based tests of planner.erlang (hypothesis)."""
+"""Property-based tests of planner.queueing.erlang (hypothesis)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.erlang import erlang_c, queue_stats, required_agents, required_agents_scalar
+from planner.queueing.erlang import erlang_c, queue_stats, required_agents, required_agents_scalar
 
 FIELDS = ("service_level", "p_wait", "asa_seconds", "occupancy", "abandon_rate")
 

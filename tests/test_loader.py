@@ -19,7 +19,7 @@ from planner.domain import (
     TargetOverride,
     resolve_target,
 )
-from planner.loader import load_scenario
+from planner.inputs.load import load_scenario
 
 UTC = dt.UTC
 
@@ -502,8 +502,8 @@ def test_resolve_target_later_row_wins_a_full_tie() -> None:
 
 def test_fast_and_openpyxl_readers_give_the_same_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Workbooks without formulas are read with calamine; the openpyxl path must agree."""
-    import planner.readers as readers
-    from planner.loader import load_scenario
+    import planner.inputs.read as readers
+    from planner.inputs.load import load_scenario
 
     path = write_xlsx(valid_tables(), tmp_path / "in.xlsx")
     fast = load_scenario(path)

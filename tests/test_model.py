@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner.deferred import deferred_work
-from planner.model import (
+from planner.queueing.deferred import deferred_work
+from planner.roster.rules import (
     RULES,
     DeferredGroup,
     LiveGroup,
@@ -19,7 +19,7 @@ from planner.model import (
     build_model,
     rounded_start,
 )
-from planner.solve import SolveOptions, solve_model
+from planner.roster.solve import SolveOptions, solve_model
 
 Q_EN = ("en", "chat", "standard")
 Q_JA = ("ja", "chat", "standard")
@@ -82,7 +82,7 @@ def test_cyclic_day_needs_55_shifts(solver):
 
 
 def test_every_rule_is_named_and_described():
-    from planner.model import RULE_DESCRIPTIONS
+    from planner.roster.rules import RULE_DESCRIPTIONS
 
     names = {r.__name__.removeprefix("rule_") for r in RULES}
     assert names == set(RULE_DESCRIPTIONS)
@@ -358,7 +358,7 @@ def test_names_are_readable():
 def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
     # two 4-interval shifts (starts 0 and 4) cover a flat need of 1 agent; start from a roster
     # with only the first one, i.e. 4 agent-hours short; the repair adds the second
-    from planner.solve import _repair
+    from planner.roster.solve import _repair
 
     n = 8
     problem = RosterProblem(

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from workbooks import run_cli, write_xlsx
 
-from planner import erlang
-from planner.loader import load_scenario
+from planner.inputs.load import load_scenario
+from planner.queueing import erlang
 from planner.requirements import OUTPUT_COLUMNS, compute_requirements, queue_index
 
 T0 = dt.datetime(2026, 3, 23, 9, 0)

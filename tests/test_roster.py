@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from workbooks import run_cli, write_xlsx
 
-from planner.loader import load_scenario
-from planner.roster import RosterOptions, plan_roster
-from planner.solve import SolveOptions
+from planner.inputs.load import load_scenario
+from planner.roster.plan import RosterOptions, plan_roster
+from planner.roster.solve import SolveOptions
 
 SHIFT_HEADER = ["shift", "paid_hours", "length_hours", "earliest_start", "latest_start", "start_step_minutes", "sites"]
 CHANNELS = [
@@ -70,7 +70,7 @@ def test_daylight_saving_week_local_starts_stay_put_utc_coverage_shifts(tmp_path
     assert not result.has_shortfall
     # the shift options themselves: the Saturday-night 22:00 start lasts 8 real hours, so its
     # local end moves by the clock change (06:00 becomes 07:00)
-    from planner.shifts import enumerate_options
+    from planner.roster.options import enumerate_options
 
     options = enumerate_options(load_scenario(tmp_path / "dst.xlsx")).table
     sat_night = options[(options["template"] == "late") & (options["local_start"] == dt.datetime(2026, 3, 28, 22))]
@@ -296,7 +296,7 @@ def test_shortfall_priced_out_names_the_penalty_only_when_proven(tmp_path):
 def test_summary_tells_when_the_time_limit_cut_the_solve_short():
     from dataclasses import replace
 
-    from planner.render import roster_text
+    from planner.outputs.text import roster_text
 
     result = solve(Path("inputs/tiny.xlsx"))
     assert "time limit" not in roster_text(result, None)

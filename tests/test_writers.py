@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from planner.errors import OutputError
-from planner.writers import SheetOut, write_csv, write_workbook
+from planner.outputs.files import SheetOut, write_csv, write_workbook
 
 
 def test_workbook_shades_exactly_the_rows_with_a_shortfall(tmp_path: Path) -> None:

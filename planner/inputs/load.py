@@ -1,7 +1,7 @@
 """Load and validate an input workbook (or CSV folder) into a :class:`~planner.domain.Scenario`.
 
 Every problem is collected before stopping: per-cell parsing and range checks
-(:mod:`planner.schema`), duplicates, then the checks that span tables (channels named in
+(:mod:`planner.inputs.contract`), duplicates, then the checks that span tables (channels named in
 demand exist, pools sit at known sites, time zones are real, interval starts line up ...).
 """
 
@@ -36,8 +36,7 @@ from planner.domain import (
     TargetOverride,
 )
 from planner.errors import Problem, ProblemLog, Severity
-from planner.readers import RawBook, normalize_name, read_book
-from planner.schema import (
+from planner.inputs.contract import (
     SHEETS,
     SHEETS_BY_KEY,
     SITES,
@@ -49,6 +48,7 @@ from planner.schema import (
     parse_cell,
     type_table,
 )
+from planner.inputs.read import RawBook, normalize_name, read_book
 
 #: Longest planning horizon accepted, in weeks.
 MAX_WEEKS = 8

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import Problem, Severity
-from planner.readers import RawTable, is_unreadable, normalize_name
+from planner.inputs.read import RawTable, is_unreadable, normalize_name
 
 
 class Kind(StrEnum):

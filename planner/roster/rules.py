@@ -3,7 +3,7 @@
 Decision variables (every one has a readable name):
 
 * ``shifts[o]`` (integer): agents of a pool starting shift option ``o`` (template x local
-  start at the pool's site; see :mod:`planner.shifts`).
+  start at the pool's site; see :mod:`planner.roster.options`).
 * ``alloc[s, g, t]`` (continuous): agents of skill set ``s`` (pools with the same languages
   and channels, at any site) working for demand group ``g`` in interval ``t``.
 * ``short[g, t]`` (continuous): unmet requirement, penalised in the objective (for a
@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from planner.deferred import WorkClass
 from planner.errors import ModelError
+from planner.queueing.deferred import WorkClass
 
 QueueKey = tuple[str, str, str]
 TOL = 1e-6
@@ -69,7 +69,7 @@ class DeferredGroup:
     queues: tuple[QueueKey, ...]
     skillsets: tuple[str, ...]
     work: np.ndarray  # scheduled agent-intervals of work arriving per interval
-    classes: tuple[WorkClass, ...]  # deadline classes with their backlog caps (planner.deferred)
+    classes: tuple[WorkClass, ...]  # deadline classes with their backlog caps (planner.queueing.deferred)
     window: float
     share: float
 

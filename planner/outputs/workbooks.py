@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import OutputError
+from planner.outputs.files import SheetOut, write_csv, write_csv_folder, write_workbook
 from planner.requirements import OUTPUT_COLUMNS, Requirements
-from planner.roster import RosterResult
-from planner.writers import SheetOut, write_csv, write_csv_folder, write_workbook
+from planner.roster.plan import RosterResult
 
 DATETIME = "yyyy-mm-dd hh:mm"
 MONEY = "#,##0.00"

@@ -1,9 +1,9 @@
 """`planner roster`: the cheapest weekly multilingual roster that meets first-response targets.
 
 Pipeline: scenario -> requirements (:mod:`planner.requirements`) -> shift options
-(:mod:`planner.shifts`) -> problem and model (:mod:`planner.model`) -> solve
-(:mod:`planner.solve`) -> the roster tables built here: shifts, coverage, cost, gaps,
-headcount and a summary. Writing them to files is :mod:`planner.reports`.
+(:mod:`planner.roster.options`) -> problem and model (:mod:`planner.roster.rules`) -> solve
+(:mod:`planner.roster.solve`) -> the roster tables built here: shifts, coverage, cost, gaps,
+headcount and a summary. Writing them to files is :mod:`planner.outputs.workbooks`.
 """
 
 from __future__ import annotations
@@ -18,16 +18,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner import erlang
-from planner.deferred import WorkClass, on_time_share
+from planner.analysis.reach import interval_ranges
 from planner.domain import Scenario, WorkKind
 from planner.errors import ModelError
-from planner.model import TOL, DeferredGroup, LiveGroup, PoolSpec, RosterModel, RosterProblem, build_model, safe_name
+from planner.queueing import erlang
+from planner.queueing.deferred import WorkClass, on_time_share
 from planner.requirements import QueueKey, Requirements, compute_requirements
-from planner.shifts import ShiftOptions, enumerate_options, interval_costs
-from planner.solve import LogFn, SolveInfo, SolveOptions, solve_model
+from planner.roster.options import ShiftOptions, enumerate_options, interval_costs
+from planner.roster.rules import (
+    TOL,
+    DeferredGroup,
+    LiveGroup,
+    PoolSpec,
+    RosterModel,
+    RosterProblem,
+    build_model,
+    safe_name,
+)
+from planner.roster.solve import LogFn, SolveInfo, SolveOptions, solve_model
 from planner.timezones import utc_to_local
-from planner.validation import interval_ranges
 
 #: --full-coverage multiplies the penalty by this, making coverage effectively hard.
 FULL_COVERAGE_FACTOR = 1000.0

@@ -23,7 +23,7 @@ import pulp
 
 from planner.domain import SolverChoice
 from planner.errors import SolverError
-from planner.model import RosterModel, rounded_start, shortfall_neighbourhood
+from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
 
 LogFn = Callable[[str], None]
 
@@ -234,7 +234,7 @@ def _repair(
     """Cover shortfalls that cost less to cover than their penalty (see solve_model).
 
     The shift options near a shortfall of the pools that could serve it (see
-    :func:`planner.model.shortfall_neighbourhood`) may move by up to two agents (options at
+    :func:`planner.roster.rules.shortfall_neighbourhood`) may move by up to two agents (options at
     zero may take up to two); every other shift count stays fixed. That lets a capped pool
     move a shift to the short hour while another pool takes over the hour it leaves.
     """

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from planner.requirements import Requirements
-from planner.roster import RosterResult, time_zone_answer
+from planner.roster.plan import RosterResult, time_zone_answer
 
 
 def requirements_text(req: Requirements) -> str:

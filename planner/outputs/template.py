@@ -1,5 +1,5 @@
 """`planner init`: a template workbook with every sheet, example rows and an `about` sheet
-explaining every column and setting (generated from the input contract in :mod:`planner.schema`)."""
+explaining every column and setting (generated from the input contract in :mod:`planner.inputs.contract`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.loader import SETTING_SPECS
-from planner.schema import SHEETS, SHEETS_BY_KEY
-from planner.writers import SheetOut, write_workbook
+from planner.inputs.contract import SHEETS, SHEETS_BY_KEY
+from planner.inputs.load import SETTING_SPECS
+from planner.outputs.files import SheetOut, write_workbook
 
 ABOUT_SHEET = "about"
 

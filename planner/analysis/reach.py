@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.domain import Scenario, resolve_target
-from planner.shifts import ShiftOptions, coverable_intervals, enumerate_options
+from planner.roster.options import ShiftOptions, coverable_intervals, enumerate_options
 from planner.timezones import format_offset, offset_minutes, transitions, utc_to_local
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

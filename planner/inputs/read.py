@@ -10,7 +10,7 @@ This is the only module that touches input files. It treats them as untrusted:
 * XML is parsed by openpyxl, which uses ``defusedxml`` when it is installed (it is a dependency).
 
 The result is a :class:`RawBook`: per sheet, the header cells and the data rows with their
-spreadsheet row numbers, before any typing or validation (that is :mod:`planner.schema`).
+spreadsheet row numbers, before any typing or validation (that is :mod:`planner.inputs.contract`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Inputs: read untrusted workbooks and CSV folders, check them against the input contract, load a Scenario."""
