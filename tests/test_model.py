@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from deferred_reference import deferred_work
 
-from planner.queueing.deferred import deferred_work
 from planner.roster.rules import (
     RULES,
     DeferredGroup,
