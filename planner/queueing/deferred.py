@@ -1,4 +1,5 @@
-"""Deferrable work (email, tickets, social): what must be done by when, on a cyclic horizon.
+"""Deferrable work (email, tickets, social) on a cyclic horizon: deadline classes with their
+backlog caps, the smoothest service profile meeting them, backlog and on-time share.
 
 Representation given to the optimizer
 -------------------------------------
@@ -188,8 +189,23 @@ def taut_string(lower: np.ndarray, upper: np.ndarray, until: int | None = None) 
         ax, ay = bx, by
         if until is not None and ax >= until:
             break
+    return _piecewise_linear(n, lo[0], apex_x, apex_y, slopes, lengths, contact_x, contact_y)
+
+
+def _piecewise_linear(
+    n: int,
+    start: float,
+    apex_x: list[int],
+    apex_y: list[float],
+    slopes: list[float],
+    lengths: list[int],
+    contact_x: list[int],
+    contact_y: list[float],
+) -> np.ndarray:
+    """The string's values y[0..n] from its straight pieces (NaN past the last piece); the
+    points where it touches a bound get their exact bound values."""
     y = np.full(n + 1, np.nan)
-    y[0] = lo[0]
+    y[0] = start
     if lengths:
         # y[apex + k] = apex_y + slope * k for k = 1 .. length, then the exact contact values
         length = np.array(lengths)

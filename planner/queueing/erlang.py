@@ -455,19 +455,13 @@ class _ErlangAParts:
     log_j: FloatArray
 
 
-def _erlang_a_parts(
-    b: FloatArray, omb: FloatArray, alpha: FloatArray, x: FloatArray, log_u0: FloatArray
-) -> _ErlangAParts:
-    """Erlang A measures from ``B``, ``1 - B``, ``α = sμ/θ``, ``x = λ/θ`` and ``ln u0 = -θt``.
-
-    All arrays are 1-d with ``α > 0`` and ``x > 0``.
-    """
-    beta = alpha + 1.0
-    y0 = x * np.exp(log_u0)
+def _gamma_p_and_difference(beta: FloatArray, x: FloatArray, y0: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``P(β, x)`` and ``P(β, x) - P(β, y0)`` (``y0 <= x``), the difference taken between upper
+    tails where both points are right of the bulk, so nothing near 1 cancels."""
     n = x.size
-    p1 = np.empty(n)  # P(α+1, x)
-    dp = np.empty(n)  # P(α+1, x) - P(α+1, x u0)
-    upper = y0 > beta  # both points right of the bulk: difference of upper tails
+    p1 = np.empty(n)
+    dp = np.empty(n)
+    upper = y0 > beta
     if upper.any():
         q1 = special.gammaincc(beta[upper], x[upper])
         q0 = special.gammaincc(beta[upper], y0[upper])
@@ -479,6 +473,20 @@ def _erlang_a_parts(
         pl0 = special.gammainc(beta[lower], y0[lower])
         p1[lower] = pl1
         dp[lower] = pl1 - pl0
+    return p1, dp
+
+
+def _erlang_a_parts(
+    b: FloatArray, omb: FloatArray, alpha: FloatArray, x: FloatArray, log_u0: FloatArray
+) -> _ErlangAParts:
+    """Erlang A measures from ``B``, ``1 - B``, ``α = sμ/θ``, ``x = λ/θ`` and ``ln u0 = -θt``.
+
+    All arrays are 1-d with ``α > 0`` and ``x > 0``.
+    """
+    beta = alpha + 1.0
+    y0 = x * np.exp(log_u0)
+    n = x.size
+    p1, dp = _gamma_p_and_difference(beta, x, y0)
 
     log_d = _log_gamma_density(alpha, x)
     inv_j = np.empty(n)  # 1 / J
@@ -588,6 +596,11 @@ class _Measures:
     log_j: FloatArray  # ln J under Erlang A, NaN elsewhere
 
     @classmethod
+    def idle(cls, n: int) -> _Measures:
+        """No demand: SL 1, everything else 0."""
+        return cls(np.ones(n), np.zeros(n), np.zeros(n), np.zeros(n), np.ones(n), np.zeros(n), np.full(n, np.nan))
+
+    @classmethod
     def unstable(cls, n: int) -> _Measures:
         """Nobody answered in the steady state: SL 0, P(wait) 1, occupancy 1, ASA +inf."""
         return cls(np.zeros(n), np.ones(n), np.ones(n), np.zeros(n), np.ones(n), np.full(n, np.inf), np.full(n, np.nan))
@@ -695,15 +708,14 @@ def _measures(
     return out
 
 
-def _queue_stats(
-    sl: FloatArray, p_wait: FloatArray, asa: FloatArray, occ: FloatArray, abandon: FloatArray, shape: tuple[int, ...]
-) -> QueueStats:
+def _queue_stats(m: _Measures, shape: tuple[int, ...]) -> QueueStats:
+    """The public result: probabilities clipped to [0, 1], arrays in the callers' shape."""
     return QueueStats(
-        service_level=np.clip(sl, 0.0, 1.0).reshape(shape),
-        p_wait=np.clip(p_wait, 0.0, 1.0).reshape(shape),
-        asa_seconds=asa.reshape(shape),
-        occupancy=np.clip(occ, 0.0, 1.0).reshape(shape),
-        abandon_rate=abandon.reshape(shape),
+        service_level=np.clip(m.service_level, 0.0, 1.0).reshape(shape),
+        p_wait=np.clip(m.p_wait, 0.0, 1.0).reshape(shape),
+        asa_seconds=m.asa_seconds.reshape(shape),
+        occupancy=np.clip(m.occupancy, 0.0, 1.0).reshape(shape),
+        abandon_rate=m.abandon_rate.reshape(shape),
     )
 
 
@@ -752,27 +764,16 @@ def queue_stats(
     mode = _queue_mode(patience)
     b, omb = _erlang_b_pair(slots.astype(np.int64), load)
 
-    # No demand: SL 1, everything else 0. Demand but nobody to answer it: nothing answered.
-    n = lam.size
-    sl, p_wait, asa, occ, abandon = np.ones(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    out = _Measures.idle(lam.size)
     busy = load > 0
-    nobody = busy & (slots == 0)
-    sl[nobody] = 0.0
-    p_wait[nobody] = 1.0
-    asa[nobody] = np.inf
-    occ[nobody] = 1.0
-    abandon[nobody & (mode != _MODE_ERLANG_C)] = 1.0
-
+    nobody = busy & (slots == 0)  # demand but nobody to answer it: nothing is answered
+    out.put(nobody, _Measures.unstable(int(nobody.sum())))
+    out.abandon_rate[nobody & (mode != _MODE_ERLANG_C)] = 1.0
     staffed = busy & (slots > 0)
     if staffed.any():
         par = np.stack([load, lam, h_slot, target, patience])[:, staffed]
-        m = _measures(slots[staffed], b[staffed], omb[staffed], par, mode[staffed], with_asa=True)
-        sl[staffed] = m.service_level
-        p_wait[staffed] = m.p_wait
-        asa[staffed] = m.asa_seconds
-        occ[staffed] = m.occupancy
-        abandon[staffed] = m.abandon_rate
-    return _queue_stats(sl, p_wait, asa, occ, abandon, shape)
+        out.put(staffed, _measures(slots[staffed], b[staffed], omb[staffed], par, mode[staffed], with_asa=True))
+    return _queue_stats(out, shape)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1037,15 +1038,12 @@ def _answer_stats(
 ) -> QueueStats:
     """QueueStats at the staffing found (no demand: SL 1, the rest 0, as queue_stats)."""
     busy = lam > 0
-    sl = np.where(busy, m.service_level, 1.0)
-    p_wait = np.where(busy, m.p_wait, 0.0)
-    occ = np.where(busy, m.occupancy, 0.0)
-    abandon = np.where(busy, m.abandon_rate, 0.0)
-    asa = np.where(busy, m.asa_seconds, 0.0)
+    out = _Measures.idle(lam.size)
+    out.put(busy, m.take(busy))
     sel = busy & (mode == _MODE_ERLANG_A)
     if sel.any():
         pat = patience[sel]
         alpha = (agents[sel] * conc[sel]) * pat / h_slot[sel]
         x = np.maximum(lam[sel] * pat, _TINY)
-        asa[sel] = _erlang_a_asa(alpha, x, pat, m.p_wait[sel], m.p_answered[sel], m.log_j[sel])
-    return _queue_stats(sl, p_wait, asa, occ, abandon, shape)
+        out.asa_seconds[sel] = _erlang_a_asa(alpha, x, pat, m.p_wait[sel], m.p_answered[sel], m.log_j[sel])
+    return _queue_stats(out, shape)
