@@ -30,11 +30,11 @@ def smooth_profile(work: np.ndarray, cap: np.ndarray, cycles: int = 3) -> np.nda
 def on_time_share_scalar(
     work: list[float], capacity: list[float], window: float, share: float, substeps: int = 4
 ) -> list[float]:
-    """``planner.queueing.deferred.on_time_share`` of one queue in plain Python, slice by slice (lists of floats).
+    """``planner.queueing.deferred.on_time_share`` of one queue in plain Python, slice by slice.
 
-    The fluid model step by step: in each slice the ``share`` class takes the capacity
-    first, then the rest; each class is served oldest first; two cycles, the first warming
-    up. The reference for the library's closed-form ``on_time_share``, and the benchmark's
+    ``work`` and ``capacity`` are lists of floats, one per interval. The fluid model step by
+    step: in each slice the ``share`` class takes the capacity first, then the rest; each
+    class is served oldest first; two cycles, the first warming up. The reference for the library's closed-form ``on_time_share``, and the benchmark's
     straightforward version.
     """
     n = len(work)
