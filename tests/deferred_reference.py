@@ -34,8 +34,8 @@ def on_time_share_scalar(
 
     ``work`` and ``capacity`` are lists of floats, one per interval. The fluid model step by
     step: in each slice the ``share`` class takes the capacity first, then the rest; each
-    class is served oldest first; two cycles, the first warming up. The reference for the library's closed-form ``on_time_share``, and the benchmark's
-    straightforward version.
+    class is served oldest first; two cycles, the first warming up. The reference for the
+    library's closed-form ``on_time_share``, and the benchmark's straightforward version.
     """
     n = len(work)
     m = substeps
