@@ -138,6 +138,16 @@ class Requirements:
         }
 
 
+def scheduled_agents(on_floor: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Agents to schedule so that ``on_floor`` remain after shrinkage: on the floor / (1 - shrinkage)."""
+    return on_floor * (1.0 / (1.0 - shrinkage))
+
+
+def on_floor_agents(scheduled: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Agents on the floor out of ``scheduled`` (fractional): scheduled x (1 - shrinkage)."""
+    return scheduled * (1.0 - shrinkage)
+
+
 def queue_index(demand: pd.DataFrame) -> tuple[list[QueueKey], np.ndarray]:
     """The queues with demand rows, sorted by (language, channel, tier), and each row's queue."""
     codes = []
@@ -249,13 +259,12 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     deferred: dict[QueueKey, DeferredWork] = {}
     di = np.flatnonzero(~live_q)
     capacity_per_agent = h.interval_hours * st.deferred_max_occupancy  # hours of work per agent-interval
-    sched = 1.0 / (1.0 - st.shrinkage)
     if len(di):
         eff = 1.0 + (conc[di] - 1) * st.concurrency_efficiency  # concurrent work, as for chat
         work_floor = workload_hours[di] / eff[:, None] / capacity_per_agent
         windows = target[di] / h.interval_minutes
         profiles = smooth_requirements(deferred_works(work_floor, windows, level[di]))
-        for i, dw in zip(di, deferred_works(work_floor * sched, windows, level[di]), strict=True):
+        for i, dw in zip(di, deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, level[di]), strict=True):
             deferred[keys[i]] = dw
         backlog_hours[di] = backlog(work_floor, profiles) * capacity_per_agent
         sl[di] = on_time_share(work_floor, profiles, windows, level[di])
@@ -264,7 +273,7 @@ def compute_requirements(scenario: Scenario) -> Requirements:
         occ[di] = np.where(profiles > 0, st.deferred_max_occupancy, 0.0)
         asa[di] = np.nan
 
-    scheduled = floor * sched
+    scheduled = scheduled_agents(floor, st.shrinkage)
     live = {keys[i]: scheduled[i].copy() for i in li}
     live_floor = {keys[i]: required[i].copy() for i in li}
 
