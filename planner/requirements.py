@@ -264,7 +264,9 @@ def compute_requirements(scenario: Scenario) -> Requirements:
         work_floor = workload_hours[di] / eff[:, None] / capacity_per_agent
         windows = target[di] / h.interval_minutes
         profiles = smooth_requirements(deferred_works(work_floor, windows, level[di]))
-        for i, dw in zip(di, deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, level[di]), strict=True):
+        for i, dw in zip(
+            di, deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, level[di]), strict=True
+        ):
             deferred[keys[i]] = dw
         backlog_hours[di] = backlog(work_floor, profiles) * capacity_per_agent
         sl[di] = on_time_share(work_floor, profiles, windows, level[di])

@@ -65,8 +65,9 @@ def compare_frames(sheet: str, old: pd.DataFrame, new: pd.DataFrame) -> list[Dif
             rows = list(same[~same].index[:5])
             out.append(
                 Difference(
-                    sheet, f"column {col}", f"{int((~same).sum())} cells differ, rows {rows}: "
-                    f"{[a[r] for r in rows]} -> {[b[r] for r in rows]}"
+                    sheet,
+                    f"column {col}",
+                    f"{int((~same).sum())} cells differ, rows {rows}: {[a[r] for r in rows]} -> {[b[r] for r in rows]}",
                 )
             )
     return out

@@ -62,8 +62,8 @@ class HeadcountLimits:
         weekly = np.zeros(len(problem.pools))
         np.add.at(weekly, problem.option_pool, agents)
         day_count: dict[tuple[int, int], float] = defaultdict(float)
-        for o in np.flatnonzero(agents > 0):
-            day_count[(int(problem.option_pool[o]), int(problem.option_day[o]))] += float(agents[o])
+        for chosen in np.flatnonzero(agents > 0):
+            day_count[(int(problem.option_pool[chosen]), int(problem.option_day[chosen]))] += float(agents[chosen])
         covering_days: dict[tuple[int, int], set[int]] = defaultdict(set)
         for o in range(len(problem.option_pool)):
             k = int(problem.option_pool[o])
@@ -96,13 +96,16 @@ class HeadcountLimits:
 
 def _group_of(problem: RosterProblem) -> dict[QueueKey, LiveGroup | DeferredGroup]:
     out: dict[QueueKey, LiveGroup | DeferredGroup] = {}
-    for g in (*problem.live, *problem.deferred):
+    groups: list[LiveGroup | DeferredGroup] = [*problem.live, *problem.deferred]
+    for g in groups:
         for q in g.queues:
             out[q] = g
     return out
 
 
-def _cap_reason(scenario: Scenario, problem: RosterProblem, limits: HeadcountLimits, serving: list[str], span: list[int]) -> str | None:
+def _cap_reason(
+    scenario: Scenario, problem: RosterProblem, limits: HeadcountLimits, serving: list[str], span: list[int]
+) -> str | None:
     """'headcount cap: ...' naming the exhausted pools and full sites among those serving, or None."""
     pools = sorted(name for name in serving if limits.exhausted(name, span))
     sites = sorted({scenario.pools[name].site for name in serving} & limits.full_sites)

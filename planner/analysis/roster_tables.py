@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.analysis.coverage import coverage_table, group_totals
 from planner.analysis.cost import cost_tables
+from planner.analysis.coverage import coverage_table, group_totals
 from planner.analysis.gaps import gaps_table
 from planner.analysis.headcount import headcount_table
 from planner.analysis.summary import ModelSize, RosterSummary, solver_fields

@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner.requirements import Requirements
 from planner.analysis.summary import time_zone_answer
+from planner.requirements import Requirements
 from planner.roster.plan import RosterResult
 
 

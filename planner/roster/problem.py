@@ -95,7 +95,9 @@ def _live_groups(req: Requirements, eligible: Callable[[str, str], tuple[str, ..
     return live
 
 
-def _deferred_groups(req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str]) -> list[DeferredGroup]:
+def _deferred_groups(
+    req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str]
+) -> list[DeferredGroup]:
     """Deferrable queues with the same skill sets, window and share; work and deadline classes added up."""
     def_parts: dict[tuple[Any, ...], list[QueueKey]] = defaultdict(list)
     for key in sorted(req.deferred):
