@@ -35,6 +35,9 @@ from planner.roster.rules import build_model  # noqa: E402
 from planner.roster.solve import SolveOptions, solve_model  # noqa: E402
 
 TABLES = ("shifts", "coverage", "cost", "gaps", "headcount", "language_sites")
+#: The one intended change in the tables: gap reasons no longer name CLI flags.
+OLD_WORDING = "a longer --time-limit or a smaller --gap would cover it"
+NEW_WORDING = "a longer time limit or a smaller relative gap would cover it"
 
 
 def load_old(path: Path):  # noqa: ANN201 - a module
@@ -85,6 +88,9 @@ def main(argv: list[str]) -> int:
     size = ModelSize(model.n_variables, len(model.shifts) + len(model.people), model.n_constraints, 1.0)
     summary = summarize(scenario, problem, tables, solution.agents, info, size, False)
     bad = 0
+    reworded = old_result.gaps["reason"].str.contains(OLD_WORDING, regex=False)
+    old_result.gaps["reason"] = old_result.gaps["reason"].str.replace(OLD_WORDING, NEW_WORDING, regex=False)
+    print(f"gap reasons reworded (expected, no CLI flags): {int(reworded.sum())} rows")
     for name in TABLES:
         a, b = getattr(old_result, name), getattr(tables, name)
         try:
@@ -92,7 +98,7 @@ def main(argv: list[str]) -> int:
             print(f"{name:16} identical ({len(a)} rows)")
         except AssertionError as exc:
             bad += 1
-            print(f"{name:16} DIFFERS: {str(exc).splitlines()[:6]}")
+            print(f"{name:16} DIFFERS: {str(exc)[:600]}")
     old_rows = list(old_result.metrics.items())
     if old_rows == summary.rows():
         print(f"{'summary':16} identical ({len(old_rows)} rows)")

@@ -76,8 +76,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
         f"{m.people_needed:,} when each pool's busiest local day is counted too"
     )
-    by_site = result.headcount.groupby("site", sort=True)[["headcount", "people_needed", "shifts"]].sum()
-    lines.append("  by site: " + ", ".join(f"{s} {int(r.headcount)}" for s, r in by_site.iterrows()))
+    lines.append("  by site: " + ", ".join(f"{site} {n}" for site, n in m.headcount_by_site))
     if result.has_shortfall:
         lines.append(
             f"SHORTFALL: {m.shortfall_agent_hours:,.1f} agent-hours in {m.shortfall_intervals} queue-intervals "
