@@ -60,12 +60,11 @@ def compare_frames(sheet: str, old: pd.DataFrame, new: pd.DataFrame) -> list[Dif
         return [Difference(sheet, "shape", f"{old.shape} != {new.shape}")]
     out = []
     if sheet == "gaps" and "reason" in old.columns:
-        reworded = old["reason"].astype(str).str.contains(OLD_WORDING, regex=False)
-        if reworded.any():
-            old = old.assign(reason=old["reason"].astype(str).str.replace(OLD_WORDING, NEW_WORDING, regex=False))
-            out.append(
-                Difference(sheet, "reason wording", f"{int(reworded.sum())} rows no longer name CLI flags", True)
-            )
+        was = int(old["reason"].astype(str).str.contains(OLD_WORDING, regex=False).sum())
+        now = int(new["reason"].astype(str).str.contains(OLD_WORDING, regex=False).sum())
+        old, new = (f.assign(reason=f["reason"].astype(str).str.replace(OLD_WORDING, NEW_WORDING)) for f in (old, new))
+        if was != now:
+            out.append(Difference(sheet, "reason wording", f"{was - now} rows no longer name CLI flags", True))
     for col in old.columns:
         a, b = old[col], new[col]
         if a.dtype != b.dtype:
