@@ -20,7 +20,7 @@ Instances (``--only`` takes these names):
 
 Columns: ``shift options`` is the number of (pool, shift template, start) options, each an
 integer variable; ``int vars`` adds the integer headcount variables. ``build s`` is building
-the problem and the PuLP model (``metrics['build_seconds']``), ``solve s`` the solver's three
+the problem and the PuLP model (``summary.model.build_seconds``), ``solve s`` the solver's three
 stages (LP bound, restricted MIP, full MIP), ``other s`` the rest of ``plan_roster``
 (requirements, shift enumeration, report tables) and ``total s`` the wall time of
 ``plan_roster``; ``gen+load s`` (generating, writing and loading the workbook) is not
@@ -144,30 +144,30 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
         row["error"] = f"{type(exc).__name__}: {exc}"
         row["traceback"] = traceback.format_exc()
         return row
-    m = result.metrics
+    m = result.summary
     row.update(
         shift_options=len(result.problem.option_cost),
-        integer_variables=m["integer_variables"],
-        variables=m["variables"],
-        constraints=m["constraints"],
+        integer_variables=m.model.integer_variables,
+        variables=m.model.variables,
+        constraints=m.model.constraints,
         build_seconds=result.build_seconds,
         solve_seconds=result.info.seconds,
         lp_seconds=result.info.lp_seconds,
         other_seconds=total - result.build_seconds - result.info.seconds,
         total_seconds=total,
-        weekly_cost=m["weekly_cost"],
-        objective=m["objective"],
-        lp_relaxation_bound=m["lp_relaxation_bound"],
-        best_bound=m["best_bound"],
-        gap_to_lp_bound=m["gap_to_lp_bound"],
-        mip_gap=m["mip_gap"],
-        solver=m["solver"],
-        solver_status=m["solver_status"],
-        shortfall_agent_hours=m["shortfall_agent_hours"],
-        shortfall_uncoverable_agent_hours=m.get("shortfall_uncoverable_agent_hours"),
-        shortfall_intervals=m.get("shortfall_intervals"),
-        live_intervals_below_target=m.get("live_intervals_below_target"),
-        headcount=m.get("headcount"),
+        weekly_cost=m.weekly_cost,
+        objective=m.objective,
+        lp_relaxation_bound=m.lp_relaxation_bound,
+        best_bound=m.best_bound,
+        gap_to_lp_bound=m.gap_to_lp_bound,
+        mip_gap=m.mip_gap,
+        solver=m.solver,
+        solver_status=m.solver_status,
+        shortfall_agent_hours=m.shortfall_agent_hours,
+        shortfall_uncoverable_agent_hours=m.shortfall_uncoverable_agent_hours,
+        shortfall_intervals=m.shortfall_intervals,
+        live_intervals_below_target=m.live_intervals_below_target,
+        headcount=m.headcount,
     )
     return row
 

@@ -138,6 +138,16 @@ class Requirements:
         }
 
 
+def scheduled_agents(on_floor: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Agents to schedule so that ``on_floor`` remain after shrinkage: on the floor / (1 - shrinkage)."""
+    return on_floor * (1.0 / (1.0 - shrinkage))
+
+
+def on_floor_agents(scheduled: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Agents on the floor out of ``scheduled`` (fractional): scheduled x (1 - shrinkage)."""
+    return scheduled * (1.0 - shrinkage)
+
+
 def queue_index(demand: pd.DataFrame) -> tuple[list[QueueKey], np.ndarray]:
     """The queues with demand rows, sorted by (language, channel, tier), and each row's queue."""
     codes = []
@@ -246,7 +256,7 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
     deferred_by_key = {keys[i]: dw for i, dw in zip(di, deferred, strict=True)}
 
-    scheduled = grid.floor * (1.0 / (1.0 - st.shrinkage))
+    scheduled = scheduled_agents(grid.floor, st.shrinkage)
     table = _table(keys, specs, h, par, contacts, agent_contacts, workload_hours, grid, scheduled)
     return Requirements(
         horizon=h,
@@ -304,7 +314,6 @@ def _deferred_rows(
     if not len(di):
         return []
     capacity_per_agent = h.interval_hours * st.deferred_max_occupancy  # hours of work per agent-interval
-    sched = 1.0 / (1.0 - st.shrinkage)
     eff = 1.0 + (par.concurrency[di] - 1) * st.concurrency_efficiency  # concurrent work, as for chat
     work_floor = workload_hours[di] / eff[:, None] / capacity_per_agent
     windows = par.target[di] / h.interval_minutes
@@ -316,7 +325,7 @@ def _deferred_rows(
     grid.required[di] = np.ceil(profiles - 1e-9).astype(np.int64)
     grid.occupancy[di] = np.where(profiles > 0, st.deferred_max_occupancy, 0.0)
     grid.asa_seconds[di] = np.nan
-    return deferred_works(work_floor * sched, windows, level)
+    return deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, level)
 
 
 def _table(

@@ -102,9 +102,14 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
         return write_csv_folder(p, tables)
     if kind != "xlsx":
         raise OutputError(f"unknown output format {kind!r}")
+    return write_workbook(p, _roster_sheets(tables))
+
+
+def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The roster workbook's sheets with their number formats, widths and highlights."""
     summary = tables["summary"].copy()
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
-    sheets = [
+    return [
         SheetOut("summary", summary, widths={"metric": 42, "value": 40}),
         SheetOut(
             "shifts",
@@ -162,4 +167,3 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
             },
         ),
     ]
-    return write_workbook(p, sheets)
