@@ -1,4 +1,4 @@
-"""The input contract: every sheet and column, how a cell is parsed, and which values are valid.
+"""The sheet/column contract and cell parsing: every sheet and column, how a cell is parsed, which values are valid.
 
 The specs below are the single source of truth for the workbook layout. They drive
 validation here, the template written by ``planner init`` and the input reference in the README.
@@ -6,18 +6,20 @@ validation here, the template written by ``planner init`` and the input referenc
 Validation of one table happens in two passes, collecting every problem (never only the first):
 
 1. each cell is parsed into its type (number, date-time, list, clock time, yes/no ...);
-2. the typed table is checked against a pandera ``DataFrameSchema`` (ranges, allowed
-   values) with ``lazy=True``, and its ``failure_cases`` become located problems.
+2. the parsed numbers are checked against their column's range (``Column.checks``), and a
+   repeated key (``Sheet.key``) is reported with the row it repeats.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import reduce
 from typing import Any
 
 import pandas as pd
@@ -825,38 +827,19 @@ def _check_values(
     problems: list[Problem],
     bad: set[int],
 ) -> None:
-    """Range checks through a pandera schema, run lazily so every failure is reported."""
-    checked = [c for c in spec.columns if c.checks]
-    if not checked or frame.empty:
+    """Range checks of the parsed numbers, one vectorised test per column; every failing cell is reported."""
+    if frame.empty:
         return
-    import pandera.pandas as pa
-
-    columns = {}
-    for c in checked:
-        checks = [pa.Check(fn, error=f"{c.name}:{tag}") for tag, fn in c.checks]
-        columns[c.name] = pa.Column(float, checks=checks, nullable=True, coerce=False)
-    numeric = pd.DataFrame(
-        {
-            c.name: pd.to_numeric(frame[c.name].where(frame[c.name].notna(), None), errors="coerce").astype(float)
-            for c in checked
-        }
-    )
-    schema = pa.DataFrameSchema(columns)
-    try:
-        schema.validate(numeric, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        cases = cases[cases["index"].notna()]
-        seen: set[tuple[int, str]] = set()
-        for _, case in cases.iterrows():
-            idx = int(case["index"])
-            name = str(case["column"])
-            if (idx, name) in seen:
-                continue
-            seen.add((idx, name))
-            col = spec.column(name)
+    for col in spec.columns:
+        if not col.checks:
+            continue
+        values = pd.to_numeric(frame[col.name].where(frame[col.name].notna(), None), errors="coerce").astype(float)
+        ok = reduce(operator.and_, (check(values) for _, check in col.checks))
+        for idx in frame.index[(values.notna() & ~ok).to_numpy()]:
             row_no = int(frame.at[idx, "row"])
-            problems.append(Problem.cell(raw.file, raw.sheet, row_no, name, raw_values[name][idx], col.expected))
+            problems.append(
+                Problem.cell(raw.file, raw.sheet, row_no, col.name, raw_values[col.name][idx], col.expected)
+            )
             bad.add(row_no)
 
 

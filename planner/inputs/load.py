@@ -42,6 +42,7 @@ from planner.inputs.contract import (
     SITES,
     Kind,
     ParseError,
+    Sheet,
     TypedTable,
     duplicate_problems,
     is_blank,
@@ -210,7 +211,7 @@ def build_scenario(book: RawBook) -> Scenario:
 
     tables: dict[str, TypedTable] = {}
     for spec in SHEETS:
-        found = book.tables.get(re.sub(r"[^0-9a-z]", "", spec.name))
+        found = book.tables.get(normalize_name(spec.name))
         if found is None:
             if spec.required:
                 log.add(
@@ -304,14 +305,18 @@ def build_scenario(book: RawBook) -> Scenario:
     )
 
 
+def _spec_named(sheet: str | None) -> Sheet | None:
+    """The contract of a sheet named as in a file (any case or spacing), or None."""
+    return SHEETS_BY_KEY.get(normalize_name(sheet or ""))
+
+
 def _sheet_key(sheet: str | None) -> str:
-    key = re.sub(r"[^0-9a-z]", "", (sheet or "").lower())
-    spec = SHEETS_BY_KEY.get(key)
-    return spec.name if spec else key
+    spec = _spec_named(sheet)
+    return spec.name if spec else normalize_name(sheet or "")
 
 
 def _column_rank(sheet: str | None, column: str | None) -> int:
-    spec = SHEETS_BY_KEY.get(re.sub(r"[^0-9a-z]", "", (sheet or "").lower()))
+    spec = _spec_named(sheet)
     if spec is None or column is None:
         return -1
     names = [c.name for c in spec.columns]
@@ -320,7 +325,7 @@ def _column_rank(sheet: str | None, column: str | None) -> int:
 
 
 def _present(book: RawBook) -> set[str]:
-    return {spec.name for spec in SHEETS if re.sub(r"[^0-9a-z]", "", spec.name) in book.tables}
+    return {spec.name for spec in SHEETS if normalize_name(spec.name) in book.tables}
 
 
 # --------------------------------------------------------------------------- settings
