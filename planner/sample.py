@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs.contract import SHEETS
+from planner.inputs.settings import EXAMPLE_SETTINGS
 
 # --- the sheets' columns, in workbook order -------------------------------------------
 
@@ -153,14 +154,6 @@ DEFAULT_POOLS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...] | None, in
     ("lisbon_de_en", "lisbon", ("de", "en"), None, None, None),
     ("lisbon_ja_en", "lisbon", ("ja", "en"), ("chat", "email", "social"), 30, 24.0),
     ("sao_paulo_pt_es", "sao_paulo", ("pt", "es", "en"), None, None, None),
-)
-
-SETTINGS_ROWS: tuple[tuple[str, object], ...] = (
-    ("currency", "USD"),
-    ("shrinkage", 0.30),
-    ("max_occupancy", 0.85),
-    ("shifts_per_week", 5),
-    ("night_hours", "22:00-06:00"),
 )
 
 
@@ -403,7 +396,7 @@ def _typed(df: pd.DataFrame, numeric: Sequence[str]) -> pd.DataFrame:
 
 
 def _settings_table() -> pd.DataFrame:
-    return _frame("settings", SETTINGS_ROWS)
+    return _frame("settings", EXAMPLE_SETTINGS)
 
 
 # --- public API -----------------------------------------------------------------------

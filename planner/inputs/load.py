@@ -12,8 +12,6 @@ import math
 import os
 import re
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -32,7 +30,6 @@ from planner.domain import (
     Settings,
     ShiftTemplate,
     Site,
-    SolverChoice,
     TargetOverride,
 )
 from planner.errors import Problem, ProblemLog, Severity
@@ -40,156 +37,20 @@ from planner.inputs.contract import (
     SHEETS,
     SHEETS_BY_KEY,
     SITES,
-    Kind,
     ParseError,
     Sheet,
     TypedTable,
     duplicate_problems,
     is_blank,
-    parse_cell,
     type_table,
 )
 from planner.inputs.read import RawBook, normalize_name, read_book
+from planner.inputs.settings import DEFAULT_SETTINGS, SETTING_SPECS, SETTINGS_BY_KEY, make_settings
 
 #: Longest planning horizon accepted, in weeks.
 MAX_WEEKS = 8
 #: Sheets that document the workbook (the template's `about` sheet); ignored without a note.
 DOCUMENTATION_SHEETS = {"about"}
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    """One known setting: how its value is parsed and checked, and what it means."""
-
-    name: str
-    kind: Kind
-    expected: str
-    description: str
-    default: str
-    check: Callable[[Any], bool] = lambda v: True
-
-
-def _night(value: Any) -> tuple[dt.time, dt.time]:
-    if not isinstance(value, str):
-        raise ParseError
-    m = re.fullmatch(r"\s*(\d{1,2}:\d{2})\s*(?:-|to|–)\s*(\d{1,2}:\d{2})\s*", value)
-    if not m:
-        raise ParseError
-    return parse_cell(Kind.CLOCK, m.group(1)), parse_cell(Kind.CLOCK, m.group(2))
-
-
-SETTING_SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("currency", Kind.TEXT, "a currency code such as USD", "Currency of all costs (label only).", "USD"),
-    SettingSpec(
-        "shrinkage",
-        Kind.SHARE,
-        "a share >= 0 and < 1",
-        "Share of paid time not available for contacts "
-        "(breaks, training, absence). Scheduled agents = agents on the floor / (1 - shrinkage).",
-        "0.30",
-        lambda v: 0 <= v < 1,
-    ),
-    SettingSpec(
-        "max_occupancy",
-        Kind.SHARE,
-        "a share > 0 and <= 1",
-        "Highest share of time an agent on live work may be busy.",
-        "0.85",
-        lambda v: 0 < v <= 1,
-    ),
-    SettingSpec(
-        "deferred_max_occupancy",
-        Kind.SHARE,
-        "a share > 0 and <= 1",
-        "Highest share of time an agent on deferrable work (email, social) may be busy.",
-        "0.95",
-        lambda v: 0 < v <= 1,
-    ),
-    SettingSpec(
-        "concurrency_efficiency",
-        Kind.SHARE,
-        "a share from 0 to 1",
-        "Throughput of each extra concurrent chat relative to the first: with 0.7, two chats at once count as 1.7.",
-        "0.7",
-        lambda v: 0 <= v <= 1,
-    ),
-    SettingSpec(
-        "shifts_per_week",
-        Kind.INTEGER,
-        "a whole number from 1 to 7",
-        "Most shifts one agent works per week.",
-        "5",
-        lambda v: 1 <= v <= 7,
-    ),
-    SettingSpec(
-        "night_hours",
-        Kind.RAW,
-        "a local time window such as 22:00-06:00",
-        "Local hours paid with the site's night premium.",
-        "22:00-06:00",
-    ),
-    SettingSpec(
-        "under_coverage_penalty",
-        Kind.NUMBER,
-        "a number > 0",
-        "Cost of one scheduled agent-hour of unmet requirement. Default: 100 x the highest hourly cost "
-        "including premiums, far above any wage.",
-        "derived",
-        lambda v: v > 0,
-    ),
-    SettingSpec(
-        "solver",
-        Kind.CODE,
-        "auto, highs or cbc",
-        "MIP solver: HiGHS (through highspy) or CBC (bundled with PuLP); auto prefers HiGHS.",
-        "auto",
-        lambda v: v in {"auto", "highs", "cbc"},
-    ),
-    SettingSpec(
-        "time_limit_seconds",
-        Kind.NUMBER,
-        "a number of seconds > 0",
-        "Time budget of the whole solve (LP bound, restricted MIP, full MIP).",
-        "50",
-        lambda v: v > 0,
-    ),
-    SettingSpec(
-        "mip_gap",
-        Kind.NUMBER,
-        "a number >= 0 and < 1 (0.005 means 0.5 %)",
-        "Relative MIP gap at which the solver stops.",
-        "0.005",
-        lambda v: 0 <= v < 1,
-    ),
-    SettingSpec(
-        "threads",
-        Kind.INTEGER,
-        "a whole number >= 1",
-        "Solver threads (default: the solver's choice).",
-        "solver default",
-        lambda v: v >= 1,
-    ),
-    SettingSpec(
-        "interval_minutes",
-        Kind.INTEGER,
-        "15, 30 or 60",
-        "Interval length; overrides the length inferred from demand.",
-        "inferred",
-        lambda v: v in ALLOWED_INTERVAL_MINUTES,
-    ),
-    SettingSpec(
-        "week_start",
-        Kind.DATETIME,
-        "a date-time such as 2026-03-23 00:00 (UTC)",
-        "Start of the planning horizon (UTC). Default: 00:00 UTC of the first day with demand.",
-        "00:00 UTC of the first demand day",
-    ),
-    SettingSpec(
-        "weeks_per_year", Kind.NUMBER, "a number > 0", "Weeks used to annualise weekly cost.", "52", lambda v: v > 0
-    ),
-)
-SETTINGS_BY_NAME = {s.name: s for s in SETTING_SPECS}
-SETTINGS_BY_KEY = {normalize_name(s.name): s for s in SETTING_SPECS}
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -333,7 +194,7 @@ def _present(book: RawBook) -> set[str]:
 
 def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
     if table is None:
-        return Settings()
+        return DEFAULT_SETTINGS
     values: dict[str, Any] = {}
     known = ", ".join(s.name for s in SETTING_SPECS)
     for _, rec in table.good().iterrows():
@@ -350,36 +211,12 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
         if is_blank(raw):
             continue
         try:
-            value = _night(raw) if spec.name == "night_hours" else parse_cell(spec.kind, raw)
-            ok = spec.check(value)
+            values[spec.name] = spec.read(raw)
         except ParseError:
-            ok = False
-        if not ok:
             log.add(
                 Problem.cell(table.file, table.sheet, row, "value", raw, f"{spec.expected} for setting '{spec.name}'")
             )
-            continue
-        values[spec.name] = value
-    kwargs: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "night_hours":
-            kwargs["night_start"], kwargs["night_end"] = value
-        elif name == "solver":
-            kwargs["solver"] = SolverChoice(value)
-        elif name in (
-            "shrinkage",
-            "max_occupancy",
-            "deferred_max_occupancy",
-            "concurrency_efficiency",
-            "under_coverage_penalty",
-            "time_limit_seconds",
-            "mip_gap",
-            "weeks_per_year",
-        ):
-            kwargs[name] = float(value)
-        else:
-            kwargs[name] = value
-    return Settings(**kwargs)
+    return make_settings(values)
 
 
 # --------------------------------------------------------------------------- small tables

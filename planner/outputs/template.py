@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.inputs.contract import SHEETS, SHEETS_BY_KEY
-from planner.inputs.load import SETTING_SPECS
+from planner.inputs.settings import EXAMPLE_SETTINGS, SETTING_SPECS
 from planner.outputs.files import SheetOut, write_workbook
 
 ABOUT_SHEET = "about"
@@ -69,14 +69,7 @@ def _examples() -> dict[str, pd.DataFrame]:
         ],
         columns=_columns("shifts"),
     )
-    defaults = {
-        "currency": "USD",
-        "shrinkage": 0.3,
-        "max_occupancy": 0.85,
-        "shifts_per_week": 5,
-        "night_hours": "22:00-06:00",
-    }
-    settings = pd.DataFrame([(k, v) for k, v in defaults.items()], columns=_columns("settings"))
+    settings = pd.DataFrame(list(EXAMPLE_SETTINGS), columns=_columns("settings"))
     agents = pd.DataFrame(columns=_columns("agents"))
     return {
         "demand": demand,
@@ -114,7 +107,7 @@ def about_table() -> pd.DataFrame:
                 "column": f"setting: {s.name}",
                 "column required": "no",
                 "unit": "",
-                "default when blank": s.default,
+                "default when blank": s.shown_default,
                 "expected": s.expected,
                 "meaning": s.description,
             }
