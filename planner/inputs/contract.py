@@ -713,6 +713,31 @@ class TypedTable:
 
 def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTable | None:
     """Match headers, parse every cell, check values; append problems. None if unusable."""
+    positions = _match_headers(raw, spec, problems)
+    if not _has_usable_header(raw, spec, positions, problems):
+        return None
+    row_numbers = [r for r, _ in raw.rows]
+    bad: set[int] = set()
+    data: dict[str, list[Any]] = {}
+    for col in spec.columns:
+        pos = positions.get(col.name)
+        if pos is None:
+            data[col.name] = [col.default] * len(raw.rows)
+        else:
+            data[col.name] = _parse_column(raw, col, _cells(raw, pos), problems, bad)
+    frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
+    frame["row"] = pd.Series(row_numbers, dtype="int64")
+    raw_values = {
+        col.name: _cells(raw, positions[col.name]) if col.name in positions else [None] * len(raw.rows)
+        for col in spec.columns
+        if col.checks
+    }
+    _check_values(raw, spec, frame, raw_values, problems, bad)
+    return TypedTable(spec=spec, file=raw.file, sheet=raw.sheet, frame=frame, bad=bad)
+
+
+def _match_headers(raw: RawTable, spec: Sheet, problems: list[Problem]) -> dict[str, int]:
+    """Column name -> position of its header; unknown and repeated headers are noted."""
     positions: dict[str, int] = {}
     for i, header in enumerate(raw.headers):
         key = normalize_name(header)
@@ -720,33 +745,23 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
             continue
         col = next((c for c in spec.columns if c.key == key), None)
         if col is None:
-            problems.append(
-                Problem(
-                    raw.file,
-                    f"unknown column '{header}' is ignored",
-                    sheet=raw.sheet,
-                    column=header,
-                    severity=Severity.NOTE,
-                )
-            )
-            continue
-        if col.name in positions:
-            problems.append(
-                Problem(
-                    raw.file,
-                    f"column '{header}' appears twice; the second is ignored",
-                    sheet=raw.sheet,
-                    column=header,
-                    severity=Severity.WARNING,
-                )
-            )
-            continue
-        positions[col.name] = i
+            message = f"unknown column '{header}' is ignored"
+            problems.append(Problem(raw.file, message, sheet=raw.sheet, column=header, severity=Severity.NOTE))
+        elif col.name in positions:
+            message = f"column '{header}' appears twice; the second is ignored"
+            problems.append(Problem(raw.file, message, sheet=raw.sheet, column=header, severity=Severity.WARNING))
+        else:
+            positions[col.name] = i
+    return positions
+
+
+def _has_usable_header(raw: RawTable, spec: Sheet, positions: dict[str, int], problems: list[Problem]) -> bool:
+    """False (with a problem) when the sheet is empty or lacks a required column."""
     if not raw.headers and not raw.rows and not spec.required:
         problems.append(
             Problem(raw.file, "the sheet is empty; it is treated as absent", sheet=raw.sheet, severity=Severity.NOTE)
         )
-        return None
+        return False
     if not raw.headers:
         required = [c.name for c in spec.columns if c.required]
         wanted = ", ".join(required) if required else "some of " + ", ".join(c.name for c in spec.columns)
@@ -755,68 +770,52 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
                 raw.file, "the sheet is empty (no header row)", sheet=raw.sheet, expected="a header row with " + wanted
             )
         )
-        return None
+        return False
     missing = [c.name for c in spec.columns if c.required and c.name not in positions]
     for name in missing:
         problems.append(
             Problem(raw.file, f"missing required column '{name}'", sheet=raw.sheet, expected="a header named " + name)
         )
-    if missing:
-        return None
+    return not missing
 
-    n = len(raw.rows)
-    data: dict[str, list[Any]] = {c.name: [None] * n for c in spec.columns}
-    row_numbers = [r for r, _ in raw.rows]
-    bad: set[int] = set()
-    for col in spec.columns:
-        pos = positions.get(col.name)
-        out = data[col.name]
-        if pos is None:
-            for i in range(n):
+
+def _cells(raw: RawTable, pos: int) -> list[Any]:
+    """The cells of one column (None past the end of a short row)."""
+    return [values[pos] if pos < len(values) else None for _, values in raw.rows]
+
+
+def _parse_column(raw: RawTable, col: Column, cells: list[Any], problems: list[Problem], bad: set[int]) -> list[Any]:
+    """Parse one column's cells; blanks take the column default where allowed. Bad cells become None."""
+    if col.kind is Kind.NUMBER and all(type(v) in (int, float) for v in cells):
+        # fast path: every cell already holds a number (the usual .xlsx case)
+        floats = [float(v) for v in cells]
+        if all(math.isfinite(x) for x in floats):
+            return floats
+    out: list[Any] = [None] * len(cells)
+    cache: dict[tuple[type, Any], Any] = {}
+    for i, v in enumerate(cells):
+        row_no = raw.rows[i][0]
+        if is_blank(v):
+            if col.blank_ok:
                 out[i] = col.default
-            continue
-        column = [values[pos] if pos < len(values) else None for _, values in raw.rows]
-        if col.kind is Kind.NUMBER and all(type(v) in (int, float) for v in column):
-            # fast path: every cell already holds a number (the usual .xlsx case)
-            floats = [float(v) for v in column if isinstance(v, (int, float))]
-            if all(math.isfinite(x) for x in floats):
-                out[:] = floats
-                continue
-        cache: dict[Any, Any] = {}
-        for i, v in enumerate(column):
-            row_no = row_numbers[i]
-            if is_blank(v):
-                if col.blank_ok:
-                    out[i] = col.default
-                else:
-                    problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
-                    bad.add(row_no)
-                continue
-            memo: tuple[type, Any] | None = None
-            if isinstance(v, (str, int, float, dt.datetime, dt.time)):
-                memo = (type(v), v)
-                if memo in cache:
-                    out[i] = cache[memo]
-                    continue
-            try:
-                out[i] = parse_cell(col.kind, v)
-                if memo is not None:
-                    cache[memo] = out[i]
-            except ParseError:
-                if is_unreadable(v):
-                    bad.add(row_no)  # already reported by the reader
-                    continue
+            else:
                 problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
                 bad.add(row_no)
-    frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
-    frame["row"] = pd.Series(row_numbers, dtype="int64")
-    raw_values = {
-        col.name: [values[positions[col.name]] if col.name in positions else None for _, values in raw.rows]
-        for col in spec.columns
-        if col.checks
-    }
-    _check_values(raw, spec, frame, raw_values, problems, bad)
-    return TypedTable(spec=spec, file=raw.file, sheet=raw.sheet, frame=frame, bad=bad)
+            continue
+        memo = (type(v), v) if isinstance(v, (str, int, float, dt.datetime, dt.time)) else None
+        if memo is not None and memo in cache:
+            out[i] = cache[memo]
+            continue
+        try:
+            out[i] = parse_cell(col.kind, v)
+        except ParseError:
+            if not is_unreadable(v):  # an unreadable cell is already reported by the reader
+                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
+            bad.add(row_no)
+            continue
+        if memo is not None:
+            cache[memo] = out[i]
+    return out
 
 
 def _check_values(
