@@ -64,12 +64,45 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 def build_scenario(book: RawBook) -> Scenario:
+    """Type every sheet, build the domain objects and run the checks that span tables."""
     log = ProblemLog()
     log.extend(book.problems)
+    tables = _typed_tables(book, log)
+    settings = _settings(tables.get("settings"), log)
+    channels = _channels(tables.get("channels"))
+    sites = _sites(tables.get("sites"), log)
+    pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
+    shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
+    targets = _targets(tables.get("targets"), channels, log)
+    demand, horizon = _demand(tables.get("demand"), channels, settings, log)
+    if demand is not None and not log.errors:
+        _coverage_warnings(demand, pools, targets, book, log)
+        _site_warnings(sites, shifts, book, log)
+    _sort_problems(log)
+    log.raise_if_errors(book.file)
+    assert demand is not None and horizon is not None
+    return Scenario(
+        source=book.file,
+        horizon=horizon,
+        demand=demand,
+        channels=channels,
+        targets=tuple(targets),
+        sites=sites,
+        pools=pools,
+        shifts=tuple(shifts),
+        settings=settings,
+        agents=tuple(agents),
+        shifts_defaulted=defaulted,
+        warnings=tuple(p.describe() for p in log.warnings),
+        notes=tuple(p.describe() for p in log.notes),
+    )
+
+
+def _typed_tables(book: RawBook, log: ProblemLog) -> dict[str, TypedTable]:
+    """Each known sheet typed against its contract, by sheet name; missing and empty sheets are reported."""
     for key, raw in book.tables.items():
         if key not in SHEETS_BY_KEY and key not in DOCUMENTATION_SHEETS:
             log.add(Problem(raw.file, f"unknown sheet '{raw.sheet}' is ignored", severity=Severity.NOTE))
-
     tables: dict[str, TypedTable] = {}
     for spec in SHEETS:
         found = book.tables.get(normalize_name(spec.name))
@@ -88,56 +121,46 @@ def build_scenario(book: RawBook) -> Scenario:
         if typed is None:
             continue
         if typed.frame.empty and spec.required:
-            log.add(
-                Problem(
-                    found.file,
-                    "the sheet has a header but no data rows",
-                    sheet=found.sheet,
-                    expected="at least one data row",
-                )
-            )
+            log.add(_no_data_rows(typed.file, typed.sheet))
             continue
         duplicate_problems(typed, log.problems)
         tables[spec.name] = typed
+    _check_people_sheets(book, tables, log)
+    return tables
 
-    if (
-        "pools" not in tables
-        and "agents" not in tables
-        and "pools" not in _present(book)
-        and "agents" not in _present(book)
-    ):
+
+def _no_data_rows(file: str, sheet: str) -> Problem:
+    return Problem(file, "the sheet has a header but no data rows", sheet=sheet, expected="at least one data row")
+
+
+def _check_people_sheets(book: RawBook, tables: dict[str, TypedTable], log: ProblemLog) -> None:
+    """A pools sheet with rows is required unless an agents sheet is given."""
+    present = _present(book)
+    if "pools" not in tables and "agents" not in tables and "pools" not in present and "agents" not in present:
         log.add(
             Problem(
                 book.file, "missing required sheet 'pools'", expected="a sheet named 'pools' (or an 'agents' sheet)"
             )
         )
     elif "pools" in tables and "agents" not in tables and tables["pools"].frame.empty:
-        t = tables["pools"]
-        log.add(
-            Problem(t.file, "the sheet has a header but no data rows", sheet=t.sheet, expected="at least one data row")
-        )
+        log.add(_no_data_rows(tables["pools"].file, tables["pools"].sheet))
 
-    settings = _settings(tables.get("settings"), log)
-    channels = _channels(tables.get("channels"))
-    sites = _sites(tables.get("sites"), log)
-    pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
-    shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
-    targets = _targets(tables.get("targets"), channels, log)
-    demand, horizon = _demand(tables.get("demand"), channels, settings, log)
 
-    if demand is not None and not log.errors:
-        _coverage_warnings(demand, pools, targets, book, log)
-        for site in sites.values():
-            if not any(t.allowed_at(site.name) for t in shifts):
-                log.add(
-                    Problem(
-                        book.file,
-                        f"no shift template may be used at site '{site.name}'",
-                        sheet="shifts",
-                        severity=Severity.WARNING,
-                    )
+def _site_warnings(sites: dict[str, Site], shifts: list[ShiftTemplate], book: RawBook, log: ProblemLog) -> None:
+    for site in sites.values():
+        if not any(t.allowed_at(site.name) for t in shifts):
+            log.add(
+                Problem(
+                    book.file,
+                    f"no shift template may be used at site '{site.name}'",
+                    sheet="shifts",
+                    severity=Severity.WARNING,
                 )
+            )
 
+
+def _sort_problems(log: ProblemLog) -> None:
+    """File-level problems first, then by sheet (workbook order), row and column (sheet order)."""
     order = {spec.name: i for i, spec in enumerate(SHEETS)}
     log.problems.sort(
         key=lambda p: (
@@ -146,23 +169,6 @@ def build_scenario(book: RawBook) -> Scenario:
             p.row or 0,
             _column_rank(p.sheet, p.column),
         )
-    )
-    log.raise_if_errors(book.file)
-    assert demand is not None and horizon is not None
-    return Scenario(
-        source=book.file,
-        horizon=horizon,
-        demand=demand,
-        channels=channels,
-        targets=tuple(targets),
-        sites=sites,
-        pools=pools,
-        shifts=tuple(shifts),
-        settings=settings,
-        agents=tuple(agents),
-        shifts_defaulted=defaulted,
-        warnings=tuple(p.describe() for p in log.warnings),
-        notes=tuple(p.describe() for p in log.notes),
     )
 
 
