@@ -325,73 +325,96 @@ def _pools(
     channels: dict[str, Channel],
     log: ProblemLog,
 ) -> tuple[dict[str, Pool], list[Agent]]:
+    """The pools sheet's pools plus one pool per group of agents with the same site and skills."""
+    pools = _pool_rows(pools_t, sites, channels, log) if pools_t is not None else {}
+    agents: list[Agent] = []
+    if agents_t is not None:
+        agents = _agent_rows(agents_t, sites, channels, log)
+        _add_agent_pools(agents, agents_t, sites, pools, log)
+    return pools, agents
+
+
+def _pool_rows(
+    table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
+) -> dict[str, Pool]:
     pools: dict[str, Pool] = {}
-    if pools_t is not None:
-        for _, r in pools_t.frame.iterrows():
-            row = int(r["row"])
-            _check_site(pools_t, row, r["site"], sites, log)
-            _check_channel_list(pools_t, row, r["channels"], channels, log)
-            if row in pools_t.bad:
-                continue
-            pools[r["pool"]] = Pool(
-                name=r["pool"],
+    for _, r in table.frame.iterrows():
+        row = int(r["row"])
+        _check_site(table, row, r["site"], sites, log)
+        _check_channel_list(table, row, r["channels"], channels, log)
+        if row in table.bad:
+            continue
+        pools[r["pool"]] = Pool(
+            name=r["pool"],
+            site=r["site"],
+            languages=r["languages"],
+            channels=r["channels"],
+            available=None if r["available"] is None else int(r["available"]),
+            hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
+        )
+    return pools
+
+
+def _agent_rows(
+    table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
+) -> list[Agent]:
+    agents: list[Agent] = []
+    for _, r in table.frame.iterrows():
+        row = int(r["row"])
+        _check_site(table, row, r["site"], sites, log)
+        _check_channel_list(table, row, r["channels"], channels, log)
+        if row in table.bad:
+            continue
+        agents.append(
+            Agent(
+                name=r["agent"],
                 site=r["site"],
                 languages=r["languages"],
                 channels=r["channels"],
-                available=None if r["available"] is None else int(r["available"]),
+                weekly_hours=None if r["weekly_hours"] is None else float(r["weekly_hours"]),
                 hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
+                row=row,
             )
-    agents: list[Agent] = []
-    if agents_t is not None:
-        for _, r in agents_t.frame.iterrows():
-            row = int(r["row"])
-            _check_site(agents_t, row, r["site"], sites, log)
-            _check_channel_list(agents_t, row, r["channels"], channels, log)
-            if row in agents_t.bad:
-                continue
-            agents.append(
-                Agent(
-                    name=r["agent"],
-                    site=r["site"],
-                    languages=r["languages"],
-                    channels=r["channels"],
-                    weekly_hours=None if r["weekly_hours"] is None else float(r["weekly_hours"]),
-                    hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
-                    row=row,
+        )
+    return agents
+
+
+def _add_agent_pools(
+    agents: list[Agent], table: TypedTable, sites: dict[str, Site], pools: dict[str, Pool], log: ProblemLog
+) -> None:
+    """Add a pool named 'agents:site:languages[:channels]' per group, available = its head count."""
+    groups: dict[tuple[Any, ...], list[Agent]] = {}
+    for a in agents:
+        key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
+        groups.setdefault(key, []).append(a)
+    for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
+        if name in pools:
+            log.add(
+                Problem(
+                    table.file,
+                    f"pool '{name}' derived from agents clashes with a pool of the same name",
+                    sheet=table.sheet,
+                    expected="distinct pool names",
                 )
             )
-        groups: dict[tuple[Any, ...], list[Agent]] = {}
-        for a in agents:
-            key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
-            groups.setdefault(key, []).append(a)
-        for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
-            if name in pools:
-                log.add(
-                    Problem(
-                        agents_t.file,
-                        f"pool '{name}' derived from agents clashes with a pool of the same name",
-                        sheet=agents_t.sheet,
-                        expected="distinct pool names",
-                    )
-                )
-                continue
-            site_cost = sites[site].hourly_cost if site in sites else 0.0
-            costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
-            pools[name] = Pool(
-                name=name,
-                site=site,
-                languages=members[0].languages,
-                channels=members[0].channels,
-                available=len(members),
-                hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
-            )
-    return pools, agents
+            continue
+        site_cost = sites[site].hourly_cost if site in sites else 0.0
+        costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
+        pools[name] = Pool(
+            name=name,
+            site=site,
+            languages=members[0].languages,
+            channels=members[0].channels,
+            available=len(members),
+            hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
+        )
 
 
 def _shifts(
     table: TypedTable | None, sites: dict[str, Site], book: RawBook, log: ProblemLog
 ) -> tuple[list[ShiftTemplate], bool]:
+    """The shift templates, and whether the default applies because the sheet is absent."""
     if table is None:
         log.add(
             Problem(
@@ -402,43 +425,16 @@ def _shifts(
         )
         return list(DEFAULT_SHIFTS), True
     out: list[ShiftTemplate] = []
-    site_list = ", ".join(sorted(sites)) or "none"
     for _, r in table.frame.iterrows():
         row = int(r["row"])
-        paid, length = r["paid_hours"], r["length_hours"]
-        if isinstance(paid, float) and isinstance(length, float) and row not in table.bad and length < paid:
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    row,
-                    "length_hours",
-                    length,
-                    f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break",
-                )
-            )
-            table.bad.add(row)
-        if r["sites"] is not None and sites:
-            unknown = [s for s in r["sites"] if s not in sites]
-            if unknown:
-                log.add(
-                    Problem.cell(
-                        table.file,
-                        table.sheet,
-                        row,
-                        "sites",
-                        ", ".join(r["sites"]),
-                        f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}",
-                    )
-                )
-                table.bad.add(row)
+        _check_shift_row(table, row, r, sites, log)
         if row in table.bad:
             continue
         out.append(
             ShiftTemplate(
                 name=r["shift"],
-                paid_hours=float(paid),
-                length_hours=float(length),
+                paid_hours=float(r["paid_hours"]),
+                length_hours=float(r["length_hours"]),
                 earliest_start=r["earliest_start"],
                 latest_start=r["latest_start"],
                 start_step_minutes=None if r["start_step_minutes"] is None else int(r["start_step_minutes"]),
@@ -455,6 +451,22 @@ def _shifts(
             )
         )
     return out, False
+
+
+def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str, Site], log: ProblemLog) -> None:
+    """A shift is at least as long as its paid hours, and names only known sites."""
+    paid, length = r["paid_hours"], r["length_hours"]
+    if isinstance(paid, float) and isinstance(length, float) and row not in table.bad and length < paid:
+        expected = f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break"
+        log.add(Problem.cell(table.file, table.sheet, row, "length_hours", length, expected))
+        table.bad.add(row)
+    if r["sites"] is not None and sites:
+        unknown = [s for s in r["sites"] if s not in sites]
+        if unknown:
+            site_list = ", ".join(sorted(sites))
+            expected = f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}"
+            log.add(Problem.cell(table.file, table.sheet, row, "sites", ", ".join(r["sites"]), expected))
+            table.bad.add(row)
 
 
 def _targets(table: TypedTable | None, channels: dict[str, Channel], log: ProblemLog) -> list[TargetOverride]:
