@@ -519,94 +519,89 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
 def _demand(
     table: TypedTable | None, channels: dict[str, Channel], settings: Settings, log: ProblemLog
 ) -> tuple[pd.DataFrame | None, Horizon | None]:
+    """The demand table on the horizon's intervals, and the horizon; (None, None) when unusable."""
     if table is None or table.frame.empty:
         return None, None
-    f = table.frame
-    known = ", ".join(sorted(channels)) or "none"
-    if channels:
-        unknown = f["channel"].notna() & ~f["channel"].isin(list(channels)) & ~f["row"].isin(table.bad)
-        for idx in f.index[unknown.to_numpy()]:
-            row = int(f.at[idx, "row"])
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    row,
-                    "channel",
-                    f.at[idx, "channel"],
-                    f"a channel listed in the channels sheet ({known})",
-                )
-            )
-            table.bad.add(row)
-    good = f[~f["row"].isin(table.bad)]
+    _check_demand_channels(table, channels, log)
+    good = table.frame[~table.frame["row"].isin(table.bad)]
     if good.empty:
         return None, None
-
     starts = pd.to_datetime(pd.Series(list(good["interval_start"]), index=good.index), utc=True)
     epoch = pd.Timestamp("1970-01-01", tz="UTC")
     minutes = ((starts - epoch) // pd.Timedelta(minutes=1)).to_numpy(dtype=np.int64)  # minutes since the epoch
     rows = good["row"].to_numpy()
-
-    def flag(mask: np.ndarray, expected: str) -> None:
-        for r, m in zip(rows[mask], minutes[mask], strict=True):
-            log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)), expected))
-
     if settings.week_start is not None:
         ref = int(pd.Timestamp(settings.week_start).value // 60_000_000_000)
         early = minutes < ref
-        flag(early, f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)")
-        keep = ~early
-        minutes, rows, good = minutes[keep], rows[keep], good[keep]
+        expected = f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)"
+        _flag_starts(table, log, rows[early], minutes[early], expected)
+        minutes, rows, good = minutes[~early], rows[~early], good[~early]
         if len(minutes) == 0:
             return None, None
     else:
-        # the horizon starts at 00:00 UTC of the first day with demand
-        ref = int(minutes.min()) // (24 * 60) * (24 * 60)
-
+        ref = int(minutes.min()) // (24 * 60) * (24 * 60)  # 00:00 UTC of the first day with demand
     rel = minutes - ref
-    if settings.interval_minutes is not None:
-        length = settings.interval_minutes
-        how = "set by the interval_minutes setting"
-    else:
-        g = int(reduce(math.gcd, (int(x) for x in np.unique(rel)), 0))
-        how = "inferred from the data"
-        if g == 0:
-            length = 60
-        elif any(g % L == 0 for L in ALLOWED_INTERVAL_MINUTES):
-            length = next(L for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True) if g % L == 0)
-        else:
-            counts = {L: int(np.sum(rel % L == 0)) for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True)}
-            length = max(counts, key=lambda L: (counts[L], L))
+    length, how = _interval_length(rel, settings)
     misaligned = rel % length != 0
-    flag(
-        misaligned,
-        f"a start aligned to the {length}-minute intervals of this file ({how}), counted from {_show_minutes(ref)} UTC",
+    expected = (
+        f"a start aligned to the {length}-minute intervals of this file ({how}), counted from {_show_minutes(ref)} UTC"
     )
+    _flag_starts(table, log, rows[misaligned], minutes[misaligned], expected)
     span_weeks = int(math.ceil((int(rel.max()) + length) / (7 * 24 * 60)))
     if span_weeks > MAX_WEEKS:
         limit = ref + MAX_WEEKS * 7 * 24 * 60
         late = minutes >= limit
-        for r, m in zip(rows[late], minutes[late], strict=True):
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    int(r),
-                    "interval_start",
-                    _show_minutes(int(m)),
-                    f"a date-time before {_show_minutes(limit)} UTC "
-                    f"(at most {MAX_WEEKS} weeks from {_show_minutes(ref)})",
-                )
-            )
+        expected = (
+            f"a date-time before {_show_minutes(limit)} UTC (at most {MAX_WEEKS} weeks from {_show_minutes(ref)})"
+        )
+        _flag_starts(table, log, rows[late], minutes[late], expected)
         return None, None
     if misaligned.any():
         return None, None
-
     start = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=ref)
     horizon = Horizon(start=start, interval_minutes=length, weeks=max(1, span_weeks))
+    return _demand_frame(good, starts, rel // length), horizon
+
+
+def _check_demand_channels(table: TypedTable, channels: dict[str, Channel], log: ProblemLog) -> None:
+    """Every demand row's channel is listed in the channels sheet."""
+    if not channels:
+        return
+    f = table.frame
+    known = ", ".join(sorted(channels))
+    unknown = f["channel"].notna() & ~f["channel"].isin(list(channels)) & ~f["row"].isin(table.bad)
+    for idx in f.index[unknown.to_numpy()]:
+        row = int(f.at[idx, "row"])
+        expected = f"a channel listed in the channels sheet ({known})"
+        log.add(Problem.cell(table.file, table.sheet, row, "channel", f.at[idx, "channel"], expected))
+        table.bad.add(row)
+
+
+def _flag_starts(table: TypedTable, log: ProblemLog, rows: np.ndarray, minutes: np.ndarray, expected: str) -> None:
+    for r, m in zip(rows, minutes, strict=True):
+        log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)), expected))
+
+
+def _interval_length(rel: np.ndarray, settings: Settings) -> tuple[int, str]:
+    """The interval length in minutes and how it was found: the setting, else the longest allowed
+    length dividing every start's offset, else the allowed length most starts align to."""
+    if settings.interval_minutes is not None:
+        return settings.interval_minutes, "set by the interval_minutes setting"
+    how = "inferred from the data"
+    g = int(reduce(math.gcd, (int(x) for x in np.unique(rel)), 0))
+    if g == 0:
+        return 60, how
+    if any(g % L == 0 for L in ALLOWED_INTERVAL_MINUTES):
+        return next(L for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True) if g % L == 0), how
+    counts = {L: int(np.sum(rel % L == 0)) for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True)}
+    return max(counts, key=lambda L: (counts[L], L)), how
+
+
+def _demand_frame(good: pd.DataFrame, starts: pd.Series, interval: np.ndarray) -> pd.DataFrame:
+    """The demand table the pipeline reads: one row per interval, language, channel and tier."""
     demand = pd.DataFrame(
         {
-            "interval": (rel // length).astype("int64"),
+            "interval": interval.astype("int64"),
             "interval_start": starts.loc[good.index].dt.tz_convert("UTC").to_numpy(),
             "language": good["language"].astype(str).to_numpy(),
             "channel": good["channel"].astype(str).to_numpy(),
@@ -615,8 +610,7 @@ def _demand(
         }
     )
     demand["interval_start"] = pd.to_datetime(demand["interval_start"], utc=True)
-    demand = demand.sort_values(["interval", "language", "channel", "tier"], kind="mergesort").reset_index(drop=True)
-    return demand, horizon
+    return demand.sort_values(["interval", "language", "channel", "tier"], kind="mergesort").reset_index(drop=True)
 
 
 def _show_minutes(m: int) -> str:
