@@ -1,8 +1,9 @@
-"""Load and validate an input workbook (or CSV folder) into a :class:`~planner.domain.Scenario`.
+"""Building the :class:`~planner.domain.Scenario` from the typed sheets, with the checks that span tables.
 
-Every problem is collected before stopping: per-cell parsing and range checks
-(:mod:`planner.inputs.contract`), duplicates, then the checks that span tables (channels named in
-demand exist, pools sit at known sites, time zones are real, interval starts line up ...).
+Every problem is collected before stopping: per-cell parsing and range checks and duplicate keys
+(:mod:`planner.inputs.contract`), settings (:mod:`planner.inputs.settings`), then the checks across
+tables (channels named in demand exist, pools sit at known sites, time zones are real, interval
+starts line up ...).
 """
 
 from __future__ import annotations
