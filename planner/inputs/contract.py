@@ -57,7 +57,7 @@ class Column:
     default: Any = None
     unit: str = ""
     example: Any = None
-    checks: tuple[tuple[str, Callable[[pd.Series], pd.Series]], ...] = ()
+    checks: tuple[Callable[[pd.Series], pd.Series], ...] = ()  # every one must hold for a non-blank value
 
     @property
     def key(self) -> str:
@@ -99,10 +99,13 @@ def _le(bound: float) -> Callable[[pd.Series], pd.Series]:
     return lambda s: s <= bound
 
 
-NONNEG = (("ge0", _ge(0)),)
-POSITIVE = (("gt0", _gt(0)),)
-SHARE01 = (("ge0", _ge(0)), ("le1", _le(1)))
-SHARE_OPEN = (("gt0", _gt(0)), ("le1", _le(1)))
+def _lt(bound: float) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s < bound
+
+
+NONNEG = (_ge(0),)
+POSITIVE = (_gt(0),)
+SHARE_OPEN = (_gt(0), _le(1))
 
 DATETIME_EXPECTED = "a date-time such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
 LANG_LIST = "a list of language codes such as 'ja, en'"
@@ -203,7 +206,7 @@ CHANNELS = Sheet(
             blank_ok=True,
             default=1,
             example=2,
-            checks=(("ge1", _ge(1)),),
+            checks=(_ge(1),),
         ),
         Column(
             "patience_minutes",
@@ -238,7 +241,7 @@ CHANNELS = Sheet(
             default=0.0,
             unit="share",
             example=0.25,
-            checks=(("ge0", _ge(0)), ("lt1", lambda s: s < 1)),
+            checks=(_ge(0), _lt(1)),
         ),
     ),
 )
@@ -444,7 +447,7 @@ AGENTS = Sheet(
             blank_ok=True,
             unit="hours",
             example=40,
-            checks=(("gt0", _gt(0)), ("le168", _le(168))),
+            checks=(_gt(0), _le(168)),
         ),
         Column(
             "hourly_cost",
@@ -476,7 +479,7 @@ SHIFTS = Sheet(
             "Paid hours of the shift.",
             unit="hours",
             example=8,
-            checks=(("gt0", _gt(0)), ("le24", _le(24))),
+            checks=(_gt(0), _le(24)),
         ),
         Column(
             "length_hours",
@@ -485,7 +488,7 @@ SHIFTS = Sheet(
             "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
             unit="hours",
             example=9,
-            checks=(("gt0", _gt(0)), ("le24", _le(24))),
+            checks=(_gt(0), _le(24)),
         ),
         Column(
             "earliest_start",
@@ -510,7 +513,7 @@ SHIFTS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=60,
-            checks=(("ge1", _ge(1)), ("le1440", _le(1440))),
+            checks=(_ge(1), _le(1440)),
         ),
         Column(
             "sites",
@@ -833,7 +836,7 @@ def _check_values(
         if not col.checks:
             continue
         values = pd.to_numeric(frame[col.name].where(frame[col.name].notna(), None), errors="coerce").astype(float)
-        ok = reduce(operator.and_, (check(values) for _, check in col.checks))
+        ok = reduce(operator.and_, (check(values) for check in col.checks))
         for idx in frame.index[(values.notna() & ~ok).to_numpy()]:
             row_no = int(frame.at[idx, "row"])
             problems.append(
