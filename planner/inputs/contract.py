@@ -367,6 +367,19 @@ SITES = Sheet(
     ),
 )
 
+#: a pool's or an agent's own wage
+HOURLY_COST_OVERRIDE = Column(
+    "hourly_cost",
+    Kind.NUMBER,
+    "blank or a number >= 0",
+    "Cost per paid hour; overrides the site's.",
+    required=False,
+    blank_ok=True,
+    unit="currency per paid hour",
+    example="",
+    checks=NONNEG,
+)
+
 POOLS = Sheet(
     name="pools",
     description="Groups of interchangeable agents at one site with the same languages and channels. "
@@ -404,17 +417,7 @@ POOLS = Sheet(
             example=30,
             checks=NONNEG,
         ),
-        Column(
-            "hourly_cost",
-            Kind.NUMBER,
-            "blank or a number >= 0",
-            "Cost per paid hour; overrides the site's.",
-            required=False,
-            blank_ok=True,
-            unit="currency per paid hour",
-            example="",
-            checks=NONNEG,
-        ),
+        HOURLY_COST_OVERRIDE,
     ),
 )
 
@@ -449,17 +452,7 @@ AGENTS = Sheet(
             example=40,
             checks=(_gt(0), _le(168)),
         ),
-        Column(
-            "hourly_cost",
-            Kind.NUMBER,
-            "blank or a number >= 0",
-            "Cost per paid hour; overrides the site's.",
-            required=False,
-            blank_ok=True,
-            unit="currency per paid hour",
-            example="",
-            checks=NONNEG,
-        ),
+        HOURLY_COST_OVERRIDE,
     ),
 )
 

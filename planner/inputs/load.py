@@ -13,6 +13,7 @@ import math
 import os
 import re
 import zoneinfo
+from collections.abc import Iterator
 from functools import reduce
 from typing import Any
 
@@ -246,7 +247,7 @@ def _channels(table: TypedTable | None) -> dict[str, Channel]:
             target_minutes=float(r["target_minutes"]),
             service_level=float(r["service_level"]),
             concurrency=int(r["concurrency"]),
-            patience_minutes=None if r["patience_minutes"] is None else float(r["patience_minutes"]),
+            patience_minutes=_optional_float(r["patience_minutes"]),
             deferrable=bool(r["deferrable"]),
             bot_deflection=float(r["bot_deflection"]),
         )
@@ -274,7 +275,7 @@ def _sites(table: TypedTable | None, log: ProblemLog) -> dict[str, Site]:
             hourly_cost=float(r["hourly_cost"]),
             night_premium=float(r["night_premium"]),
             weekend_premium=float(r["weekend_premium"]),
-            max_agents=None if r["max_agents"] is None else int(r["max_agents"]),
+            max_agents=_optional_int(r["max_agents"]),
         )
     return out
 
@@ -335,23 +336,30 @@ def _pools(
     return pools, agents
 
 
-def _pool_rows(
+def _staff_rows(
     table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
-) -> dict[str, Pool]:
-    pools: dict[str, Pool] = {}
+) -> Iterator[tuple[int, pd.Series]]:
+    """(row number, values) of each pools or agents row whose site and channels are known; the rest are reported."""
     for _, r in table.frame.iterrows():
         row = int(r["row"])
         _check_site(table, row, r["site"], sites, log)
         _check_channel_list(table, row, r["channels"], channels, log)
-        if row in table.bad:
-            continue
+        if row not in table.bad:
+            yield row, r
+
+
+def _pool_rows(
+    table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
+) -> dict[str, Pool]:
+    pools: dict[str, Pool] = {}
+    for _, r in _staff_rows(table, sites, channels, log):
         pools[r["pool"]] = Pool(
             name=r["pool"],
             site=r["site"],
             languages=r["languages"],
             channels=r["channels"],
-            available=None if r["available"] is None else int(r["available"]),
-            hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
+            available=_optional_int(r["available"]),
+            hourly_cost=_optional_float(r["hourly_cost"]),
         )
     return pools
 
@@ -359,25 +367,26 @@ def _pool_rows(
 def _agent_rows(
     table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
 ) -> list[Agent]:
-    agents: list[Agent] = []
-    for _, r in table.frame.iterrows():
-        row = int(r["row"])
-        _check_site(table, row, r["site"], sites, log)
-        _check_channel_list(table, row, r["channels"], channels, log)
-        if row in table.bad:
-            continue
-        agents.append(
-            Agent(
-                name=r["agent"],
-                site=r["site"],
-                languages=r["languages"],
-                channels=r["channels"],
-                weekly_hours=None if r["weekly_hours"] is None else float(r["weekly_hours"]),
-                hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
-                row=row,
-            )
+    return [
+        Agent(
+            name=r["agent"],
+            site=r["site"],
+            languages=r["languages"],
+            channels=r["channels"],
+            weekly_hours=_optional_float(r["weekly_hours"]),
+            hourly_cost=_optional_float(r["hourly_cost"]),
+            row=row,
         )
-    return agents
+        for row, r in _staff_rows(table, sites, channels, log)
+    ]
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _add_agent_pools(
@@ -438,7 +447,7 @@ def _shifts(
                 length_hours=float(r["length_hours"]),
                 earliest_start=r["earliest_start"],
                 latest_start=r["latest_start"],
-                start_step_minutes=None if r["start_step_minutes"] is None else int(r["start_step_minutes"]),
+                start_step_minutes=_optional_int(r["start_step_minutes"]),
                 sites=r["sites"],
             )
         )
@@ -506,8 +515,8 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
                 language=r["language"],
                 channel=r["channel"],
                 tier=r["tier"],
-                target_minutes=None if r["target_minutes"] is None else float(r["target_minutes"]),
-                service_level=None if r["service_level"] is None else float(r["service_level"]),
+                target_minutes=_optional_float(r["target_minutes"]),
+                service_level=_optional_float(r["service_level"]),
                 row=row,
             )
         )
