@@ -70,7 +70,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         less = " with less shortfall" if result.has_shortfall else ""
         lines.append(
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
-            f"a longer --time-limit can give a cheaper roster{less}"
+            f"a longer time limit can give a cheaper roster{less}"
         )
     lines.append(
         f"Headcount: {m['headcount']:,} people (ceil(shifts / shifts_per_week) per pool); "
@@ -85,7 +85,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"{m['shortfall_coverable_agent_hours']:,.1f} coverable); see the gaps sheet"
         )
         if m["shortfall_coverable_agent_hours"] > 1e-6 and m["full_coverage"] == "no":
-            lines.append("  run with --full-coverage to price closing the coverable gaps")
+            lines.append("  a full-coverage run (hiring past headcount caps) prices closing the coverable gaps")
     else:
         lines.append(
             "Coverage: every queue meets its target in every interval with demand "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.errors import OutputError
+from planner.errors import OutputError, OutputFormatError
 from planner.outputs.files import SheetOut, write_csv, write_csv_folder, write_workbook
 from planner.requirements import OUTPUT_COLUMNS, Requirements
 from planner.roster.plan import RosterResult
@@ -32,7 +32,7 @@ def _kind(path: Path, fmt: str | None) -> str:
         return "csv"
     if suffix == "" or path.is_dir():
         return "csv-folder"
-    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or --format")
+    raise OutputFormatError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or give the format")
 
 
 def requirements_frame(req: Requirements) -> pd.DataFrame:
@@ -89,6 +89,11 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
         "headcount": result.headcount,
         "language_sites": result.language_sites,
     }
+
+
+def default_roster_path(fmt: str) -> Path:
+    """Where a roster goes when no path is given: a workbook, or a folder of CSV files."""
+    return Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
 
 
 def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +24,7 @@ from planner.queueing import erlang
 from planner.queueing.deferred import WorkClass, on_time_share
 from planner.requirements import QueueKey, Requirements, compute_requirements
 from planner.roster.options import ShiftOptions, enumerate_options, interval_costs
+from planner.roster.progress import ProgressFn, ProgressKind, Reporter
 from planner.roster.rules import (
     TOL,
     DeferredGroup,
@@ -35,7 +35,7 @@ from planner.roster.rules import (
     build_model,
     safe_name,
 )
-from planner.roster.solve import LogFn, SolveInfo, SolveOptions, solve_model
+from planner.roster.solve import SolveInfo, SolveOptions, solve_model
 from planner.timezones import utc_to_local
 
 #: --full-coverage multiplies the penalty by this, making coverage effectively hard.
@@ -183,12 +183,14 @@ def _unique(name: str, used: set[str]) -> str:
     return out
 
 
-def plan_roster(scenario: Scenario, options: RosterOptions | None = None, log: LogFn | None = None) -> RosterResult:
+def plan_roster(
+    scenario: Scenario, options: RosterOptions | None = None, progress: ProgressFn | None = None
+) -> RosterResult:
     """Compute requirements, build and solve the roster model, and report on the roster.
 
     With ``full_coverage`` the default roster is solved first (for the cost comparison),
     then the roster that covers every queue-interval any pool could cover, hiring beyond
-    headcount caps where needed.
+    headcount caps where needed. ``progress`` receives the solve's events (see planner.roster.progress).
     """
     options = options or RosterOptions()
     req = compute_requirements(scenario)
@@ -198,10 +200,10 @@ def plan_roster(scenario: Scenario, options: RosterOptions | None = None, log: L
     default_cost = None
     default_short = None
     if options.full_coverage:
-        base = _solve_once(scenario, req, shift_options, False, options.solve, log)
+        base = _solve_once(scenario, req, shift_options, False, options.solve, progress)
         default_cost = base.metrics["weekly_cost"]
         default_short = base.metrics["shortfall_agent_hours"]
-    result = _solve_once(scenario, req, shift_options, options.full_coverage, options.solve, log)
+    result = _solve_once(scenario, req, shift_options, options.full_coverage, options.solve, progress)
     result.default_cost = default_cost
     result.default_shortfall_hours = default_short
     if default_cost is not None:
@@ -220,18 +222,18 @@ def _solve_once(
     shift_options: ShiftOptions,
     full: bool,
     solve: SolveOptions,
-    log: LogFn | None,
+    progress: ProgressFn | None,
 ) -> RosterResult:
     t0 = time.perf_counter()
     problem = build_problem(scenario, req, shift_options, full_coverage=full)
     model = build_model(problem, name="roster_full_coverage" if full else "roster")
     build_seconds = time.perf_counter() - t0
-    if log:
-        log(
-            f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
-            f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s"
-        )
-    info = solve_model(model, solve, log)
+    Reporter(progress, t0).emit(
+        ProgressKind.MODEL_BUILT,
+        message=f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
+        f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s",
+    )
+    info = solve_model(model, solve, progress)
     return _report(scenario, req, shift_options, problem, model, info, build_seconds, full)
 
 
@@ -792,6 +794,3 @@ def time_zone_answer(result: RosterResult) -> list[str]:
 
 def replace_solve(options: RosterOptions, **changes: Any) -> RosterOptions:
     return replace(options, solve=replace(options.solve, **changes))
-
-
-ProgressFn = Callable[[float], None]
