@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from planner import __version__
-from planner.errors import InputError, OutputFormatError, PlannerError, SolverTimeLimitError
+from planner.errors import InputError, PlannerError, SolverTimeLimitError
 
 if TYPE_CHECKING:
     from planner.roster.plan import RosterResult
@@ -26,10 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 #: errors whose remedy is a command-line option: the option is named after the library's message
-_FLAG_HINTS: tuple[tuple[type[PlannerError], str], ...] = (
-    (SolverTimeLimitError, " (use --time-limit)"),
-    (OutputFormatError, " (use --format)"),
-)
+_FLAG_HINTS: tuple[tuple[type[PlannerError], str], ...] = ((SolverTimeLimitError, " (use --time-limit)"),)
 
 
 def _library_errors(fn: F) -> F:

@@ -184,7 +184,3 @@ class OutputError(PlannerError):
 
 class SolverTimeLimitError(SolverError):
     """The solver found no roster within its time limit (a longer one may find one)."""
-
-
-class OutputFormatError(OutputError):
-    """The output format could not be told from the output path."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.errors import OutputError, OutputFormatError
+from planner.errors import OutputError
 from planner.outputs.files import SheetOut, write_csv, write_csv_folder, write_workbook
 from planner.requirements import OUTPUT_COLUMNS, Requirements
 from planner.roster.plan import RosterResult
@@ -32,7 +32,7 @@ def _kind(path: Path, fmt: str | None) -> str:
         return "csv"
     if suffix == "" or path.is_dir():
         return "csv-folder"
-    raise OutputFormatError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or give the format")
+    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or give the format")
 
 
 def requirements_frame(req: Requirements) -> pd.DataFrame:
