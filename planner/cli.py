@@ -313,19 +313,20 @@ def roster_cmd(
         _echo_json(roster_json(result, str(written)))
     else:
         click.echo(roster_text(result, str(written)))
-    _echo_findings((), _roster_hints(result, full_coverage))
+    _echo_findings((), _roster_hints(result))
     if result.has_shortfall:
         ctx.exit(1)
 
 
-def _roster_hints(result: RosterResult, full_coverage: bool) -> tuple[str, ...]:
-    """The flags that answer what the roster summary suggests."""
-    hints = []
-    if result.info.status == "time limit":
-        hints.append("--time-limit SECONDS gives the solver longer")
-    if result.has_shortfall and not full_coverage and result.metrics["shortfall_coverable_agent_hours"] > 1e-6:
-        hints.append("--full-coverage prices closing the coverable gaps")
-    return tuple(hints)
+def _roster_hints(result: RosterResult) -> tuple[str, ...]:
+    """The options that carry out the remedies the roster summary suggests."""
+    from planner.outputs.text import Remedy, remedies
+
+    flags = {
+        Remedy.LONGER_TIME_LIMIT: "--time-limit SECONDS gives the solver longer",
+        Remedy.FULL_COVERAGE: "--full-coverage prices closing the coverable gaps",
+    }
+    return tuple(flags[r] for r in remedies(result))
 
 
 def main() -> None:  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import pandas as pd
@@ -53,8 +54,28 @@ def requirements_text(req: Requirements) -> str:
     return "\n".join(lines)
 
 
+class Remedy(Enum):
+    """What another run could do better, as the summary suggests it."""
+
+    LONGER_TIME_LIMIT = "a longer time limit can give a cheaper roster"
+    FULL_COVERAGE = "a full-coverage run prices closing the coverable gaps"
+
+
+def remedies(result: RosterResult) -> tuple[Remedy, ...]:
+    """The remedies the roster's summary suggests: a longer time limit when the solver stopped at it, a
+    full-coverage run when a shortfall some pool could cover was left (and the run was not one)."""
+    m = result.metrics
+    found = []
+    if result.info.status == "time limit":
+        found.append(Remedy.LONGER_TIME_LIMIT)
+    if result.has_shortfall and m["shortfall_coverable_agent_hours"] > 1e-6 and m["full_coverage"] == "no":
+        found.append(Remedy.FULL_COVERAGE)
+    return tuple(found)
+
+
 def roster_text(result: RosterResult, output: str | None) -> str:
     m = result.metrics
+    todo = remedies(result)
     cur = m["currency"]
     info = result.info
     lines = [
@@ -66,7 +87,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         f"(cost within {m['gap_to_lp_bound']:.3%} of it); {info.seconds:.1f} s solve, {m['variables']:,} variables, "
         f"{m['constraints']:,} constraints",
     ]
-    if info.status == "time limit":
+    if Remedy.LONGER_TIME_LIMIT in todo:
         less = " with less shortfall" if result.has_shortfall else ""
         lines.append(
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
@@ -84,7 +105,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"({m['shortfall_uncoverable_agent_hours']:,.1f} that no pool can cover, "
             f"{m['shortfall_coverable_agent_hours']:,.1f} coverable); see the gaps sheet"
         )
-        if m["shortfall_coverable_agent_hours"] > 1e-6 and m["full_coverage"] == "no":
+        if Remedy.FULL_COVERAGE in todo:
             lines.append("  a full-coverage run (hiring past headcount caps) prices closing the coverable gaps")
     else:
         lines.append(

@@ -386,33 +386,41 @@ def _has_solution(model: RosterModel) -> bool:
 
 
 _BANNER_SHOWN: list[str] = []
+_BANNER_LOCK = threading.Lock()
 
 
 def _highs_banner() -> str:
     """HiGHS prints its banner on the process's standard output (C level) when the first ``Highs``
     object is made, before any option can turn it off. Make that first object here with file
     descriptor 1 pointed at a temporary file, and return the banner (empty after the first call)."""
-    if _BANNER_SHOWN:
-        return ""
-    import ctypes
+    with _BANNER_LOCK:
+        if _BANNER_SHOWN:
+            return ""
+        import ctypes
 
-    import highspy
+        import highspy
 
-    sys.stdout.flush()
-    libc = ctypes.CDLL(None)
-    saved = os.dup(1)
-    with tempfile.TemporaryFile() as tmp:
+        sys.stdout.flush()
+        libc = ctypes.CDLL(None)
+        libc.fflush(None)
         try:
-            os.dup2(tmp.fileno(), 1)
+            saved = os.dup(1)
+        except OSError:  # no standard output at all: nothing to protect
             highspy.Highs()
-            libc.fflush(None)
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        tmp.seek(0)
-        text = tmp.read().decode("utf-8", errors="replace")
-    _BANNER_SHOWN.append(text)
-    return text
+            _BANNER_SHOWN.append("")
+            return ""
+        with tempfile.TemporaryFile() as tmp:
+            try:
+                os.dup2(tmp.fileno(), 1)
+                highspy.Highs()
+                libc.fflush(None)
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            tmp.seek(0)
+            text = tmp.read().decode("utf-8", errors="replace")
+        _BANNER_SHOWN.append(text)
+        return text
 
 
 def _highs_callback(
