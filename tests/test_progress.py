@@ -132,3 +132,16 @@ def test_the_cli_names_the_flag_that_answers_a_time_limit_error() -> None:
     assert caught.value.message == (
         "the solver found no roster within its time limit of 5 s; a longer one may find one (use --time-limit)"
     )
+
+
+def test_events_read_as_one_line_each() -> None:
+    started = ProgressEvent(ProgressKind.STAGE_STARTED, 0.5, Stage.FULL_MIP, 3, message="warm-started")
+    assert started.describe() == "stage 3/3: full MIP (warm-started)"
+    found = ProgressEvent(ProgressKind.INCUMBENT_FOUND, 2.0, Stage.RESTRICTED_MIP, 2, objective=8385.0)
+    assert found.describe() == "stage 2/3: roster found, cost 8,385.00"
+    lp_done = ProgressEvent(ProgressKind.STAGE_ENDED, 0.1, Stage.LP_BOUND, 1, bound=7990.0)
+    assert lp_done.describe() == "stage 1/3 done, bound 7,990.00"
+    repair = ProgressEvent(ProgressKind.STAGE_STARTED, 3.0, Stage.REPAIR, message="4 shift options may move")
+    assert repair.describe() == "repair of the shortfall (4 shift options may move)"
+    line = ProgressEvent(ProgressKind.SOLVER_LOG_LINE, 3.0, message="Presolving model")
+    assert line.describe() == "Presolving model"

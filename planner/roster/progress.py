@@ -51,7 +51,7 @@ class ProgressEvent:
             return self.message
         head = f"stage {self.stage_number}/{self.stages}" if self.stage_number else self.stage.value.split(" ")[0]
         if self.kind is ProgressKind.STAGE_STARTED:
-            text = f"{head}: {self.stage.value}"
+            text = f"{head}: {self.stage.value}" if self.stage_number else self.stage.value
         elif self.kind is ProgressKind.STAGE_SKIPPED:
             text = f"{head} skipped: {self.stage.value}"
         elif self.kind is ProgressKind.INCUMBENT_FOUND:
