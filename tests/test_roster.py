@@ -305,5 +305,5 @@ def test_summary_tells_when_the_time_limit_cut_the_solve_short():
     text = roster_text(cut, None).splitlines()
     assert text[3] == (
         "  the solver stopped at its time limit 7.31% above its best bound: "
-        "a longer --time-limit can give a cheaper roster"
+        "a longer time limit can give a cheaper roster"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import pandas as pd
@@ -54,8 +55,28 @@ def requirements_text(req: Requirements) -> str:
     return "\n".join(lines)
 
 
+class Remedy(Enum):
+    """What another run could do better, as the summary suggests it."""
+
+    LONGER_TIME_LIMIT = "a longer time limit can give a cheaper roster"
+    FULL_COVERAGE = "a full-coverage run prices closing the coverable gaps"
+
+
+def remedies(result: RosterResult) -> tuple[Remedy, ...]:
+    """The remedies the roster's summary suggests: a longer time limit when the solver stopped at it, a
+    full-coverage run when a shortfall some pool could cover was left (and the run was not one)."""
+    m = result.summary
+    found = []
+    if result.info.status == "time limit":
+        found.append(Remedy.LONGER_TIME_LIMIT)
+    if result.has_shortfall and m.shortfall_coverable_agent_hours > 1e-6 and not m.full_coverage:
+        found.append(Remedy.FULL_COVERAGE)
+    return tuple(found)
+
+
 def roster_text(result: RosterResult, output: str | None) -> str:
     m = result.summary
+    todo = remedies(result)
     cur = m.currency
     info = result.info
     lines = [
@@ -66,11 +87,11 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         f"(cost within {m.gap_to_lp_bound:.3%} of it); {info.seconds:.1f} s solve, {m.model.variables:,} variables, "
         f"{m.model.constraints:,} constraints",
     ]
-    if info.status == "time limit":
+    if Remedy.LONGER_TIME_LIMIT in todo:
         less = " with less shortfall" if result.has_shortfall else ""
         lines.append(
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
-            f"a longer --time-limit can give a cheaper roster{less}"
+            f"a longer time limit can give a cheaper roster{less}"
         )
     lines.append(
         f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
@@ -83,8 +104,8 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"({m.shortfall_uncoverable_agent_hours:,.1f} that no pool can cover, "
             f"{m.shortfall_coverable_agent_hours:,.1f} coverable); see the gaps sheet"
         )
-        if m.shortfall_coverable_agent_hours > 1e-6 and not m.full_coverage:
-            lines.append("  run with --full-coverage to price closing the coverable gaps")
+        if Remedy.FULL_COVERAGE in todo:
+            lines.append("  a full-coverage run (hiring past headcount caps) prices closing the coverable gaps")
     else:
         lines.append(
             "Coverage: every queue meets its target in every interval with demand "

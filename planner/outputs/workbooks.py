@@ -32,7 +32,7 @@ def _kind(path: Path, fmt: str | None) -> str:
         return "csv"
     if suffix == "" or path.is_dir():
         return "csv-folder"
-    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or --format")
+    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or give the format")
 
 
 def requirements_frame(req: Requirements) -> pd.DataFrame:
@@ -89,6 +89,11 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
         "headcount": result.headcount,
         "language_sites": result.language_sites,
     }
+
+
+def default_roster_path(fmt: str) -> Path:
+    """Where a roster goes when no path is given: a workbook, or a folder of CSV files."""
+    return Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
 
 
 def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:

@@ -21,8 +21,9 @@ from planner.errors import ModelError
 from planner.requirements import Requirements, compute_requirements
 from planner.roster.options import ShiftOptions, enumerate_options
 from planner.roster.problem import build_problem
+from planner.roster.progress import ProgressFn, ProgressKind, Reporter
 from planner.roster.rules import RosterProblem, build_model
-from planner.roster.solve import LogFn, SolveInfo, SolveOptions, solve_model
+from planner.roster.solve import SolveInfo, SolveOptions, solve_model
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,14 @@ class RosterResult:
         return self.summary.table()
 
 
-def plan_roster(scenario: Scenario, options: RosterOptions | None = None, log: LogFn | None = None) -> RosterResult:
+def plan_roster(
+    scenario: Scenario, options: RosterOptions | None = None, progress: ProgressFn | None = None
+) -> RosterResult:
     """Compute requirements, build and solve the roster model, and report on the roster.
 
     With ``full_coverage`` the default roster is solved first (for the cost comparison),
     then the roster that covers every queue-interval any pool could cover, hiring beyond
-    headcount caps where needed.
+    headcount caps where needed. ``progress`` receives the solve's events (see planner.roster.progress).
     """
     options = options or RosterOptions()
     req = compute_requirements(scenario)
@@ -82,9 +85,9 @@ def plan_roster(scenario: Scenario, options: RosterOptions | None = None, log: L
     if len(shift_options) == 0:
         raise ModelError("no shift can be scheduled: no shift template may be used at any pool's site")
     if not options.full_coverage:
-        return _solve_once(scenario, req, shift_options, False, options.solve, log)
-    base = _solve_once(scenario, req, shift_options, False, options.solve, log).summary
-    result = _solve_once(scenario, req, shift_options, True, options.solve, log)
+        return _solve_once(scenario, req, shift_options, False, options.solve, progress)
+    base = _solve_once(scenario, req, shift_options, False, options.solve, progress).summary
+    result = _solve_once(scenario, req, shift_options, True, options.solve, progress)
     weekly = result.summary.weekly_cost
     comparison = FullCoverageComparison(
         default_weekly_cost=round(base.weekly_cost, 2),
@@ -106,18 +109,18 @@ def _solve_once(
     shift_options: ShiftOptions,
     full: bool,
     solve: SolveOptions,
-    log: LogFn | None,
+    progress: ProgressFn | None,
 ) -> RosterResult:
     t0 = time.perf_counter()
     problem = build_problem(scenario, req, shift_options, full_coverage=full)
     model = build_model(problem, name="roster_full_coverage" if full else "roster")
     build_seconds = time.perf_counter() - t0
-    if log:
-        log(
-            f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
-            f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s"
-        )
-    info = solve_model(model, solve, log)
+    Reporter(progress, t0).emit(
+        ProgressKind.MODEL_BUILT,
+        message=f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
+        f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s",
+    )
+    info = solve_model(model, solve, progress)
     solution = RosterSolution.of(model)
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
     size = ModelSize(model.n_variables, len(model.shifts) + len(model.people), model.n_constraints, build_seconds)
