@@ -59,8 +59,8 @@ def test_roster_json_matches_the_library_result(roster_runs: dict) -> None:
     data = json.loads(roster_runs["quiet"].stdout)
     scenario = load_scenario(TINY)
     result = plan_roster(scenario, RosterOptions(solve=SolveOptions.from_settings(scenario.settings)))
-    assert data["metrics"]["weekly_cost"] == pytest.approx(result.metrics["weekly_cost"])
-    assert data["metrics"]["shifts_per_week"] == result.metrics["shifts_per_week"]
+    assert data["metrics"]["weekly_cost"] == pytest.approx(result.summary.weekly_cost)
+    assert data["metrics"]["shifts_per_week"] == result.summary.shifts_per_week
 
 
 def test_without_verbose_stderr_has_the_stages_but_no_solver_banner_or_log(roster_runs: dict) -> None:

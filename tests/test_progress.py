@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from planner.domain import Settings, SolverChoice
+from planner.domain import SolverChoice
 from planner.inputs.load import load_scenario
+from planner.inputs.settings import make_settings
 from planner.roster.plan import RosterOptions, plan_roster
 from planner.roster.progress import ProgressEvent, ProgressKind, Stage
 from planner.roster.solve import SolveOptions
@@ -80,7 +82,7 @@ def test_full_coverage_builds_two_models(tmp_path: Path) -> None:
 
 
 def test_solve_options_take_the_request_where_given_else_the_settings() -> None:
-    settings = Settings(solver=SolverChoice.CBC, time_limit_seconds=12.0, mip_gap=0.02, threads=3)
+    settings = replace(make_settings(), solver=SolverChoice.CBC, time_limit_seconds=12.0, mip_gap=0.02, threads=3)
     assert SolveOptions.from_settings(settings) == SolveOptions(SolverChoice.CBC, 12.0, 0.02, 3)
     given = SolveOptions.from_settings(settings, solver="highs", time_limit=5.0, gap=0.0, threads=1)
     assert given == SolveOptions(SolverChoice.HIGHS, 5.0, 0.0, 1)  # a gap of 0 is a request, not "unset"
