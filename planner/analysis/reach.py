@@ -1,4 +1,5 @@
-"""`planner validate`: what was read, and where demand can never be covered.
+"""Reach: which queue-intervals some pool can cover under the shift windows (one home, used by `validate`
+and by the roster's gap reasons), and the `planner validate` summary.
 
 The summary names the horizon and interval length, the contacts per language, channel and
 tier, each site's local time at the start of the horizon and any daylight-saving change in
