@@ -146,7 +146,7 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements.csv --json
     """
     from planner.inputs.load import load_scenario
-    from planner.outputs.text import requirements_text
+    from planner.outputs.text import requirements_json, requirements_text
     from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
@@ -156,9 +156,7 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
     if output is not None:
         write_requirements(req, output)
     if as_json:
-        data = req.summary_dict()
-        data["output"] = None if output is None else str(output)
-        _echo_json(data)
+        _echo_json(requirements_json(req, None if output is None else str(output)))
     else:
         click.echo(requirements_text(req))
         if output is not None:

@@ -118,6 +118,11 @@ def roster_text(result: RosterResult, output: str | None) -> str:
     return "\n".join(lines)
 
 
+def requirements_json(req: Requirements, output: str | None) -> dict[str, Any]:
+    """The requirements summary as JSON-ready data, with the path written (or None)."""
+    return {**req.summary_dict(), "output": output}
+
+
 def roster_json(result: RosterResult, output: str | None) -> dict[str, Any]:
     gaps = result.gaps
     return {
