@@ -129,7 +129,7 @@ def build_plan(book: RawBook, scenario: Scenario) -> CapacityPlan:
     periods = _periods(tables.get("periods"), scenario, log)
     names = {p.name: i for i, p in enumerate(periods)}
     drivers = _drivers(tables.get("drivers"), names, scenario, log)
-    horizon = sum(p.weeks for p in periods)
+    horizon = ((periods[-1].end - periods[0].start).days + 1) / 7.0 if periods else float("inf")
     workforce = _workforce(tables.get("workforce"), scenario, horizon, log)
     policies = _policies(tables.get("policies"), scenario, names, log)
     settings = _settings(tables.get("settings"), log)
@@ -299,7 +299,10 @@ def _workforce(table: TypedTable | None, scenario: Scenario, horizon: float, log
         else:
             pool_rows[r["pool"]] = r
     out: dict[str, PoolWorkforce] = {}
+    broken = set() if table is None else set(table.frame.loc[table.frame["row"].isin(table.bad), "pool"])
     for name, pool in scenario.pools.items():
+        if name in broken:  # its row has an error already reported
+            continue
         merged = {c: None for c in WORKFORCE_PARAMETERS}
         for source in (site_rows.get(pool.site), pool_rows.get(name)):
             for c in WORKFORCE_PARAMETERS:
@@ -330,7 +333,7 @@ def _known_names(table: TypedTable | None, r: dict[str, Any], scenario: Scenario
         log.add(_cell(table, row, "pool", None, "a pool, or a site in the site column"))
         ok = False
     if r["lead_time_weeks"] is not None and r["lead_time_weeks"] > horizon:
-        log.add(_cell(table, row, "lead_time_weeks", r["lead_time_weeks"], f"at most the horizon ({horizon:g} weeks)"))
+        log.add(_cell(table, row, "lead_time_weeks", r["lead_time_weeks"], f"at most the horizon ({round(horizon, 1):g} weeks)"))
         ok = False
     if r["ramp"] is not None and _ramp(r["ramp"]) is None:
         log.add(_cell(table, row, "ramp", r["ramp"], WORKFORCE.column("ramp").expected))

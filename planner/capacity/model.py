@@ -161,7 +161,9 @@ def add_hire_variables(m: HorizonModel) -> None:
     for p in m.data.pools:
         for s, decided in enumerate(p.decided_by):
             if decided is not None:
-                m.hires[p.name, s] = pulp.LpVariable(safe_name(f"hires_{p.name}_{m.data.periods[s]}"), 0, cat="Integer")
+                m.hires[p.name, s] = m.lp.add_variable(
+                    safe_name(f"hires_{p.name}_{m.data.periods[s]}"), 0, None, pulp.LpInteger
+                )
 
 
 def add_workforce_flow(m: HorizonModel) -> None:
@@ -184,13 +186,13 @@ def add_operating_variables(m: HorizonModel) -> None:
     d = m.data
     for p in d.pools:
         for r, period in enumerate(d.periods):
-            m.short[p.name, r] = pulp.LpVariable(safe_name(f"short_{p.name}_{period}"), 0)
+            m.short[p.name, r] = m.lp.add_variable(safe_name(f"short_{p.name}_{period}"), 0)
             if d.policy(p.site, r).overtime_share > 0:
-                m.overtime[p.name, r] = pulp.LpVariable(safe_name(f"overtime_{p.name}_{period}"), 0)
+                m.overtime[p.name, r] = m.lp.add_variable(safe_name(f"overtime_{p.name}_{period}"), 0)
             for q in d.pools:
                 if d.policy(p.site, r).transfers and p.can_serve(q):
                     name = safe_name(f"transfer_{p.name}_to_{q.name}_{period}")
-                    m.transfer[p.name, q.name, r] = pulp.LpVariable(name, 0)
+                    m.transfer[p.name, q.name, r] = m.lp.add_variable(name, 0)
 
 
 # --------------------------------------------------------------------------- rules

@@ -180,8 +180,8 @@ def build_tiny_plan() -> dict[str, pd.DataFrame]:
     workforce = pd.DataFrame(
         [
             {"site": "lisbon", "monthly_attrition": 0.03, "lead_time_weeks": 1, "training_weeks": 2, "ramp": "0.5, 1"},
-            {"pool": "lisbon_en", "people": 6},
-            {"pool": "lisbon_ja_en", "people": 4},
+            {"pool": "lisbon_en", "people": 14},
+            {"pool": "lisbon_ja_en", "people": 22},
         ],
         columns=["pool", "site", "people", "monthly_attrition", "lead_time_weeks", "training_weeks", "ramp"],
     )
