@@ -63,7 +63,9 @@ def test_monthly_attrition_over_a_month_is_the_monthly_share():
 def test_demand_step_is_hired_exactly_the_lead_time_earlier():
     # 10 needed until week 5, 30 from week 6; a decision takes 3 weeks to start: decide in w3, start in w6.
     result = plan_from_required(weeks(10), pool(10, lead_time_weeks=3), {"a": (10.0,) * 6 + (30.0,) * 4})
-    assert result.hires.to_dict("records") == [{"pool": "a", "site": "site", "decide_by": "w3", "start": "w6", "hires": 20}]
+    assert result.hires.to_dict("records") == [
+        {"pool": "a", "site": "site", "decide_by": "w3", "start": "w6", "hires": 20}
+    ]
     assert result.shortfall_person_weeks == 0
 
 
@@ -71,7 +73,9 @@ def test_no_hire_starts_before_the_lead_time_allows():
     # The step comes in week 1, but with a 3-week lead time the first starter arrives in week 3:
     # weeks 1 and 2 are 20 short, and the 20 are decided in week 0.
     result = plan_from_required(weeks(6), pool(10, lead_time_weeks=3), {"a": (10.0,) + (30.0,) * 5})
-    assert result.hires.to_dict("records") == [{"pool": "a", "site": "site", "decide_by": "w0", "start": "w3", "hires": 20}]
+    assert result.hires.to_dict("records") == [
+        {"pool": "a", "site": "site", "decide_by": "w0", "start": "w3", "hires": 20}
+    ]
     assert result.table["understaffed"].round(9).tolist() == [0, 20, 20, 0, 0, 0]
     assert decided_by([p.start for p in weeks(6)], 3) == (None, None, None, 0, 1, 2)
 
@@ -89,9 +93,7 @@ def test_training_capacity_forces_earlier_hiring():
 def test_ramp_curve_changes_productive_people():
     # 1 week of training, then 50 %, then 100 %. 10 -> 20 in week 3: hire 10 in week 1
     # (week 1 training: 0; week 2: 5; week 3: 10). Hiring in week 2 would leave 5 short in week 3.
-    result = plan_from_required(
-        weeks(6), pool(10, training_weeks=1, ramp=(0.5, 1.0)), {"a": (10.0,) * 3 + (20.0,) * 3}
-    )
+    result = plan_from_required(weeks(6), pool(10, training_weeks=1, ramp=(0.5, 1.0)), {"a": (10.0,) * 3 + (20.0,) * 3})
     assert hires_by_start(result) == {"w1": 10}
     assert result.table["productive"].round(9).tolist() == [10, 10, 15, 20, 20, 20]
     assert result.table["trainees"].round(9).tolist() == [0, 10, 0, 0, 0, 0]

@@ -15,11 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.capacity.contract import (
-    DRIVERS,
-    PERIODS,
-    PLAN_SETTINGS,
     PLAN_SHEETS,
-    POLICIES,
     SHRINKAGE_CATEGORIES,
     WORKFORCE,
     WORKFORCE_PARAMETERS,
@@ -158,13 +154,26 @@ def _typed_tables(book: RawBook, log: ProblemLog) -> dict[str, TypedTable]:
         if found is None:
             if spec.required:
                 suffix = f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""
-                log.add(Problem(book.file, f"missing required sheet '{spec.name}'", expected=f"a sheet named '{spec.name}'{suffix}"))
+                log.add(
+                    Problem(
+                        book.file,
+                        f"missing required sheet '{spec.name}'",
+                        expected=f"a sheet named '{spec.name}'{suffix}",
+                    )
+                )
             continue
         typed = type_table(found, spec, log.problems)
         if typed is None:
             continue
         if typed.frame.empty and spec.required:
-            log.add(Problem(found.file, "the sheet has a header but no data rows", sheet=found.sheet, expected="at least one data row"))
+            log.add(
+                Problem(
+                    found.file,
+                    "the sheet has a header but no data rows",
+                    sheet=found.sheet,
+                    expected="at least one data row",
+                )
+            )
             continue
         duplicate_problems(typed, log.problems)
         tables[spec.name] = typed
@@ -218,7 +227,9 @@ def _periods(table: TypedTable | None, scenario: Scenario, log: ProblemLog) -> l
     return out
 
 
-def _check_contiguous(table: TypedTable, previous: tuple[Period, int], period: Period, row: int, log: ProblemLog) -> None:
+def _check_contiguous(
+    table: TypedTable, previous: tuple[Period, int], period: Period, row: int, log: ProblemLog
+) -> None:
     prev, prev_row = previous
     follows = prev.end + dt.timedelta(days=1)
     if period.start == follows:
@@ -243,13 +254,23 @@ def _shrinkage(table: TypedTable, r: dict[str, Any], scenario: Scenario, log: Pr
     total = sum(parts)
     if r["shrinkage"] is not None:
         if parts and abs(total - r["shrinkage"]) > 1e-6:
-            log.add(_cell(table, row, "shrinkage", r["shrinkage"], f"the sum of the shrinkage_* categories ({total:g})"))
+            log.add(
+                _cell(table, row, "shrinkage", r["shrinkage"], f"the sum of the shrinkage_* categories ({total:g})")
+            )
             return None
         return float(r["shrinkage"])
     if not parts:
         return scenario.settings.shrinkage
     if total >= 1:
-        log.add(_cell(table, row, SHRINKAGE_CATEGORIES[0], r[SHRINKAGE_CATEGORIES[0]], f"shrinkage categories adding up to less than 1 (they add up to {total:g})"))
+        log.add(
+            _cell(
+                table,
+                row,
+                SHRINKAGE_CATEGORIES[0],
+                r[SHRINKAGE_CATEGORIES[0]],
+                f"shrinkage categories adding up to less than 1 (they add up to {total:g})",
+            )
+        )
         return None
     return total
 
@@ -266,12 +287,18 @@ def _drivers(table: TypedTable | None, periods: dict[str, int], scenario: Scenar
         if periods and r["period"] not in periods:
             problems.append(("period", r["period"], "a period of the periods sheet (" + _some(periods) + ")"))
         if r["language"] not in languages:
-            problems.append(("language", r["language"], "a language of the input's demand (" + ", ".join(languages) + ")"))
+            problems.append(
+                ("language", r["language"], "a language of the input's demand (" + ", ".join(languages) + ")")
+            )
         elif r["channel"] is not None and (r["language"], r["channel"]) not in pairs:
             chans = sorted(c for lang, c in pairs if lang == r["language"])
-            problems.append(("channel", r["channel"], f"blank or a channel with {r['language']} demand ({', '.join(chans)})"))
+            problems.append(
+                ("channel", r["channel"], f"blank or a channel with {r['language']} demand ({', '.join(chans)})")
+            )
         if (r["volume_index"] is None) == (r["weekly_contacts"] is None):
-            problems.append(("volume_index", r["volume_index"], "either volume_index or weekly_contacts (one of the two)"))
+            problems.append(
+                ("volume_index", r["volume_index"], "either volume_index or weekly_contacts (one of the two)")
+            )
         for column, value, expected in problems:
             log.add(_cell(table, row, column, value, expected))
         if not problems:
@@ -287,7 +314,9 @@ def _some(names: dict[str, int]) -> str:
 # --------------------------------------------------------------------------- workforce
 
 
-def _workforce(table: TypedTable | None, scenario: Scenario, horizon: float, log: ProblemLog) -> dict[str, PoolWorkforce]:
+def _workforce(
+    table: TypedTable | None, scenario: Scenario, horizon: float, log: ProblemLog
+) -> dict[str, PoolWorkforce]:
     """Each input pool's workforce: its own row, else its site's row, else defaults."""
     site_rows: dict[str, dict[str, Any]] = {}
     pool_rows: dict[str, dict[str, Any]] = {}
@@ -315,16 +344,26 @@ def _workforce(table: TypedTable | None, scenario: Scenario, horizon: float, log
     return out
 
 
-def _known_names(table: TypedTable | None, r: dict[str, Any], scenario: Scenario, horizon: float, log: ProblemLog) -> bool:
+def _known_names(
+    table: TypedTable | None, r: dict[str, Any], scenario: Scenario, horizon: float, log: ProblemLog
+) -> bool:
     assert table is not None
     row = int(r["row"])
     ok = True
     pool = scenario.pools.get(r["pool"]) if r["pool"] is not None else None
     if r["pool"] is not None and pool is None:
-        log.add(_cell(table, row, "pool", r["pool"], "a pool of the input's pools sheet (" + ", ".join(scenario.pools) + ")"))
+        log.add(
+            _cell(
+                table, row, "pool", r["pool"], "a pool of the input's pools sheet (" + ", ".join(scenario.pools) + ")"
+            )
+        )
         ok = False
     if r["site"] is not None and r["site"] not in scenario.sites:
-        log.add(_cell(table, row, "site", r["site"], "a site of the input's sites sheet (" + ", ".join(scenario.sites) + ")"))
+        log.add(
+            _cell(
+                table, row, "site", r["site"], "a site of the input's sites sheet (" + ", ".join(scenario.sites) + ")"
+            )
+        )
         ok = False
     elif pool is not None and r["site"] is not None and r["site"] != pool.site:
         log.add(_cell(table, row, "site", r["site"], f"blank or the pool's site ({pool.site})"))
@@ -333,7 +372,15 @@ def _known_names(table: TypedTable | None, r: dict[str, Any], scenario: Scenario
         log.add(_cell(table, row, "pool", None, "a pool, or a site in the site column"))
         ok = False
     if r["lead_time_weeks"] is not None and r["lead_time_weeks"] > horizon:
-        log.add(_cell(table, row, "lead_time_weeks", r["lead_time_weeks"], f"at most the horizon ({round(horizon, 1):g} weeks)"))
+        log.add(
+            _cell(
+                table,
+                row,
+                "lead_time_weeks",
+                r["lead_time_weeks"],
+                f"at most the horizon ({round(horizon, 1):g} weeks)",
+            )
+        )
         ok = False
     if r["ramp"] is not None and _ramp(r["ramp"]) is None:
         log.add(_cell(table, row, "ramp", r["ramp"], WORKFORCE.column("ramp").expected))
@@ -360,7 +407,12 @@ def _ramp(text: Any) -> tuple[float, ...] | None:
 
 
 def _pool_workforce(
-    table: TypedTable | None, scenario: Scenario, name: str, v: dict[str, Any], row: dict[str, Any] | None, log: ProblemLog
+    table: TypedTable | None,
+    scenario: Scenario,
+    name: str,
+    v: dict[str, Any],
+    row: dict[str, Any] | None,
+    log: ProblemLog,
 ) -> PoolWorkforce | None:
     pool = scenario.pools[name]
     people = v["people"] if v["people"] is not None else pool.available
@@ -418,9 +470,15 @@ def _policies(
         assert table is not None
         row = int(r["row"])
         if r["site"] is not None and r["site"] not in scenario.sites:
-            log.add(_cell(table, row, "site", r["site"], "blank or a site of the input (" + ", ".join(scenario.sites) + ")"))
+            log.add(
+                _cell(table, row, "site", r["site"], "blank or a site of the input (" + ", ".join(scenario.sites) + ")")
+            )
         elif r["period"] is not None and periods and r["period"] not in periods:
-            log.add(_cell(table, row, "period", r["period"], "blank or a period of the periods sheet (" + _some(periods) + ")"))
+            log.add(
+                _cell(
+                    table, row, "period", r["period"], "blank or a period of the periods sheet (" + _some(periods) + ")"
+                )
+            )
         elif r["min_hires"] is not None and r["max_hires"] is not None and r["min_hires"] > r["max_hires"]:
             log.add(_cell(table, row, "max_hires", r["max_hires"], f"at least min_hires ({r['min_hires']})"))
         else:
@@ -437,7 +495,11 @@ def _policies(
     return out
 
 
-_SETTING_KEYS = {"weeklytimelimit": "weekly_time_limit", "understaffingpenalty": "understaffing_penalty", "riskuplifts": "risk_uplifts"}
+_SETTING_KEYS = {
+    "weeklytimelimit": "weekly_time_limit",
+    "understaffingpenalty": "understaffing_penalty",
+    "riskuplifts": "risk_uplifts",
+}
 
 
 def _settings(table: TypedTable | None, log: ProblemLog) -> PlanSettings:
@@ -448,7 +510,9 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> PlanSettings:
         name = _SETTING_KEYS.get(normalize_name(r["setting"]))
         value = r["value"]
         if name is None:
-            log.add(_cell(table, row, "setting", r["setting"], "weekly_time_limit, understaffing_penalty or risk_uplifts"))
+            log.add(
+                _cell(table, row, "setting", r["setting"], "weekly_time_limit, understaffing_penalty or risk_uplifts")
+            )
             continue
         try:
             if name == "risk_uplifts":

@@ -14,24 +14,25 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: People per pool in the sample exchange today: about the base week's roster headcount.
+#: People per pool in the sample exchange today: the forecast week's roster headcount with the pools
+#: uncapped (8-second weekly solves), before the seeded +-5 % noise.
 EXCHANGE_PEOPLE = {
-    "tokyo_ja": 82,
-    "tokyo_ja_en": 83,
-    "seoul_ko": 107,
-    "seoul_ko_en": 124,
-    "manila_en": 367,
-    "manila_en_zh": 701,
-    "manila_ko_en": 40,
+    "tokyo_ja": 24,
+    "tokyo_ja_en": 25,
+    "seoul_ko": 30,
+    "seoul_ko_en": 20,
+    "manila_en": 239,
+    "manila_en_zh": 801,
+    "manila_ko_en": 447,
     "kl_zh_en": 0,
-    "kl_vi_en": 121,
-    "istanbul_tr_en": 67,
-    "istanbul_ru_en": 68,
-    "istanbul_ru_tr": 210,
+    "kl_vi_en": 138,
+    "istanbul_tr_en": 109,
+    "istanbul_ru_en": 121,
+    "istanbul_ru_tr": 228,
     "lisbon_pt_es_en": 0,
-    "lisbon_de_en": 99,
-    "lisbon_ja_en": 30,
-    "sao_paulo_pt_es": 263,
+    "lisbon_de_en": 119,
+    "lisbon_ja_en": 180,
+    "sao_paulo_pt_es": 280,
 }
 #: Recruiting cost of one hire per site.
 EXCHANGE_HIRE_COST = {
@@ -127,8 +128,8 @@ def _workforce(spec: CapacitySampleSpec, rng: np.random.Generator) -> pd.DataFra
             "lead_time_weeks": spec.lead_time_weeks,
             "training_weeks": spec.training_weeks,
             "ramp": spec.ramp,
-            "classes_per_period": 3,
-            "class_size": 20,
+            "classes_per_period": 4,
+            "class_size": 25,
             "cost_per_hire": cost,
             "trainee_cost": 150,
         }
@@ -148,7 +149,7 @@ def build_capacity_plan(spec: CapacitySampleSpec = CapacitySampleSpec()) -> dict
     policies = pd.DataFrame(
         [
             {"site": None, "overtime_share": 0.05, "overtime_premium": 0.5, "transfers": "yes"},
-            {"site": "manila", "max_hires": 150},
+            {"site": "manila", "max_hires": 300},
             {"site": "tokyo", "max_hires": 40},
         ],
         columns=["site", "period", "min_hires", "max_hires", "min_headcount", "overtime_share"]

@@ -127,3 +127,20 @@ def capacity_json(result: CapacityResult, output: str | None) -> dict[str, Any]:
     data["budget_year"] = result.budget_year.round(2).to_dict("records")
     data["output"] = output
     return data
+
+
+def plan_reference() -> str:
+    """The plan workbook's sheets and columns in Markdown, from the contract (docs/capacity.md embeds it)."""
+    from planner.capacity.contract import PLAN_SHEETS
+
+    out: list[str] = []
+    for sheet in PLAN_SHEETS:
+        out += [f"#### `{sheet.name}` ({'required' if sheet.required else 'optional'})", "", sheet.description]
+        if sheet.key:
+            out.append(f"Key: {', '.join(f'`{k}`' for k in sheet.key)} ({sheet.key_text}).")
+        out += ["", "| column | unit | valid values | meaning |", "|---|---|---|---|"]
+        for c in sheet.columns:
+            cells = (c.unit, c.expected, c.description)
+            out.append(f"| `{c.name}` | " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |")
+        out.append("")
+    return "\n".join(out)
