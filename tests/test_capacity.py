@@ -236,3 +236,44 @@ def test_capacity_command_end_to_end_on_tiny(tmp_path):
     assert sorted(sheets["risk"]["demand_uplift"].unique()) == [0.1, 0.2]
     assert "Hires starting per period" in res.output
     assert math.isclose(float(sheets["budget_month"]["cost"].sum()), float(table["cost"].sum()), rel_tol=1e-9)
+
+
+def test_bad_drivers_policies_and_settings_are_located(tmp_path):
+    tables = plan_tables()
+    tables["drivers"] = pd.DataFrame(
+        [
+            {"period": "2026-13", "language": "ja", "volume_index": 1.1},
+            {"period": "2026-04", "language": "fr", "volume_index": 1.1},
+            {"period": "2026-04", "language": "en", "channel": "phone", "volume_index": 1.1},
+            {"period": "2026-05", "language": "en", "volume_index": 1.1, "weekly_contacts": 500},
+        ],
+        columns=["period", "language", "channel", "volume_index", "weekly_contacts"],
+    )
+    tables["policies"] = pd.DataFrame(
+        [{"site": "paris"}, {"site": "lisbon", "min_hires": 5, "max_hires": 2}],
+        columns=["site", "period", "min_hires", "max_hires"],
+    )
+    tables["settings"] = pd.DataFrame([("weekly_time_limit", -3), ("speed", 2)], columns=["setting", "value"])
+    path = tmp_path / "plan.xlsx"
+    write_workbook(tables, path)
+    with pytest.raises(InputError) as err:
+        load_plan(path, load_scenario(TINY))
+    f = str(path)
+    assert err.value.render().splitlines() == [
+        f"{f}: 8 problems found",
+        f"{f}, sheet 'drivers', row 2, column 'period': got '2026-13'; expected a period of the periods sheet (2026-04, 2026-05, 2026-06)",
+        f"{f}, sheet 'drivers', row 3, column 'language': got 'fr'; expected a language of the input's demand (en, ja)",
+        f"{f}, sheet 'drivers', row 4, column 'channel': got 'phone'; expected blank or a channel with en demand (chat, email)",
+        f"{f}, sheet 'drivers', row 5, column 'volume_index': got 1.1; expected either volume_index or weekly_contacts (one of the two)",
+        f"{f}, sheet 'policies', row 2, column 'site': got 'paris'; expected blank or a site of the input (lisbon)",
+        f"{f}, sheet 'policies', row 3, column 'max_hires': got 2; expected at least min_hires (5)",
+        f"{f}, sheet 'settings', row 2, column 'value': got -3; expected a number > 0",
+        f"{f}, sheet 'settings', row 3, column 'setting': got 'speed'; expected weekly_time_limit, understaffing_penalty or risk_uplifts",
+    ]
+
+
+def test_docs_carry_the_plan_reference():
+    from planner.outputs.capacity import plan_reference
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "capacity.md").read_text(encoding="utf-8")
+    assert plan_reference().strip() in text, "regenerate the sheet tables in docs/capacity.md from plan_reference()"
