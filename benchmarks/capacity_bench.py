@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load input + plan      {load_s:8.1f} s")
     print(
         f"weekly roster solves   {weekly.seconds:8.1f} s  ({weekly.solves} distinct weeks for {weekly.periods} "
-        f"period-cases, time limit {weekly.time_limit:g} s each, {weekly.seconds / max(weekly.solves, 1):.1f} s per solve)"
+        f"period-cases, time limit {weekly.time_limit:g} s each, "
+        f"{weekly.seconds / max(weekly.solves, 1):.1f} s per solve)"
     )
     print(f"horizon program        {result.horizon_seconds:8.2f} s  (plan + {len(result.risk_cases)} risk re-solves)")
     print(f"plan_capacity total    {total_s:8.1f} s")

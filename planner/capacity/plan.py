@@ -238,7 +238,7 @@ def _plan_table(m: HorizonModel, periods: tuple[Period, ...]) -> pd.DataFrame:
             pol = d.policy(p.site, r)
             head = _v(m.headcount[p.name, r])
             trainees = _v(m.trainees[p.name, r])
-            starts = _v(m.starts(p.name, r))
+            starts = round(_v(m.starts(p.name, r)))
             overtime = _v(m.overtime.get((p.name, r), 0))
             moved_in = sum(_v(v) for (a, b, t), v in m.transfer.items() if b == p.name and t == r)
             moved_out = sum(_v(v) for (a, b, t), v in m.transfer.items() if a == p.name and t == r)
@@ -259,7 +259,7 @@ def _plan_table(m: HorizonModel, periods: tuple[Period, ...]) -> pd.DataFrame:
                     "required": d.required[p.name][r],
                     "productive": _v(m.productive[p.name, r]),
                     "headcount": head,
-                    "hires": round(starts),
+                    "hires": starts,
                     "expected_leavers": head * p.attrition[r],
                     "trainees": trainees,
                     "overtime": overtime,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from planner.domain import Pool, Scenario
+from planner.domain import Scenario
 from planner.roster.solve import SolveOptions
 
 LogFn = Callable[[str], None]
@@ -107,7 +107,3 @@ def required_people(
         cache[key] = people_fn(week_scenario(scenario, by_key[key]), time_limit)
     seconds = time.perf_counter() - t0
     return [cache[w.key] for w in weeks], WeeklySolves(len(weeks), len(distinct), seconds, time_limit)
-
-
-def pool_order(scenario: Scenario) -> list[Pool]:
-    return list(scenario.pools.values())
