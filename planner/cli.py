@@ -296,7 +296,7 @@ def roster_cmd(
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.text import roster_json, roster_text
-    from planner.outputs.workbooks import default_roster_path, write_roster
+    from planner.outputs.workbooks import default_output_path, write_roster
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
@@ -306,7 +306,7 @@ def roster_cmd(
     options = RosterOptions(solve=solve, full_coverage=full_coverage)
     with _ProgressView(verbose) as progress:
         result = plan_roster(scenario, options, progress=progress)
-    written = write_roster(result, output if output is not None else default_roster_path(fmt), fmt=fmt)
+    written = write_roster(result, output if output is not None else default_output_path("roster", fmt), fmt=fmt)
     if as_json:
         _echo_json(roster_json(result, str(written)))
     else:
@@ -325,6 +325,61 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
         Remedy.FULL_COVERAGE: "--full-coverage prices closing the coverable gaps",
     }
     return tuple(flags[r] for r in remedies(result))
+
+
+@cli.command("capacity", context_settings=CONTEXT)
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output workbook (default outputs/capacity.xlsx), or a folder with --format csv (default outputs/capacity).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@_library_errors
+def capacity_cmd(input_path: Path, plan_path: Path, output: Path | None, fmt: str, as_json: bool) -> None:
+    """Plan hiring over 12-18 months: how many people to hire per pool and period, and the budget.
+
+    INPUT is the weekly workbook (demand, channels, sites, pools, shifts); PLAN holds the periods
+    with their demand drivers and shrinkage, the workforce (people today, attrition, lead time,
+    training, ramp, training capacity, costs) and optional policies. Each period's representative
+    week is rostered (distinct weeks once); an integer program then picks the hires that meet the
+    required productive people at least cost. Writes the plan per period and pool, the hires, the
+    budget per month and year by site, and the shortfall under demand 10 % and 20 % above forecast.
+
+    \b
+    Example:
+      planner capacity inputs/exchange_week.xlsx inputs/capacity_plan.xlsx
+      planner capacity inputs/exchange_week.xlsx inputs/capacity_plan.xlsx -o outputs/capacity.xlsx --json
+      planner capacity inputs/tiny.xlsx my_plan_csv/ --format csv -o outputs/capacity
+    """
+    from planner.capacity.load import load_plan
+    from planner.capacity.plan import plan_capacity
+    from planner.inputs.load import load_scenario
+    from planner.outputs.capacity import capacity_json, capacity_text, write_capacity
+    from planner.outputs.workbooks import default_output_path
+
+    scenario = load_scenario(input_path)
+    _echo_findings(scenario.warnings, ())
+    plan = load_plan(plan_path, scenario)
+    _echo_findings(plan.warnings, ())
+    result = plan_capacity(scenario, plan, log=lambda line: click.echo(line, err=True))
+    target = output if output is not None else default_output_path("capacity", fmt)
+    written = write_capacity(result, target, fmt=fmt)
+    if as_json:
+        _echo_json(capacity_json(result, str(written)))
+    else:
+        click.echo(capacity_text(result, str(written)))
 
 
 def main() -> None:  # pragma: no cover

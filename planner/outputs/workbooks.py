@@ -91,9 +91,10 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
     }
 
 
-def default_roster_path(fmt: str) -> Path:
-    """Where a roster goes when no path is given: a workbook, or a folder of CSV files."""
-    return Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
+def default_output_path(kind: str, fmt: str) -> Path:
+    """Where a command's result goes when no path is given: ``outputs/<kind>.xlsx``, or the folder
+    ``outputs/<kind>`` of CSV files."""
+    return Path(f"outputs/{kind}.xlsx" if fmt == "xlsx" else f"outputs/{kind}")
 
 
 def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
