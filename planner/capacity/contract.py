@@ -6,26 +6,10 @@ Parsing, located errors and bounded reading come from :mod:`planner.inputs.contr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pandas as pd
-
-from planner.inputs.contract import Column, Kind, Sheet
-
-
-def _ge(bound: float) -> Callable[[pd.Series], pd.Series]:
-    return lambda s: s >= bound
-
-
-def _le(bound: float) -> Callable[[pd.Series], pd.Series]:
-    return lambda s: s <= bound
-
-
-NONNEG = (("ge0", _ge(0)),)
-POSITIVE = (("gt0", lambda s: s > 0),)
+from planner.inputs.contract import NONNEG, POSITIVE, Column, Kind, Sheet, _ge, _le, _lt
 
 #: attrition and shrinkage shares: 0 <= x < 1
-SHARE_BELOW1 = (("ge0", _ge(0)), ("lt1", lambda s: s < 1))
+SHARE_BELOW1 = (_ge(0), _lt(1))
 DATE_EXPECTED = "a date such as 2026-01-01"
 
 PERIODS = Sheet(
@@ -244,7 +228,7 @@ WORKFORCE = Sheet(
             blank_ok=True,
             unit="people",
             example=15,
-            checks=(("ge1", _ge(1)),),
+            checks=(_ge(1),),
         ),
         Column(
             "cost_per_hire",
@@ -335,7 +319,7 @@ POLICIES = Sheet(
             required=False,
             blank_ok=True,
             example=0.1,
-            checks=(("ge0", _ge(0)), ("le1", _le(1))),
+            checks=(_ge(0), _le(1)),
         ),
         Column(
             "overtime_premium",
