@@ -32,6 +32,9 @@ from planner.simulation.model import Absence, SimInput
 
 _INF = math.inf
 _MOVE, _OFF, _ON = 0, 1, 2  # roster event kinds, in the order they apply at one instant
+#: The horizon's end is followed by at least this much simulated time, so contacts arriving just
+#: before it get their answer (or abandon) as they would in the middle of the week.
+LIVE_TAIL_MINUTES = 60.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +101,7 @@ def compile_input(sim: SimInput) -> Compiled:
     windows = [q.target_minutes for q in sim.queues if not q.live]
     longest = max(windows, default=0.0)
     warmup = sim.warmup_minutes if sim.warmup_minutes is not None else min(1440.0, max(120.0, longest))
+    tail = max(longest, LIVE_TAIL_MINUTES)
     return Compiled(
         sim=sim,
         channel_of=channel_of,
@@ -109,7 +113,7 @@ def compile_input(sim: SimInput) -> Compiled:
         preference=preference,
         activity_desk=activity_desk,
         warmup=min(warmup, sim.horizon_minutes),
-        tail=min(longest, sim.horizon_minutes),
+        tail=min(tail, sim.horizon_minutes),
     )
 
 
@@ -243,11 +247,13 @@ def _absences(
     if s <= 0 or starts.size == 0:
         return {}
     agent, interval = _duty_pairs(comp, starts, ends)
-    u = rng.random(agent.size)
     if comp.sim.absence is Absence.RANDOM:
-        away = u < s
+        away = rng.random(agent.size) < s
     else:
-        # per (pool, interval): exactly floor(n s + v) agents away, v uniform: mean n s
+        # per (pool, interval): exactly floor(n s + v) agents away, v uniform: mean n s; the
+        # agents with the lowest (random) rank are the ones away, so the same people stay away
+        # while a pool's on-duty set does not change (no churn at every interval boundary)
+        u = rng.random(starts.size)[agent]
         group = pool[agent] * (interval.max() - interval.min() + 1) + (interval - interval.min())
         order = np.lexsort((u, group))
         g_sorted = group[order]
