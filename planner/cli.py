@@ -314,7 +314,6 @@ def roster_cmd(
         ctx.exit(1)
 
 
-
 class _ReplicationProgress:
     """Replications done, on stderr: a rich progress bar on a terminal, a line per replication elsewhere."""
 

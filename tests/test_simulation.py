@@ -186,9 +186,7 @@ def test_planned_shrinkage_keeps_the_planned_share_on_the_floor() -> None:
     assert inside(0.888350, week(res, PHONE).service_level)
     assert res.pools[0].floor_hours == pytest.approx(14 * N * STEP / 60)
     # at random, the same shrinkage varies the count on the floor and service suffers
-    rand = simulate(
-        SimInput(STEP, sim.queues, sim.rates, sim.floor, shrinkage=0.3, absence=Absence.RANDOM), 10, seed=8
-    )
+    rand = simulate(SimInput(STEP, sim.queues, sim.rates, sim.floor, shrinkage=0.3, absence=Absence.RANDOM), 10, seed=8)
     assert week(rand, PHONE).service_level.high < 0.888350
 
 

@@ -95,8 +95,8 @@ def compile_input(sim: SimInput) -> Compiled:
         for c in range(len(channels))
     ]
     preference = []
-    for q in range(len(sim.queues)):
-        ranked = [(_rank(desk, q), sum(map(len, desk)), d) for d, desk in enumerate(levels) if _rank(desk, q) >= 0]
+    for qi in range(len(sim.queues)):
+        ranked = [(_rank(desk, qi), sum(map(len, desk)), d) for d, desk in enumerate(levels) if _rank(desk, qi) >= 0]
         preference.append([d for _, _, d in sorted(ranked)])
     windows = [q.target_minutes for q in sim.queues if not q.live]
     longest = max(windows, default=0.0)
@@ -201,7 +201,10 @@ def draw_staff(comp: Compiled, rng: np.random.Generator) -> _Staff:
     available = np.zeros(len(floor.pools))
     step = sim.interval_minutes
     for a in range(len(starts)):
-        offs = sorted([(starts[a] + b0, starts[a] + b1) for b0, b1 in breaks[a]] + [(k * step, (k + 1) * step) for k in absent.get(a, ())])
+        offs = sorted(
+            [(starts[a] + b0, starts[a] + b1) for b0, b1 in breaks[a]]
+            + [(k * step, (k + 1) * step) for k in absent.get(a, ())]
+        )
         for s, e in _segments(starts[a], ends[a], offs):
             s, e = max(s, lo), min(e, hi)
             if e > s:
@@ -504,7 +507,11 @@ def _tally(comp: Compiled, arr: _Arrivals, staff: _Staff, floor: _Floor, started
         return np.bincount(cell, weights=weights, minlength=size).reshape(nq, n)
 
     server = np.array(floor.server)
-    started_in = np.isfinite(np.array(floor.start)) & (np.array(floor.start) >= 0) & (np.array(floor.start) < sim.horizon_minutes)
+    started_in = (
+        np.isfinite(np.array(floor.start))
+        & (np.array(floor.start) >= 0)
+        & (np.array(floor.start) < sim.horizon_minutes)
+    )
     cap = np.array([x.concurrency for x in sim.queues], dtype=float)[arr.queue]
     busy = np.bincount(server[started_in], weights=(arr.service / cap)[started_in], minlength=npools)
     served = np.bincount(server[measured][answered] * nq + q[answered], minlength=npools * nq).reshape(npools, nq)

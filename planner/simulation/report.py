@@ -328,7 +328,11 @@ def write_simulation(result: SimulationResult, path: str | os.PathLike[str]) -> 
         SheetOut("summary", tables["summary"], widths={"metric": 44, "value": 24}),
         SheetOut("weekly", tables["weekly"], number_formats=share),
         SheetOut("daily", tables["daily"], number_formats={**share, "date": "yyyy-mm-dd"}),
-        SheetOut("pools", tables["pools"], number_formats={"occupancy": "0.0%", "occupancy_low": "0.0%", "occupancy_high": "0.0%"}),
+        SheetOut(
+            "pools",
+            tables["pools"],
+            number_formats={"occupancy": "0.0%", "occupancy_low": "0.0%", "occupancy_high": "0.0%"},
+        ),
         SheetOut("misses", tables["misses"], number_formats={**share, "interval_start": "yyyy-mm-dd hh:mm"}),
     ]
     return write_workbook(p, sheets)
@@ -352,7 +356,8 @@ def simulation_text(result: SimulationResult, output: str | None = None) -> str:
     m = result.metrics()
     lines = [
         f"Simulated {result.replications} replication(s), {result.contacts_simulated:,} contacts in "
-        f"{result.seconds:.1f} s ({m['contacts_per_second'] or 0:,} contacts/s); prediction from {result.prediction_source}",
+        f"{result.seconds:.1f} s ({m['contacts_per_second'] or 0:,} contacts/s); "
+        f"prediction from {result.prediction_source}",
         "Weekly service level per queue (mean and 95 % CI over replications):",
     ]
     rows = []
@@ -370,9 +375,9 @@ def simulation_text(result: SimulationResult, output: str | None = None) -> str:
     lines.extend(rows)
     lines.append(
         f"Live queue-days: {m['live_queue_days_meeting_target_within_ci']} of {m['live_queue_days']} meet their "
-        f"target within the CI ({(m['share_meeting_within_ci'] or 0):.1%}); {m['queues_missing_weekly_target_beyond_ci']} "
-        f"queue(s) miss their weekly target beyond the CI; {m['live_intervals_below_target']} live queue-intervals "
-        f"below target"
+        f"target within the CI ({(m['share_meeting_within_ci'] or 0):.1%}); "
+        f"{m['queues_missing_weekly_target_beyond_ci']} queue(s) miss their weekly target beyond the CI; "
+        f"{m['live_intervals_below_target']} live queue-intervals below target"
     )
     for d in result.live_days:
         if d.verdict is Verdict.MISSES:
@@ -382,7 +387,9 @@ def simulation_text(result: SimulationResult, output: str | None = None) -> str:
             )
     for p in result.pools:
         if math.isfinite(p.occupancy.mean):
-            lines.append(f"  occupancy {p.pool}: {p.occupancy.mean:.1%} over {p.floor_hours:,.0f} agent-hours on the floor")
+            lines.append(
+                f"  occupancy {p.pool}: {p.occupancy.mean:.1%} over {p.floor_hours:,.0f} agent-hours on the floor"
+            )
     if output:
         lines.append(f"Wrote {output}")
     return "\n".join(lines)

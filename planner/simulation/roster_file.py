@@ -52,7 +52,9 @@ def _columns(table: RawTable, wanted: tuple[str, ...], problems: list[Problem]) 
     missing = [c for c in wanted if normalize_name(c) not in index]
     if missing:
         problems.append(
-            Problem(table.file, f"missing column(s) {', '.join(missing)}", sheet=table.sheet, expected="a planner roster")
+            Problem(
+                table.file, f"missing column(s) {', '.join(missing)}", sheet=table.sheet, expected="a planner roster"
+            )
         )
         return None
     return {c: index[normalize_name(c)] for c in wanted}
@@ -78,7 +80,11 @@ def _shifts(table: RawTable, scenario: Scenario, problems: list[Problem]) -> pd.
             bad("shift", shift, "a shift template of the input workbook")
         if start is None:
             bad("utc_start", values[cols["utc_start"]], "a date-time")
-        if end is None or (start is not None and end <= start) or (start is not None and end - start > dt.timedelta(days=2)):
+        if (
+            end is None
+            or (start is not None and end <= start)
+            or (start is not None and end - start > dt.timedelta(days=2))
+        ):
             bad("utc_end", values[cols["utc_end"]], "a date-time after utc_start, at most 2 days later")
         if agents is None:
             bad("agents", values[cols["agents"]], "a whole number >= 0")
@@ -112,7 +118,12 @@ def _coverage(table: RawTable, scenario: Scenario, problems: list[Problem]) -> p
         if interval is None:
             problems.append(
                 Problem.cell(
-                    table.file, table.sheet, row_no, "interval_start", values[cols["interval_start"]], "an interval start"
+                    table.file,
+                    table.sheet,
+                    row_no,
+                    "interval_start",
+                    values[cols["interval_start"]],
+                    "an interval start",
                 )
             )
             continue
@@ -125,4 +136,5 @@ def _coverage(table: RawTable, scenario: Scenario, problems: list[Problem]) -> p
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= -1e-6  # solver round-off
+    # (a solver's round-off can leave -1e-14)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= -1e-6
