@@ -270,3 +270,21 @@ def test_simulate_command_reports_every_bad_roster_row(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "sheet 'shifts', row 2, column 'pool': got 'nowhere'" in result.stderr
     assert "sheet 'shifts', row 3, column 'agents': got -2" in result.stderr
+
+
+def test_verify_roster_simulates_a_planned_roster_against_its_coverage() -> None:
+    from planner.inputs.load import load_scenario
+    from planner.roster.plan import plan_roster
+    from planner.simulation.run import verify_roster
+
+    scenario = load_scenario("inputs/tiny.xlsx")
+    roster = plan_roster(scenario)
+    res = verify_roster(scenario, roster, replications=3, seed=0, jobs=1)
+    assert res.prediction_source == "roster coverage"
+    assert {(w.language, w.channel) for w in res.weeks} == {(q[0], q[1]) for q in roster.requirements.queues}
+    # planned absences take the shrinkage share of the paid hours off the floor
+    paid = float((roster.shifts["paid_hours"] * roster.shifts["agents"]).sum())
+    floor_hours = sum(p.floor_hours for p in res.pools)
+    assert floor_hours == pytest.approx(paid * (1 - scenario.settings.shrinkage), rel=0.05)
+    for w in res.weeks:
+        assert w.contacts > 0 and 0.0 <= w.service_level.mean <= 1.0
