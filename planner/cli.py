@@ -351,8 +351,17 @@ class _ReplicationProgress:
     default=None,
     help="Write the results to FILE.xlsx (or to a folder of CSV files).",
 )
-@click.option("--replications", type=click.IntRange(min=1, max=10_000), default=10, show_default=True, metavar="N")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S")
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1, max=10_000),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Independent simulated weeks (confidence intervals need at least 2).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S", help="Seed of the random streams."
+)
 @click.option(
     "--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True, metavar="N", help="Parallel processes."
 )
@@ -381,11 +390,11 @@ def simulate_cmd(
     routing, chat concurrency, abandonment, priority tiers, deferred work, breaks and
     shrinkage) REPLICATIONS times, and reports service level, ASA and abandonment per queue
     and day with 95 % confidence intervals, against the target and the formulas' prediction.
+    ROSTER is a workbook written by `planner roster` from the same INPUT.
 
     \b
     Example:
-      planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx
-      planner simulate inputs/exchange_week.xlsx outputs/week.xlsx --replications 10 --jobs 2
+      planner simulate inputs/exchange_week.xlsx outputs/roster.xlsx --replications 10 --jobs 2
       planner simulate inputs/tiny.xlsx outputs/tiny_roster.xlsx -o outputs/tiny_sim.xlsx --json
     """
     from planner.inputs.load import load_scenario

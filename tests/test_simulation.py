@@ -245,6 +245,7 @@ def test_simulate_command_on_the_tiny_roster(tmp_path: Path) -> None:
     out = tmp_path / "sim.xlsx"
     result = run_cli("simulate", "inputs/tiny.xlsx", str(roster), "--replications", "3", "-o", str(out), "--json")
     assert result.exit_code == 0, result.stderr
+    assert "NaN" not in result.stdout and "Infinity" not in result.stdout  # strict JSON
     data = json.loads(result.stdout)
     assert data["summary"]["replications"] == 3
     assert {w["language"] for w in data["weekly"]} == {"en", "ja"}
