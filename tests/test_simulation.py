@@ -289,3 +289,15 @@ def test_verify_roster_simulates_a_planned_roster_against_its_coverage() -> None
     assert floor_hours == pytest.approx(paid * (1 - scenario.settings.shrinkage), rel=0.05)
     for w in res.weeks:
         assert w.contacts > 0 and 0.0 <= w.service_level.mean <= 1.0
+
+
+def test_simulate_command_rejects_a_file_that_is_not_a_roster(tmp_path: Path) -> None:
+    # the input workbook has a 'shifts' sheet too, but of shift templates
+    result = run_cli("simulate", "inputs/tiny.xlsx", "inputs/tiny.xlsx")
+    assert result.exit_code == 1
+    assert "sheet 'shifts': missing column(s) pool, utc_start, utc_end, agents" in result.stderr
+    junk = tmp_path / "roster.xlsx"
+    junk.write_bytes(b"not a workbook at all")
+    result = run_cli("simulate", "inputs/tiny.xlsx", str(junk))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {junk}")
