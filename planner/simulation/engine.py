@@ -495,7 +495,8 @@ def _tally(comp: Compiled, arr: _Arrivals, staff: _Staff, floor: _Floor, started
     measured = (t >= 0) & (t < sim.horizon_minutes)
     q = arr.queue[measured]
     cell = q * n + (t[measured] // sim.interval_minutes).astype(np.int64)
-    start = np.array(floor.start)[measured]
+    start_all = np.array(floor.start)
+    start = start_all[measured]
     end = np.array(floor.end)[measured]
     live = np.array([x.live for x in sim.queues])[q]
     target = np.array([x.target_minutes for x in sim.queues])[q]
@@ -509,11 +510,7 @@ def _tally(comp: Compiled, arr: _Arrivals, staff: _Staff, floor: _Floor, started
         return np.bincount(cell, weights=weights, minlength=size).reshape(nq, n)
 
     server = np.array(floor.server)
-    started_in = (
-        np.isfinite(np.array(floor.start))
-        & (np.array(floor.start) >= 0)
-        & (np.array(floor.start) < sim.horizon_minutes)
-    )
+    started_in = np.isfinite(start_all) & (start_all >= 0) & (start_all < sim.horizon_minutes)
     cap = np.array([x.concurrency for x in sim.queues], dtype=float)[arr.queue]
     busy = np.bincount(server[started_in], weights=(arr.service / cap)[started_in], minlength=npools)
     served = np.bincount(server[measured][answered] * nq + q[answered], minlength=npools * nq).reshape(npools, nq)
