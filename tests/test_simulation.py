@@ -301,3 +301,11 @@ def test_simulate_command_rejects_a_file_that_is_not_a_roster(tmp_path: Path) ->
     result = run_cli("simulate", "inputs/tiny.xlsx", str(junk))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith(f"Error: {junk}")
+
+
+def test_inputs_too_big_to_simulate_are_refused() -> None:
+    from planner.errors import ModelError
+
+    sim = one_pool([queue(PHONE, 3.0, 20 / 60)], [1e9], 14)
+    with pytest.raises(ModelError, match="at most 50,000,000 are simulated"):
+        simulate(sim, replications=1)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.errors import ModelError
 from planner.simulation.floor import FloorPlan
 from planner.simulation.model import Absence, SimInput
 
@@ -37,6 +38,8 @@ _MOVE, _OFF, _ON = 0, 1, 2  # roster event kinds, in the order they apply at one
 #: The horizon's end is followed by at least this much simulated time, so contacts arriving just
 #: before it get their answer (or abandon) as they would in the middle of the week.
 LIVE_TAIL_MINUTES = 60.0
+#: Most contacts one replication may expect (they are held in memory).
+MAX_CONTACTS = 50_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +107,7 @@ def compile_input(sim: SimInput) -> Compiled:
     longest = max(windows, default=0.0)
     warmup = sim.warmup_minutes if sim.warmup_minutes is not None else min(1440.0, max(120.0, longest))
     tail = max(longest, LIVE_TAIL_MINUTES)
-    return Compiled(
+    comp = Compiled(
         sim=sim,
         channel_of=channel_of,
         capacity=capacity,
@@ -117,6 +120,19 @@ def compile_input(sim: SimInput) -> Compiled:
         warmup=min(warmup, sim.horizon_minutes),
         tail=min(tail, sim.horizon_minutes),
     )
+    _check_size(comp)
+    return comp
+
+
+def _check_size(comp: Compiled) -> None:
+    """Refuse inputs whose replication would not fit in memory."""
+    sim = comp.sim
+    weeks = (comp.warmup + sim.horizon_minutes + comp.tail) / max(sim.horizon_minutes, 1.0)
+    expected = float(sim.rates.sum()) * weeks
+    if not math.isfinite(expected) or expected > MAX_CONTACTS:
+        raise ModelError(
+            f"a simulated week would hold {expected:,.0f} contacts; at most {MAX_CONTACTS:,} are simulated"
+        )
 
 
 def _desk_levels(

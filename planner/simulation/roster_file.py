@@ -20,6 +20,8 @@ from planner.inputs.read import RawTable, normalize_name, read_book
 from planner.simulation.floor import as_datetime
 
 SHIFT_COLUMNS = ("pool", "shift", "utc_start", "utc_end", "agents")
+#: Most agent-shifts a roster may hold (each one is simulated as a person).
+MAX_AGENT_SHIFTS = 2_000_000
 COVERAGE_COLUMNS = ("interval_start", "language", "channel", "tier", "staffed", "service_level")
 
 
@@ -40,6 +42,17 @@ def read_roster_file(path: str | os.PathLike[str], scenario: Scenario) -> Roster
     if table is None:
         raise InputError(book.file, [Problem(book.file, "no 'shifts' sheet", expected="a roster written by planner")])
     shifts = _shifts(table, scenario, problems)
+    total = int(shifts["agents"].fillna(0).sum()) if len(shifts) else 0
+    if total > MAX_AGENT_SHIFTS:
+        problems.append(
+            Problem(
+                book.file,
+                f"{total:,} agent-shifts in all",
+                sheet=table.sheet,
+                column="agents",
+                expected=f"at most {MAX_AGENT_SHIFTS:,}",
+            )
+        )
     cover_table = book.tables.get("coverage")
     coverage = _coverage(cover_table, scenario, problems) if cover_table is not None else None
     if problems:
