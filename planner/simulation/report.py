@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from planner.errors import OutputError
 from planner.outputs.files import SheetOut, write_csv_folder, write_workbook
@@ -51,7 +51,9 @@ class Estimate:
         m = float(v.mean())
         if v.size < 2:
             return cls(m, math.nan, math.nan)
-        half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
+        half = float(
+            special.stdtrit(v.size - 1, 0.5 + CONFIDENCE / 2) * v.std(ddof=1) / math.sqrt(v.size)
+        )  # t quantile
         if share:
             return cls(m, max(0.0, m - half), min(1.0, m + half))
         return cls(m, m - half, m + half)

@@ -12,33 +12,25 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from planner.domain import Scenario
 from planner.errors import ModelError
 from planner.requirements import compute_requirements
-from planner.roster.plan import RosterResult
-from planner.simulation.engine import Compiled, Tally, compile_input, run_replication
+from planner.simulation import worker
+from planner.simulation.engine import Tally, compile_input, run_replication
 from planner.simulation.floor import floor_from_shifts
 from planner.simulation.model import Absence, SimInput, build_input
 from planner.simulation.report import SimulationResult, summarise
 from planner.simulation.roster_file import read_roster_file
 
+if TYPE_CHECKING:
+    from planner.roster.plan import RosterResult
+
 #: Called after each replication with (replications done, replications in all).
 ProgressFn = Callable[[int, int], None]
-
-_WORKER: Compiled | None = None
-
-
-def _init_worker(comp: Compiled) -> None:
-    global _WORKER
-    _WORKER = comp
-
-
-def _work(seed: np.random.SeedSequence) -> Tally:
-    assert _WORKER is not None
-    return run_replication(_WORKER, seed)
 
 
 def simulate(
@@ -61,8 +53,8 @@ def simulate(
                 progress(r + 1, replications)
     else:
         context = multiprocessing.get_context("spawn")  # no fork of a process that may run threads
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(comp,)) as pool:
-            futures = {pool.submit(_work, s): r for r, s in enumerate(seeds)}
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=worker.start, initargs=(comp,)) as pool:
+            futures = {pool.submit(worker.replicate, s): r for r, s in enumerate(seeds)}
             for done, future in enumerate(as_completed(futures), start=1):
                 tallies[futures[future]] = future.result()
                 if progress:
