@@ -443,6 +443,8 @@ class _Floor:
         self.free(a, t)
 
     def roster(self, kind: int, a: int, d: int, t: float) -> None:
+        """A roster event for agent ``a``: MOVE to desk ``d`` (and, when on the floor, look for work
+        there), OFF (keep what is in hand, take nothing new) or ON (look for work)."""
         if kind == _MOVE:
             old = self.desk[a]
             if old == d:
