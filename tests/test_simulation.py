@@ -213,7 +213,13 @@ def test_activity_plan_dedicates_agents() -> None:
     assert inside(exact, week(res, PHONE).service_level), (exact, week(res, PHONE).service_level)
 
 
-def test_same_seed_same_result_and_independent_of_jobs() -> None:
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_same_seed_same_result_and_independent_of_jobs(start_method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from planner.simulation import run
+
+    monkeypatch.setattr(run, "_context", lambda: multiprocessing.get_context(start_method))
     sim = one_pool([queue(PHONE, 3.0, 20 / 60, patience=2.0)], [100.0], 13, shrinkage=0.1)
     comp = compile_input(sim)
     a = run_replication(comp, np.random.SeedSequence(99))

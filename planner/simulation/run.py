@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -52,8 +53,7 @@ def simulate(
             if progress:
                 progress(r + 1, replications)
     else:
-        context = multiprocessing.get_context("spawn")  # no fork of a process that may run threads
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=worker.start, initargs=(comp,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_context(), initializer=worker.start, initargs=(comp,)) as pool:
             futures = {pool.submit(worker.replicate, s): r for r, s in enumerate(seeds)}
             for done, future in enumerate(as_completed(futures), start=1):
                 tallies[futures[future]] = future.result()
@@ -61,6 +61,14 @@ def simulate(
                     progress(done, replications)
     finished = [t for t in tallies if t is not None]
     return summarise(sim, finished, seed, time.perf_counter() - t0)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork (fast: nothing to re-import or copy) when this process runs no other thread, which is
+    when forking is safe; otherwise spawn fresh interpreters."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def verify_roster(
