@@ -315,3 +315,13 @@ def test_inputs_too_big_to_simulate_are_refused() -> None:
     sim = one_pool([queue(PHONE, 3.0, 20 / 60)], [1e9], 14)
     with pytest.raises(ModelError, match="at most 50,000,000 are simulated"):
         simulate(sim, replications=1)
+
+
+def test_a_roster_written_as_csv_files_simulates_like_the_workbook(tmp_path: Path) -> None:
+    book, folder = tmp_path / "roster.xlsx", tmp_path / "roster_csv"
+    run_cli("roster", "inputs/tiny.xlsx", "-o", str(book))
+    run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", str(folder))
+    runs = [run_cli("simulate", "inputs/tiny.xlsx", str(p), "--replications", "2", "--json") for p in (book, folder)]
+    assert [r.exit_code for r in runs] == [0, 0], runs[1].stderr
+    weekly = [json.loads(r.stdout)["weekly"] for r in runs]
+    assert weekly[0] == weekly[1]

@@ -145,8 +145,16 @@ def _utc(value: object) -> pd.Timestamp:
 
 
 def as_datetime(value: object) -> dt.datetime | None:
-    """A cell read from a workbook as a naive or aware datetime (dates are midnight), else None."""
+    """A cell read from a workbook or CSV file as a datetime (dates are midnight; ISO text such as
+    '2026-03-23T06:00:00Z' is parsed; an aware value is turned into naive UTC), else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)

@@ -105,8 +105,21 @@ def _shifts(table: RawTable, scenario: Scenario, problems: list[Problem]) -> pd.
     return pd.DataFrame(rows, columns=list(SHIFT_COLUMNS))
 
 
-def _whole(value: Any) -> int | None:
+def _numeric(value: Any) -> float | None:
+    """A number from a cell (CSV cells are text), else None."""
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _whole(value: Any) -> int | None:
+    value = _numeric(value)
+    if value is None:
         return None
     if not math.isfinite(value) or value < 0 or value != int(value) or value > 1_000_000:
         return None
@@ -140,14 +153,14 @@ def _coverage(table: RawTable, scenario: Scenario, problems: list[Problem]) -> p
                 )
             )
             continue
-        if not _number(staffed) or not _number(level):
-            problems.append(Problem.cell(table.file, table.sheet, row_no, "staffed", staffed, "numbers >= 0"))
+        numbers = {"staffed": _numeric(staffed), "service_level": _numeric(level)}
+        bad = [c for c, v in numbers.items() if v is None or not math.isfinite(v) or v < -1e-6]  # solver round-off
+        for c in bad:
+            problems.append(Problem.cell(table.file, table.sheet, row_no, c, values[cols[c]], "a number >= 0"))
+        if bad:
             continue
         key = tuple(str(values[cols[c]]) for c in ("language", "channel", "tier"))
-        rows.append((interval, *key, max(0.0, float(staffed)), min(1.0, max(0.0, float(level)))))
+        rows.append(
+            (interval, *key, max(0.0, numbers["staffed"] or 0.0), min(1.0, max(0.0, numbers["service_level"] or 0.0)))
+        )
     return pd.DataFrame(rows, columns=["interval", "language", "channel", "tier", "staffed", "service_level"])
-
-
-def _number(value: Any) -> bool:
-    # (a solver's round-off can leave -1e-14)
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= -1e-6
