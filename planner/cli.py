@@ -18,8 +18,10 @@ from planner import __version__
 from planner.errors import InputError, PlannerError, SolverTimeLimitError
 
 if TYPE_CHECKING:
+    from planner.domain import Scenario
     from planner.roster.plan import RosterResult
     from planner.roster.progress import ProgressEvent
+    from planner.simulation.report import SimulationResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -263,6 +265,19 @@ class _ProgressView:
     help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
     "default roster and reports what closing the gaps costs.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Then simulate the roster contact by contact (as `planner simulate` does) and report whether "
+    "each queue meets its target.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=2, max=1000),
+    default=10,
+    show_default=True,
+    help="Simulation replications for --verify.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Stream the solver log to stderr.")
 @click.pass_context
@@ -277,6 +292,8 @@ def roster_cmd(
     gap: float | None,
     threads: int | None,
     full_coverage: bool,
+    verify: bool,
+    replications: int,
     as_json: bool,
     verbose: bool,
 ) -> None:
@@ -293,6 +310,7 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --time-limit 60 --gap 0.005
       planner roster inputs/exchange_week.xlsx --format csv -o outputs/week_csv --json
       planner roster inputs/exchange_week.xlsx --full-coverage -o outputs/full.xlsx
+      planner roster inputs/exchange_week.xlsx --verify --replications 10
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.text import roster_json, roster_text
@@ -307,13 +325,34 @@ def roster_cmd(
     with _ProgressView(verbose) as progress:
         result = plan_roster(scenario, options, progress=progress)
     written = write_roster(result, output if output is not None else default_output_path("roster", fmt), fmt=fmt)
+    verification = _verify(scenario, result, replications) if verify else None
     if as_json:
-        _echo_json(roster_json(result, str(written)))
+        data = roster_json(result, str(written))
+        if verification is not None:
+            data["verification"] = verification.to_dict()
+        _echo_json(data)
     else:
         click.echo(roster_text(result, str(written)))
+        if verification is not None:
+            from planner.simulation.report import simulation_text
+
+            click.echo(simulation_text(verification, None))
     _echo_findings((), _roster_hints(result))
     if result.has_shortfall:
         ctx.exit(1)
+
+
+def _verify(scenario: Scenario, result: RosterResult, replications: int) -> SimulationResult:
+    """Simulate the roster just planned (seed 0, replications on every core)."""
+    import os
+
+    from planner.simulation.run import verify_roster
+
+    progress = _ReplicationProgress(replications)
+    try:
+        return verify_roster(scenario, result, replications, seed=0, jobs=os.cpu_count() or 1, progress=progress)
+    finally:
+        progress.close()
 
 
 def _roster_hints(result: RosterResult) -> tuple[str, ...]:

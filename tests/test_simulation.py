@@ -325,3 +325,16 @@ def test_a_roster_written_as_csv_files_simulates_like_the_workbook(tmp_path: Pat
     assert [r.exit_code for r in runs] == [0, 0], runs[1].stderr
     weekly = [json.loads(r.stdout)["weekly"] for r in runs]
     assert weekly[0] == weekly[1]
+
+
+def test_roster_verify_simulates_the_roster_it_just_planned(tmp_path: Path) -> None:
+    """`planner roster --verify` adds the simulation's verdict to the roster summary (here in the JSON)."""
+    run = run_cli("roster", "inputs/tiny.xlsx", "-o", tmp_path / "r.xlsx", "--verify", "--replications", "3", "--json")
+    assert run.exit_code == 0, run.stderr
+    data = json.loads(run.stdout)
+    verification = data["verification"]
+    assert verification["summary"]["replications"] == 3
+    assert verification["summary"]["contacts_simulated"] > 0
+    weekly = {(r["language"], r["channel"]) for r in verification["weekly"] if r["day"] is None}
+    assert {("en", "chat"), ("ja", "chat"), ("en", "email"), ("ja", "email")} <= weekly
+    assert (tmp_path / "r.xlsx").is_file()
