@@ -86,8 +86,10 @@ def init_cmd(path: Path, force: bool) -> None:
       planner init inputs/my_week.xlsx
       planner validate inputs/my_week.xlsx
     """
+    from planner.outputs.paths import OutputFormat
     from planner.outputs.template import write_template
 
+    _check_output(path, OutputFormat.XLSX, "PATH", "")
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to overwrite it")
     write_template(path)
@@ -130,9 +132,17 @@ def validate_cmd(input_path: Path, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the per-interval requirements to FILE.csv or FILE.xlsx.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default=None,
+    help="xlsx: a workbook with requirements and summary sheets; csv: the requirements table "
+    "(default: from the -o name).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @_library_errors
-def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> None:
+def requirements_cmd(input_path: Path, output: Path | None, fmt: str | None, as_json: bool) -> None:
     """Turn first-response targets into agents per interval, language, channel and tier.
 
     Live channels use Erlang C (or Erlang A when patience is given) with chat concurrency;
@@ -144,12 +154,15 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
       planner requirements inputs/exchange_week.xlsx
       planner requirements inputs/exchange_week.xlsx -o outputs/requirements.xlsx
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements.csv --json
+      planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements --format csv
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.text import requirements_text
     from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
+    if output is not None:
+        output = _requirements_path(output, fmt)
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     req = compute_requirements(scenario)
@@ -163,6 +176,31 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
         click.echo(requirements_text(req))
         if output is not None:
             click.echo(f"Wrote {output}")
+
+
+def _check_output(path: Path, fmt: Any, option: str, other: str) -> None:
+    """Refuse (exit 2) an output path that does not suit its format, naming the fix."""
+    from planner.outputs.paths import path_mismatch
+
+    mismatch = path_mismatch(path, fmt)
+    if mismatch is not None:
+        raise click.BadParameter(f"{mismatch.describe()}: use {mismatch.suggestion}{other}", param_hint=option)
+
+
+def _requirements_path(output: Path, fmt: str | None) -> Path:
+    from planner.outputs.paths import OutputFormat
+
+    if fmt is None and output.suffix.lower() in (".csv", ".xlsx"):
+        return output
+    wanted = OutputFormat(fmt or "xlsx")
+    if fmt is None:
+        raise click.BadParameter(
+            f"cannot tell the format of {output}: name it {output.name}.xlsx or {output.name}.csv, or give --format",
+            param_hint="-o",
+        )
+    other = " or --format " + ("csv" if wanted is OutputFormat.XLSX else "xlsx")
+    _check_output(output, wanted, "-o", other)
+    return output
 
 
 class _ProgressView:
@@ -265,6 +303,14 @@ class _ProgressView:
     help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
     "default roster and reports what closing the gaps costs.",
 )
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Also write the coverage charts, heatmaps and cost charts as PNG files into the folder DIR.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Stream the solver log to stderr.")
 @click.pass_context
@@ -279,6 +325,7 @@ def roster_cmd(
     gap: float | None,
     threads: int | None,
     full_coverage: bool,
+    plots_dir: Path | None,
     as_json: bool,
     verbose: bool,
 ) -> None:
@@ -295,6 +342,7 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --time-limit 60 --gap 0.005
       planner roster inputs/exchange_week.xlsx --format csv -o outputs/week_csv --json
       planner roster inputs/exchange_week.xlsx --full-coverage -o outputs/full.xlsx
+      planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --plots outputs/week_plots
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.text import roster_json, roster_text
@@ -302,13 +350,19 @@ def roster_cmd(
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
+    target = output if output is not None else default_roster_path(fmt)
+    _check_roster_paths(target, fmt, plots_dir)
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
     options = RosterOptions(solve=solve, full_coverage=full_coverage)
     with _ProgressView(verbose) as progress:
         result = plan_roster(scenario, options, progress=progress)
-    written = write_roster(result, output if output is not None else default_roster_path(fmt), fmt=fmt)
+    written = write_roster(result, target, fmt=fmt)
+    if plots_dir is not None:
+        from planner.outputs.plots import write_plots
+
+        write_plots(result, plots_dir)
     if as_json:
         _echo_json(roster_json(result, str(written)))
     else:
@@ -316,6 +370,19 @@ def roster_cmd(
     _echo_findings((), _roster_hints(result))
     if result.has_shortfall:
         ctx.exit(1)
+
+
+def _check_roster_paths(target: Path, fmt: str, plots_dir: Path | None) -> None:
+    """Refuse, before solving, an output path that does not suit --format, or a --plots path that is a file."""
+    from planner.outputs.paths import OutputFormat, plots_folder_problem
+
+    if fmt == "xlsx":
+        _check_output(target, OutputFormat.XLSX, "-o", " or --format csv with a folder")
+    else:
+        _check_output(target, OutputFormat.CSV_FOLDER, "-o", " or --format xlsx with a .xlsx name")
+    problem = None if plots_dir is None else plots_folder_problem(plots_dir)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--plots")
 
 
 def _roster_hints(result: RosterResult) -> tuple[str, ...]:
