@@ -95,10 +95,8 @@ def _summary_rows(result: RosterResult) -> tuple[list[tuple[str, Any]], list[tup
 def _key_value_sheet(wb: Workbook, name: str, rows: list[tuple[str, Any]]) -> Worksheet:
     import pandas as pd
 
-    frame = pd.DataFrame([(title(k), v, k) for k, v in rows], columns=["metric_title", "value", "name"]).set_axis(
-        ["Metric", "Value", "Name (CSV and JSON)"], axis=1
-    )
-    ws = _table_sheet(wb, SheetOut(name, frame, widths={"Metric": 42, "Value": 40, "Name (CSV and JSON)": 40}))
+    frame = pd.DataFrame([(title(k), v, k) for k, v in rows], columns=["metric", "value", "key"])
+    ws = _table_sheet(wb, SheetOut(name, frame, widths={"metric": 42, "value": 40, "key": 40}))
     ws.page_setup.fitToHeight = 1
     for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
         if isinstance(cell.value, float):
