@@ -58,6 +58,7 @@ def coverage_chart(data: Worksheet, language: str, req_col: int, n_rows: int) ->
     chart = LineChart()
     chart.title = f"{language}: agents required and on shift, hour by hour (UTC)"
     chart.y_axis.title = "agents"
+    chart.y_axis.number_format = "#,##0"
     chart.height, chart.width = 7.0, 26.0
     last = req_col + SERIES_PER_LANGUAGE - 1
     chart.add_data(Reference(data, min_col=req_col, max_col=last, min_row=1, max_row=n_rows + 1), titles_from_data=True)
@@ -87,6 +88,7 @@ def bar_chart(sheet: Worksheet, block: Block, value_col: int, title: str, axis: 
     )
     chart.set_categories(Reference(sheet, min_col=block.label_col, min_row=block.first_row, max_row=block.last_row))
     chart.series[0].graphicalProperties.solidFill = STAFFED_COLOUR
+    chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table beside it
     _show_axes(chart)
     return chart
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,6 +37,7 @@ from planner.outputs.titles import title
 from planner.roster.plan import RosterResult
 
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'  # booleans read TRUE/FALSE in Excel and LibreOffice alike (not 1/0)
+RATIO = '[>=10]">999%";0%'  # a percentage that fits the heatmap's narrow cells
 PRINT_ROWS = 250  # long data sheets print their header and this many rows unless the print area is cleared
 HEAT_RED, HEAT_WHITE, HEAT_BLUE = "F8696B", "FFFFFF", "5B9BD5"
 SHORT_FONT = Font(bold=True, color="9C0006")
@@ -95,7 +97,7 @@ def _summary_rows(result: RosterResult) -> tuple[list[tuple[str, Any]], list[tup
 def _key_value_sheet(wb: Workbook, name: str, rows: list[tuple[str, Any]]) -> Worksheet:
     import pandas as pd
 
-    frame = pd.DataFrame([(title(k), v, k) for k, v in rows], columns=["metric", "value", "key"])
+    frame = pd.DataFrame([(_sentence(title(k)), v, k) for k, v in rows], columns=["metric", "value", "key"])
     ws = _table_sheet(wb, SheetOut(name, frame, widths={"metric": 42, "value": 40, "key": 40}))
     ws.page_setup.fitToHeight = 1
     for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
@@ -104,6 +106,10 @@ def _key_value_sheet(wb: Workbook, name: str, rows: list[tuple[str, Any]]) -> Wo
         elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
             cell.number_format = "#,##0"
     return ws
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _finance_sheet(finance: FinancePack) -> SheetOut:
@@ -272,7 +278,12 @@ def _write_heatmaps(ws: Worksheet, maps: list[Heatmap]) -> None:
     )
     ws["A2"].font = Font(italic=True, color="595959")
     row = 4
+    languages: list[str] = []
     for h in maps:
+        if h.language not in languages:
+            languages.append(h.language)
+            if len(languages) > 1:
+                ws.row_breaks.append(Break(id=row - 1))  # a language a printed page, never a grid cut in two
         ws.cell(row=row, column=1, value=escape_text(f"{h.language}: {h.label}")).font = SECTION
         _put(ws, row + 1, ["day \\ hour", *[f"{x:02d}" for x in range(24)]], font=BOLD)
         grid = h.ratio.to_numpy()
@@ -282,7 +293,7 @@ def _write_heatmaps(ws: Worksheet, maps: list[Heatmap]) -> None:
             ws.cell(row=r, column=1, value=day)
             for j in range(24):
                 cell = ws.cell(row=r, column=2 + j, value=_cell_value(grid[i, j]))
-                cell.number_format = "0%"
+                cell.number_format = RATIO
                 if short[i, j]:
                     cell.font, cell.border = SHORT_FONT, SHORT_BORDER
         first, last = row + 2, row + 1 + len(h.ratio)
@@ -310,7 +321,7 @@ def heat_scale() -> ColorScaleRule:
 
 
 def _write_coverage_charts(ws: Worksheet, data: Worksheet, languages: list[str], n_rows: int) -> None:
-    ws["A1"] = "Agents required against agents staffed, per language, hour by hour over the week (UTC)"
+    ws["A1"] = "Agents required against agents on shift, per language, hour by hour over the week (UTC)"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
         "Grey: agents the language's work requires (live channels' requirement, shrinkage included, plus the agents "
@@ -318,6 +329,12 @@ def _write_coverage_charts(ws: Worksheet, data: Worksheet, languages: list[str],
         "counts in each of their languages). Blue under grey: short."
     )
     ws["A2"].font = Font(italic=True, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:P2")
+    ws.row_dimensions[2].height = 30
     for k, lang in enumerate(languages):
-        ws.add_chart(coverage_chart(data, lang, 3 + SERIES_PER_LANGUAGE * k, n_rows), f"A{3 + 15 * k}")
-    _print_setup(ws, f"A1:P{3 + 15 * max(len(languages), 1)}")
+        top = 4 + 15 * k
+        ws.add_chart(coverage_chart(data, lang, 3 + SERIES_PER_LANGUAGE * k, n_rows), f"A{top}")
+        if k % 2 == 0 and k:
+            ws.row_breaks.append(Break(id=top - 1))  # two charts a printed page
+    _print_setup(ws, f"A1:P{4 + 15 * max(len(languages), 1)}")

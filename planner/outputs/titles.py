@@ -8,6 +8,9 @@ import pandas as pd
 #: stable column name -> the title a workbook reader sees; names not listed read as "Sentence case"
 COLUMN_TITLES: dict[str, str] = {
     "interval_start": "Interval start (UTC)",
+    "hour_utc": "Hour (UTC)",
+    "label": "Day and hour (UTC)",
+    "horizon_start_utc": "Horizon start (UTC)",
     "utc_start": "Start (UTC)",
     "utc_end": "End (UTC)",
     "local_date": "Local date",
