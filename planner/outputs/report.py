@@ -37,7 +37,7 @@ from planner.outputs.titles import title
 from planner.roster.plan import RosterResult
 
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'  # booleans read TRUE/FALSE in Excel and LibreOffice alike (not 1/0)
-RATIO = '[>=10]">999%";0%'  # a percentage that fits the heatmap's narrow cells
+RATIO = "0%"
 PRINT_ROWS = 250  # long data sheets print their header and this many rows unless the print area is cleared
 HEAT_RED, HEAT_WHITE, HEAT_BLUE = "F8696B", "FFFFFF", "5B9BD5"
 SHORT_FONT = Font(bold=True, color="9C0006")
@@ -301,7 +301,7 @@ def _write_heatmaps(ws: Worksheet, maps: list[Heatmap]) -> None:
         row = last + 2
     ws.column_dimensions["A"].width = 14
     for j in range(24):
-        ws.column_dimensions[get_column_letter(2 + j)].width = 5.5
+        ws.column_dimensions[get_column_letter(2 + j)].width = 6.3
     ws.freeze_panes = "B4"
     _print_setup(ws, f"A1:Y{row}")
 
