@@ -125,7 +125,7 @@ def _table_sheet(wb: Workbook, sheet: SheetOut) -> Worksheet:
     ws = wb.create_sheet(title=sheet.name[:31])
     frame = sheet.frame
     cols = [str(c) for c in frame.columns]
-    ws.append([escape_text(title(c)) for c in cols])
+    ws.append([escape_text(t) for t in _unique_titles(cols)])
     for rec in frame.to_numpy(dtype=object):
         ws.append([_cell_value(v) for v in rec])
     n = len(frame)
@@ -150,6 +150,12 @@ def _table_sheet(wb: Workbook, sheet: SheetOut) -> Worksheet:
     _print_setup(ws, f"A1:{get_column_letter(len(cols))}{min(n, PRINT_ROWS) + 1}")
     ws.print_title_rows = "1:1"
     return ws
+
+
+def _unique_titles(cols: list[str]) -> list[str]:
+    """Human titles, made unique (an Excel table needs distinct headers) by adding the stable name."""
+    titles = [title(c) for c in cols]
+    return [t if titles.count(t) == 1 else f"{t} ({c})" for t, c in zip(titles, cols, strict=True)]
 
 
 def _is_boolean(column: Any) -> bool:
