@@ -191,6 +191,11 @@ class Settings:
     interval_minutes: int | None  # None: inferred from the demand
     week_start: dt.datetime | None  # None: the first demand interval
     weeks_per_year: float
+    consecutive_days_off: bool = True
+    min_rest_hours: float = 11.0
+    max_consecutive_days: int = 6
+    start_time_band_minutes: int = 120
+    max_nights_per_week: int | None = None  # None: no limit
 
 
 @dataclass(frozen=True)

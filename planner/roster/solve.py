@@ -26,7 +26,8 @@ import pulp
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
-from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
+from planner.roster.neighbourhood import apply_bounds, lp_neighbourhood, mip_start, repair_neighbourhood
+from planner.roster.rules import RosterModel
 
 #: A stage (repair, full MIP) is not started with less of the time limit left than this:
 #: building the solver's copy of a large model alone takes seconds.
@@ -214,7 +215,7 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
     return SolveInfo(run.name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
 
 
-def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
+def _lp_bound_stage(run: _Solve) -> tuple[float, dict[str, float], dict[str, float]]:
     """Stage 1: the LP relaxation. Returns its optimum (a lower bound on any roster's cost), the LP's
     shift starts, and the LP roster rounded up (a start for stage 2, so that even a solve cut short by
     its time limit returns a roster near the LP bound rather than a crude first one)."""
@@ -229,8 +230,8 @@ def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
             raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
         lp_bound = run.objective()
         lp_values = run.values()
-        x_lp = [lp_values[v.name] for v in model.shifts]
-        rounded = rounded_start(model, lp_values)
+        x_lp = lp_values
+        rounded = mip_start(model, lp_values)
     finally:
         for v in ints:
             v.cat = pulp.LpInteger
@@ -239,17 +240,12 @@ def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
 
 
 def _restricted_mip_stage(
-    run: _Solve, x_lp: list[float], rounded: dict[str, float], target: float
+    run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
 ) -> tuple[float, dict[str, float] | None]:
     """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
     values (inf and None when it found none)."""
     model, options = run.model, run.options
-    saved = [(v.lowBound, v.upBound) for v in model.shifts]
-    for v, x in zip(model.shifts, x_lp, strict=True):
-        if x <= 1e-6:
-            v.lowBound, v.upBound = 0, 0
-        else:
-            v.lowBound, v.upBound = math.floor(x + 1e-6), math.ceil(x - 1e-6) + 1
+    saved = apply_bounds(lp_neighbourhood(model, x_lp))
     incumbent: dict[str, float] | None = None
     best = math.inf
     run.begin(Stage.RESTRICTED_MIP, 2)
@@ -261,8 +257,7 @@ def _restricted_mip_stage(
             best = run.objective()
             incumbent = run.values()
     finally:
-        for v, (lo, up) in zip(model.shifts, saved, strict=True):
-            v.lowBound, v.upBound = lo, up
+        apply_bounds(saved)
     run.end(2, objective=best if incumbent is not None else None)
     return best, incumbent
 
@@ -308,16 +303,13 @@ def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
     move a shift to the short hour while another pool takes over the hour it leaves.
     """
     model = run.model
-    free = set(shortfall_neighbourhood(model))
-    if not free:
-        return None
     current = run.values()
+    bounds, n_free = repair_neighbourhood(model, current)
+    if not n_free:
+        return None
     before = run.objective()
-    saved = [(v.lowBound, v.upBound) for v in model.shifts]
-    for o, v in enumerate(model.shifts):
-        x = round(current[v.name])
-        v.lowBound, v.upBound = (max(0, x - 2), x + 2) if o in free else (x, x)
-    run.begin(Stage.REPAIR, message=f"{len(free)} shift options near the shortfall may move")
+    saved = apply_bounds(bounds)
+    run.begin(Stage.REPAIR, message=f"{n_free} shift options near the shortfall may move")
     try:
         # stop as soon as a roster covers every shortfall, else within the penalty of 0.001
         # agent-hours of the best bound
@@ -331,8 +323,7 @@ def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
         _run(run, options, remaining(), mip=True, start=current, gap_abs=tolerance, stop_when=covered)
         after = run.objective() if run.solved() else math.inf
     finally:
-        for v, (lo, up) in zip(model.shifts, saved, strict=True):
-            v.lowBound, v.upBound = lo, up
+        apply_bounds(saved)
     if after < before - 1e-6:
         run.end(objective=after)
         return after
