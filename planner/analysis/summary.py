@@ -28,6 +28,23 @@ class FullCoverageComparison:
 
 
 @dataclass(frozen=True)
+class LabourRulesPrice:
+    """The tour roster against the same week without tours (no days off, rest or start band per person:
+    only shifts_per_week shifts and one a local day per pool with `available`): what the labour rules cost.
+
+    ``price_weekly`` compares the two rosters found; ``price_weekly_at_most`` compares the tour roster with
+    the LP bound of the week without tours, which no roster without tours can beat."""
+
+    without_tours_weekly_cost: float
+    without_tours_lp_bound_weekly: float | None
+    without_tours_headcount: int
+    without_tours_solver_status: str
+    price_weekly: float
+    price_weekly_at_most: float | None
+    price_annual: float
+
+
+@dataclass(frozen=True)
 class ModelSize:
     variables: int
     integer_variables: int
@@ -72,6 +89,8 @@ class RosterSummary:
     horizon_start_utc: str
     weeks: int
     comparison: FullCoverageComparison | None = None
+    tours: bool = True
+    labour_rules: LabourRulesPrice | None = None
 
     @property
     def has_shortfall(self) -> bool:
@@ -98,6 +117,7 @@ class RosterSummary:
             ("horizon_start_utc", self.horizon_start_utc),
             ("weeks", self.weeks),
         ]
+        rows += self._labour_rows()
         if self.comparison is not None:
             c = self.comparison
             rows += [
@@ -105,6 +125,21 @@ class RosterSummary:
                 ("default_shortfall_agent_hours", c.default_shortfall_agent_hours),
                 ("cost_of_full_coverage_weekly", c.cost_of_full_coverage_weekly),
                 ("cost_of_full_coverage_annual", c.cost_of_full_coverage_annual),
+            ]
+        return rows
+
+    def _labour_rows(self) -> list[tuple[str, Any]]:
+        rows: list[tuple[str, Any]] = [("weekly_tours", "yes" if self.tours else "no")]
+        if self.labour_rules is not None:
+            r = self.labour_rules
+            rows += [
+                ("without_tours_weekly_cost", r.without_tours_weekly_cost),
+                ("without_tours_lp_bound_weekly", r.without_tours_lp_bound_weekly),
+                ("without_tours_headcount", r.without_tours_headcount),
+                ("without_tours_solver_status", r.without_tours_solver_status),
+                ("price_of_labour_rules_weekly", r.price_weekly),
+                ("price_of_labour_rules_weekly_at_most", r.price_weekly_at_most),
+                ("price_of_labour_rules_annual", r.price_annual),
             ]
         return rows
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
-from planner.analysis.summary import FullCoverageComparison, ModelSize, RosterSummary
+from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
 from planner.domain import Scenario
 from planner.errors import ModelError
 from planner.requirements import Requirements, compute_requirements
@@ -26,10 +26,19 @@ from planner.roster.rules import RosterProblem, build_model
 from planner.roster.solve import SolveInfo, SolveOptions, solve_model
 
 
+#: Share of the time limit given to the week without tours when the labour rules are priced.
+PRICE_SHARE = 0.25
+
+
 @dataclass(frozen=True)
 class RosterOptions:
+    """How to roster: the solve, full coverage, weekly tours (internal: off gives the model without the
+    labour rules) and whether to price the labour rules (a second solve without tours)."""
+
     solve: SolveOptions = field(default_factory=SolveOptions)
     full_coverage: bool = False
+    tours: bool = True
+    price_labour_rules: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,10 +93,51 @@ def plan_roster(
     shift_options = enumerate_options(scenario)
     if len(shift_options) == 0:
         raise ModelError("no shift can be scheduled: no shift template may be used at any pool's site")
+    priced = options.tours and options.price_labour_rules
+    solve = options.solve
+    if priced:
+        solve = replace(solve, time_limit=solve.time_limit * (1 - PRICE_SHARE))
     if not options.full_coverage:
-        return _solve_once(scenario, req, shift_options, False, options.solve, progress)
-    base = _solve_once(scenario, req, shift_options, False, options.solve, progress).summary
-    result = _solve_once(scenario, req, shift_options, True, options.solve, progress)
+        result = _solve_once(scenario, req, shift_options, False, solve, progress, options.tours)
+    else:
+        result = _with_full_coverage(scenario, req, shift_options, solve, progress, options.tours)
+    if not priced:
+        return result
+    budget = replace(options.solve, time_limit=options.solve.time_limit * PRICE_SHARE)
+    plain = _solve_once(scenario, req, shift_options, options.full_coverage, budget, progress, False)
+    return replace(result, summary=replace(result.summary, labour_rules=labour_rules_price(result, plain)))
+
+
+def labour_rules_price(result: RosterResult, plain: RosterResult) -> LabourRulesPrice:
+    """The tour roster's cost against the same week's roster without tours."""
+    weeks = result.scenario.horizon.weeks
+    base = plain.summary.weekly_cost
+    lp = None if plain.info.lp_bound is None else plain.info.lp_bound / weeks
+    # the LP bound includes the shortfall penalty: compare it with the tour roster's objective per week
+    at_most = None if lp is None else round(result.info.objective / weeks - lp, 2)
+    price = result.summary.weekly_cost - base
+    return LabourRulesPrice(
+        without_tours_weekly_cost=round(base, 2),
+        without_tours_lp_bound_weekly=None if lp is None else round(lp, 2),
+        without_tours_headcount=plain.summary.headcount,
+        without_tours_solver_status=plain.info.status,
+        price_weekly=round(price, 2),
+        price_weekly_at_most=at_most,
+        price_annual=round(price * result.scenario.settings.weeks_per_year, 2),
+    )
+
+
+def _with_full_coverage(
+    scenario: Scenario,
+    req: Requirements,
+    shift_options: ShiftOptions,
+    solve: SolveOptions,
+    progress: ProgressFn | None,
+    tours: bool,
+) -> RosterResult:
+    """The full-coverage roster, compared with the default (penalised) one."""
+    base = _solve_once(scenario, req, shift_options, False, solve, progress, tours).summary
+    result = _solve_once(scenario, req, shift_options, True, solve, progress, tours)
     weekly = result.summary.weekly_cost
     comparison = FullCoverageComparison(
         default_weekly_cost=round(base.weekly_cost, 2),
@@ -110,20 +160,24 @@ def _solve_once(
     full: bool,
     solve: SolveOptions,
     progress: ProgressFn | None,
+    tours: bool = True,
 ) -> RosterResult:
     t0 = time.perf_counter()
-    problem = build_problem(scenario, req, shift_options, full_coverage=full)
-    model = build_model(problem, name="roster_full_coverage" if full else "roster")
+    problem = build_problem(scenario, req, shift_options, full_coverage=full, tours=tours)
+    model = build_model(problem, name=("roster_full_coverage" if full else "roster") + ("" if tours else "_no_tours"))
     build_seconds = time.perf_counter() - t0
+    what = "model" if tours else "model without tours (to price the labour rules)"
     Reporter(progress, t0).emit(
         ProgressKind.MODEL_BUILT,
-        message=f"model: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
+        message=f"{what}: {model.n_variables:,} variables ({len(model.shifts):,} integer shift starts), "
         f"{model.n_constraints:,} constraints, built in {build_seconds:.1f} s",
     )
     info = solve_model(model, solve, progress)
     solution = RosterSolution.of(model)
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
-    size = ModelSize(model.n_variables, len(model.shifts) + len(model.people), model.n_constraints, build_seconds)
+    size = ModelSize(
+        model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds
+    )
     return RosterResult(
         scenario=scenario,
         requirements=req,
@@ -135,5 +189,5 @@ def _solve_once(
         gaps=tables.gaps,
         headcount=tables.headcount,
         language_sites=tables.language_sites,
-        summary=summarize(scenario, problem, tables, solution.agents, info, size, full),
+        summary=replace(summarize(scenario, problem, tables, solution.agents, info, size, full), tours=tours),
     )
