@@ -16,9 +16,11 @@ import pandas as pd
 
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
 from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
+from planner.analysis.weeks import roster_frame, tour_groups
 from planner.domain import Scenario
 from planner.errors import ModelError
 from planner.requirements import Requirements, compute_requirements
+from planner.roster.check import PersonWeek, assert_roster
 from planner.roster.options import ShiftOptions, enumerate_options
 from planner.roster.problem import build_problem
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter
@@ -58,6 +60,7 @@ class RosterResult:
     summary: RosterSummary
     default_cost: float | None = None  # with full coverage: cost of the default (penalised) roster
     default_shortfall_hours: float | None = None
+    tour_groups: tuple[PersonWeek, ...] = ()  # with tours: people with alike weeks, per pool
 
     @property
     def has_shortfall(self) -> bool:
@@ -174,6 +177,10 @@ def _solve_once(
     )
     info = solve_model(model, solve, progress)
     solution = RosterSolution.of(model)
+    groups: tuple[PersonWeek, ...] = ()
+    if problem.tours is not None:
+        groups = tour_groups(scenario, shift_options, problem, solution)
+        assert_roster(groups, roster_frame(scenario, problem))
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
     size = ModelSize(
         model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds
@@ -189,5 +196,6 @@ def _solve_once(
         gaps=tables.gaps,
         headcount=tables.headcount,
         language_sites=tables.language_sites,
+        tour_groups=groups,
         summary=replace(summarize(scenario, problem, tables, solution.agents, info, size, full), tours=tours),
     )

@@ -1,0 +1,90 @@
+"""Concrete weeks from a tour roster: each person on a tour is given one of the shifts of their start cell
+on each working day (earliest start to the first person, so starts stay alike), and people with the same
+week form a tour group ("pool X, tour 7, 12 people")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from planner.analysis.roster_tables import RosterSolution
+from planner.domain import Scenario
+from planner.roster.check import PersonWeek, RosterFrame, WorkedShift
+from planner.roster.options import ShiftOptions
+from planner.roster.rules import RosterProblem
+from planner.roster.tours import TourData
+
+
+def person_weeks(options: ShiftOptions, problem: RosterProblem, solution: RosterSolution) -> list[list[int]]:
+    """Per person on a tour, the shift options of their week (in day order); people in pool, cell order."""
+    tours = problem.tours
+    if tours is None or solution.tours is None:
+        return []
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o in np.flatnonzero(solution.agents > 0):
+        slots[(int(tours.option_cell[o]), int(tours.option_slot_day[o]))] += [int(o)] * int(solution.agents[o])
+    clock = [ts.hour * 60 + ts.minute for ts in options.table["local_start"]]
+    out: list[list[int]] = []
+    people_of_cell: dict[int, list[int]] = defaultdict(list)  # cell -> pattern per person
+    for (c, k), n in sorted(solution.tours.items()):
+        people_of_cell[c] += [k] * n
+    for c in sorted(people_of_cell, key=lambda c: (tours.cells[c].pool, tours.cells[c].start)):
+        patterns = people_of_cell[c]
+        weeks: list[list[int]] = [[] for _ in patterns]
+        for d in range(tours.days):
+            working = [i for i, k in enumerate(patterns) if tours.works(k, d)]
+            given = sorted(slots.get((c, d), []), key=lambda o: (clock[o], o))
+            for i, o in zip(working, given, strict=True):
+                weeks[i].append(o)
+        out += weeks
+    return out
+
+
+def tour_groups(
+    scenario: Scenario, options: ShiftOptions, problem: RosterProblem, solution: RosterSolution
+) -> tuple[PersonWeek, ...]:
+    """The roster as tour groups: people with identical weeks, numbered per pool."""
+    counts: dict[tuple[int, ...], int] = defaultdict(int)
+    for week in person_weeks(options, problem, solution):
+        counts[tuple(week)] += 1
+    tab = options.table
+    tours = problem.tours
+    assert tours is not None
+    out: list[PersonWeek] = []
+    number: dict[str, int] = defaultdict(int)
+    for week, n in counts.items():
+        first = tab.iloc[week[0]]
+        pool = str(first["pool"])
+        number[pool] += 1
+        shifts = tuple(worked_shift(tab, tours, o) for o in week)
+        out.append(PersonWeek(f"pool {pool}, tour {number[pool]}", pool, str(first["site"]), shifts, people=n))
+    return tuple(out)
+
+
+def worked_shift(tab: pd.DataFrame, tours: TourData, o: int) -> WorkedShift:
+    """Shift option ``o`` as a worked shift."""
+    r = tab.iloc[o]
+    return WorkedShift(
+        local_day=int(tours.option_slot_day[o]),
+        local_start=r["local_start"],
+        start_minute=int(r["start_minute"]),
+        length_minutes=int(r["length_minutes"]),
+        paid_minutes=int(r["paid_minutes"]),
+        template=str(r["template"]),
+        night=bool(tours.option_night[o]),
+    )
+
+
+def roster_frame(scenario: Scenario, problem: RosterProblem) -> RosterFrame:
+    """The rules and caps a roster of this problem is checked against."""
+    assert problem.tours is not None
+    relax = problem.relax_headcount
+    return RosterFrame(
+        rules=problem.tours.rules,
+        weeks=scenario.horizon.weeks,
+        pool_caps={} if relax else {p.name: p.available for p in problem.pools if p.available is not None},
+        site_caps={} if relax else dict(problem.site_caps),
+        longest_paid_minutes=max((t.paid_minutes for t in scenario.shifts), default=0),
+    )
