@@ -32,15 +32,16 @@ class LabourRulesPrice:
     """The tour roster against the same week without tours (no days off, rest or start band per person:
     only shifts_per_week shifts and one a local day per pool with `available`): what the labour rules cost.
 
-    ``price_weekly`` compares the two rosters found; ``price_weekly_at_most`` compares the tour roster with
-    the LP bound of the week without tours, which no roster without tours can beat."""
+    ``price_weekly`` compares the two rosters found (each within its solve's gap and time limit: with a
+    shortfall or a time limit the comparison is rough); ``price_at_lp_bounds_weekly`` compares the two
+    models' LP bounds (cost plus shortfall penalty), which do not depend on how far either solve got."""
 
     without_tours_weekly_cost: float
     without_tours_lp_bound_weekly: float | None
     without_tours_headcount: int
     without_tours_solver_status: str
     price_weekly: float
-    price_weekly_at_most: float | None
+    price_at_lp_bounds_weekly: float | None
     price_annual: float
 
 
@@ -138,7 +139,7 @@ class RosterSummary:
                 ("without_tours_headcount", r.without_tours_headcount),
                 ("without_tours_solver_status", r.without_tours_solver_status),
                 ("price_of_labour_rules_weekly", r.price_weekly),
-                ("price_of_labour_rules_weekly_at_most", r.price_weekly_at_most),
+                ("price_of_labour_rules_at_lp_bounds_weekly", r.price_at_lp_bounds_weekly),
                 ("price_of_labour_rules_annual", r.price_annual),
             ]
         return rows

@@ -4,6 +4,7 @@ week form a tour group ("pool X, tour 7, 12 people")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import numpy as np
@@ -74,6 +75,7 @@ def worked_shift(tab: pd.DataFrame, tours: TourData, o: int) -> WorkedShift:
         paid_minutes=int(r["paid_minutes"]),
         template=str(r["template"]),
         night=bool(tours.option_night[o]),
+        cost=float(r["cost"]),
     )
 
 
@@ -88,3 +90,64 @@ def roster_frame(scenario: Scenario, problem: RosterProblem) -> RosterFrame:
         site_caps={} if relax else dict(problem.site_caps),
         longest_paid_minutes=max((t.paid_minutes for t in scenario.shifts), default=0),
     )
+
+
+def agents_table(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> pd.DataFrame:
+    """One row per person or tour group: where, which days and starts, paid hours, nights, weekends, cost."""
+    rows = []
+    for g in sorted(groups, key=_order):
+        shifts = sorted(g.shifts, key=lambda s: s.start_minute)
+        rows.append(
+            {
+                "agent": g.name,
+                "people": g.people,
+                "site": g.site,
+                "pool": g.pool,
+                "working_days": ", ".join(s.local_start.strftime("%a") for s in shifts) or "none (not needed)",
+                "start_times": ", ".join(sorted({s.local_start.strftime("%H:%M") for s in shifts})),
+                "paid_hours": g.paid_hours,
+                "nights": g.nights,
+                "weekend_days": g.weekend_days,
+                "cost_per_person": round(g.cost, 2),
+                "cost": round(g.cost * g.people, 2),
+            }
+        )
+    return pd.DataFrame(rows, columns=AGENT_COLUMNS)
+
+
+AGENT_COLUMNS = [
+    "agent",
+    "people",
+    "site",
+    "pool",
+    "working_days",
+    "start_times",
+    "paid_hours",
+    "nights",
+    "weekend_days",
+    "cost_per_person",
+    "cost",
+]
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def schedule_table(groups: tuple[PersonWeek, ...] | list[PersonWeek], weeks: int = 1) -> pd.DataFrame:
+    """The grid a team lead posts: one row per person (or tour group), one column per local weekday, each
+    cell the local shift time ("09:00-18:00") or "off"; rows grouped by site and pool."""
+    days = [d if weeks == 1 else f"{d} w{w + 1}" for w in range(weeks) for d in WEEKDAYS]
+    rows = []
+    for g in sorted(groups, key=_order):
+        row: dict[str, object] = {"site": g.site, "pool": g.pool, "agent": g.name, "people": g.people}
+        row.update({d: "off" for d in days})
+        for s in g.shifts:
+            end = s.local_start + dt.timedelta(minutes=s.length_minutes)
+            day = WEEKDAYS[s.local_start.weekday()]
+            label = day if weeks == 1 else f"{day} w{s.local_day // 7 + 1}"
+            row[label] = f"{s.local_start:%H:%M}-{end:%H:%M}"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["site", "pool", "agent", "people", *days])
+
+
+def _order(g: PersonWeek) -> tuple[str, str, int, str]:
+    first = min((s.start_minute for s in g.shifts), default=10**9)
+    return (g.site, g.pool, first, g.name)

@@ -103,7 +103,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
     lines.append("  by site: " + ", ".join(f"{site} {n}" for site, n in m.headcount_by_site))
     if m.labour_rules is not None:
         r = m.labour_rules
-        bound = "" if r.price_weekly_at_most is None else f"; at most {r.price_weekly_at_most:,.0f} against its LP bound"
+        bound = "" if r.price_at_lp_bounds_weekly is None else f"; {r.price_at_lp_bounds_weekly:,.0f} between LP bounds"
         lines.append(
             f"Price of the labour rules: {r.price_weekly:,.0f} {cur} a week ({r.price_annual:,.0f} a year): "
             f"the same week without tours costs {r.without_tours_weekly_cost:,.0f} with "

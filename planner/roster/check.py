@@ -23,6 +23,7 @@ class WorkedShift:
     paid_minutes: int
     template: str
     night: bool = False
+    cost: float = 0.0  # paid cost with premiums, per person
 
     @property
     def clock_minute(self) -> int:
@@ -53,6 +54,15 @@ class PersonWeek:
     @property
     def nights(self) -> int:
         return sum(s.night for s in self.shifts)
+
+    @property
+    def weekend_days(self) -> int:
+        return sum(s.local_start.weekday() >= 5 for s in self.shifts)
+
+    @property
+    def cost(self) -> float:
+        """Paid cost of one person's week, with premiums."""
+        return sum(s.cost for s in self.shifts)
 
 
 @dataclass(frozen=True)

@@ -90,13 +90,15 @@ def rounded_tour_start(m: RosterModel, values: dict[str, float]) -> dict[str, fl
 
 def spread(total: int, x: np.ndarray) -> list[int]:
     """``total`` whole shifts over options with LP values ``x``: floors first, then one each by largest
-    fractional part (then largest value), cycling; fewer than the floors: taken from the smallest first."""
+    fractional part (then largest value), cycling over the options the LP uses; fewer than the floors:
+    taken from the smallest first."""
     counts = np.floor(x + 1e-6).astype(int)
     order = np.lexsort((-x, -(x - counts)))
+    used = [j for j in order if x[j] > 1e-6] or list(order)  # starts the LP leaves at zero stay there
     rest = total - int(counts.sum())
     i = 0
     while rest > 0:
-        counts[order[i % len(order)]] += 1
+        counts[used[i % len(used)]] += 1
         rest -= 1
         i += 1
     for j in order[::-1]:

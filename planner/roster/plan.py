@@ -116,8 +116,8 @@ def labour_rules_price(result: RosterResult, plain: RosterResult) -> LabourRules
     weeks = result.scenario.horizon.weeks
     base = plain.summary.weekly_cost
     lp = None if plain.info.lp_bound is None else plain.info.lp_bound / weeks
-    # the LP bound includes the shortfall penalty: compare it with the tour roster's objective per week
-    at_most = None if lp is None else round(result.info.objective / weeks - lp, 2)
+    tour_lp = None if result.info.lp_bound is None else result.info.lp_bound / weeks
+    at_bounds = None if lp is None or tour_lp is None else round(tour_lp - lp, 2)
     price = result.summary.weekly_cost - base
     return LabourRulesPrice(
         without_tours_weekly_cost=round(base, 2),
@@ -125,7 +125,7 @@ def labour_rules_price(result: RosterResult, plain: RosterResult) -> LabourRules
         without_tours_headcount=plain.summary.headcount,
         without_tours_solver_status=plain.info.status,
         price_weekly=round(price, 2),
-        price_weekly_at_most=at_most,
+        price_at_lp_bounds_weekly=at_bounds,
         price_annual=round(price * result.scenario.settings.weeks_per_year, 2),
     )
 
