@@ -24,8 +24,9 @@ def person_weeks(options: ShiftOptions, problem: RosterProblem, solution: Roster
     if tours is None or solution.tours is None:
         return []
     slots: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for o in np.flatnonzero(solution.agents > 0):
-        slots[(int(tours.option_cell[o]), int(tours.option_slot_day[o]))] += [int(o)] * int(solution.agents[o])
+    for chosen in np.flatnonzero(solution.agents > 0):
+        o = int(chosen)
+        slots[(int(tours.option_cell[o]), int(tours.option_slot_day[o]))] += [o] * int(solution.agents[o])
     clock = [ts.hour * 60 + ts.minute for ts in options.table["local_start"]]
     out: list[list[int]] = []
     people_of_cell: dict[int, list[int]] = defaultdict(list)  # cell -> pattern per person
@@ -55,11 +56,11 @@ def tour_groups(
     assert tours is not None
     out: list[PersonWeek] = []
     number: dict[str, int] = defaultdict(int)
-    for week, n in counts.items():
-        first = tab.iloc[week[0]]
+    for options_of_week, n in counts.items():
+        first = tab.iloc[options_of_week[0]]
         pool = str(first["pool"])
         number[pool] += 1
-        shifts = tuple(worked_shift(tab, tours, o) for o in week)
+        shifts = tuple(worked_shift(tab, tours, o) for o in options_of_week)
         out.append(PersonWeek(f"pool {pool}, tour {number[pool]}", pool, str(first["site"]), shifts, people=n))
     return tuple(out)
 

@@ -10,6 +10,7 @@ import numpy as np
 import pulp
 
 from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
+from planner.roster.tours import TourData
 
 Bounds = list[tuple[pulp.LpVariable, float | None, float | None]]
 
@@ -29,15 +30,18 @@ def mip_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
 
 def lp_neighbourhood(m: RosterModel, values: dict[str, float]) -> Bounds:
     """Stage 2's bounds: a decision the LP leaves at zero stays at zero; the others may take a whole value
-    from floor(x) to ceil(x) + 1. With tours, the tours are so held and the shift starts the LP uses are
-    free (their totals follow the tours)."""
+    from floor(x) to ceil(x) + 1. With tours, the tours and shift starts the LP uses are free above
+    floor(x) (a tour) or zero (a shift start): the totals follow the tours, which the start rounds up
+    where a day needs it."""
     out: Bounds = []
-    held = list(m.tours.values()) if m.tours else m.shifts
-    for v in held:
+    if m.tours:
+        for v in list(m.tours.values()) + m.shifts:
+            x = values.get(v.name, 0.0)
+            out.append((v, 0, 0) if x <= 1e-6 else (v, math.floor(x + 1e-6) if v.name.startswith("tours") else 0, None))
+        return out
+    for v in m.shifts:
         x = values.get(v.name, 0.0)
         out.append((v, 0, 0) if x <= 1e-6 else (v, math.floor(x + 1e-6), math.ceil(x - 1e-6) + 1))
-    if m.tours:
-        out += [(v, 0, 0 if values.get(v.name, 0.0) <= 1e-6 else None) for v in m.shifts]
     return out
 
 
@@ -65,19 +69,24 @@ def repair_neighbourhood(m: RosterModel, values: dict[str, float]) -> tuple[Boun
 
 
 def rounded_tour_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
-    """With tours: people per tour rounded up (down where a pool's or site's cap would break), and each
-    (start cell, day)'s shifts made to match, spread over the starts the LP uses, largest share first."""
+    """With tours: people per tour rounded up, and more where a day needs it, so that every shift start
+    the LP uses can be rounded up too (the LP's allocation stays valid: the start is a roster of the
+    model); rounded down where a pool's or site's cap would break (the solver then completes the start).
+    Each (start cell, day)'s shifts are made to match the tours, spread over the starts the LP uses."""
     p = m.problem
     t = p.tours
     assert t is not None
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o in range(len(p.option_cost)):
+        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
     y = {key: math.ceil(values.get(v.name, 0.0) - 1e-6) for key, v in m.tours.items()}
+    need = {key: sum(math.ceil(values.get(m.shifts[o].name, 0.0) - 1e-6) for o in opts) for key, opts in slots.items()}
+    for c in range(len(t.cells)):
+        _cover_rounded_up(t, c, need, y, values, m)
     _cap_tours(m, values, y)
     start = dict(values)
     for key, v in m.tours.items():
         start[v.name] = float(y[key])
-    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for o in range(len(p.option_cost)):
-        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
     for (c, d), opts in slots.items():
         total = sum(y[(c, k)] for k in range(len(t.patterns)) if t.works(k, d))
         x = np.array([values.get(m.shifts[o].name, 0.0) for o in opts])
@@ -134,3 +143,33 @@ def _cap_tours(m: RosterModel, values: dict[str, float], y: dict[tuple[int, int]
         if sum(y[key] for key in keys) > cap:
             for key in keys:
                 y[key] = math.floor(values.get(m.tours[key].name, 0.0) + 1e-6)
+
+
+def _cover_rounded_up(
+    t: TourData,
+    c: int,
+    need: dict[tuple[int, int], int],
+    y: dict[tuple[int, int], int],
+    values: dict[str, float],
+    m: RosterModel,
+) -> None:
+    """Add people to start cell ``c``'s tours until each day has at least ``need`` of them: one at a time to
+    the pattern that works the most short days (then the largest LP share)."""
+    patterns = range(len(t.patterns))
+    while True:
+        short = {d for d in range(t.days) if sum(y[(c, k)] for k in patterns if t.works(k, d)) < need.get((c, d), 0)}
+        if not short:
+            return
+
+        merits = [_merit(t, m, values, c, k, short) for k in patterns]
+        best = max(patterns, key=merits.__getitem__)
+        y[(c, best)] += 1
+
+
+def _merit(
+    t: TourData, m: RosterModel, values: dict[str, float], c: int, k: int, short: set[int]
+) -> tuple[bool, int, float]:
+    """Which tour to add a person to: one the LP uses that works short days, then most short days, largest LP."""
+    lp = values.get(m.tours[(c, k)].name, 0.0)
+    days = sum(t.works(k, d) for d in short)
+    return (lp > 1e-6 and days > 0, days, lp)

@@ -27,7 +27,6 @@ from planner.roster.progress import ProgressFn, ProgressKind, Reporter
 from planner.roster.rules import RosterProblem, build_model
 from planner.roster.solve import SolveInfo, SolveOptions, solve_model
 
-
 #: Share of the time limit given to the week without tours when the labour rules are priced.
 PRICE_SHARE = 0.25
 
@@ -182,9 +181,7 @@ def _solve_once(
         groups = tour_groups(scenario, shift_options, problem, solution)
         assert_roster(groups, roster_frame(scenario, problem))
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
-    size = ModelSize(
-        model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds
-    )
+    size = ModelSize(model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds)
     return RosterResult(
         scenario=scenario,
         requirements=req,
