@@ -112,13 +112,12 @@ class RosterSummary:
         ]
         rows += [(f"headcount site {site}", n) for site, n in self.headcount_by_site]
         rows += [(f"headcount pool {pool}", n) for pool, n in self.headcount_by_pool]
-        rows += self._shortfall_rows() + self._solver_rows()
+        rows += self._shortfall_rows() + self._solver_rows() + self._labour_rows()
         rows += [
             ("interval_minutes", self.interval_minutes),
             ("horizon_start_utc", self.horizon_start_utc),
             ("weeks", self.weeks),
         ]
-        rows += self._labour_rows()
         if self.comparison is not None:
             c = self.comparison
             rows += [

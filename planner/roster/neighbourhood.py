@@ -10,7 +10,6 @@ import numpy as np
 import pulp
 
 from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
-from planner.roster.tours import TourData
 
 Bounds = list[tuple[pulp.LpVariable, float | None, float | None]]
 
@@ -28,16 +27,17 @@ def mip_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
     return rounded_tour_start(m, values) if m.tours else rounded_start(m, values)
 
 
-def lp_neighbourhood(m: RosterModel, values: dict[str, float]) -> Bounds:
+def lp_neighbourhood(m: RosterModel, values: dict[str, float], start: dict[str, float] | None = None) -> Bounds:
     """Stage 2's bounds: a decision the LP leaves at zero stays at zero; the others may take a whole value
-    from floor(x) to ceil(x) + 1. With tours, the tours and shift starts the LP uses are free above
-    floor(x) (a tour) or zero (a shift start): the totals follow the tours, which the start rounds up
-    where a day needs it."""
+    from floor(x) to ceil(x) + 1. With tours (few variables), the tours are free, and so are the shift
+    starts the LP or the ``start`` uses; the others stay at zero."""
     out: Bounds = []
     if m.tours:
-        for v in list(m.tours.values()) + m.shifts:
-            x = values.get(v.name, 0.0)
-            out.append((v, 0, 0) if x <= 1e-6 else (v, math.floor(x + 1e-6) if v.name.startswith("tours") else 0, None))
+        used = start or {}
+        out += [(v, 0, None) for v in m.tours.values()]
+        for v in m.shifts:
+            zero = values.get(v.name, 0.0) <= 1e-6 and used.get(v.name, 0.0) <= 1e-6
+            out.append((v, 0, 0 if zero else None))
         return out
     for v in m.shifts:
         x = values.get(v.name, 0.0)
@@ -69,20 +69,17 @@ def repair_neighbourhood(m: RosterModel, values: dict[str, float]) -> tuple[Boun
 
 
 def rounded_tour_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
-    """With tours: people per tour rounded up, and more where a day needs it, so that every shift start
-    the LP uses can be rounded up too (the LP's allocation stays valid: the start is a roster of the
-    model); rounded down where a pool's or site's cap would break (the solver then completes the start).
-    Each (start cell, day)'s shifts are made to match the tours, spread over the starts the LP uses."""
+    """With tours: the cheapest whole tours that give each (start cell, day) at least the LP's shifts rounded
+    up (a small covering integer program, :func:`_fewest_tours`); rounded down where a pool's or site's cap
+    would break. Each (start cell, day)'s shifts are made to match the tours, spread over the starts the LP
+    uses; the solver completes the start (fixing the whole numbers, solving for the rest)."""
     p = m.problem
     t = p.tours
     assert t is not None
     slots: dict[tuple[int, int], list[int]] = defaultdict(list)
     for o in range(len(p.option_cost)):
         slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
-    y = {key: math.ceil(values.get(v.name, 0.0) - 1e-6) for key, v in m.tours.items()}
-    need = {key: sum(math.ceil(values.get(m.shifts[o].name, 0.0) - 1e-6) for o in opts) for key, opts in slots.items()}
-    for c in range(len(t.cells)):
-        _cover_rounded_up(t, c, need, y, values, m)
+    y = _fewest_tours(m, values, slots)
     _cap_tours(m, values, y)
     start = dict(values)
     for key, v in m.tours.items():
@@ -145,31 +142,55 @@ def _cap_tours(m: RosterModel, values: dict[str, float], y: dict[tuple[int, int]
                 y[key] = math.floor(values.get(m.tours[key].name, 0.0) + 1e-6)
 
 
-def _cover_rounded_up(
-    t: TourData,
-    c: int,
-    need: dict[tuple[int, int], int],
-    y: dict[tuple[int, int], int],
-    values: dict[str, float],
-    m: RosterModel,
-) -> None:
-    """Add people to start cell ``c``'s tours until each day has at least ``need`` of them: one at a time to
-    the pattern that works the most short days (then the largest LP share)."""
-    patterns = range(len(t.patterns))
-    while True:
-        short = {d for d in range(t.days) if sum(y[(c, k)] for k in patterns if t.works(k, d)) < need.get((c, d), 0)}
-        if not short:
-            return
+def _fewest_tours(
+    m: RosterModel, values: dict[str, float], slots: dict[tuple[int, int], list[int]]
+) -> dict[tuple[int, int], int]:
+    """Whole people per tour at least cost (each day's LP shift cost per person) such that every (start
+    cell, day) has at least its LP shifts rounded up: one covering integer program of a few variables per
+    cell, solved in well under a second."""
+    t = m.problem.tours
+    assert t is not None
+    cost = m.problem.option_cost
+    lp = pulp.LpProblem("tour_start", pulp.LpMinimize)
+    y = {key: lp.add_variable(f"y_{key[0]}_{key[1]}", 0, None, pulp.LpInteger) for key in m.tours}
+    day_cost: dict[tuple[int, int], float] = {}
+    for (c, d), opts in slots.items():
+        x = np.array([values.get(m.shifts[o].name, 0.0) for o in opts])
+        day_cost[(c, d)] = float(np.average(cost[opts], weights=x)) if x.sum() > 1e-9 else float(cost[opts].min())
+        need = math.ceil(x.sum() - 1e-6)
+        if need > 0:
+            lp += pulp.lpSum(y[(c, k)] for k in range(len(t.patterns)) if t.works(k, d)) >= need
+    lp += pulp.lpSum(y[(c, k)] * sum(day_cost.get((c, d), 0.0) for d in range(t.days) if t.works(k, d)) for (c, k) in y)
+    lp.solve(pulp.HiGHS(msg=False, timeLimit=20, gapRel=0.001))
+    return {key: round(var.varValue or 0.0) for key, var in y.items()}
 
-        merits = [_merit(t, m, values, c, k, short) for k in patterns]
-        best = max(patterns, key=merits.__getitem__)
-        y[(c, best)] += 1
+
+def shift_neighbourhood(m: RosterModel, values: dict[str, float]) -> Bounds:
+    """With tours fixed at their (whole) values: each shift start from floor(x) to ceil(x) + 1 (and its
+    value in :func:`whole_shift_starts`), zero staying zero (a cell and day's total is fixed by the tours)."""
+    out: Bounds = [(v, round(values.get(v.name, 0.0)), round(values.get(v.name, 0.0))) for v in m.tours.values()]
+    start = whole_shift_starts(m, values)
+    for v in m.shifts:
+        x, s = values.get(v.name, 0.0), start[v.name]
+        if max(x, s) <= 1e-6:
+            out.append((v, 0, 0))
+        else:
+            out.append((v, math.floor(min(x, s) + 1e-6), max(math.ceil(x - 1e-6) + 1, round(s))))
+    return out
 
 
-def _merit(
-    t: TourData, m: RosterModel, values: dict[str, float], c: int, k: int, short: set[int]
-) -> tuple[bool, int, float]:
-    """Which tour to add a person to: one the LP uses that works short days, then most short days, largest LP."""
-    lp = values.get(m.tours[(c, k)].name, 0.0)
-    days = sum(t.works(k, d) for d in short)
-    return (lp > 1e-6 and days > 0, days, lp)
+def whole_shift_starts(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
+    """Whole shift starts for whole tours: each start cell and day's total (its tours' people) spread over
+    the starts by largest remainder (see :func:`spread`); other values as given (the solver completes them)."""
+    t = m.problem.tours
+    assert t is not None
+    start = dict(values)
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o in range(len(m.shifts)):
+        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
+    for (c, d), opts in slots.items():
+        total = sum(round(values.get(m.tours[(c, k)].name, 0.0)) for k in range(len(t.patterns)) if t.works(k, d))
+        x = np.array([values.get(m.shifts[o].name, 0.0) for o in opts])
+        for o, n in zip(opts, spread(total, x), strict=True):
+            start[m.shifts[o].name] = float(n)
+    return start

@@ -25,13 +25,23 @@ import pulp
 
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
-from planner.roster.neighbourhood import apply_bounds, lp_neighbourhood, mip_start, repair_neighbourhood
+from planner.roster.neighbourhood import (
+    apply_bounds,
+    lp_neighbourhood,
+    mip_start,
+    repair_neighbourhood,
+    shift_neighbourhood,
+    whole_shift_starts,
+)
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
 from planner.roster.rules import RosterModel
 
 #: A stage (repair, full MIP) is not started with less of the time limit left than this:
 #: building the solver's copy of a large model alone takes seconds.
 MIN_STAGE_SECONDS = 3.0
+#: Each step of the tour model's stage 2 gets at least this long, past the time limit if need be: without
+#: it, a loaded machine that spent the budget on the LP would return the crude rounded start.
+MIN_TOUR_STEP_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -245,7 +255,12 @@ def _restricted_mip_stage(
     """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
     values (inf and None when it found none)."""
     model, options = run.model, run.options
-    saved = apply_bounds(lp_neighbourhood(model, x_lp))
+    if model.tours:
+        run.begin(Stage.RESTRICTED_MIP, 2, "whole people per tour, then whole shift starts")
+        best, incumbent = _restricted_tour_stage(run, x_lp, rounded, target)
+        run.end(2, objective=best if incumbent is not None else None)
+        return best, incumbent
+    saved = apply_bounds(lp_neighbourhood(model, x_lp, rounded))
     incumbent: dict[str, float] | None = None
     best = math.inf
     run.begin(Stage.RESTRICTED_MIP, 2)
@@ -260,6 +275,53 @@ def _restricted_mip_stage(
         apply_bounds(saved)
     run.end(2, objective=best if incumbent is not None else None)
     return best, incumbent
+
+
+def _restricted_tour_stage(
+    run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
+) -> tuple[float, dict[str, float] | None]:
+    """Stage 2 with tours. First whole shift starts for the tours the start rounds the LP to (each start
+    cell and day's total is then fixed: only the start times within the cell are chosen; quick), a roster
+    to fall back on; then whole people per tour with the shift starts continuous (few integer variables),
+    and whole shift starts for those tours, kept if cheaper."""
+    best, incumbent = _whole_shift_step(run, rounded)
+    people = _whole_people_step(run, x_lp, incumbent or rounded, target)
+    if people is not None:
+        value, values = _whole_shift_step(run, people)
+        if value < best:
+            best, incumbent = value, values
+    return best, incumbent
+
+
+def _whole_people_step(
+    run: _Solve, x_lp: dict[str, float], start: dict[str, float], target: float
+) -> dict[str, float] | None:
+    """The MIP with whole people per tour and continuous shift starts, near the LP."""
+    model, options = run.model, run.options
+    budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - min(30.0, 0.2 * options.time_limit))
+    for v in model.shifts:
+        v.cat = pulp.LpContinuous
+    saved = apply_bounds(lp_neighbourhood(model, x_lp, start))
+    try:
+        _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=start, target=target)
+        return run.values() if run.solved() else None
+    finally:
+        for v in model.shifts:
+            v.cat = pulp.LpInteger
+        apply_bounds(saved)
+
+
+def _whole_shift_step(run: _Solve, people: dict[str, float]) -> tuple[float, dict[str, float] | None]:
+    """The MIP over shift starts with the tours fixed at ``people``'s whole values."""
+    saved = apply_bounds(shift_neighbourhood(run.model, people))
+    try:
+        budget = max(MIN_TOUR_STEP_SECONDS, 0.15 * run.options.time_limit)
+        _run(run, run.options, budget, mip=True, start=whole_shift_starts(run.model, people))
+        if run.solved():
+            return run.objective(), run.values()
+    finally:
+        apply_bounds(saved)
+    return math.inf, None
 
 
 def _full_mip_stage(
