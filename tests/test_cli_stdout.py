@@ -14,6 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "inputs" / "tiny.xlsx"
 BANNER = "Running HiGHS"
+#: The tiny input's roster under weekly tours leaves 0.1 agent-hours short (a whole person's week costs
+#: more than its penalty), and a roster with a shortfall exits 1 (written all the same).
+TINY_EXIT = 1
 
 
 def planner(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -42,7 +45,7 @@ def roster_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subproces
 
 def test_roster_json_on_stdout_parses_and_names_the_written_workbook(roster_runs: dict) -> None:
     run = roster_runs["quiet"]
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == TINY_EXIT, run.stderr
     data = json.loads(run.stdout)  # nothing but the JSON document on stdout
     assert BANNER not in run.stdout
     out = roster_runs["tmp"] / "quiet.xlsx"
@@ -74,7 +77,7 @@ def test_without_verbose_stderr_has_the_stages_but_no_solver_banner_or_log(roste
 
 def test_verbose_streams_the_solver_banner_and_log_to_stderr_only(roster_runs: dict) -> None:
     run = roster_runs["verbose"]
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == TINY_EXIT, run.stderr
     json.loads(run.stdout)
     assert BANNER not in run.stdout
     assert run.stderr.count(BANNER) == 1  # HiGHS's banner, once per process
@@ -84,7 +87,7 @@ def test_verbose_streams_the_solver_banner_and_log_to_stderr_only(roster_runs: d
 
 def test_text_summary_starts_with_the_summary_not_the_banner(roster_runs: dict) -> None:
     run = roster_runs["text"]
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == TINY_EXIT, run.stderr
     assert run.stdout.startswith("Roster for ")
     assert BANNER not in run.stdout + run.stderr
 

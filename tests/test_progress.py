@@ -24,7 +24,8 @@ TINY = Path("inputs/tiny.xlsx")
 def events() -> tuple[list[ProgressEvent], object]:
     seen: list[ProgressEvent] = []
     scenario = load_scenario(TINY)
-    result = plan_roster(scenario, RosterOptions(solve=SolveOptions(gap=0.0, time_limit=60)), progress=seen.append)
+    options = RosterOptions(solve=SolveOptions(gap=0.0, time_limit=60), price_labour_rules=False)
+    result = plan_roster(scenario, options, progress=seen.append)
     return seen, result
 
 
@@ -78,7 +79,8 @@ def test_full_coverage_builds_two_models(tmp_path: Path) -> None:
     seen: list[ProgressEvent] = []
     scenario = load_scenario(TINY)
     plan_roster(scenario, RosterOptions(full_coverage=True), progress=seen.append)
-    assert [e.kind for e in seen].count(ProgressKind.MODEL_BUILT) == 2
+    # the default and the full-coverage roster, then the week without tours (the price of the labour rules)
+    assert [e.kind for e in seen].count(ProgressKind.MODEL_BUILT) == 3
 
 
 def test_solve_options_take_the_request_where_given_else_the_settings() -> None:

@@ -111,8 +111,14 @@ def test_night_premium_moves_work_to_a_cheaper_site(tmp_path):
     # Tokyo's wage 2.5x Lisbon's: even doubled for the night, Lisbon is cheaper
     result = solve(_two_sites(tmp_path, 20, 50, 1.0))
     assert set(result.shifts["site"]) == {"lisbon"}
-    agents = int(result.shifts["agents"].sum())
-    assert result.summary.weekly_cost == pytest.approx(agents * 4 * 20 * 2.0)
+    # each hour of a shift paid 20, doubled within 22:00-06:00 local (Lisbon is UTC+0): with weekly tours
+    # the people also work four other days, whose starts may lie anywhere in their start band
+    expected = 0.0
+    for r in result.shifts.itertuples():
+        start = int(r.local_start[:2])
+        night = sum(1 for h in range(start, start + 4) if h % 24 >= 22 or h % 24 < 6)
+        expected += r.agents * 20 * (4 + night)
+    assert result.summary.weekly_cost == pytest.approx(expected)
 
 
 def _gap_workbook(tmp_path: Path) -> Path:
@@ -160,7 +166,7 @@ def test_uncoverable_language_hour_gives_a_gap_with_its_reason_and_exit_1(tmp_pa
 def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     out = tmp_path / "tiny.xlsx"
     run = run_cli("roster", "inputs/tiny.xlsx", "-o", out, "--json")
-    assert run.exit_code == 0, run.stderr
+    assert run.exit_code == 1, run.stderr  # a roster with a shortfall (see below) exits 1, written all the same
     data = json.loads(run.stdout)
     metrics = data["metrics"]
     # with weekly tours, the last tenth of an agent-hour (Monday 02:00 UTC) would take a whole person's
@@ -198,12 +204,15 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     # live coverage: staffed >= required wherever there is demand
     cov = sheets["coverage"]
     live = cov[(cov["kind"] == "live") & (cov["contacts"] > 0)]
-    assert (live["staffed"] >= live["required"] - 1e-6).all()
-    assert (live["service_level"] >= live["target_service_level"] - 1e-9).all()
+    assert (live["staffed"] + live["shortfall"] >= live["required"] - 1e-6).all()
+    met = live[live["shortfall"] <= 1e-9]
+    assert len(live) - len(met) <= 1  # the one short interval
+    assert (met["staffed"] >= met["required"] - 1e-6).all()
+    assert (met["service_level"] >= met["target_service_level"] - 1e-9).all()
     # the same tables as CSV files in a folder
     folder = tmp_path / "csv"
     run = run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", folder)
-    assert run.exit_code == 0, run.stderr
+    assert run.exit_code == 1, run.stderr
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.csv" for s in sheets)
     csv_shifts = pd.read_csv(folder / "shifts.csv")
     assert csv_shifts["agents"].sum() == shifts["agents"].sum()
@@ -321,5 +330,5 @@ def test_summary_tells_when_the_time_limit_cut_the_solve_short():
     text = roster_text(cut, None).splitlines()
     assert text[3] == (
         "  the solver stopped at its time limit 7.31% above its best bound: "
-        "a longer time limit can give a cheaper roster"
+        "a longer time limit can give a cheaper roster with less shortfall"
     )

@@ -142,6 +142,7 @@ class _Solve:
         self.deadline = self.start + options.time_limit
         self.report = Reporter(progress, self.start)
         self.stage: Stage | None = None
+        self.relaxed = False  # solving with some integers relaxed: its solutions are not rosters
 
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.perf_counter())
@@ -302,10 +303,12 @@ def _whole_people_step(
     for v in model.shifts:
         v.cat = pulp.LpContinuous
     saved = apply_bounds(lp_neighbourhood(model, x_lp, start))
+    run.relaxed = True
     try:
         _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=start, target=target)
         return run.values() if run.solved() else None
     finally:
+        run.relaxed = False
         for v in model.shifts:
             v.cat = pulp.LpInteger
         apply_bounds(saved)
@@ -491,7 +494,7 @@ def _highs_callback(
             for line in message.splitlines():
                 if line.strip():
                     run.report.log_line(line.rstrip())
-        elif kind == kinds.kCallbackMipImprovingSolution:
+        elif kind == kinds.kCallbackMipImprovingSolution and not run.relaxed:
             run.report.emit(
                 ProgressKind.INCUMBENT_FOUND,
                 stage=run.stage,
