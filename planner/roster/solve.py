@@ -258,9 +258,9 @@ def _restricted_mip_stage(
     model, options = run.model, run.options
     if model.tours:
         run.begin(Stage.RESTRICTED_MIP, 2, "whole people per tour, then whole shift starts")
-        best, incumbent = _restricted_tour_stage(run, x_lp, rounded, target)
-        run.end(2, objective=best if incumbent is not None else None)
-        return best, incumbent
+        value, found = _restricted_tour_stage(run, x_lp, rounded, target)
+        run.end(2, objective=value if found is not None else None)
+        return value, found
     saved = apply_bounds(lp_neighbourhood(model, x_lp, rounded))
     incumbent: dict[str, float] | None = None
     best = math.inf
