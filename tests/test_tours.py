@@ -145,6 +145,13 @@ def test_a_shift_no_rest_rule_can_follow_is_bad_input(tmp_path):
     assert "sheet 'shifts'" in str(err.value) and "min_rest_hours" in str(err.value)
 
 
+def test_a_working_week_no_pattern_allows_is_bad_input(tmp_path):
+    # five shifts with two consecutive days off are five days in a row: more than max_consecutive_days 4
+    with pytest.raises(InputError) as err:
+        week(tmp_path, {(0, 9): 1.0}, [MORNING], {"max_consecutive_days": 4})
+    assert "sheet 'settings'" in str(err.value) and "max_consecutive_days" in str(err.value)
+
+
 # --------------------------------------------------------------------------- the checker
 
 

@@ -166,16 +166,17 @@ def _fewest_tours(
 
 
 def shift_neighbourhood(m: RosterModel, values: dict[str, float]) -> Bounds:
-    """With tours fixed at their (whole) values: each shift start from floor(x) to ceil(x) + 1 (and its
-    value in :func:`whole_shift_starts`), zero staying zero (a cell and day's total is fixed by the tours)."""
-    out: Bounds = [(v, round(values.get(v.name, 0.0)), round(values.get(v.name, 0.0))) for v in m.tours.values()]
+    """Near whole tours: each tour may take one person more (cheaper than a shortfall where rounding the
+    starts leaves one), each shift start from floor(x) to ceil(x) + 2 (and its value in
+    :func:`whole_shift_starts`), zero staying zero."""
+    out: Bounds = [(v, round(values.get(v.name, 0.0)), round(values.get(v.name, 0.0)) + 1) for v in m.tours.values()]
     start = whole_shift_starts(m, values)
     for v in m.shifts:
         x, s = values.get(v.name, 0.0), start[v.name]
         if max(x, s) <= 1e-6:
             out.append((v, 0, 0))
         else:
-            out.append((v, math.floor(min(x, s) + 1e-6), max(math.ceil(x - 1e-6) + 1, round(s))))
+            out.append((v, math.floor(min(x, s) + 1e-6), max(math.ceil(x - 1e-6) + 2, round(s))))
     return out
 
 

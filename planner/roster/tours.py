@@ -210,10 +210,27 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
             cell_ids[key] = len(cells)
             cells.append(StartCell(k, index * w, min(DAY, (index + 1) * w), own_night))
         option_cell[o] = cell_ids[key]
+    patterns = work_patterns(rules)
+    if not patterns:
+        raise InputError(
+            scenario.source,
+            [
+                Problem(
+                    file=scenario.source,
+                    sheet="settings",
+                    column="value",
+                    value=rules.max_consecutive_days,
+                    has_value=True,
+                    message="max_consecutive_days leaves no week of shifts_per_week shifts",
+                    expected="a max_consecutive_days that allows a week of shifts_per_week shifts (with "
+                    "consecutive_days_off: at least shifts_per_week)",
+                )
+            ],
+        )
     return TourData(
         rules=rules,
         days=days,
-        patterns=work_patterns(rules),
+        patterns=patterns,
         cells=tuple(cells),
         option_cell=option_cell,
         option_slot_day=table["local_day"].to_numpy(dtype=np.int64) % days,
