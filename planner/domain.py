@@ -117,6 +117,13 @@ class Agent:
     hourly_cost: float | None
     row: int = 0
 
+    @property
+    def pool_name(self) -> str:
+        """The pool derived from agents with this site, languages and channels."""
+        langs = "+".join(sorted(self.languages))
+        chans = "" if self.channels is None else ":" + "+".join(sorted(self.channels))
+        return f"agents:{self.site}:{langs}{chans}"
+
 
 @dataclass(frozen=True)
 class ShiftTemplate:

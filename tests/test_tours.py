@@ -30,6 +30,7 @@ def week(
     shifts: list[list[Any]],
     settings: dict[str, Any] | None = None,
     available: int | None = None,
+    agents: list[list[Any]] | None = None,
 ) -> RosterResult:
     """A one-pool week at a UTC site: ``need`` maps (day, hour) to contacts in that hour (one contact an hour
     needs one agent: 0.1 Erlang; a second agent would idle); shifts as rows of the shifts sheet."""
@@ -46,6 +47,9 @@ def week(
         "shifts": [SHIFT_HEADER, *shifts],
         "settings": rows,
     }
+    if agents is not None:
+        del tables["pools"]
+        tables["agents"] = [["agent", "site", "languages", "weekly_hours"], *agents]
     scenario = load_scenario(write_xlsx(tables, tmp_path / "week.xlsx"))
     options = RosterOptions(solve=SolveOptions(gap=0.0, time_limit=60), price_labour_rules=False)
     return plan_roster(scenario, options)
@@ -150,6 +154,38 @@ def test_a_working_week_no_pattern_allows_is_bad_input(tmp_path):
     with pytest.raises(InputError) as err:
         week(tmp_path, {(0, 9): 1.0}, [MORNING], {"max_consecutive_days": 4})
     assert "sheet 'settings'" in str(err.value) and "max_consecutive_days" in str(err.value)
+
+
+def test_named_agents_get_the_weeks_their_contracts_allow(tmp_path):
+    # two people needed (one agent every day 09-17: 7 shift-days, two five-day weeks); of three agents,
+    # Ana and Bo (40 h) take the two 40-hour weeks, Cy (20 h: a 40-hour week is more than one 8-hour shift
+    # away) is not needed and gets an empty week
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17)}
+    people = [["ana", "hq", "en", 40], ["bo", "hq", "en", 40], ["cy", "hq", "en", 20]]
+    result = week(tmp_path, need, [MORNING], agents=people)
+    weeks = {g.name: g for g in result.tour_groups}
+    assert set(weeks) == {"ana", "bo", "cy"}
+    assert weeks["ana"].paid_hours == weeks["bo"].paid_hours == 40
+    assert weeks["cy"].shifts == ()
+    assert not result.has_shortfall
+    agents = result_tables(result)["agents"].set_index("agent")
+    assert agents.loc["cy", "working_days"] == "none (not needed)"
+
+
+def test_a_week_no_agents_contract_fits_is_a_hire(tmp_path):
+    # three people needed on Wednesday; the pool's three agents include Cy on 20 h: two weeks go to Ana and
+    # Bo, the third is a hire
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17) if d != 2} | {(2, h): 15.0 for h in range(9, 17)}
+    people = [["ana", "hq", "en", 40], ["bo", "hq", "en", 40], ["cy", "hq", "en", 20]]
+    result = week(tmp_path, need, [MORNING], agents=people)
+    names = sorted(g.name for g in result.tour_groups)
+    assert names == ["ana", "bo", "cy", "hire 1 (agents:hq:en)"]
+
+
+def result_tables(result: RosterResult) -> dict[str, Any]:
+    from planner.outputs.workbooks import roster_tables
+
+    return roster_tables(result)
 
 
 # --------------------------------------------------------------------------- the checker

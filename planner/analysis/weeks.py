@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from planner.analysis.roster_tables import RosterSolution
-from planner.domain import Scenario
+from planner.domain import Agent, Scenario
 from planner.roster.check import PersonWeek, RosterFrame, WorkedShift
 from planner.roster.options import ShiftOptions
 from planner.roster.rules import RosterProblem
@@ -152,3 +153,34 @@ def schedule_table(groups: tuple[PersonWeek, ...] | list[PersonWeek], weeks: int
 def _order(g: PersonWeek) -> tuple[str, str, int, str]:
     first = min((s.start_minute for s in g.shifts), default=10**9)
     return (g.site, g.pool, first, g.name)
+
+
+def named_weeks(
+    scenario: Scenario, groups: tuple[PersonWeek, ...], longest_paid_minutes: int
+) -> tuple[PersonWeek, ...]:
+    """With an agents sheet: each person-week of a pool derived from agents goes to one of its agents whose
+    contract hours it meets within one shift (weeks with most weekend days and nights first, agents in
+    name order); a week no agent can take is a hire ("hire 1 (pool)"); agents not needed get an empty week.
+    Pools from the pools sheet keep their tour groups."""
+    agents: dict[str, list[Agent]] = defaultdict(list)
+    for a in sorted(scenario.agents, key=lambda a: a.name):
+        agents[a.pool_name].append(a)
+    out = [g for g in groups if g.pool not in agents]
+    for pool, members in agents.items():
+        weeks = [replace(g, people=1) for g in groups if g.pool == pool for _ in range(g.people)]
+        free = list(members)
+        hires = 0
+        for w in sorted(weeks, key=lambda w: (-w.weekend_days, -w.nights)):
+            fit = next((a for a in free if _meets_contract(a, w, longest_paid_minutes)), None)
+            if fit is None:
+                hires += 1
+                out.append(replace(w, name=f"hire {hires} ({pool})"))
+                continue
+            free.remove(fit)
+            out.append(replace(w, name=fit.name, weekly_hours=fit.weekly_hours))
+        out += [PersonWeek(a.name, pool, a.site, (), weekly_hours=a.weekly_hours) for a in free]
+    return tuple(out)
+
+
+def _meets_contract(agent: Agent, week: PersonWeek, longest_paid_minutes: int) -> bool:
+    return agent.weekly_hours is None or abs(week.paid_hours - agent.weekly_hours) <= longest_paid_minutes / 60 + 1e-9

@@ -16,7 +16,7 @@ import pandas as pd
 
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
 from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
-from planner.analysis.weeks import roster_frame, tour_groups
+from planner.analysis.weeks import named_weeks, roster_frame, tour_groups
 from planner.domain import Scenario
 from planner.errors import ModelError
 from planner.requirements import Requirements, compute_requirements
@@ -178,8 +178,12 @@ def _solve_once(
     solution = RosterSolution.of(model)
     groups: tuple[PersonWeek, ...] = ()
     if problem.tours is not None:
+        frame = roster_frame(scenario, problem)
         groups = tour_groups(scenario, shift_options, problem, solution)
-        assert_roster(groups, roster_frame(scenario, problem))
+        assert_roster(groups, frame)
+        if scenario.agents:
+            groups = named_weeks(scenario, groups, frame.longest_paid_minutes)
+            assert_roster(groups, replace(frame, pool_caps={}, site_caps={}))  # hires go past the caps
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
     size = ModelSize(model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds)
     return RosterResult(
