@@ -397,8 +397,8 @@ def _add_agent_pools(
     for a in agents:
         key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
         groups.setdefault(key, []).append(a)
-    for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
+    for (site, _langs, _chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        name = members[0].pool_name
         if name in pools:
             log.add(
                 Problem(

@@ -93,11 +93,22 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
             f"a longer time limit can give a cheaper roster{less}"
         )
-    lines.append(
-        f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
-        f"{m.people_needed:,} when each pool's busiest local day is counted too"
-    )
+    if m.tours:
+        lines.append(f"Headcount: {m.headcount:,} people on weekly tours (days off, rest and start band per person)")
+    else:
+        lines.append(
+            f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
+            f"{m.people_needed:,} when each pool's busiest local day is counted too"
+        )
     lines.extend(_tables(result))
+    if m.labour_rules is not None:
+        r = m.labour_rules
+        bound = "" if r.price_at_lp_bounds_weekly is None else f"; {r.price_at_lp_bounds_weekly:,.0f} between LP bounds"
+        lines.append(
+            f"Price of the labour rules: {r.price_weekly:,.0f} {cur} a week ({r.price_annual:,.0f} a year): "
+            f"the same week without tours costs {r.without_tours_weekly_cost:,.0f} with "
+            f"{r.without_tours_headcount:,} people ({r.without_tours_solver_status}{bound})"
+        )
     if result.has_shortfall:
         lines.append(
             f"SHORTFALL: {m.shortfall_agent_hours:,.1f} agent-hours in {m.shortfall_intervals} queue-intervals "

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis.weeks import agents_table, schedule_table
 from planner.errors import OutputError
 from planner.outputs.files import SheetOut, write_csv, write_csv_folder, write_workbook
 from planner.requirements import OUTPUT_COLUMNS, Requirements
@@ -88,7 +89,27 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
         "gaps": result.gaps,
         "headcount": result.headcount,
         "language_sites": result.language_sites,
-    }
+    } | tour_tables(result)
+
+
+def tour_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
+    """The people's weeks: the agents table and the schedule grid (none without tours)."""
+    if not result.tour_groups:
+        return {}
+    weeks = result.scenario.horizon.weeks
+    return {"agents": agents_table(result.tour_groups), "schedule": schedule_table(result.tour_groups, weeks)}
+
+
+def tour_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The agents sheet and the schedule grid (frozen on the names, printed landscape to the page width)."""
+    out = []
+    if "agents" in tables:
+        money = {"cost_per_person": MONEY, "cost": MONEY, "paid_hours": HOURS}
+        out.append(SheetOut("agents", tables["agents"], number_formats=money, widths={"agent": 28}))
+    if "schedule" in tables:
+        widths = {c: 12.0 for c in tables["schedule"].columns[4:]} | {"agent": 28}
+        out.append(SheetOut("schedule", tables["schedule"], widths=widths, freeze="E2", landscape=True))
+    return out
 
 
 def default_output_path(kind: str, fmt: str) -> Path:
@@ -115,6 +136,10 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
 
 def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
     """The roster workbook's sheets with their number formats, widths and highlights."""
+    return _main_sheets(tables) + tour_sheets(tables)
+
+
+def _main_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
     summary = tables["summary"].copy()
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
     return [
