@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from planner.analysis.floorplan import FloorTables, floor_tables
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
 from planner.analysis.summary import FullCoverageComparison, ModelSize, RosterSummary
 from planner.domain import Scenario
@@ -49,6 +50,7 @@ class RosterResult:
     summary: RosterSummary
     default_cost: float | None = None  # with full coverage: cost of the default (penalised) roster
     default_shortfall_hours: float | None = None
+    floor: FloorTables | None = None  # activity plan, routing guidance and break schedule (issue 13)
 
     @property
     def has_shortfall(self) -> bool:
@@ -136,4 +138,5 @@ def _solve_once(
         headcount=tables.headcount,
         language_sites=tables.language_sites,
         summary=summarize(scenario, problem, tables, solution.agents, info, size, full),
+        floor=floor_tables(scenario, req, shift_options, problem, solution.agents, solution.alloc),
     )
