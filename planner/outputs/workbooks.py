@@ -88,7 +88,17 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
         "gaps": result.gaps,
         "headcount": result.headcount,
         "language_sites": result.language_sites,
+        **floor_plan_tables(result),
     }
+
+
+def floor_plan_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
+    """The floor-plan sheets (activity plan, routing guidance, break schedule, live targets whole agents
+    cannot keep), when the roster has them."""
+    plan = result.floor
+    if plan is None:
+        return {}
+    return {"activities": plan.activities, "routing": plan.routing, "breaks": plan.breaks, "activity_gaps": plan.unkept}
 
 
 def default_output_path(kind: str, fmt: str) -> Path:
@@ -115,6 +125,21 @@ def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
     """The roster workbook's sheets with their number formats, widths and highlights."""
     summary = tables["summary"].copy()
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
+    return _main_sheets(tables, summary) + _floor_sheets(tables)
+
+
+def _floor_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The activities, routing, breaks and activity_gaps sheets (when present)."""
+    formats = {
+        "activities": {"interval_start": DATETIME, "planned": AGENTS},
+        "routing": {"planned_agent_hours": HOURS},
+        "breaks": {"shift_utc_start": DATETIME, "break_utc_start": DATETIME, "break_utc_end": DATETIME},
+        "activity_gaps": {"interval_start": DATETIME, "required_on_floor": AGENTS},
+    }
+    return [SheetOut(name, tables[name], number_formats=fmt) for name, fmt in formats.items() if name in tables]
+
+
+def _main_sheets(tables: dict[str, pd.DataFrame], summary: pd.DataFrame) -> list[SheetOut]:
     return [
         SheetOut("summary", summary, widths={"metric": 42, "value": 40}),
         SheetOut(

@@ -1,0 +1,70 @@
+"""The roster's floor-plan tables (activities, routing, breaks; see planner.analysis.floorplan) turned into
+the simulation's floor-plan parts, whether they come from a roster just planned or from a roster file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planner.analysis.activities import parse_queues
+from planner.domain import Scenario
+from planner.requirements import QueueKey
+from planner.simulation.floor import Activity, Level
+
+
+@dataclass(frozen=True)
+class FloorParts:
+    """What a roster's floor-plan tables tell the simulation (empty parts: the simulation's defaults)."""
+
+    activities: tuple[Activity, ...] = ()
+    routing: Mapping[str, tuple[Level, ...]] | None = None
+    breaks: Mapping[tuple[str, str, int], tuple[tuple[int, int, int], ...]] | None = None
+
+
+def floor_parts(
+    scenario: Scenario,
+    activities: pd.DataFrame | None,
+    routing: pd.DataFrame | None,
+    breaks: pd.DataFrame | None,
+) -> FloorParts:
+    """Activities (on-floor agents per pool, interval and group: live groups first, as the plan fills
+    them), routing levels per pool (by rank) and break times per (pool, shift, start minute)."""
+    h = scenario.horizon
+    h0 = pd.Timestamp(h.start).tz_convert("UTC")
+    acts: list[Activity] = []
+    if activities is not None and len(activities):
+        ordered = activities.assign(_live=activities["kind"] != "live").sort_values(
+            ["pool", "interval_start", "_live", "group"], kind="mergesort"
+        )
+        for r in ordered.itertuples(index=False):
+            queues = parse_queues(str(r.queues))
+            minutes = (_utc(r.interval_start) - h0).total_seconds() / 60.0
+            k = int(minutes // h.interval_minutes)
+            if queues and int(r.on_floor) > 0 and 0 <= k < h.n_intervals:
+                acts.append(Activity(str(r.pool), k, queues, int(r.on_floor)))
+    levels: dict[str, list[tuple[int, tuple[QueueKey, ...]]]] = defaultdict(list)
+    if routing is not None:
+        for r in routing.itertuples(index=False):
+            queues = parse_queues(str(r.queues))
+            if queues:
+                levels[str(r.pool)].append((int(r.rank), queues))
+    placed: dict[tuple[str, str, int], list[tuple[int, int, int]]] = defaultdict(list)
+    if breaks is not None:
+        for r in breaks.itertuples(index=False):
+            start = int(round((_utc(r.shift_utc_start) - h0).total_seconds() / 60.0))
+            placed[(str(r.pool), str(r.shift), start)].append(
+                (int(r.minutes_after_start), int(r.break_minutes), int(r.agents))
+            )
+    return FloorParts(
+        activities=tuple(acts),
+        routing={p: tuple(q for _, q in sorted(v)) for p, v in levels.items()} or None,
+        breaks={k: tuple(v) for k, v in placed.items()} or None,
+    )
+
+
+def _utc(value: object) -> pd.Timestamp:
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
