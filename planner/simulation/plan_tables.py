@@ -37,7 +37,7 @@ def floor_parts(
     acts: list[Activity] = []
     if activities is not None and len(activities):
         ordered = activities.assign(_live=activities["kind"] != "live").sort_values(
-            ["pool", "interval_start", "_live", "group"], kind="mergesort"
+            ["pool", "interval_start", "_live"], kind="mergesort"
         )
         for r in ordered.itertuples(index=False):
             queues = parse_queues(str(r.queues))
