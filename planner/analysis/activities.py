@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planner.domain import Scenario
-from planner.requirements import QueueKey, Requirements
-from planner.roster.rules import TOL, RosterProblem
+from planner.domain import Pool, Scenario
+from planner.requirements import QueueKey, QueueSpec, Requirements
+from planner.roster.rules import TOL, PoolSpec, RosterProblem
 from planner.simulation.floor import tier_ranks
 from planner.timezones import utc_to_local
 
@@ -44,6 +45,7 @@ class GroupInfo:
     name: str
     live: bool
     queues: tuple[QueueKey, ...]
+    skillsets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,11 @@ def pool_on_duty(problem: RosterProblem, agents: np.ndarray) -> tuple[np.ndarray
     return duty, people
 
 
-def split_allocation(
-    problem: RosterProblem, alloc: dict[tuple[str, str, int], float], duty: np.ndarray
-) -> PoolAlloc:
+def split_allocation(problem: RosterProblem, alloc: dict[tuple[str, str, int], float], duty: np.ndarray) -> PoolAlloc:
     """Each skill set's allocation split over its pools in proportion to their on-duty agents."""
     by_set: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(problem.pools):
-        by_set[p.skillset].append(i)
+    for i, spec in enumerate(problem.pools):
+        by_set[spec.skillset].append(i)
     out: PoolAlloc = defaultdict(dict)
     for (s, g, t), value in alloc.items():
         if value <= TOL:
@@ -102,7 +102,7 @@ def split_allocation(
         members = by_set.get(s, [])
         total = float(sum(duty[p, t] for p in members))
         for p in members:
-            share = duty[p, t] / total if total > TOL else 1.0 / len(members)
+            share = float(duty[p, t]) / total if total > TOL else 1.0 / len(members)
             if value * share > TOL:
                 out[(p, t)][g] = out[(p, t)].get(g, 0.0) + value * share
     return out
@@ -118,8 +118,9 @@ def round_interval(
 
     ``planned[pool][group]`` are the model's fractional agents, ``required[group]`` each live group's
     requirement, ``capacity[pool]`` the whole agents on duty. Live first: every live allocation is
-    rounded down, then each live group whose plan met its requirement gets whole agents back (from the
-    pools with the largest remainders and a free agent) until it meets it again; then live allocations
+    rounded down, then each live group whose plan met its requirement gets back the whole agents it
+    needs to meet it again, from pools that planned it and have a free agent (a maximum flow, so a
+    pool's free agents go where only they can help); then live allocations
     are rounded up while agents are free; deferred groups share what is left of each pool in proportion
     to their plan (largest remainder). Returns the whole plan and the live groups it cannot keep."""
     out = {p: {g: int(math.floor(v + 1e-6)) for g, v in plan.items() if g in live} for p, plan in planned.items()}
@@ -129,20 +130,16 @@ def round_interval(
             g = min((g for g in out[p] if out[p][g] > 0), key=lambda g: (out[p][g], g))
             out[p][g] -= 1
             free[p] += 1
-    unkept = []
-    for g in sorted(required):
-        rem = sorted(((planned[p][g] - out[p][g], p) for p in planned if g in planned[p]), reverse=True)
+    deficit = {}
+    for g, need in required.items():
         plan_total = sum(planned[p].get(g, 0.0) for p in planned)
-        if plan_total < required[g] - 1e-6:
-            continue  # the fractional plan itself falls short (a gap the roster already reports)
-        for _r, p in rem:
-            if sum(out[q].get(g, 0) for q in planned) >= required[g] - 1e-6:
-                break
-            if free[p] > 0:
-                out[p][g] += 1
-                free[p] -= 1
-        if sum(out[q].get(g, 0) for q in planned) < required[g] - 1e-6:
-            unkept.append(g)
+        if plan_total >= need - 1e-6:  # else the fractional plan itself falls short (the roster's gaps)
+            deficit[g] = max(0, int(math.ceil(need - 1e-6)) - sum(out[p].get(g, 0) for p in planned))
+    edges = {(g, p) for p in planned for g in planned[p] if g in deficit}
+    for (g, p), extra in assign_extra(deficit, free, edges).items():
+        out[p][g] = out[p].get(g, 0) + extra
+        free[p] -= extra
+    unkept = sorted(g for g in deficit if sum(out[p].get(g, 0) for p in planned) < required[g] - 1e-6)
     for p, plan in planned.items():
         for g in sorted((g for g in plan if g in live), key=lambda g: -(plan[g] - out[p][g])):
             if free[p] > 0 and out[p][g] < plan[g] - 1e-6:
@@ -150,6 +147,69 @@ def round_interval(
                 free[p] -= 1
         out[p].update(_share(plan, live, free[p]))
     return {p: {g: v for g, v in plan.items() if v > 0} for p, plan in out.items()}, unkept
+
+
+def assign_extra(
+    deficit: dict[str, int], free: dict[int, int], edges: set[tuple[str, int]]
+) -> dict[tuple[str, int], int]:
+    """Whole agents moved from pools' free agents to groups short of agents (``edges``: which pool may
+    give to which group): a maximum flow (shortest augmenting paths), so as many deficits as possible close."""
+    flow: dict[tuple[str, int], int] = defaultdict(int)
+    left, spare = dict(deficit), dict(free)
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for g, p in sorted(edges):
+        by_group[g].append(p)
+    by_pool: dict[int, list[str]] = defaultdict(list)
+    for g, p in sorted(edges):
+        by_pool[p].append(g)
+    for g0 in sorted(deficit):
+        while left[g0] > 0:
+            path = _augmenting_path(g0, spare, by_group, by_pool, flow)
+            if path is None:
+                break
+            for k, (g, p) in enumerate(path):
+                flow[(g, p)] += 1
+                if k + 1 < len(path):  # the next group takes this pool's unit: g's unit moves from p
+                    flow[(path[k + 1][0], p)] -= 1
+            spare[path[-1][1]] -= 1
+            left[g0] -= 1
+    return {k: v for k, v in flow.items() if v > 0}
+
+
+def _augmenting_path(
+    g0: str,
+    spare: dict[int, int],
+    by_group: dict[str, list[int]],
+    by_pool: dict[int, list[str]],
+    flow: dict[tuple[str, int], int],
+) -> list[tuple[str, int]] | None:
+    """Breadth-first: group g0 takes a unit at pool p; if p has no spare agent, a group holding an extra
+    unit at p gives it up and takes one elsewhere. Returns the (group, pool) steps."""
+    parent: dict[int, tuple[str, int | None]] = {}
+    frontier: list[tuple[str, int | None]] = [(g0, None)]
+    seen_groups = {g0}
+    while frontier:
+        nxt: list[tuple[str, int | None]] = []
+        for g, via in frontier:
+            for p in by_group.get(g, ()):
+                if p in parent:
+                    continue
+                parent[p] = (g, via)
+                if spare.get(p, 0) > 0:
+                    steps: list[tuple[str, int]] = []
+                    cur: int | None = p
+                    while cur is not None:
+                        grp, prev = parent[cur]
+                        steps.append((grp, cur))
+                        cur = prev
+                    steps.reverse()
+                    return steps
+                for g2 in by_pool.get(p, ()):
+                    if g2 not in seen_groups and flow.get((g2, p), 0) > 0:
+                        seen_groups.add(g2)
+                        nxt.append((g2, p))
+        frontier = nxt
+    return None
 
 
 def _share(plan: dict[str, float], live: set[str], rest: int) -> dict[str, int]:
@@ -178,8 +238,8 @@ def plan_activities(
     ``on_floor`` the same plan for the agents left after shrinkage (the roster's own assumption), which
     is what a simulation of the floor assigns."""
     h = scenario.horizon
-    groups = {g.name: GroupInfo(g.name, True, g.queues) for g in problem.live}
-    groups.update({d.name: GroupInfo(d.name, False, d.queues) for d in problem.deferred})
+    groups = {g.name: GroupInfo(g.name, True, g.queues, g.skillsets) for g in problem.live}
+    groups.update({d.name: GroupInfo(d.name, False, d.queues, d.skillsets) for d in problem.deferred})
     live = {g.name for g in problem.live}
     duty, people = pool_on_duty(problem, agents)
     planned = split_allocation(problem, alloc, duty)
@@ -210,10 +270,19 @@ def plan_activities(
                 rows.append(_activity_row(scenario, problem, p, when, groups[g], scheduled[p], on_floor[p], plan))
     return ActivityPlan(
         activities=pd.DataFrame(rows, columns=ACTIVITY_COLUMNS),
-        routing=routing_table(scenario, req, problem, planned, groups),
+        routing=routing_table(scenario.pools, problem.pools, req.queues.values(), groups, _hours(problem, planned)),
         unkept=pd.DataFrame(unkept, columns=UNKEPT_COLUMNS),
         live_need=live_need,
     )
+
+
+def _hours(problem: RosterProblem, planned: PoolAlloc) -> dict[int, dict[str, float]]:
+    """Planned agent-hours per pool index and group."""
+    hours: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (p, _t), plan in planned.items():
+        for g, v in plan.items():
+            hours[p][g] += v * problem.interval_hours
+    return hours
 
 
 def _activity_row(
@@ -245,46 +314,33 @@ def _activity_row(
 
 
 def routing_table(
-    scenario: Scenario,
-    req: Requirements,
-    problem: RosterProblem,
-    planned: PoolAlloc,
-    groups: dict[str, GroupInfo],
+    pools: Mapping[str, Pool],
+    specs: tuple[PoolSpec, ...],
+    queues: Iterable[QueueSpec],
+    groups: Mapping[str, GroupInfo],
+    hours: Mapping[int, Mapping[str, float]],
 ) -> pd.DataFrame:
     """Per pool, the order in which it takes queues: live before deferred; within each, the groups it was
-    planned for by planned agent-hours (most first), then groups it may serve but was not planned for.
-    A live group's queues are split by tier (named tiers first), each tier one rank."""
-    hours: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for (p, _t), plan in planned.items():
-        for g, v in plan.items():
-            hours[p][g] += v * problem.interval_hours
-    specs = scenario.pools
-    ranks = tier_ranks(req.queues.values())
+    planned for by planned agent-hours (``hours[pool index][group]``, most first), then groups its skill
+    set may serve but was not planned for. A live group's queues are split by tier, each tier one rank,
+    named (stricter) tiers first across the pool's live groups."""
+    ranks = tier_ranks(queues)
     rows = []
-    for p, spec in enumerate(problem.pools):
-        pool = specs[spec.name]
-        mine = [g for g in groups.values() if spec.skillset in _skillsets(problem, g.name)]
-        order = sorted(mine, key=lambda g: (not g.live, -hours[p].get(g.name, 0.0), g.name))
+    for p, spec in enumerate(specs):
+        pool = pools[spec.name]
+        mine = hours.get(p, {})
+        order = sorted(
+            (g for g in groups.values() if spec.skillset in g.skillsets),
+            key=lambda g: (not g.live, -mine.get(g.name, 0.0), g.name),
+        )
         levels: list[tuple[str, bool, tuple[QueueKey, ...], float]] = []
         for g in order:
             tiers = sorted({q[2] for q in g.queues}, key=lambda tier: (ranks.get(tier, 0), tier)) if g.live else [""]
             for tier in tiers:
-                qs = tuple(q for q in g.queues if not g.live or q[2] == tier)
-                qs = tuple(q for q in qs if pool.serves(q[0], q[1]))
+                qs = tuple(q for q in g.queues if (not g.live or q[2] == tier) and pool.serves(q[0], q[1]))
                 if qs:
-                    levels.append((g.name, g.live, qs, round(hours[p].get(g.name, 0.0), 2)))
-        live_levels = [lv for lv in levels if lv[1]]
-        live_levels.sort(key=lambda lv: ranks.get(lv[2][0][2], 0))  # stable: tier first, then planned hours
+                    levels.append((g.name, g.live, qs, round(mine.get(g.name, 0.0), 2)))
+        live_levels = sorted((lv for lv in levels if lv[1]), key=lambda lv: ranks.get(lv[2][0][2], 0))  # stable
         for rank, (name, is_live, qs, hrs) in enumerate(live_levels + [lv for lv in levels if not lv[1]], start=1):
             rows.append((spec.name, spec.site, rank, name, "live" if is_live else "deferred", queue_text(qs), hrs))
     return pd.DataFrame(rows, columns=ROUTING_COLUMNS)
-
-
-def _skillsets(problem: RosterProblem, group: str) -> tuple[str, ...]:
-    for g in problem.live:
-        if g.name == group:
-            return g.skillsets
-    for d in problem.deferred:
-        if d.name == group:
-            return d.skillsets
-    return ()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.domain import Scenario
+from planner.domain import Scenario, ShiftTemplate
 from planner.roster.options import ShiftOptions, break_window
 from planner.timezones import utc_to_local
 
@@ -122,20 +122,22 @@ def schedule_breaks(
             start = int(tab.at[o, "start_minute"])
             groups.append(BreakGroup(int(o), start, tpl.length_minutes, length, lo, max(lo, hi), int(agents[o])))
         need = np.repeat(live_need[p], per)
-        for o, placed in stagger(groups, need, step).items():
-            rows.extend(_rows(scenario, tab, o, placed, templates))
+        for key, placed in stagger(groups, need, step).items():
+            rows.extend(_rows(scenario, tab, key, placed, templates))
     out = pd.DataFrame(rows, columns=BREAK_COLUMNS)
     return out.sort_values(["site", "pool", "shift_utc_start", "break_utc_start"], kind="mergesort").reset_index(
         drop=True
     )
 
 
-def _rows(scenario: Scenario, tab: pd.DataFrame, o: int, placed: list[tuple[int, int]], templates: dict) -> list:  # type: ignore[type-arg]
+def _rows(
+    scenario: Scenario, tab: pd.DataFrame, o: int, placed: list[tuple[int, int]], templates: dict[str, ShiftTemplate]
+) -> list[tuple[object, ...]]:
     r = tab.loc[o]
     tz = scenario.sites[str(r["site"])].timezone
     length = templates[str(r["template"])].break_minutes
     start = pd.Timestamp(r["utc_start"]).tz_convert("UTC")
-    out = []
+    out: list[tuple[object, ...]] = []
     for offset, count in placed:
         b0 = start + pd.Timedelta(minutes=offset)
         out.append(

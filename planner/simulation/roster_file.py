@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from planner.analysis.activities import parse_queues
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
 from planner.inputs.read import RawTable, normalize_name, read_book
-from planner.analysis.activities import parse_queues
 from planner.simulation.floor import as_datetime
 from planner.simulation.plan_tables import FloorParts, floor_parts
 

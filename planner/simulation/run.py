@@ -23,8 +23,8 @@ from planner.requirements import compute_requirements
 from planner.simulation import worker
 from planner.simulation.engine import Tally, compile_input, run_replication
 from planner.simulation.floor import floor_from_shifts
-from planner.simulation.plan_tables import FloorParts, floor_parts
 from planner.simulation.model import Absence, SimInput, build_input
+from planner.simulation.plan_tables import FloorParts, floor_parts
 from planner.simulation.report import SimulationResult, summarise
 from planner.simulation.roster_file import read_roster_file
 
