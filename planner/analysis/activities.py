@@ -323,7 +323,8 @@ def routing_table(
     """Per pool, the order in which it takes queues: live before deferred; within each, the groups it was
     planned for by planned agent-hours (``hours[pool index][group]``, most first), then groups its skill
     set may serve but was not planned for. A live group's queues are split by tier, each tier one rank,
-    named (stricter) tiers first across the pool's live groups."""
+    named (stricter) tiers first across the pool's live groups. The pool's deferred queues form one last
+    rank (taken earliest deadline first), listed by planned agent-hours."""
     ranks = tier_ranks(queues)
     rows = []
     for p, spec in enumerate(specs):
@@ -341,6 +342,19 @@ def routing_table(
                 if qs:
                     levels.append((g.name, g.live, qs, round(mine.get(g.name, 0.0), 2)))
         live_levels = sorted((lv for lv in levels if lv[1]), key=lambda lv: ranks.get(lv[2][0][2], 0))  # stable
-        for rank, (name, is_live, qs, hrs) in enumerate(live_levels + [lv for lv in levels if not lv[1]], start=1):
-            rows.append((spec.name, spec.site, rank, name, "live" if is_live else "deferred", queue_text(qs), hrs))
+        for rank, (name, _live, qs, hrs) in enumerate(live_levels, start=1):
+            rows.append((spec.name, spec.site, rank, name, "live", queue_text(qs), hrs))
+        deferred = [lv for lv in levels if not lv[1]]
+        if deferred:  # one level: deferred work is taken earliest deadline first, whatever its group
+            rows.append(
+                (
+                    spec.name,
+                    spec.site,
+                    len(live_levels) + 1,
+                    " + ".join(lv[0] for lv in deferred),
+                    "deferred",
+                    queue_text(tuple(q for lv in deferred for q in lv[2])),
+                    round(sum(lv[3] for lv in deferred), 2),
+                )
+            )
     return pd.DataFrame(rows, columns=ROUTING_COLUMNS)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planner.analysis.activities import parse_queues
-from planner.domain import Scenario
+from planner.domain import Horizon
 from planner.requirements import QueueKey
 from planner.simulation.floor import Activity, Level
 
@@ -25,26 +25,18 @@ class FloorParts:
 
 
 def floor_parts(
-    scenario: Scenario,
+    horizon: Horizon,
     activities: pd.DataFrame | None,
     routing: pd.DataFrame | None,
     breaks: pd.DataFrame | None,
 ) -> FloorParts:
     """Activities (on-floor agents per pool, interval and group: live groups first, as the plan fills
     them), routing levels per pool (by rank) and break times per (pool, shift, start minute)."""
-    h = scenario.horizon
+    h = horizon
     h0 = pd.Timestamp(h.start).tz_convert("UTC")
     acts: list[Activity] = []
     if activities is not None and len(activities):
-        ordered = activities.assign(_live=activities["kind"] != "live").sort_values(
-            ["pool", "interval_start", "_live"], kind="mergesort"
-        )
-        for r in ordered.itertuples(index=False):
-            queues = parse_queues(str(r.queues))
-            minutes = (_utc(r.interval_start) - h0).total_seconds() / 60.0
-            k = int(minutes // h.interval_minutes)
-            if queues and int(r.on_floor) > 0 and 0 <= k < h.n_intervals:
-                acts.append(Activity(str(r.pool), k, queues, int(r.on_floor)))
+        acts = _activities(h, activities)
     levels: dict[str, list[tuple[int, tuple[QueueKey, ...]]]] = defaultdict(list)
     if routing is not None:
         for r in routing.itertuples(index=False):
@@ -63,6 +55,32 @@ def floor_parts(
         routing={p: tuple(q for _, q in sorted(v)) for p, v in levels.items()} or None,
         breaks={k: tuple(v) for k, v in placed.items()} or None,
     )
+
+
+def _activities(h: Horizon, activities: pd.DataFrame) -> list[Activity]:
+    """One activity per live group (live first, as the plan fills them) and one for all the deferred work
+    of a pool and interval (its agents take deferred work earliest deadline first, whatever its group)."""
+    live: dict[tuple[str, int], list[Activity]] = defaultdict(list)
+    deferred: dict[tuple[str, int], tuple[list[QueueKey], int]] = {}
+    h0 = pd.Timestamp(h.start).tz_convert("UTC")
+    for r in activities.itertuples(index=False):
+        queues = parse_queues(str(r.queues))
+        k = int((_utc(r.interval_start) - h0).total_seconds() // 60 // h.interval_minutes)
+        if not queues or int(r.on_floor) <= 0 or not 0 <= k < h.n_intervals:
+            continue
+        key = (str(r.pool), k)
+        if str(r.kind) == "live":
+            live[key].append(Activity(key[0], k, queues, int(r.on_floor)))
+        else:
+            qs, n = deferred.get(key, ([], 0))
+            deferred[key] = (qs + [q for q in queues if q not in qs], n + int(r.on_floor))
+    out: list[Activity] = []
+    for key in sorted(set(live) | set(deferred)):
+        out.extend(live.get(key, []))
+        if key in deferred:
+            qs, n = deferred[key]
+            out.append(Activity(key[0], key[1], tuple(qs), n))
+    return out
 
 
 def _utc(value: object) -> pd.Timestamp:

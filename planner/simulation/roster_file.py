@@ -78,7 +78,7 @@ def read_roster_file(path: str | os.PathLike[str], scenario: Scenario) -> Roster
     }
     if problems:
         raise InputError(book.file, problems)
-    parts = floor_parts(scenario, plan.get("activities"), plan.get("routing"), plan.get("breaks"))
+    parts = floor_parts(scenario.horizon, plan.get("activities"), plan.get("routing"), plan.get("breaks"))
     return RosterFile(shifts, coverage, parts)
 
 

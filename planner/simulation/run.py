@@ -85,7 +85,9 @@ def verify_roster(
     roster's activity plan, routing guidance and break schedule when it has them."""
     req = roster_result.requirements
     plan = roster_result.floor
-    parts = floor_parts(scenario, plan.activities, plan.routing, plan.breaks) if plan is not None else FloorParts()
+    parts = FloorParts()
+    if plan is not None:
+        parts = floor_parts(scenario.horizon, plan.activities, plan.routing, plan.breaks)
     floor = floor_from_shifts(scenario, roster_result.shifts, req.queues, parts.activities, parts.routing, parts.breaks)
     sim = build_input(scenario, req, floor, roster_result.coverage, absence)
     return simulate(sim, replications, seed, jobs, progress)
