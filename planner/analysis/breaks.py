@@ -83,14 +83,17 @@ def _score(slack: np.ndarray, first: int, width: int, n: int, offset: int, middl
     return (float(s.min()), float(s.sum()), -abs(offset - middle))
 
 
-def mid_shift_slack(groups: list[BreakGroup], need: np.ndarray, step: int, offsets: dict[int, int]) -> np.ndarray:
-    """Slack per slot when every agent of group ``key`` breaks at ``offsets[key]`` (e.g. today's mid-shift rule)."""
+def slack_after(
+    groups: list[BreakGroup], need: np.ndarray, step: int, placed: dict[int, list[tuple[int, int]]]
+) -> np.ndarray:
+    """Agents on duty minus ``need`` per slot when the agents of group ``key`` break as ``placed[key]``
+    says (``[(minutes after start, agents)]``, e.g. everyone at mid-shift, today's rule)."""
     n = need.size
     on = np.zeros(n)
     for g in groups:
         np.add.at(on, (g.start // step + np.arange(g.shift_minutes // step)) % n, g.agents)
-        if g.length > 0:
-            np.add.at(on, ((g.start + offsets[g.key]) // step + np.arange(-(-g.length // step))) % n, -g.agents)
+        for offset, count in placed.get(g.key, []):
+            np.add.at(on, ((g.start + offset) // step + np.arange(-(-g.length // step))) % n, -count)
     return on - need
 
 
