@@ -34,15 +34,18 @@ def floor_parts(
     them), routing levels per pool (by rank) and break times per (pool, shift, start minute)."""
     h = horizon
     h0 = pd.Timestamp(h.start).tz_convert("UTC")
-    acts: list[Activity] = []
-    if activities is not None and len(activities):
-        acts = _activities(h, activities)
     levels: dict[str, list[tuple[int, tuple[QueueKey, ...]]]] = defaultdict(list)
+    deferred: dict[str, list[QueueKey]] = defaultdict(list)
     if routing is not None:
         for r in routing.itertuples(index=False):
             queues = parse_queues(str(r.queues))
             if queues:
                 levels[str(r.pool)].append((int(r.rank), queues))
+                if str(r.kind) == "deferred":
+                    deferred[str(r.pool)].extend(queues)
+    acts: list[Activity] = []
+    if activities is not None and len(activities):
+        acts = _activities(h, activities, deferred)
     placed: dict[tuple[str, str, int], list[tuple[int, int, int]]] = defaultdict(list)
     if breaks is not None:
         for r in breaks.itertuples(index=False):
@@ -57,9 +60,10 @@ def floor_parts(
     )
 
 
-def _activities(h: Horizon, activities: pd.DataFrame) -> list[Activity]:
+def _activities(h: Horizon, activities: pd.DataFrame, routed: Mapping[str, list[QueueKey]]) -> list[Activity]:
     """One activity per live group (live first, as the plan fills them) and one for all the deferred work
-    of a pool and interval (its agents take deferred work earliest deadline first, whatever its group)."""
+    of a pool and interval: its agents take any deferred queue of the pool (``routed[pool]``, the routing's
+    deferred rank, plus the queues of the planned groups) earliest deadline first, whatever its group."""
     live: dict[tuple[str, int], list[Activity]] = defaultdict(list)
     deferred: dict[tuple[str, int], tuple[list[QueueKey], int]] = {}
     h0 = pd.Timestamp(h.start).tz_convert("UTC")
@@ -79,6 +83,7 @@ def _activities(h: Horizon, activities: pd.DataFrame) -> list[Activity]:
         out.extend(live.get(key, []))
         if key in deferred:
             qs, n = deferred[key]
+            qs += [q for q in routed.get(key[0], []) if q not in qs]
             out.append(Activity(key[0], key[1], tuple(qs), n))
     return out
 

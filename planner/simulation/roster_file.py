@@ -27,7 +27,7 @@ MAX_AGENT_SHIFTS = 2_000_000
 #: The floor-plan sheets the simulation reads, with each column's kind of value.
 PLAN_COLUMNS: dict[str, dict[str, str]] = {
     "activities": {"pool": "pool", "interval_start": "time", "kind": "text", "queues": "queues", "on_floor": "whole"},
-    "routing": {"pool": "pool", "rank": "whole", "queues": "queues"},
+    "routing": {"pool": "pool", "rank": "whole", "kind": "text", "queues": "queues"},
     "breaks": {
         "pool": "pool",
         "shift": "text",
