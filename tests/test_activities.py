@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,15 +13,21 @@ import pytest
 
 from planner.analysis.activities import GroupInfo, queue_text, round_interval, routing_table
 from planner.analysis.breaks import BreakGroup, slack_after, stagger
-from planner.domain import Horizon, Pool, WorkKind
+from planner.domain import Horizon, Pool, Scenario, WorkKind
+from planner.errors import InputError
+from planner.inputs.load import load_scenario
+from planner.outputs.workbooks import write_roster
 from planner.requirements import QueueSpec
+from planner.roster.plan import RosterResult, plan_roster
 from planner.roster.rules import PoolSpec
 from planner.simulation.floor import FloorPlan, ShiftBlock
 from planner.simulation.model import SimInput, SimQueue, slot_minutes
 from planner.simulation.plan_tables import floor_parts
+from planner.simulation.roster_file import read_roster_file
 from planner.simulation.run import simulate
 
 START = dt.datetime(2026, 3, 23, tzinfo=dt.UTC)
+TINY = Path(__file__).resolve().parents[1] / "inputs" / "tiny.xlsx"
 
 
 def test_rounding_keeps_every_live_target_where_the_plan_did() -> None:
@@ -152,3 +159,40 @@ def test_the_activity_plan_keeps_the_phone_promise_that_idle_email_breaks() -> N
     assert next(w for w in free.weeks if w.channel == "phone").service_level.high < 0.5
     email = next(w for w in planned.weeks if w.channel == "email")
     assert email.service_level.mean >= 0.9  # 48 emails x 12 min = 9.6 agent-hours a day, done 16:30-24:00
+
+
+@pytest.fixture(scope="module")
+def tiny_roster() -> tuple[Scenario, RosterResult]:
+    scenario = load_scenario(TINY)
+    return scenario, plan_roster(scenario)
+
+
+def test_the_roster_file_carries_the_floor_plan_the_simulation_runs(
+    tmp_path: Path, tiny_roster: tuple[Scenario, RosterResult]
+) -> None:
+    scenario, result = tiny_roster
+    plan = result.floor
+    assert plan is not None
+    assert len(plan.unkept) == 0
+    # every agent of every shift has a break placed, inside its shift
+    placed = plan.breaks.groupby(["pool", "shift", "shift_utc_start"])["agents"].sum()
+    rostered = result.shifts.set_index(["pool", "shift", "utc_start"])["agents"]
+    assert sorted(placed.items()) == sorted(rostered.items())
+    expected = floor_parts(scenario.horizon, plan.activities, plan.routing, plan.breaks)
+    for path in (tmp_path / "r.xlsx", tmp_path / "r_csv"):
+        write_roster(result, path, "csv" if path.suffix == "" else None)
+        assert read_roster_file(path, scenario).parts == expected
+
+
+def test_a_bad_floor_plan_cell_is_reported_where_it_is(
+    tmp_path: Path, tiny_roster: tuple[Scenario, RosterResult]
+) -> None:
+    scenario, result = tiny_roster
+    path = write_roster(result, tmp_path / "r_csv", "csv")
+    routing = pd.read_csv(path / "routing.csv")
+    routing.loc[1, "queues"] = "en chat"
+    routing.to_csv(path / "routing.csv", index=False)
+    with pytest.raises(InputError) as err:
+        read_roster_file(path, scenario)
+    (problem,) = err.value.problems
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("routing", 3, "queues", "en chat")
