@@ -166,7 +166,19 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     metrics = data["metrics"]
     assert metrics["shortfall_agent_hours"] == 0
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["summary", "shifts", "coverage", "cost", "gaps", "headcount", "language_sites"]
+    assert list(sheets) == [
+        "summary",
+        "shifts",
+        "coverage",
+        "cost",
+        "gaps",
+        "headcount",
+        "language_sites",
+        "activities",
+        "routing",
+        "breaks",
+        "activity_gaps",
+    ]
     summary = dict(zip(sheets["summary"]["metric"], sheets["summary"]["value"], strict=True))
     assert float(summary["weekly_cost"]) == pytest.approx(metrics["weekly_cost"])
     shifts = sheets["shifts"]
