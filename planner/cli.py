@@ -88,8 +88,10 @@ def init_cmd(path: Path, force: bool) -> None:
       planner init inputs/my_week.xlsx
       planner validate inputs/my_week.xlsx
     """
+    from planner.outputs.paths import OutputFormat
     from planner.outputs.template import write_template
 
+    _check_output(path, OutputFormat.XLSX, "PATH", "")
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to overwrite it")
     write_template(path)
@@ -132,9 +134,17 @@ def validate_cmd(input_path: Path, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the per-interval requirements to FILE.csv or FILE.xlsx.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default=None,
+    help="xlsx: a workbook with requirements and summary sheets; csv: the requirements table "
+    "(default: from the -o name).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @_library_errors
-def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> None:
+def requirements_cmd(input_path: Path, output: Path | None, fmt: str | None, as_json: bool) -> None:
     """Turn first-response targets into agents per interval, language, channel and tier.
 
     Live channels use Erlang C (or Erlang A when patience is given) with chat concurrency;
@@ -146,12 +156,15 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
       planner requirements inputs/exchange_week.xlsx
       planner requirements inputs/exchange_week.xlsx -o outputs/requirements.xlsx
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements.csv --json
+      planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements --format csv
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.text import requirements_json, requirements_text
     from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
+    if output is not None:
+        output = _requirements_path(output, fmt)
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     req = compute_requirements(scenario)
@@ -163,6 +176,31 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
         click.echo(requirements_text(req))
         if output is not None:
             click.echo(f"Wrote {output}")
+
+
+def _check_output(path: Path, fmt: Any, option: str, other: str) -> None:
+    """Refuse (exit 2) an output path that does not suit its format, naming the fix."""
+    from planner.outputs.paths import path_mismatch
+
+    mismatch = path_mismatch(path, fmt)
+    if mismatch is not None:
+        raise click.BadParameter(f"{mismatch.describe()}: use {mismatch.suggestion}{other}", param_hint=option)
+
+
+def _requirements_path(output: Path, fmt: str | None) -> Path:
+    from planner.outputs.paths import OutputFormat
+
+    if fmt is None and output.suffix.lower() in (".csv", ".xlsx"):
+        return output
+    wanted = OutputFormat(fmt or "xlsx")
+    if fmt is None:
+        raise click.BadParameter(
+            f"cannot tell the format of {output}: name it {output.name}.xlsx or {output.name}.csv, or give --format",
+            param_hint="-o",
+        )
+    other = " or --format " + ("csv" if wanted is OutputFormat.XLSX else "xlsx")
+    _check_output(output, wanted, "-o", other)
+    return output
 
 
 class _ProgressView:
@@ -278,6 +316,14 @@ class _ProgressView:
     show_default=True,
     help="Simulation replications for --verify.",
 )
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Also write the coverage charts, heatmaps and cost charts as PNG files into the folder DIR.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Stream the solver log to stderr.")
 @click.pass_context
@@ -294,6 +340,7 @@ def roster_cmd(
     full_coverage: bool,
     verify: bool,
     replications: int,
+    plots_dir: Path | None,
     as_json: bool,
     verbose: bool,
 ) -> None:
@@ -311,6 +358,7 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx --format csv -o outputs/week_csv --json
       planner roster inputs/exchange_week.xlsx --full-coverage -o outputs/full.xlsx
       planner roster inputs/exchange_week.xlsx --verify --replications 10
+      planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --plots outputs/week_plots
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.text import roster_json, roster_text
@@ -318,13 +366,19 @@ def roster_cmd(
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
+    target = output if output is not None else default_output_path("roster", fmt)
+    _check_roster_paths(target, fmt, plots_dir)
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
     options = RosterOptions(solve=solve, full_coverage=full_coverage)
     with _ProgressView(verbose) as progress:
         result = plan_roster(scenario, options, progress=progress)
-    written = write_roster(result, output if output is not None else default_output_path("roster", fmt), fmt=fmt)
+    written = write_roster(result, target, fmt=fmt)
+    if plots_dir is not None:
+        from planner.outputs.plots import write_plots
+
+        write_plots(result, plots_dir)
     verification = _verify(scenario, result, replications) if verify else None
     if as_json:
         data = roster_json(result, str(written))
@@ -353,6 +407,19 @@ def _verify(scenario: Scenario, result: RosterResult, replications: int) -> Simu
         return verify_roster(scenario, result, replications, seed=0, jobs=os.cpu_count() or 1, progress=progress)
     finally:
         progress.close()
+
+
+def _check_roster_paths(target: Path, fmt: str, plots_dir: Path | None) -> None:
+    """Refuse, before solving, an output path that does not suit --format, or a --plots path that is a file."""
+    from planner.outputs.paths import OutputFormat, plots_folder_problem
+
+    if fmt == "xlsx":
+        _check_output(target, OutputFormat.XLSX, "-o", " or --format csv with a folder")
+    else:
+        _check_output(target, OutputFormat.CSV_FOLDER, "-o", " or --format xlsx with a .xlsx name")
+    problem = None if plots_dir is None else plots_folder_problem(plots_dir)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--plots")
 
 
 def _roster_hints(result: RosterResult) -> tuple[str, ...]:

@@ -270,13 +270,13 @@ def test_simulate_command_reports_every_bad_roster_row(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(roster)
     ws = book["shifts"]
     head = [c.value for c in ws[1]]
-    ws.cell(2, head.index("pool") + 1, "nowhere")
-    ws.cell(3, head.index("agents") + 1, -2)
+    ws.cell(2, head.index("Pool") + 1, "nowhere")  # the workbook shows human column titles
+    ws.cell(3, head.index("Agents") + 1, -2)
     book.save(roster)
     result = run_cli("simulate", "inputs/tiny.xlsx", str(roster))
     assert result.exit_code == 1
-    assert "sheet 'shifts', row 2, column 'pool': got 'nowhere'" in result.stderr
-    assert "sheet 'shifts', row 3, column 'agents': got -2" in result.stderr
+    assert "sheet 'shifts', row 2, column 'Pool': got 'nowhere'" in result.stderr
+    assert "sheet 'shifts', row 3, column 'Agents': got -2" in result.stderr
 
 
 def test_verify_roster_simulates_a_planned_roster_against_its_coverage() -> None:

@@ -118,7 +118,9 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
         return write_csv_folder(p, tables)
     if kind != "xlsx":
         raise OutputError(f"unknown output format {kind!r}")
-    return write_workbook(p, _roster_sheets(tables))
+    from planner.outputs.report import write_roster_workbook
+
+    return write_roster_workbook(result, p, _roster_sheets(tables))
 
 
 def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:

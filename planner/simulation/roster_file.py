@@ -18,6 +18,7 @@ from planner.analysis.activities import parse_queues
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
 from planner.inputs.read import RawTable, normalize_name, read_book
+from planner.outputs.titles import title
 from planner.simulation.floor import as_datetime
 from planner.simulation.plan_tables import FloorParts, floor_parts
 
@@ -83,7 +84,12 @@ def read_roster_file(path: str | os.PathLike[str], scenario: Scenario) -> Roster
 
 
 def _columns(table: RawTable, wanted: tuple[str, ...], problems: list[Problem]) -> dict[str, int] | None:
+    """Column positions by stable name; a workbook's human titles (see planner.outputs.titles) count too."""
     index = {normalize_name(h): i for i, h in enumerate(table.headers)}
+    for c in wanted:
+        shown = normalize_name(title(c))
+        if normalize_name(c) not in index and shown in index:
+            index[normalize_name(c)] = index[shown]
     missing = [c for c in wanted if normalize_name(c) not in index]
     if missing:
         problems.append(
@@ -104,7 +110,8 @@ def _shifts(table: RawTable, scenario: Scenario, problems: list[Problem]) -> pd.
     for row_no, values in table.rows:
 
         def bad(column: str, value: Any, expected: str, row_no: int = row_no) -> None:
-            problems.append(Problem.cell(table.file, table.sheet, row_no, column, value, expected))
+            shown = str(table.headers[cols[column]])  # the column as the file names it
+            problems.append(Problem.cell(table.file, table.sheet, row_no, shown, value, expected))
 
         pool, shift = values[cols["pool"]], values[cols["shift"]]
         start, end = as_datetime(values[cols["utc_start"]]), as_datetime(values[cols["utc_end"]])
@@ -216,7 +223,8 @@ def _plan_table(
                 "text": lambda v: None if v is None else str(v),
             }[kind](raw)
             if value is None:
-                problems.append(Problem.cell(table.file, table.sheet, row_no, column, raw, expected[kind]))
+                shown = str(table.headers[cols[column]])  # the column as the file names it
+                problems.append(Problem.cell(table.file, table.sheet, row_no, shown, raw, expected[kind]))
             row[column] = value
         rows.append(row)
     return pd.DataFrame(rows, columns=list(columns))
