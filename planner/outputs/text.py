@@ -74,6 +74,24 @@ def remedies(result: RosterResult) -> tuple[Remedy, ...]:
     return tuple(found)
 
 
+def floor_plan_lines(result: RosterResult) -> list[str]:
+    """What the coverage prediction assumes about how the floor runs the roster (issue 13)."""
+    plan = result.floor
+    if plan is None:
+        return []
+    lines = [
+        "Assumes the floor runs the activities sheet: in each interval each pool's agents work the groups it "
+        "lists (live agents on live work only, the rest on deferred work), take queues in the routing sheet's "
+        "order and break at the breaks sheet's times"
+    ]
+    if len(plan.unkept):
+        lines.append(
+            f"  {len(plan.unkept)} group-interval(s) where whole agents cannot keep a live target: "
+            "see the activity_gaps sheet"
+        )
+    return lines
+
+
 def roster_text(result: RosterResult, output: str | None) -> str:
     m = result.summary
     todo = remedies(result)
@@ -122,6 +140,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             "Coverage: every queue meets its target in every interval with demand "
             f"({m.live_intervals_with_demand:,} live queue-intervals checked against Erlang)"
         )
+    lines.extend(floor_plan_lines(result))
     lines.append("Time-zone coverage:")
     lines.extend("  " + ln for ln in time_zone_answer(result))
     if output:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from planner.analysis.floorplan import FloorTables, floor_tables
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
 from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
 from planner.analysis.weeks import named_weeks, roster_frame, tour_groups
@@ -60,6 +61,7 @@ class RosterResult:
     default_cost: float | None = None  # with full coverage: cost of the default (penalised) roster
     default_shortfall_hours: float | None = None
     tour_groups: tuple[PersonWeek, ...] = ()  # with tours: people with alike weeks, per pool
+    floor: FloorTables | None = None  # activity plan, routing guidance and break schedule (issue 13)
 
     @property
     def has_shortfall(self) -> bool:
@@ -203,4 +205,5 @@ def _solve_once(
         language_sites=tables.language_sites,
         tour_groups=groups,
         summary=replace(summarize(scenario, problem, tables, solution.agents, info, size, full), tours=tours),
+        floor=floor_tables(scenario, req, shift_options, problem, solution.agents, solution.alloc),
     )
