@@ -329,6 +329,73 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
     return tuple(flags[r] for r in remedies(result))
 
 
+@cli.command("scenarios", context_settings=CONTEXT)
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("scenarios_path", metavar="[SCENARIOS]", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.xlsx.")
+@click.option(
+    "--rosters", type=click.Path(file_okay=False, path_type=Path), help="Write each scenario's roster workbook to DIR."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Local processes (default: the cores)."
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask scheduler, e.g. tcp://host:8786.")
+@click.option("--solver", type=click.Choice(["auto", "highs", "cbc"]), default=None, help="MIP solver.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=None, metavar="SECONDS", help="Per solve.")
+@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None, metavar="G", help="MIP gap.")
+@click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads per solve.")
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON on stdout.")
+@_library_errors
+def scenarios_cmd(
+    input_path: Path,
+    scenarios_path: Path | None,
+    output: Path | None,
+    rosters: Path | None,
+    jobs: int | None,
+    scheduler: str | None,
+    solver: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    threads: int | None,
+    as_json: bool,
+) -> None:
+    """Solve what-if scenarios and compare them side by side with the base.
+
+    Scenarios come from a `scenarios` sheet in INPUT, or from SCENARIOS (a workbook or CSV file):
+    one row per change (scale_demand, target, wage, night_premium, weekend_premium, cap_site,
+    close_site, cap_pool, close_pool, shift_window, add_pool, cover_language), grouped by scenario
+    name. Prints per scenario the weekly and annual cost and the difference to the base, headcount
+    by site, cost per contact and service level by channel, shortfall and solver gap. Scenarios run
+    in parallel on local processes, or on a Dask cluster with --scheduler.
+
+    \b
+    Example:
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx -o outputs/scenarios.xlsx
+      planner scenarios inputs/tiny.xlsx my_scenarios.csv --jobs 2 --json
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --scheduler tcp://10.0.0.5:8786
+    """
+    from planner.inputs.load import load_scenario
+    from planner.outputs.scenarios import scenarios_json, scenarios_text, write_scenarios
+    from planner.roster.plan import RosterOptions
+    from planner.roster.solve import SolveOptions
+    from planner.scenarios.load import load_specs
+    from planner.scenarios.sweep import SweepOptions, run_sweep
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output}: the table is written to an .xlsx workbook", param_hint="-o/--output")
+    base = load_scenario(input_path)
+    _echo_findings(base.warnings, ())
+    specs = load_specs(base, input_path, scenarios_path)
+    solve = SolveOptions.from_settings(base.settings, solver, time_limit, gap, threads)
+    options = SweepOptions(RosterOptions(solve=solve), jobs=jobs, scheduler=scheduler, rosters_dir=rosters)
+    result = run_sweep(base, specs, options, progress=lambda event: click.echo(event.describe(), err=True))
+    written = None if output is None else str(write_scenarios(result, output))
+    if as_json:
+        _echo_json(scenarios_json(result, written))
+    else:
+        click.echo(scenarios_text(result, written))
+
+
 def main() -> None:  # pragma: no cover
     cli(prog_name="planner")
 

@@ -47,7 +47,7 @@ class SweepEvent:
 
     def describe(self) -> str:
         if self.kind is SweepEventKind.STARTED or self.outcome is None:
-            return f"scenario {self.scenario}: started"
+            return f"scenario {self.scenario}: queued"
         o = self.outcome
         return (
             f"scenario {self.scenario} done ({self.done}/{self.total}): {o.weekly_cost:,.0f} {o.currency}/week, "
