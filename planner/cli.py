@@ -262,8 +262,8 @@ class _ProgressView:
 @click.option(
     "--full-coverage",
     is_flag=True,
-    help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
-    "default roster and reports what closing the gaps costs.",
+    help="Price closing each gap of the roster: per language, re-solve with hires that speak it starting "
+    "at any hour at the sites where it is spoken; report the cost (never negative) and the hires and start times.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Stream the solver log to stderr.")
@@ -305,14 +305,26 @@ def roster_cmd(
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
-    options = RosterOptions(solve=solve, full_coverage=full_coverage)
+    options = RosterOptions(solve=solve)
+    pricing = None
     with _ProgressView(verbose) as progress:
-        result = plan_roster(scenario, options, progress=progress)
+        if full_coverage:
+            from planner.scenarios.gaps import roster_with_gap_prices
+
+            result, pricing = roster_with_gap_prices(scenario, options, progress=progress)
+        else:
+            result = plan_roster(scenario, options, progress=progress)
     written = write_roster(result, output if output is not None else default_roster_path(fmt), fmt=fmt)
     if as_json:
-        _echo_json(roster_json(result, str(written)))
+        data = roster_json(result, str(written))
+        if pricing is not None:
+            data["gap_prices"] = pricing.records()
+        _echo_json(data)
     else:
         click.echo(roster_text(result, str(written)))
+        if pricing is not None:
+            click.echo("Price of each gap (closing it with hires starting at any hour):")
+            click.echo("\n".join("  " + line for line in pricing.lines()))
     _echo_findings((), _roster_hints(result))
     if result.has_shortfall:
         ctx.exit(1)

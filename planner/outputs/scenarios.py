@@ -37,6 +37,11 @@ def _cell(metric: str, value: Any) -> str:
     return str(value)
 
 
+def _row(cells: list[str], widths: list[int]) -> str:
+    """The first cell left-aligned, the others right-aligned."""
+    return "  ".join(x.ljust(w) if i == 0 else x.rjust(w) for i, (x, w) in enumerate(zip(cells, widths, strict=True)))
+
+
 def scenarios_text(result: SweepResult, output: str | None = None) -> str:
     """The side-by-side table for a terminal; long change and opening texts listed below it."""
     table = side_by_side(result)
@@ -44,11 +49,7 @@ def scenarios_text(result: SweepResult, output: str | None = None) -> str:
     rows = [r for r in table.itertuples(index=False) if r[0] not in ("changes", "opened")]
     cells = [[str(r[0])] + [_cell(str(r[0]), v) for v in r[1:]] for r in rows]
     widths = [max(len(x) for x in col) for col in zip(["metric", *names], *cells, strict=True)]
-    lines = [
-        "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(["metric", *names], widths)))
-    ]
-    for r in cells:
-        lines.append("  ".join(x.ljust(w) if i == 0 else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths))))
+    lines = [_row(["metric", *names], widths)] + [_row(r, widths) for r in cells]
     currency = result.base.currency
     lines.append(f"(money in {currency}; a difference smaller than the two solves' gaps is within solver tolerance)")
     lines.append("Scenarios:")

@@ -160,6 +160,4 @@ def _hourly_cost(s: Scenario, pools: list[Pool]) -> float | None:
 def _all_day(t: ShiftTemplate, site: str, interval_minutes: int) -> ShiftTemplate:
     step = t.start_step_minutes or interval_minutes
     last = dt.time(*divmod(24 * 60 - step, 60)) if step < 24 * 60 else dt.time(0, 0)
-    return replace(
-        t, name=f"{t.name}_24h@{site}", earliest_start=dt.time(0, 0), latest_start=last, sites=(site,)
-    )
+    return replace(t, name=f"{t.name}_24h@{site}", earliest_start=dt.time(0, 0), latest_start=last, sites=(site,))

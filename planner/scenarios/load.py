@@ -75,9 +75,9 @@ _NEEDS: dict[ChangeKind, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def load_specs(base: Scenario, input_path: str | os.PathLike[str], path: str | os.PathLike[str] | None) -> list[
-    ScenarioSpec
-]:
+def load_specs(
+    base: Scenario, input_path: str | os.PathLike[str], path: str | os.PathLike[str] | None
+) -> list[ScenarioSpec]:
     """The scenarios of the `scenarios` sheet of ``path`` (else of the input workbook), checked against ``base``.
 
     The base scenario comes first (named 'base', with no change, unless the sheet names it).
@@ -99,6 +99,8 @@ def load_specs(base: Scenario, input_path: str | os.PathLike[str], path: str | o
         if change is not None:
             changes.append(change)
     _check_contradictions(base, raw, changes, log)
+    columns = {c.name: i for i, c in enumerate(SCENARIOS.columns)}
+    log.problems.sort(key=lambda p: (p.row or 0, columns.get(p.column or "", len(columns))))
     log.raise_if_errors(raw.file)
     return _group(changes)
 
@@ -107,10 +109,10 @@ def _raw_sheet(path: Path, own_file: bool) -> RawTable:
     shown = display_path(path)
     if path.suffix.lower() == ".csv" and path.is_file():
         problems: list[Problem] = []
-        table = _read_csv_file(path, shown, problems)
+        csv_table = _read_csv_file(path, shown, problems)
         if any(p.severity.value == "error" for p in problems):
             raise InputError(shown, problems)
-        return table
+        return csv_table
     book = read_book(path)
     table = book.tables.get(normalize_name(SCENARIOS.name))
     if table is None and own_file and len(book.tables) == 1:
@@ -124,9 +126,7 @@ def _group(changes: list[Change]) -> list[ScenarioSpec]:
     order: dict[str, list[Change]] = {}
     for c in changes:
         order.setdefault(c.scenario, []).append(c)
-    specs = [
-        ScenarioSpec(name, tuple(c for c in cs if c.kind is not ChangeKind.BASE)) for name, cs in order.items()
-    ]
+    specs = [ScenarioSpec(name, tuple(c for c in cs if c.kind is not ChangeKind.BASE)) for name, cs in order.items()]
     base = [s for s in specs if s.name == BASE_NAME]
     rest = [s for s in specs if s.name != BASE_NAME]
     return (base or [ScenarioSpec(BASE_NAME, ())]) + rest
@@ -163,7 +163,7 @@ def _check_row(base: Scenario, raw: RawTable, r: pd.Series, log: ProblemLog) -> 
         missing = "from" if values["from"] is None else "to"
         bad(missing, None, "both 'from' and 'to' for a time window")
     elif values["from"] is not None and values["to"] <= values["from"]:
-        bad("to", values["to"], f"a date-time after 'from' ({values['from']:%Y-%m-%d %H:%M} UTC)")
+        bad("to", f"{values['to']:%Y-%m-%d %H:%M}", f"a date-time after 'from' ({values['from']:%Y-%m-%d %H:%M} UTC)")
     if len(log.errors) > before:
         return None
     return Change(
@@ -232,7 +232,12 @@ def _check_contradictions(base: Scenario, raw: RawTable, changes: list[Change], 
             elif key is not None:
                 seen[key] = c
             shut = closed.get(c.site)
-            if shut is not None and c is not shut and c.kind is not ChangeKind.CLOSE_SITE and key != ("site size", c.site):
+            if (
+                shut is not None
+                and c is not shut
+                and c.kind is not ChangeKind.CLOSE_SITE
+                and key != ("site size", c.site)
+            ):
                 _contradiction(raw, log, c, shut, "site")
             if c.kind is ChangeKind.COVER_LANGUAGE and c.site is not None:
                 _check_spoken(base, raw, log, c, group)
@@ -254,9 +259,7 @@ def _contradiction(raw: RawTable, log: ProblemLog, c: Change, other: Change, col
 def _check_spoken(base: Scenario, raw: RawTable, log: ProblemLog, c: Change, group: list[Change]) -> None:
     """`cover_language` from a site needs a pool there that speaks the language (existing or added)."""
     spoken = {p.site for p in base.pools.values() if c.language in p.languages}
-    added = any(
-        g.kind is ChangeKind.ADD_POOL and g.site == c.site and c.language in (g.languages or ()) for g in group
-    )
+    added = any(g.kind is ChangeKind.ADD_POOL and g.site == c.site and c.language in (g.languages or ()) for g in group)
     if not added and c.site not in spoken:
         log.add(
             Problem.cell(
@@ -268,4 +271,3 @@ def _check_spoken(base: Scenario, raw: RawTable, log: ProblemLog, c: Change, gro
                 f"a site where {c.language} is spoken: " + ", ".join(sorted(spoken)),
             )
         )
-

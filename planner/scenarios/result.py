@@ -53,6 +53,7 @@ class ScenarioOutcome:
     seconds: float
     opened: tuple[OpenedCapacity, ...] = ()
     roster_path: str | None = None
+    shortfall_by_language: tuple[tuple[str, float], ...] = ()  # agent-hours per week
 
 
 def channel_figures(result: RosterResult) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
@@ -60,9 +61,7 @@ def channel_figures(result: RosterResult) -> tuple[tuple[tuple[str, float], ...]
     weeks = result.scenario.horizon.weeks
     contacts = result.scenario.demand.groupby("channel")["contacts"].sum() / weeks
     cost = result.cost.groupby("channel")["weekly_cost"].sum() if len(result.cost) else pd.Series(dtype=float)
-    per_contact = tuple(
-        (str(ch), round(float(cost.get(ch, 0.0)) / float(n), 4)) for ch, n in contacts.items() if n > 0
-    )
+    per_contact = tuple((str(ch), round(float(cost.get(ch, 0.0)) / float(n), 4)) for ch, n in contacts.items() if n > 0)
     cov = result.coverage
     live = cov[(cov["kind"] == "live") & (cov["contacts"] > 0) & cov["service_level"].notna()]
     levels = tuple(
@@ -160,7 +159,9 @@ class SweepResult:
         return pd.DataFrame(rows)
 
 
-def outcome_of(applied: AppliedScenario, result: RosterResult, seconds: float, roster_path: str | None) -> ScenarioOutcome:
+def outcome_of(
+    applied: AppliedScenario, result: RosterResult, seconds: float, roster_path: str | None
+) -> ScenarioOutcome:
     """The figures of one solved scenario."""
     s = result.summary
     per_contact, levels = channel_figures(result)
@@ -182,4 +183,9 @@ def outcome_of(applied: AppliedScenario, result: RosterResult, seconds: float, r
         seconds=round(seconds, 2),
         opened=opened_capacity(result, applied.openings),
         roster_path=roster_path,
+        shortfall_by_language=tuple(
+            (str(lang), round(float(v) * result.scenario.horizon.interval_hours / weeks, 3))
+            for lang, v in result.coverage.groupby("language")["shortfall"].sum().items()
+            if v > 0
+        ),
     )

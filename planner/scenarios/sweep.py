@@ -85,15 +85,24 @@ def run_sweep(
     progress: SweepProgress | None = None,
 ) -> SweepResult:
     """Solve every scenario (the first is the base) and return their outcomes in the specs' order."""
+    outcomes = solve_all(base, specs, options, progress)
+    return SweepResult(tuple(outcomes[s.name] for s in specs), base.settings.weeks_per_year)
+
+
+def solve_all(
+    base: Scenario,
+    specs: Sequence[ScenarioSpec],
+    options: SweepOptions | None = None,
+    progress: SweepProgress | None = None,
+) -> dict[str, ScenarioOutcome]:
+    """Every scenario's outcome by name, solved where ``options`` say."""
     options = options or SweepOptions()
     emit = progress or (lambda _event: None)
     if options.scheduler is not None:
-        outcomes = _run_dask(base, specs, options, emit)
-    elif _jobs(options, len(specs)) <= 1:
-        outcomes = _run_here(base, specs, options, emit)
-    else:
-        outcomes = _run_processes(base, specs, options, emit)
-    return SweepResult(tuple(outcomes[s.name] for s in specs), base.settings.weeks_per_year)
+        return _run_dask(base, specs, options, emit)
+    if _jobs(options, len(specs)) <= 1:
+        return _run_here(base, specs, options, emit)
+    return _run_processes(base, specs, options, emit)
 
 
 def _jobs(options: SweepOptions, n: int) -> int:
@@ -137,12 +146,12 @@ def _run_dask(
     from dask.distributed import as_completed as dask_completed
 
     out: dict[str, ScenarioOutcome] = {}
-    with Client(options.scheduler, set_as_default=False) as client:
+    with Client(options.scheduler) as client:
         shared = client.scatter(base, broadcast=True)
         futures = []
         names = {}
         for i, spec in enumerate(specs):
-            key = f"planner-scenario-{i}-{file_name(spec.name)}-{time.time_ns()}"
+            key = f"planner-scenario-{i}-{file_name(spec.name)[:-5]}-{time.time_ns()}"
             futures.append(client.submit(solve_scenario, shared, spec, options.roster, options.rosters_dir, key=key))
             names[key] = spec.name
             emit(SweepEvent(SweepEventKind.STARTED, spec.name, 0, len(specs)))
