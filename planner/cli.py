@@ -356,6 +356,12 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
 @click.option("--time-limit", type=click.FloatRange(min=1), default=None, metavar="SECONDS", help="Per solve.")
 @click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None, metavar="G", help="MIP gap.")
 @click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads per solve.")
+@click.option(
+    "--marginal",
+    is_flag=True,
+    help="Also price one more point of service level per channel and each target tightened by one step "
+    "(an hour for deferrable channels, 10 s for live ones), by re-solving.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON on stdout.")
 @_library_errors
 def scenarios_cmd(
@@ -369,6 +375,7 @@ def scenarios_cmd(
     time_limit: float | None,
     gap: float | None,
     threads: int | None,
+    marginal: bool,
     as_json: bool,
 ) -> None:
     """Solve what-if scenarios and compare them side by side with the base.
@@ -384,6 +391,7 @@ def scenarios_cmd(
     Example:
       planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx -o outputs/scenarios.xlsx
       planner scenarios inputs/tiny.xlsx my_scenarios.csv --jobs 2 --json
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --marginal --time-limit 30
       planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --scheduler tcp://10.0.0.5:8786
     """
     from planner.inputs.load import load_scenario
@@ -398,6 +406,10 @@ def scenarios_cmd(
     base = load_scenario(input_path)
     _echo_findings(base.warnings, ())
     specs = load_specs(base, input_path, scenarios_path)
+    if marginal:
+        from planner.scenarios.marginal import marginal_specs
+
+        specs += marginal_specs(base)
     solve = SolveOptions.from_settings(base.settings, solver, time_limit, gap, threads)
     options = SweepOptions(RosterOptions(solve=solve), jobs=jobs, scheduler=scheduler, rosters_dir=rosters)
     result = run_sweep(base, specs, options, progress=lambda event: click.echo(event.describe(), err=True))

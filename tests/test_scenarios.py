@@ -295,3 +295,20 @@ def test_roster_full_coverage_prints_the_price_of_each_gap(tmp_path):
     assert "ja: closing 1 gap block(s) costs 80 USD/week (4,160 a year): ja at tokyo: 1 hires" in run.stdout
     summary = pd.read_excel(tmp_path / "r.xlsx", sheet_name="summary").set_index("metric")["value"]
     assert float(summary["cost_of_full_coverage_weekly"]) == pytest.approx(80.0)
+
+
+def test_marginal_steps_are_one_point_of_service_level_and_one_step_of_target():
+    from planner.scenarios.marginal import marginal_specs
+
+    steps = [
+        (s.name, c.channel, c.service_level, c.target_seconds)
+        for s in marginal_specs(load_scenario(TINY))
+        for c in s.changes
+    ]
+    # tiny: chat 80 % in 60 s (live), email 90 % in 480 min (deferrable)
+    assert steps == [
+        ("marginal: chat service level +1 point", "chat", 0.81, None),
+        ("marginal: chat target -10 s", "chat", None, 50.0),
+        ("marginal: email service level +1 point", "email", 0.91, None),
+        ("marginal: email target -1 h", "email", None, 480 * 60.0 - 3600.0),
+    ]

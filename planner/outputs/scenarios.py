@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from planner.outputs.files import SheetOut, write_workbook
-from planner.scenarios.result import SweepResult
+from planner.scenarios.marginal import MARGINAL_PREFIX
+from planner.scenarios.result import WITHIN_TOLERANCE, SweepResult
 
 _MONEY_COLUMNS = ("weekly_cost", "annual_cost", "vs_base_weekly", "vs_base_annual", "solver_gap_per_week")
 
@@ -45,6 +46,7 @@ def _row(cells: list[str], widths: list[int]) -> str:
 def scenarios_text(result: SweepResult, output: str | None = None) -> str:
     """The side-by-side table for a terminal; long change and opening texts listed below it."""
     table = side_by_side(result)
+    table = table[[c for c in table.columns if not str(c).startswith(MARGINAL_PREFIX)]]
     names = [str(c) for c in table.columns[1:]]
     rows = [r for r in table.itertuples(index=False) if r[0] not in ("changes", "opened")]
     cells = [[str(r[0])] + [_cell(str(r[0]), v) for v in r[1:]] for r in rows]
@@ -53,14 +55,31 @@ def scenarios_text(result: SweepResult, output: str | None = None) -> str:
     currency = result.base.currency
     lines.append(f"(money in {currency}; a difference smaller than the two solves' gaps is within solver tolerance)")
     lines.append("Scenarios:")
-    for o in result.outcomes:
+    for o in (o for o in result.outcomes if not o.name.startswith(MARGINAL_PREFIX)):
         lines.append(f"  {o.name}: {o.description}")
         lines.extend(f"    opened: {x.describe(o.currency)}" for x in o.opened)
         if o.roster_path:
             lines.append(f"    roster: {o.roster_path}")
+    lines += _marginal_lines(result)
     if output:
         lines.append(f"Wrote {output}")
     return "\n".join(lines)
+
+
+def _marginal_lines(result: SweepResult) -> list[str]:
+    rows = result.table()
+    rows = rows[rows["scenario"].str.startswith(MARGINAL_PREFIX)]
+    if not len(rows):
+        return []
+    currency = result.base.currency
+    lines = ["Marginal costs (re-solves against the base):"]
+    for r in rows.itertuples(index=False):
+        note = f" ({WITHIN_TOLERANCE})" if r.note == WITHIN_TOLERANCE else ""
+        lines.append(
+            f"  {r.scenario[len(MARGINAL_PREFIX) :]}: {r.vs_base_weekly:+,.0f} {currency}/week "
+            f"({r.vs_base_annual:+,.0f} a year){note}"
+        )
+    return lines
 
 
 def _plain(value: Any) -> Any:

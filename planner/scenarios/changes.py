@@ -52,7 +52,7 @@ class Change:
     def describe(self) -> str:
         """The change in a few words, for the table."""
         k = self.kind
-        scope = "/".join(x for x in (self.language, self.channel, self.tier) if x) or "all demand"
+        scope = "/".join(x for x in (self.language, self.channel, self.tier) if x) or "all"
         if k is ChangeKind.BASE:
             return "no change"
         if k is ChangeKind.SCALE_DEMAND:
