@@ -336,7 +336,7 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
 
     flags = {
         Remedy.LONGER_TIME_LIMIT: "--time-limit SECONDS gives the solver longer",
-        Remedy.FULL_COVERAGE: "--full-coverage prices closing the coverable gaps",
+        Remedy.FULL_COVERAGE: "--full-coverage prices closing each gap",
     }
     return tuple(flags[r] for r in remedies(result))
 
