@@ -312,3 +312,18 @@ def test_marginal_steps_are_one_point_of_service_level_and_one_step_of_target():
         ("marginal: email service level +1 point", "email", 0.91, None),
         ("marginal: email target -1 h", "email", None, 480 * 60.0 - 3600.0),
     ]
+
+
+def test_json_lists_every_scenario_with_its_difference_to_the_base(tmp_path):
+    import json
+
+    sheet = write_csv([row("wage", "wage", site="lisbon", value=30)], tmp_path / "sc.csv")
+    run = run_cli("scenarios", TINY, sheet, "--jobs", "1", "--json", "--gap", "0.000001")
+    assert run.exit_code == 0, run.stderr
+    data = json.loads(run.stdout)
+    base, wage = data["scenarios"]
+    assert (base["scenario"], wage["scenario"], data["currency"]) == ("base", "wage", "USD")
+    # the only site's wage from 20 to 30: every cost x 1.5, the same roster
+    assert wage["weekly_cost"] == pytest.approx(1.5 * base["weekly_cost"])
+    assert wage["vs_base_pct"] == pytest.approx(50.0)
+    assert wage["changes"] == "lisbon wage = 30"
