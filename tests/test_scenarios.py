@@ -98,7 +98,7 @@ def test_scaling_demand_touches_only_the_named_queue_and_window():
 
 
 def test_target_wage_close_and_cover_changes():
-    from planner.domain import resolve_target
+    from planner.domain import Pool, resolve_target
 
     base = load_scenario(TINY)
     spec = ScenarioSpec(
@@ -113,6 +113,21 @@ def test_target_wage_close_and_cover_changes():
     assert resolve_target(s.channels["chat"], s.targets, "en", "standard") == (0.5, 0.8)
     assert s.sites["lisbon"].hourly_cost == pytest.approx(24.0)  # 20 x 1.2
     assert set(s.pools) == {"lisbon_ja_en"}
+    more = ScenarioSpec(
+        "more",
+        (
+            Change("more", ChangeKind.SHIFT_WINDOW, 2, site="lisbon", shift="day", earliest_start=dt.time(20, 0),
+                   latest_start=dt.time(2, 0)),
+            Change("more", ChangeKind.ADD_POOL, 3, pool="lisbon_ja", site="lisbon", languages=("ja",), value=4),
+            Change("more", ChangeKind.CAP_SITE, 4, site="lisbon", value=12),
+            Change("more", ChangeKind.NIGHT_PREMIUM, 5, site="lisbon", value=0.5),
+        ),
+    )  # fmt: skip
+    m = apply_spec(base, more).scenario
+    day = next(t for t in m.shifts if t.name == "day@lisbon")
+    assert (day.paid_hours, day.sites, day.start_offsets(60)) == (8.0, ("lisbon",), [h * 60 for h in range(20, 27)])
+    assert m.pools["lisbon_ja"] == Pool("lisbon_ja", "lisbon", ("ja",), None, 4)
+    assert (m.sites["lisbon"].max_agents, m.sites["lisbon"].night_premium) == (12, 0.5)
     covered = apply_spec(base, ScenarioSpec("ja", (Change("ja", ChangeKind.COVER_LANGUAGE, 2, language="ja"),)))
     (opening,) = covered.openings
     twin = covered.scenario.pools[opening.pool]

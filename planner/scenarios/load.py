@@ -142,9 +142,8 @@ def _check_row(base: Scenario, raw: RawTable, r: pd.Series, log: ProblemLog) -> 
     row = int(r["row"])
     before = len(log.errors)
 
-    def bad(column: str, value: Any, expected: str, message: str = "") -> None:
-        problem = Problem.cell(raw.file, raw.sheet, row, column, value, expected)
-        log.add(Problem(**{**problem.__dict__, "message": message}) if message else problem)
+    def bad(column: str, value: Any, expected: str) -> None:
+        log.add(Problem.cell(raw.file, raw.sheet, row, column, value, expected))
 
     kind_text = r["change"]
     try:
