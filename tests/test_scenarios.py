@@ -288,6 +288,9 @@ def test_a_time_zone_gap_costs_what_it_takes_to_close_by_hand(tmp_path):
     assert (price.weekly_cost, price.annual_cost) == (pytest.approx(80.0), pytest.approx(4160.0))
     (opened,) = price.opened  # the hires may take one shift or both (the same cost): at least one
     assert opened.site == "tokyo" and opened.hires == 1 and opened.shifts_per_week in (1.0, 2.0)
+    # exactly one shift in an opened window: it starts 13:00-17:00 Tokyo time to cover 08:00-12:00 UTC
+    assert opened.new_window_shifts_per_week == 1.0
+    assert opened.new_window_starts in ("13:00", "14:00", "15:00", "16:00", "17:00")
     assert price.remaining_agent_hours == 0.0
     assert result.summary.comparison is not None
     assert result.summary.comparison.cost_of_full_coverage_weekly == pytest.approx(80.0)
@@ -307,7 +310,9 @@ def test_roster_full_coverage_prints_the_price_of_each_gap(tmp_path):
     path = write_xlsx(gap_week(), tmp_path / "gap.xlsx")
     run = run_cli("roster", path, "--full-coverage", "-o", tmp_path / "r.xlsx")
     assert run.exit_code == 1  # the roster itself still has the gap
-    assert "ja: closing 1 gap block(s) costs 80 USD/week (4,160 a year): ja at tokyo: 1 hires" in run.stdout
+    assert "ja: closing 1 gap block(s) costs 80 USD/week (4,160 a year): ja at tokyo: 1 hire speaking only ja" in (
+        run.stdout
+    )
     summary = pd.read_excel(tmp_path / "r.xlsx", sheet_name="summary").set_index("metric")["value"]
     assert float(summary["cost_of_full_coverage_weekly"]) == pytest.approx(80.0)
 

@@ -22,6 +22,13 @@ class Opening:
     site: str  # the real site
     opened_site: str  # the added site holding the hire pool
     pool: str
+    usual_starts: tuple[tuple[str, tuple[int, ...]], ...] = ()  # per template: local start minutes it already had
+
+    def is_new_start(self, template: str, minute: int) -> bool:
+        """Whether the twin's shift of ``template`` (its 24-hour copy's name) starts outside the site's window."""
+        original = template.split("_24h@", 1)[0]
+        usual = dict(self.usual_starts).get(original, ())
+        return minute % (24 * 60) not in {m % (24 * 60) for m in usual}
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,9 @@ def cover_language(s: Scenario, language: str, site: str | None = None) -> tuple
         channels = _channel_union(at_site)
         pools[twin] = Pool(twin, twin, (language,), channels, None, _hourly_cost(s, at_site))
         shifts += tuple(_all_day(t, twin, s.horizon.interval_minutes) for t in s.shifts if t.allowed_at(name))
-        openings.append(Opening(language, name, twin, twin))
+        usual = tuple((t.name, tuple(t.start_offsets(t.start_step_minutes or s.horizon.interval_minutes)))
+                      for t in s.shifts if t.allowed_at(name))  # fmt: skip
+        openings.append(Opening(language, name, twin, twin, usual))
     return replace(s, sites=new_sites, pools=pools, shifts=shifts), openings
 
 

@@ -23,13 +23,22 @@ class OpenedCapacity:
     shifts_per_week: float
     weekly_cost: float
     local_starts: str  # e.g. "00:00-07:00, 22:00"
+    new_window_shifts_per_week: float = 0.0  # of which start where the site's templates did not allow
+    new_window_starts: str = ""
 
     def describe(self, currency: str) -> str:
         if self.hires == 0:
             return f"{self.language} at {self.site}: nothing needed"
+        hire = "hire" if self.hires == 1 else "hires"
+        opened = (
+            f"; {self.new_window_shifts_per_week:g} of them in windows opened at {self.new_window_starts}"
+            if self.new_window_shifts_per_week
+            else "; none outside the site's windows"
+        )
         return (
-            f"{self.language} at {self.site}: {self.hires} hires, {self.shifts_per_week:g} shifts/week starting "
-            f"{self.local_starts} local, {self.weekly_cost:,.0f} {currency}/week"
+            f"{self.language} at {self.site}: {self.hires} {hire} speaking only {self.language}, "
+            f"{self.shifts_per_week:g} shifts/week starting {self.local_starts} local{opened}, "
+            f"{self.weekly_cost:,.0f} {currency}/week"
         )
 
 
@@ -79,6 +88,8 @@ def opened_capacity(result: RosterResult, openings: tuple[Opening, ...]) -> tupl
     for o in openings:
         rows = result.shifts[result.shifts["pool"] == o.pool]
         starts = sorted(set(rows["local_start"].astype(str)))
+        minutes = rows["local_start"].astype(str).map(_minute)
+        new = rows[[o.is_new_start(t, m) for t, m in zip(rows["shift"], minutes, strict=True)]]
         out.append(
             OpenedCapacity(
                 language=o.language,
@@ -87,9 +98,16 @@ def opened_capacity(result: RosterResult, openings: tuple[Opening, ...]) -> tupl
                 shifts_per_week=round(float(rows["agents"].sum()) / weeks, 2),
                 weekly_cost=round(float(rows["cost"].sum()) / weeks, 2),
                 local_starts=_ranges(starts),
+                new_window_shifts_per_week=round(float(new["agents"].sum()) / weeks, 2),
+                new_window_starts=_ranges(sorted(set(new["local_start"].astype(str)))),
             )
         )
     return tuple(out)
+
+
+def _minute(clock: str) -> int:
+    """'HH:MM' (possibly followed by more text) -> minutes after midnight."""
+    return int(clock[:2]) * 60 + int(clock[3:5])
 
 
 def _ranges(starts: list[str]) -> str:
