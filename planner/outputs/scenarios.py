@@ -11,7 +11,7 @@ import pandas as pd
 
 from planner.outputs.files import SheetOut, write_workbook
 from planner.scenarios.marginal import MARGINAL_PREFIX
-from planner.scenarios.result import WITHIN_TOLERANCE, SweepResult
+from planner.scenarios.result import SweepResult
 
 _MONEY_COLUMNS = ("weekly_cost", "annual_cost", "vs_base_weekly", "vs_base_annual", "solver_gap_per_week")
 
@@ -74,7 +74,7 @@ def _marginal_lines(result: SweepResult) -> list[str]:
     currency = result.base.currency
     lines = ["Marginal costs (re-solves against the base):"]
     for r in rows.itertuples(index=False):
-        note = f" ({WITHIN_TOLERANCE})" if r.note == WITHIN_TOLERANCE else ""
+        note = f" ({r.note})" if r.note else ""
         lines.append(
             f"  {r.scenario[len(MARGINAL_PREFIX) :]}: {r.vs_base_weekly:+,.0f} {currency}/week "
             f"({r.vs_base_annual:+,.0f} a year){note}"

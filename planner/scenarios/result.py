@@ -38,7 +38,7 @@ class OpenedCapacity:
         return (
             f"{self.language} at {self.site}: {self.hires} {hire} speaking only {self.language}, "
             f"{self.shifts_per_week:g} shifts/week starting {self.local_starts} local{opened}, "
-            f"{self.weekly_cost:,.0f} {currency}/week"
+            f"paid {self.weekly_cost:,.0f} {currency}/week"
         )
 
 
@@ -155,7 +155,7 @@ class SweepResult:
                 "vs_base_weekly": round(diff, 2),
                 "vs_base_annual": round(diff * self.weeks_per_year, 2),
                 "vs_base_pct": round(100.0 * diff / base.weekly_cost, 2) if base.weekly_cost else None,
-                "note": WITHIN_TOLERANCE if o is not base and abs(diff) < tolerance else "",
+                "note": _note(o, base, diff, tolerance),
                 "headcount": o.headcount,
             }
             heads = dict(o.headcount_by_site)
@@ -175,6 +175,18 @@ class SweepResult:
             )
             rows.append(row)
         return pd.DataFrame(rows)
+
+
+def _note(o: ScenarioOutcome, base: ScenarioOutcome, diff: float, tolerance: float) -> str:
+    """'within solver tolerance' and/or the shortfall the scenario adds: a cheaper roster that leaves
+    more demand uncovered is not a saving."""
+    if o is base:
+        return ""
+    notes = [WITHIN_TOLERANCE] if abs(diff) < tolerance else []
+    more = o.shortfall_agent_hours - base.shortfall_agent_hours
+    if more > 1.0:
+        notes.append(f"{more:,.0f} more agent-hours short")
+    return "; ".join(notes)
 
 
 def outcome_of(
