@@ -346,15 +346,30 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
 @click.argument("scenarios_path", metavar="[SCENARIOS]", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.xlsx.")
 @click.option(
-    "--rosters", type=click.Path(file_okay=False, path_type=Path), help="Write each scenario's roster workbook to DIR."
+    "--rosters",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write each scenario's roster workbook to DIR/<scenario>.xlsx.",
 )
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Local processes (default: the cores)."
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask scheduler, e.g. tcp://host:8786.")
 @click.option("--solver", type=click.Choice(["auto", "highs", "cbc"]), default=None, help="MIP solver.")
-@click.option("--time-limit", type=click.FloatRange(min=1), default=None, metavar="SECONDS", help="Per solve.")
-@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None, metavar="G", help="MIP gap.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Solver time limit of each scenario's solve (default: settings, else 50).",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=None,
+    metavar="G",
+    help="Relative gap at which each solve stops (default: settings, else 0.005).",
+)
 @click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads per solve.")
 @click.option(
     "--marginal",
