@@ -31,7 +31,8 @@ class SweepOptions:
 
 
 class SweepEventKind(StrEnum):
-    STARTED = "started"
+    QUEUED = "queued"  # handed to a worker process or the cluster
+    STARTED = "started"  # solving in this process
     FINISHED = "finished"
 
 
@@ -46,8 +47,8 @@ class SweepEvent:
     outcome: ScenarioOutcome | None = None
 
     def describe(self) -> str:
-        if self.kind is SweepEventKind.STARTED or self.outcome is None:
-            return f"scenario {self.scenario}: queued"
+        if self.kind is not SweepEventKind.FINISHED or self.outcome is None:
+            return f"scenario {self.scenario}: {self.kind.value}"
         o = self.outcome
         return (
             f"scenario {self.scenario} done ({self.done}/{self.total}): {o.weekly_cost:,.0f} {o.currency}/week, "
@@ -130,7 +131,7 @@ def _run_processes(
         futures = {}
         for spec in specs:
             futures[pool.submit(solve_scenario, base, spec, options.roster, options.rosters_dir)] = spec.name
-            emit(SweepEvent(SweepEventKind.STARTED, spec.name, 0, len(specs)))
+            emit(SweepEvent(SweepEventKind.QUEUED, spec.name, 0, len(specs)))
         for future in as_completed(futures):
             name = futures[future]
             out[name] = future.result()
@@ -154,7 +155,7 @@ def _run_dask(
             key = f"planner-scenario-{i}-{file_name(spec.name)[:-5]}-{time.time_ns()}"
             futures.append(client.submit(solve_scenario, shared, spec, options.roster, options.rosters_dir, key=key))
             names[key] = spec.name
-            emit(SweepEvent(SweepEventKind.STARTED, spec.name, 0, len(specs)))
+            emit(SweepEvent(SweepEventKind.QUEUED, spec.name, 0, len(specs)))
         for future in dask_completed(futures):
             name = names[future.key]
             out[name] = future.result()
