@@ -24,8 +24,8 @@ from planner.scenarios.load import SCENARIOS  # noqa: E402
 
 
 def scenario_rows(spec: SampleSpec = SampleSpec()) -> pd.DataFrame:  # noqa: B008
-    """Base; Japanese 24/7 from Tokyo (round-the-clock hiring there, Lisbon's Japanese pool closed); a 3x spike of 6 hours on a weekday; Manila wage +20 %; Lisbon closed;
-    chat target 30 s."""
+    """Base; Japanese 24/7 from Tokyo (round-the-clock hiring there, Lisbon's Japanese pool closed);
+    a 3x spike of 6 hours on a weekday; Manila wage +20 %; Lisbon closed; chat target 30 s."""
     spike_start = spec.week_start + dt.timedelta(days=spec.spike_day, hours=12)
     rows = [
         {"scenario": "base", "change": "base"},
