@@ -226,6 +226,15 @@ def test_the_table_prices_each_scenario_against_the_base(tmp_path):
     assert "scenario wage done" in run.stderr
 
 
+def test_roster_file_names_are_safe_and_unique():
+    from planner.scenarios.sweep import roster_paths
+
+    specs = [ScenarioSpec(n, ()) for n in ("base", "wage +20%", "wage_20", "Wage 20", "../../etc")]
+    names = [p.name for p in roster_paths(specs, Path("out")) if p is not None]
+    assert names == ["base.xlsx", "wage_20.xlsx", "wage_20-2.xlsx", "Wage_20-3.xlsx", "etc.xlsx"]
+    assert roster_paths(specs, None) == [None] * 5
+
+
 def test_processes_and_a_dask_cluster_give_the_same_table_as_one_job():
     from dask.distributed import LocalCluster
 

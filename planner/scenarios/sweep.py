@@ -59,23 +59,39 @@ class SweepEvent:
 SweepProgress = Callable[[SweepEvent], None]
 
 
-def file_name(scenario: str) -> str:
-    """A scenario's roster workbook name: its name with anything but letters, digits, '-' and '_' replaced."""
-    return re.sub(r"[^0-9A-Za-z_-]+", "_", scenario).strip("_") + ".xlsx"
+def file_stem(scenario: str) -> str:
+    """A scenario's name with anything but letters, digits, '-' and '_' replaced (for file names and task keys)."""
+    return re.sub(r"[^0-9A-Za-z_-]+", "_", scenario).strip("_") or "scenario"
+
+
+def roster_paths(specs: Sequence[ScenarioSpec], folder: Path | None) -> list[Path | None]:
+    """Each scenario's roster workbook in ``folder`` (None: not written); names made unique with -2, -3 ..."""
+    if folder is None:
+        return [None] * len(specs)
+    used: set[str] = set()
+    out: list[Path | None] = []
+    for spec in specs:
+        stem, k = file_stem(spec.name), 2
+        name = stem
+        while name.lower() in used:
+            name, k = f"{stem}-{k}", k + 1
+        used.add(name.lower())
+        out.append(Path(folder) / f"{name}.xlsx")
+    return out
 
 
 def solve_scenario(
-    base: Scenario, spec: ScenarioSpec, roster: RosterOptions, rosters_dir: Path | None = None
+    base: Scenario, spec: ScenarioSpec, roster: RosterOptions, roster_path: Path | None = None
 ) -> ScenarioOutcome:
     """Apply one scenario's changes, solve its roster, and return its figures (runs in a worker)."""
     t0 = time.perf_counter()
     applied = apply_spec(base, spec)
     result = plan_roster(applied.scenario, roster)
     path = None
-    if rosters_dir is not None:
+    if roster_path is not None:
         from planner.outputs.workbooks import write_roster
 
-        path = str(write_roster(result, Path(rosters_dir) / file_name(spec.name)))
+        path = str(write_roster(result, roster_path))
     return outcome_of(applied, result, time.perf_counter() - t0, path)
 
 
@@ -114,9 +130,9 @@ def _run_here(
     base: Scenario, specs: Sequence[ScenarioSpec], options: SweepOptions, emit: SweepProgress
 ) -> dict[str, ScenarioOutcome]:
     out: dict[str, ScenarioOutcome] = {}
-    for spec in specs:
+    for spec, path in zip(specs, roster_paths(specs, options.rosters_dir), strict=True):
         emit(SweepEvent(SweepEventKind.STARTED, spec.name, len(out), len(specs)))
-        out[spec.name] = solve_scenario(base, spec, options.roster, options.rosters_dir)
+        out[spec.name] = solve_scenario(base, spec, options.roster, path)
         emit(SweepEvent(SweepEventKind.FINISHED, spec.name, len(out), len(specs), out[spec.name]))
     return out
 
@@ -129,8 +145,8 @@ def _run_processes(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=_jobs(options, len(specs)), mp_context=context) as pool:
         futures = {}
-        for spec in specs:
-            futures[pool.submit(solve_scenario, base, spec, options.roster, options.rosters_dir)] = spec.name
+        for spec, path in zip(specs, roster_paths(specs, options.rosters_dir), strict=True):
+            futures[pool.submit(solve_scenario, base, spec, options.roster, path)] = spec.name
             emit(SweepEvent(SweepEventKind.QUEUED, spec.name, 0, len(specs)))
         for future in as_completed(futures):
             name = futures[future]
@@ -151,9 +167,9 @@ def _run_dask(
         shared = client.scatter(base, broadcast=True)
         futures = []
         names = {}
-        for i, spec in enumerate(specs):
-            key = f"planner-scenario-{i}-{file_name(spec.name)[:-5]}-{time.time_ns()}"
-            futures.append(client.submit(solve_scenario, shared, spec, options.roster, options.rosters_dir, key=key))
+        for i, (spec, path) in enumerate(zip(specs, roster_paths(specs, options.rosters_dir), strict=True)):
+            key = f"planner-scenario-{i}-{file_stem(spec.name)}-{time.time_ns()}"
+            futures.append(client.submit(solve_scenario, shared, spec, options.roster, path, key=key))
             names[key] = spec.name
             emit(SweepEvent(SweepEventKind.QUEUED, spec.name, 0, len(specs)))
         for future in dask_completed(futures):
