@@ -51,8 +51,9 @@ from planner.inputs.settings import DEFAULT_SETTINGS, SETTING_SPECS, SETTINGS_BY
 
 #: Longest planning horizon accepted, in weeks.
 MAX_WEEKS = 8
-#: Sheets that document the workbook (the template's `about` sheet); ignored without a note.
-DOCUMENTATION_SHEETS = {"about"}
+#: Sheets that document the workbook (the template's `about` sheet), or that another command reads
+#: (`scenarios`, read by ``planner scenarios``); ignored here without a note.
+DOCUMENTATION_SHEETS = {"about", "scenarios"}
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

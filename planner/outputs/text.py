@@ -59,17 +59,17 @@ class Remedy(Enum):
     """What another run could do better, as the summary suggests it."""
 
     LONGER_TIME_LIMIT = "a longer time limit can give a cheaper roster"
-    FULL_COVERAGE = "a full-coverage run prices closing the coverable gaps"
+    FULL_COVERAGE = "a full-coverage run prices closing each gap"
 
 
 def remedies(result: RosterResult) -> tuple[Remedy, ...]:
     """The remedies the roster's summary suggests: a longer time limit when the solver stopped at it, a
-    full-coverage run when a shortfall some pool could cover was left (and the run was not one)."""
+    full-coverage run (the price of each gap) when a shortfall was left and is not priced yet."""
     m = result.summary
     found = []
     if result.info.status == "time limit":
         found.append(Remedy.LONGER_TIME_LIMIT)
-    if result.has_shortfall and m.shortfall_coverable_agent_hours > 1e-6 and not m.full_coverage:
+    if result.has_shortfall and m.comparison is None:
         found.append(Remedy.FULL_COVERAGE)
     return tuple(found)
 
@@ -134,7 +134,9 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"{m.shortfall_coverable_agent_hours:,.1f} coverable); see the gaps sheet"
         )
         if Remedy.FULL_COVERAGE in todo:
-            lines.append("  a full-coverage run (hiring past headcount caps) prices closing the coverable gaps")
+            lines.append(
+                "  a full-coverage run prices closing each gap (hires starting at any hour where it is spoken)"
+            )
     else:
         lines.append(
             "Coverage: every queue meets its target in every interval with demand "
