@@ -322,7 +322,7 @@ def test_roster_full_coverage_prints_the_price_of_each_gap(tmp_path):
     assert "ja: closing 1 gap block(s) costs 80 USD/week (4,160 a year): ja at tokyo: 1 hire speaking only ja" in (
         run.stdout
     )
-    summary = pd.read_excel(tmp_path / "r.xlsx", sheet_name="summary").set_index("key")["value"]
+    summary = pd.read_excel(tmp_path / "r.xlsx", sheet_name="summary").set_index("Key")["Value"]
     assert float(summary["cost_of_full_coverage_weekly"]) == pytest.approx(80.0)
 
 
