@@ -45,6 +45,7 @@ class Channel:
     patience_minutes: float | None = None
     deferrable: bool = False
     bot_deflection: float = 0.0
+    tiers_share_agents: bool = False  # False: every tier is its own queue (a separate desk)
 
     @property
     def kind(self) -> WorkKind:
@@ -61,6 +62,7 @@ class TargetOverride:
     target_minutes: float | None
     service_level: float | None
     row: int = 0
+    priority: int | None = None  # rank among tiers sharing agents (1 is served first)
 
     @property
     def specificity(self) -> int:
@@ -245,6 +247,25 @@ class Scenario:
 
     def pool_hourly_cost(self, pool: Pool) -> float:
         return pool.hourly_cost if pool.hourly_cost is not None else self.sites[pool.site].hourly_cost
+
+
+def priority_source(
+    targets: tuple[TargetOverride, ...], language: str, channel: str, tier: str
+) -> TargetOverride | None:
+    """The `targets` row giving one tier its priority rank: the most specific matching row that
+    sets one (ties as in :func:`resolve_target`); None when no row does."""
+
+    def rank(t: TargetOverride) -> tuple[int, int, int, int, int]:
+        return (t.specificity, t.tier is not None, t.channel is not None, t.language is not None, t.row)
+
+    matching = sorted((t for t in targets if t.priority is not None and t.matches(language, channel, tier)), key=rank)
+    return matching[-1] if matching else None
+
+
+def resolve_priority(targets: tuple[TargetOverride, ...], language: str, channel: str, tier: str) -> int | None:
+    """The priority rank of one tier (1 is served first); None when no `targets` row gives one."""
+    source = priority_source(targets, language, channel, tier)
+    return None if source is None else source.priority
 
 
 def resolve_target(

@@ -16,6 +16,12 @@ of the horizon:
 * **Tiers** (vip ...) are separate queues with their own targets (the `targets` sheet):
   a vip contact waits only behind vip contacts, as on a dedicated vip desk. Agents of a
   pool can still serve several tiers; the roster splits their time between queues.
+* **Tiers sharing agents** (a live channel with ``tiers_share_agents``): the tiers of one
+  language and channel are one queue served in priority order (:mod:`planner.queueing.priority`).
+  The group needs the fewest agents meeting every tier's target at once; each tier's rows
+  carry what it adds to the tiers ranked above it (the first rank: its requirement alone), so
+  the tiers' rows add up to the group's requirement, and each tier's service level is the one
+  it gets at the group's staffing.
 """
 
 from __future__ import annotations
@@ -26,8 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.domain import Horizon, Scenario, Settings, WorkKind, resolve_target
-from planner.queueing import erlang
+from planner.domain import Horizon, Scenario, Settings, WorkKind, resolve_priority, resolve_target
+from planner.queueing import erlang, priority
 from planner.queueing.deferred import DeferredWork, backlog, deferred_works, on_time_share, smooth_requirements
 
 QueueKey = tuple[str, str, str]  # language, channel, tier
@@ -62,6 +68,8 @@ class QueueSpec:
     concurrency: int
     patience_minutes: float | None
     bot_deflection: float
+    shares_agents: bool = False  # the channel's tiers are served by the same agents, by priority
+    priority: int | None = None  # rank among those tiers (1 first; None: after every ranked tier)
 
     @property
     def key(self) -> QueueKey:
@@ -188,6 +196,8 @@ def queue_specs(scenario: Scenario, keys: list[QueueKey] | None = None) -> dict[
             concurrency=ch.concurrency,
             patience_minutes=ch.patience_minutes,
             bot_deflection=ch.bot_deflection,
+            shares_agents=ch.tiers_share_agents and ch.kind is WorkKind.LIVE,
+            priority=resolve_priority(scenario.targets, lang, chan, tier),
         )
     return out
 
@@ -253,6 +263,8 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     li = np.flatnonzero(par.live)
     di = np.flatnonzero(~par.live)
     _live_rows(grid, li, agent_contacts, par, h, st)
+    for group in sharing_groups(keys, specs):
+        _shared_rows(grid, group, agent_contacts, par, h, st)
     deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
     deferred_by_key = {keys[i]: dw for i, dw in zip(di, deferred, strict=True)}
 
@@ -304,6 +316,68 @@ def _live_rows(
     grid.asa_seconds[qsel, cols] = found.stats.asa_seconds
     grid.occupancy[qsel, cols] = found.stats.occupancy
     grid.abandon_rate[qsel, cols] = found.stats.abandon_rate
+
+
+def sharing_groups(keys: list[QueueKey], specs: dict[QueueKey, QueueSpec]) -> list[list[list[int]]]:
+    """The live queues whose tiers share agents: per (language, channel) with two tiers or more,
+    the queue indices grouped by rank (tiers of one rank wait in one line), first rank first."""
+    by_pair: dict[tuple[str, str], list[int]] = {}
+    for i, k in enumerate(keys):
+        if specs[k].shares_agents:
+            by_pair.setdefault((k[0], k[1]), []).append(i)
+    groups = []
+    for members in by_pair.values():
+        if len(members) < 2:
+            continue
+        last = 1 + max((specs[keys[i]].priority or 0) for i in members)
+        ranks: dict[int, list[int]] = {}
+        for i in members:
+            ranks.setdefault(specs[keys[i]].priority or last, []).append(i)
+        groups.append([ranks[r] for r in sorted(ranks)])
+    return groups
+
+
+def _shared_rows(
+    grid: _Grid, classes: list[list[int]], agent_contacts: np.ndarray, par: _QueueParams, h: Horizon, st: Settings
+) -> None:
+    """Refill the rows of one sharing group (queue indices by rank): the group's staffing for the
+    first ``r`` ranks, ``r = 1..K``, each rank's rows getting what it adds (on its first tier)."""
+    first = classes[0][0]
+    lam = np.stack([agent_contacts[c].sum(axis=0) for c in classes], axis=1) / h.interval_minutes
+    active = np.flatnonzero(lam.sum(axis=1) > 0)
+    if not active.size:
+        return
+    target = np.array([par.target[c[0]] for c in classes])  # one target per rank (checked on load)
+    level = np.array([par.level[c].max() for c in classes])
+    kw = {
+        "patience_minutes": par.patience[first],
+        "concurrency": par.concurrency[first],
+        "concurrency_efficiency": st.concurrency_efficiency,
+    }
+    above = np.zeros(active.size, dtype=np.int64)
+    alone = np.maximum.accumulate([grid.required[c][:, active].max(axis=0) for c in classes], axis=0)
+    for r in range(1, len(classes) + 1):
+        found = priority.shared_staffing(
+            lam[active, :r],
+            par.handle[first],
+            target[None, :r],
+            level[None, :r],
+            st.max_occupancy,
+            start_agents=np.maximum(above, alone[r - 1]),
+            **kw,
+        )
+        for i in classes[r - 1]:
+            grid.required[i, active] = 0
+            grid.floor[i, active] = 0
+        grid.required[classes[r - 1][0], active] = found.agents - above
+        grid.floor[classes[r - 1][0], active] = found.agents - above
+        above = found.agents
+    for rank, members in enumerate(classes):
+        for i in members:
+            grid.service_level[i, active] = found.service_level[:, rank]
+            grid.occupancy[i, active] = found.occupancy
+            grid.abandon_rate[i, active] = found.abandon_rate
+            grid.asa_seconds[i, active] = found.asa_seconds
 
 
 def _deferred_rows(

@@ -243,6 +243,18 @@ CHANNELS = Sheet(
             example=0.25,
             checks=(_ge(0), _lt(1)),
         ),
+        Column(
+            "tiers_share_agents",
+            Kind.BOOL,
+            "yes or no",
+            "yes: the channel's tiers (standard, vip ...) are served by the same agents, higher priority first "
+            "(rank in the targets sheet's priority column), and staffed together; no: each tier is its own queue, "
+            "as on a separate desk. Blank means no.",
+            required=False,
+            blank_ok=True,
+            default=False,
+            example="no",
+        ),
     ),
 )
 
@@ -302,6 +314,18 @@ TARGETS = Sheet(
             unit="share",
             example=0.9,
             checks=SHARE_OPEN,
+        ),
+        Column(
+            "priority",
+            Kind.INTEGER,
+            "blank or a whole number >= 1",
+            "Rank of the tier where the channel's tiers share agents (tiers_share_agents = yes): 1 is served first; "
+            "tiers with the same rank wait in one line; tiers without a rank are served after every ranked tier. "
+            "The row must name a tier. Blank: no rank.",
+            required=False,
+            blank_ok=True,
+            example="",
+            checks=(_ge(1),),
         ),
     ),
 )

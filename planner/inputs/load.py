@@ -33,6 +33,8 @@ from planner.domain import (
     ShiftTemplate,
     Site,
     TargetOverride,
+    priority_source,
+    resolve_target,
 )
 from planner.errors import Problem, ProblemLog, Severity
 from planner.inputs.contract import (
@@ -78,6 +80,7 @@ def build_scenario(book: RawBook) -> Scenario:
     targets = _targets(tables.get("targets"), channels, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
     if demand is not None and not log.errors:
+        _priority_conflicts(demand, channels, tuple(targets), book, log)
         _coverage_warnings(demand, pools, targets, book, log)
         _site_warnings(sites, shifts, book, log)
     _sort_problems(log)
@@ -250,6 +253,7 @@ def _channels(table: TypedTable | None) -> dict[str, Channel]:
             patience_minutes=_optional_float(r["patience_minutes"]),
             deferrable=bool(r["deferrable"]),
             bot_deflection=float(r["bot_deflection"]),
+            tiers_share_agents=bool(r["tiers_share_agents"]),
         )
     return out
 
@@ -499,7 +503,9 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
             table.bad.add(row)
         if row in table.bad:
             continue
-        if r["target_minutes"] is None and r["service_level"] is None:
+        if r["priority"] is not None and not _check_priority_row(table, row, r, channels, log):
+            continue
+        if r["target_minutes"] is None and r["service_level"] is None and r["priority"] is None:
             log.add(
                 Problem(
                     table.file,
@@ -518,9 +524,49 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
                 target_minutes=_optional_float(r["target_minutes"]),
                 service_level=_optional_float(r["service_level"]),
                 row=row,
+                priority=_optional_int(r["priority"]),
             )
         )
     return out
+
+
+def _check_priority_row(table: TypedTable, row: int, r: pd.Series, channels: dict[str, Channel], log: ProblemLog) -> bool:
+    """A priority rank names a tier, and its channel (or, blank, some channel) has tiers sharing agents."""
+    if r["tier"] is None:
+        log.add(Problem.cell(table.file, table.sheet, row, "tier", "", "a tier name on a row that sets a priority"))
+        table.bad.add(row)
+        return False
+    sharing = sorted(c.name for c in channels.values() if c.tiers_share_agents)
+    if r["channel"] is not None and r["channel"] not in sharing or not sharing:
+        expected = "blank, or a channel whose tiers share agents (tiers_share_agents = yes in the channels sheet"
+        expected += f": {', '.join(sharing)})" if sharing else ": none has)"
+        log.add(Problem.cell(table.file, table.sheet, row, "priority", r["priority"], expected))
+        table.bad.add(row)
+        return False
+    return True
+
+
+def _priority_conflicts(
+    demand: pd.DataFrame, channels: dict[str, Channel], targets: tuple[TargetOverride, ...], book: RawBook, log: ProblemLog
+) -> None:
+    """Tiers sharing agents with the same rank wait in one line, so they must have the same target."""
+    pairs = demand[["language", "channel", "tier"]].drop_duplicates()
+    for (lang, chan), tiers in pairs.groupby(["language", "channel"], sort=True)["tier"]:
+        if not channels[chan].tiers_share_agents:
+            continue
+        seen: dict[int, tuple[str, float]] = {}
+        for tier in sorted(tiers):
+            source = priority_source(targets, lang, chan, tier)
+            if source is None or source.priority is None:
+                continue
+            target = resolve_target(channels[chan], targets, lang, tier)[0]
+            first = seen.setdefault(source.priority, (tier, target))
+            if first[1] != target:
+                expected = (
+                    f"a rank other than {source.priority}, which tier '{first[0]}' of {lang} {chan} already has with "
+                    f"target {first[1]:g} minutes (tiers of one rank wait in one line: they need the same target)"
+                )
+                log.add(Problem.cell(book.file, "targets", source.row, "priority", source.priority, expected))
 
 
 # --------------------------------------------------------------------------- demand
