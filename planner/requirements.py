@@ -263,8 +263,7 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     li = np.flatnonzero(par.live)
     di = np.flatnonzero(~par.live)
     _live_rows(grid, li, agent_contacts, par, h, st)
-    for group in sharing_groups(keys, specs):
-        _shared_rows(grid, group, agent_contacts, par, h, st)
+    _shared_rows(grid, sharing_groups(keys, specs), agent_contacts, par, h, st)
     deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
     deferred_by_key = {keys[i]: dw for i, dw in zip(di, deferred, strict=True)}
 
@@ -337,47 +336,81 @@ def sharing_groups(keys: list[QueueKey], specs: dict[QueueKey, QueueSpec]) -> li
     return groups
 
 
+@dataclass(frozen=True)
+class _SharedRows:
+    """Every sharing group's intervals with demand as rows, ranks as columns (padded with no demand)."""
+
+    queue: np.ndarray  # (rows, ranks): the queue index carrying each rank's rows, -1 for padding
+    interval: np.ndarray
+    lam: np.ndarray  # contacts per minute
+    target: np.ndarray
+    level: np.ndarray
+    alone: np.ndarray  # int64 (rows, ranks): the most agents any of the first r ranks needs alone
+    first: np.ndarray  # per row: a queue of the group (its handle, patience, concurrency)
+    group: np.ndarray  # per row: the group's index
+
+    @classmethod
+    def of(cls, groups: list[list[list[int]]], grid: _Grid, agent_contacts: np.ndarray, par: _QueueParams, h: Horizon):
+        width = max(len(g) for g in groups)
+        parts: list[tuple[np.ndarray, ...]] = []
+        for g, classes in enumerate(groups):
+            lam = np.zeros((agent_contacts.shape[1], width))
+            lam[:, : len(classes)] = np.stack([agent_contacts[c].sum(axis=0) for c in classes], axis=1)
+            cols = np.flatnonzero(lam.sum(axis=1) > 0)
+            pad = width - len(classes)
+            queue = np.array([c[0] for c in classes] + [-1] * pad)
+            target = np.array([par.target[c[0]] for c in classes] + [1.0] * pad)  # one target per rank (checked)
+            level = np.array([par.level[c].max() for c in classes] + [0.0] * pad)
+            alone = np.array([grid.required[c][:, cols].max(axis=0) for c in classes] + [np.zeros(cols.size)] * pad)
+            n = cols.size
+            parts.append(
+                (np.tile(queue, (n, 1)), cols, lam[cols] / h.interval_minutes, np.tile(target, (n, 1)),
+                 np.tile(level, (n, 1)), np.maximum.accumulate(alone, axis=0).T.astype(np.int64), np.full(n, queue[0]), np.full(n, g))
+            )
+        return cls(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+
 def _shared_rows(
-    grid: _Grid, classes: list[list[int]], agent_contacts: np.ndarray, par: _QueueParams, h: Horizon, st: Settings
+    grid: _Grid, groups: list[list[list[int]]], agent_contacts: np.ndarray, par: _QueueParams, h: Horizon, st: Settings
 ) -> None:
-    """Refill the rows of one sharing group (queue indices by rank): the group's staffing for the
-    first ``r`` ranks, ``r = 1..K``, each rank's rows getting what it adds (on its first tier)."""
-    first = classes[0][0]
-    lam = np.stack([agent_contacts[c].sum(axis=0) for c in classes], axis=1) / h.interval_minutes
-    active = np.flatnonzero(lam.sum(axis=1) > 0)
-    if not active.size:
+    """Refill the rows of the sharing groups (queue indices by rank), all groups at once: the staffing
+    for the first ``r`` ranks, ``r = 1..K``, each rank's rows getting what it adds (on its first tier)."""
+    if not groups:
         return
-    target = np.array([par.target[c[0]] for c in classes])  # one target per rank (checked on load)
-    level = np.array([par.level[c].max() for c in classes])
-    kw = {
-        "patience_minutes": par.patience[first],
-        "concurrency": par.concurrency[first],
-        "concurrency_efficiency": st.concurrency_efficiency,
-    }
-    above = np.zeros(active.size, dtype=np.int64)
-    alone = np.maximum.accumulate([grid.required[c][:, active].max(axis=0) for c in classes], axis=0)
-    for r in range(1, len(classes) + 1):
+    rows = _SharedRows.of(groups, grid, agent_contacts, par, h)
+    if not rows.interval.size:
+        return
+    for classes in groups:
+        for members in classes:
+            grid.required[members] = 0
+            grid.floor[members] = 0
+    above = np.zeros(rows.interval.size, dtype=np.int64)
+    f = rows.first
+    for r in range(1, rows.lam.shape[1] + 1):
         found = priority.shared_staffing(
-            lam[active, :r],
-            par.handle[first],
-            target[None, :r],
-            level[None, :r],
-            st.max_occupancy,
-            start_agents=np.maximum(above, alone[r - 1]),
-            **kw,
+            rows.lam[:, :r], par.handle[f], rows.target[:, :r], rows.level[:, :r], st.max_occupancy,
+            start_agents=np.maximum(above, rows.alone[:, r - 1]), patience_minutes=par.patience[f],
+            concurrency=par.concurrency[f], concurrency_efficiency=st.concurrency_efficiency,
         )
-        for i in classes[r - 1]:
-            grid.required[i, active] = 0
-            grid.floor[i, active] = 0
-        grid.required[classes[r - 1][0], active] = found.agents - above
-        grid.floor[classes[r - 1][0], active] = found.agents - above
+        real = rows.queue[:, r - 1] >= 0
+        q, t = rows.queue[real, r - 1], rows.interval[real]
+        grid.required[q, t] = (found.agents - above)[real]
+        grid.floor[q, t] = (found.agents - above)[real]
         above = found.agents
-    for rank, members in enumerate(classes):
-        for i in members:
-            grid.service_level[i, active] = found.service_level[:, rank]
-            grid.occupancy[i, active] = found.occupancy
-            grid.abandon_rate[i, active] = found.abandon_rate
-            grid.asa_seconds[i, active] = found.asa_seconds
+    _shared_measures(grid, groups, rows, found)
+
+
+def _shared_measures(grid: _Grid, groups: list[list[list[int]]], rows: _SharedRows, found: priority.SharedStaffing) -> None:
+    """Each tier's service level at its group's staffing; the group's occupancy, abandonment and ASA."""
+    for g, classes in enumerate(groups):
+        sel = rows.group == g
+        t = rows.interval[sel]
+        for rank, members in enumerate(classes):
+            for i in members:
+                grid.service_level[i, t] = found.service_level[sel, rank]
+                grid.occupancy[i, t] = found.occupancy[sel]
+                grid.abandon_rate[i, t] = found.abandon_rate[sel]
+                grid.asa_seconds[i, t] = found.asa_seconds[sel]
 
 
 def _deferred_rows(

@@ -79,8 +79,9 @@ def build_scenario(book: RawBook) -> Scenario:
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
     targets = _targets(tables.get("targets"), channels, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
-    if demand is not None and not log.errors:
+    if demand is not None:
         _priority_conflicts(demand, channels, tuple(targets), book, log)
+    if demand is not None and not log.errors:
         _coverage_warnings(demand, pools, targets, book, log)
         _site_warnings(sites, shifts, book, log)
     _sort_problems(log)
@@ -552,7 +553,7 @@ def _priority_conflicts(
     """Tiers sharing agents with the same rank wait in one line, so they must have the same target."""
     pairs = demand[["language", "channel", "tier"]].drop_duplicates()
     for (lang, chan), tiers in pairs.groupby(["language", "channel"], sort=True)["tier"]:
-        if not channels[chan].tiers_share_agents:
+        if chan not in channels or not channels[chan].tiers_share_agents:
             continue
         seen: dict[int, tuple[str, float]] = {}
         for tier in sorted(tiers):

@@ -40,7 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from planner.queueing import erlang
 
@@ -48,6 +48,8 @@ from planner.queueing import erlang
 TRUNCATION_TAIL = 1e-12
 #: Highest truncation level of the waiting count (the weights decay well before it at SL >= 1 %).
 MAX_WAITING = 600
+#: Waiting counts tried first (most rows' weights are negligible well before).
+WAITING_CHUNK = 96
 #: Poisson weights of the uniformised chain beyond the last step are below this.
 POISSON_TAIL = 1e-12
 
@@ -127,17 +129,26 @@ def _tier_level(
 
 def _waiting_weights(sigma: np.ndarray, s_mu: np.ndarray, theta: np.ndarray) -> np.ndarray:
     """Unnormalised ``P(busy, Q = j)``, ``j = 0..M``, truncated where every row's tail is negligible."""
-    j = np.arange(1, MAX_WAITING + 1)
+    for width in (WAITING_CHUNK, MAX_WAITING):
+        w = _weights_up_to(width, sigma, s_mu, theta)
+        if width == MAX_WAITING or (w[:, -1] / w.sum(axis=1)).max() < TRUNCATION_TAIL * 1e-3:
+            break
+    share = w / w.sum(axis=1, keepdims=True)
+    tail = np.cumsum(share[:, ::-1], axis=1)[:, ::-1]  # tail[:, m] = share of j >= m
+    needed = (tail > TRUNCATION_TAIL).sum(axis=1)  # first m whose tail is negligible, per row
+    m = int(min(w.shape[1] - 1, max(1, needed.max())))
+    return w[:, : m + 1]
+
+
+def _weights_up_to(width: int, sigma: np.ndarray, s_mu: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """``P(busy, Q = j)`` up to a constant for ``j = 0..width``, the largest scaled to 1 per row."""
+    j = np.arange(1, width + 1)
     ratios = sigma[:, None] / (s_mu[:, None] + j[None, :] * theta[:, None])
     with np.errstate(under="ignore"):
         log_w = np.concatenate([np.zeros((sigma.size, 1)), np.cumsum(np.log(ratios), axis=1)], axis=1)
     log_w -= log_w.max(axis=1, keepdims=True)
-    w = np.exp(log_w)
-    share = w / w.sum(axis=1, keepdims=True)
-    tail = np.cumsum(share[:, ::-1], axis=1)[:, ::-1]  # tail[:, m] = share of j >= m
-    needed = (tail > TRUNCATION_TAIL).sum(axis=1)  # first m whose tail is negligible, per row
-    m = int(min(MAX_WAITING, max(1, needed.max())))
-    return w[:, : m + 1]
+    with np.errstate(under="ignore"):
+        return np.exp(log_w)
 
 
 def _answered_within(
@@ -153,13 +164,15 @@ def _answered_within(
     p_stay = 1.0 - p_down - p_up - p_lost
     mean = rate * t
     steps = int(np.ceil(mean.max() + 10.0 * np.sqrt(mean.max()) + 20.0))
+    with np.errstate(divide="ignore"):
+        log_mean = np.log(mean)
     g = np.zeros_like(down)  # P(answered within n steps | x)
     result = np.zeros_like(down)
     for n in range(1, steps + 1):
         shifted_down = np.concatenate([np.ones((g.shape[0], 1)), g[:, :-1]], axis=1)  # x-1, or answered at 0
         shifted_up = np.concatenate([g[:, 1:], np.zeros((g.shape[0], 1))], axis=1)
         g = p_down * shifted_down + p_up * shifted_up + p_stay * g
-        result += stats.poisson.pmf(n, mean)[:, None] * g
+        result += np.exp(n * log_mean - mean - special.gammaln(n + 1))[:, None] * g
     return result
 
 
