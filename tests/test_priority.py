@@ -249,7 +249,7 @@ def test_bad_priorities_are_each_reported(tmp_path):
     lines = run.stderr_lines
     assert lines[0] == f"Error: {path}: 4 problems found"
     assert lines[1] == f"{path}, sheet 'targets', row 2, column 'priority': got 1.5; expected blank or a whole number >= 1"
-    assert lines[2] == f"{path}, sheet 'targets', row 3, column 'tier': got ''; expected a tier name on a row that sets a priority"
+    assert lines[2] == f"{path}, sheet 'targets', row 3, column 'tier': got blank; expected a tier name on a row that sets a priority"
     assert lines[3] == (
         f"{path}, sheet 'targets', row 4, column 'priority': got 1; expected blank, or a channel whose tiers share "
         "agents (tiers_share_agents = yes in the channels sheet: chat)"
