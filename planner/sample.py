@@ -385,7 +385,8 @@ def _join(items: Sequence[str] | None) -> str | None:
 
 def _frame(sheet: str, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     columns = SHEET_COLUMNS[sheet]
-    return pd.DataFrame([list(r) for r in rows], columns=list(columns), dtype=object)
+    # optional columns the sample does not use (e.g. tiers_share_agents, priority) stay blank
+    return pd.DataFrame([[*r, *[None] * (len(columns) - len(r))] for r in rows], columns=list(columns), dtype=object)
 
 
 def _typed(df: pd.DataFrame, numeric: Sequence[str]) -> pd.DataFrame:
