@@ -33,6 +33,14 @@ class SolverChoice(StrEnum):
     CBC = "cbc"
 
 
+class ServiceLevelScope(StrEnum):
+    """Over which period a live channel's service level is promised."""
+
+    INTERVAL = "interval"  # in every interval (the default)
+    DAY = "day"  # over each day of the horizon (UTC days)
+    WEEK = "week"  # over each week of the horizon
+
+
 @dataclass(frozen=True)
 class Channel:
     """A contact channel and its first-response promise."""
@@ -46,6 +54,8 @@ class Channel:
     deferrable: bool = False
     bot_deflection: float = 0.0
     tiers_share_agents: bool = False  # False: every tier is its own queue (a separate desk)
+    service_level_scope: ServiceLevelScope = ServiceLevelScope.INTERVAL
+    min_interval_service_level: float = 0.0  # with a day or week scope: the floor in every interval
 
     @property
     def kind(self) -> WorkKind:

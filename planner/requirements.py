@@ -26,14 +26,15 @@ of the horizon:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner.domain import Horizon, Scenario, Settings, WorkKind, resolve_priority, resolve_target
+from planner.domain import Horizon, Scenario, ServiceLevelScope, Settings, WorkKind, resolve_priority, resolve_target
 from planner.queueing import erlang, priority
+from planner.queueing.period import PeriodPromise, answered_curves
 from planner.queueing.deferred import DeferredWork, backlog, deferred_works, on_time_share, smooth_requirements
 
 QueueKey = tuple[str, str, str]  # language, channel, tier
@@ -69,6 +70,8 @@ class QueueSpec:
     patience_minutes: float | None
     bot_deflection: float
     shares_agents: bool = False  # the channel's tiers are served by the same agents, by priority
+    scope: ServiceLevelScope = ServiceLevelScope.INTERVAL  # the period the service level is promised over
+    floor_level: float = 0.0  # with a day or week scope: the service level of every interval
     priority: int | None = None  # rank among those tiers (1 first; None: after every ranked tier)
 
     @property
@@ -87,6 +90,7 @@ class Requirements:
     live: dict[QueueKey, np.ndarray]  # scheduled agents per interval (fractional)
     live_floor: dict[QueueKey, np.ndarray]  # agents on the floor per interval (whole)
     deferred: dict[QueueKey, DeferredWork]  # scheduled agent-intervals of work, with backlog caps
+    period: dict[QueueKey, PeriodPromise] = field(default_factory=dict)  # live queues promised over a day or week
 
     def summary(self) -> pd.DataFrame:
         """Peak and total agent-hours per language and channel (tiers added up)."""
@@ -197,6 +201,8 @@ def queue_specs(scenario: Scenario, keys: list[QueueKey] | None = None) -> dict[
             patience_minutes=ch.patience_minutes,
             bot_deflection=ch.bot_deflection,
             shares_agents=ch.tiers_share_agents and ch.kind is WorkKind.LIVE,
+            scope=ch.service_level_scope if ch.kind is WorkKind.LIVE else ServiceLevelScope.INTERVAL,
+            floor_level=ch.min_interval_service_level,
             priority=resolve_priority(scenario.targets, lang, chan, tier),
         )
     return out
@@ -264,6 +270,11 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     di = np.flatnonzero(~par.live)
     _live_rows(grid, li, agent_contacts, par, h, st)
     _shared_rows(grid, sharing_groups(keys, specs), agent_contacts, par, h, st)
+    period = {
+        keys[i]: _period_rows(grid, i, specs[keys[i]], contacts[i], agent_contacts[i], h, st)
+        for i in li
+        if specs[keys[i]].scope is not ServiceLevelScope.INTERVAL and not specs[keys[i]].shares_agents
+    }
     deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
     deferred_by_key = {keys[i]: dw for i, dw in zip(di, deferred, strict=True)}
 
@@ -277,6 +288,7 @@ def compute_requirements(scenario: Scenario) -> Requirements:
         live={keys[i]: scheduled[i].copy() for i in li},
         live_floor={keys[i]: grid.required[i].copy() for i in li},
         deferred=deferred_by_key,
+        period=period,
     )
 
 
@@ -411,6 +423,32 @@ def _shared_measures(grid: _Grid, groups: list[list[list[int]]], rows: _SharedRo
                 grid.occupancy[i, t] = found.occupancy[sel]
                 grid.abandon_rate[i, t] = found.abandon_rate[sel]
                 grid.asa_seconds[i, t] = found.asa_seconds[sel]
+
+
+def _period_rows(
+    grid: _Grid, i: int, spec: QueueSpec, contacts: np.ndarray, agent_contacts: np.ndarray, h: Horizon, st: Settings
+) -> PeriodPromise:
+    """A live queue promised over a day or week: its rows get the floor's staffing (what every interval
+    needs), and its promise carries the answered-in-time curves the roster trades intervals with."""
+    lam = agent_contacts / h.interval_minutes
+    kw = {
+        "patience_minutes": np.nan if spec.patience_minutes is None else spec.patience_minutes,
+        "concurrency": spec.concurrency,
+        "concurrency_efficiency": st.concurrency_efficiency,
+    }
+    found = erlang.staffing(lam, spec.handle_minutes, spec.target_minutes, spec.floor_level, st.max_occupancy, **kw)
+    agents, answered = answered_curves(
+        agent_contacts, lam, found.agents, grid.required[i], spec.handle_minutes, spec.target_minutes, **kw
+    )
+    per_period = (24 * 60 if spec.scope is ServiceLevelScope.DAY else 7 * 24 * 60) // h.interval_minutes
+    period = np.where(agent_contacts > 0, np.arange(h.n_intervals) // per_period, -1)
+    grid.required[i] = found.agents
+    grid.floor[i] = found.agents
+    grid.service_level[i] = np.where(lam > 0, found.stats.service_level, 1.0)
+    grid.asa_seconds[i] = np.where(lam > 0, found.stats.asa_seconds, 0.0)
+    grid.occupancy[i] = np.where(lam > 0, found.stats.occupancy, 0.0)
+    grid.abandon_rate[i] = np.where(lam > 0, found.stats.abandon_rate, 0.0)
+    return PeriodPromise(spec.service_level, spec.floor_level, period, agent_contacts.copy(), agents, answered)
 
 
 def _deferred_rows(

@@ -77,7 +77,22 @@ def _live_service(scenario: Scenario, req: Requirements, staffed: np.ndarray) ->
         sl[idx] = stats.service_level
         asa[idx] = stats.asa_seconds
     _shared_service(scenario, req, staffed, lam, sl)
+    _period_service(scenario, req, staffed, sl)
     return sl, asa
+
+
+def _period_service(scenario: Scenario, req: Requirements, staffed: np.ndarray, sl: np.ndarray) -> None:
+    """Queues promised over a day or week: the service level the roster model counted on, from the
+    answered-in-time curve at the (fractional) agents on the floor (planner.queueing.period)."""
+    n = scenario.horizon.n_intervals
+    for i, key in enumerate(req.queues):
+        promise = req.period.get(key)
+        if promise is None:
+            continue
+        on_floor = on_floor_agents(staffed[i * n : (i + 1) * n], scenario.settings.shrinkage)
+        answered = promise.answered_at(on_floor)
+        has = promise.contacts > 0
+        sl[i * n : (i + 1) * n] = np.where(has, answered / np.where(has, promise.contacts, 1.0), 1.0)
 
 
 def _shared_service(scenario: Scenario, req: Requirements, staffed: np.ndarray, lam: np.ndarray, sl: np.ndarray) -> None:

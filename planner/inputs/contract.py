@@ -255,6 +255,31 @@ CHANNELS = Sheet(
             default=False,
             example="no",
         ),
+        Column(
+            "service_level_scope",
+            Kind.CODE,
+            "blank, interval, day or week",
+            "Period over which the service level is promised (live channels): interval (every interval meets it), "
+            "day (each UTC day's contacts answered in time, as a share, meet it) or week. With day or week the roster "
+            "may staff some intervals below target and others above. Blank means interval.",
+            required=False,
+            blank_ok=True,
+            default="interval",
+            example="interval",
+        ),
+        Column(
+            "min_interval_service_level",
+            Kind.SHARE,
+            "blank or a share >= 0 and at most the service_level",
+            "With a day or week scope: the service level every interval must still reach (e.g. 0.5), so no hour is "
+            "abandoned. Blank means 0.",
+            required=False,
+            blank_ok=True,
+            default=0.0,
+            unit="share",
+            example="",
+            checks=(_ge(0), _le(1)),
+        ),
     ),
 )
 

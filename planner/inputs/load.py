@@ -29,6 +29,7 @@ from planner.domain import (
     Horizon,
     Pool,
     Scenario,
+    ServiceLevelScope,
     Settings,
     ShiftTemplate,
     Site,
@@ -38,6 +39,7 @@ from planner.domain import (
 )
 from planner.errors import Problem, ProblemLog, Severity
 from planner.inputs.contract import (
+    CHANNELS,
     SHEETS,
     SHEETS_BY_KEY,
     SITES,
@@ -73,7 +75,7 @@ def build_scenario(book: RawBook) -> Scenario:
     log.extend(book.problems)
     tables = _typed_tables(book, log)
     settings = _settings(tables.get("settings"), log)
-    channels = _channels(tables.get("channels"))
+    channels = _channels(tables.get("channels"), log)
     sites = _sites(tables.get("sites"), log)
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
@@ -234,11 +236,35 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
 # --------------------------------------------------------------------------- small tables
 
 
-def _channels(table: TypedTable | None) -> dict[str, Channel]:
+def _check_scope(table: TypedTable, row: int, r: pd.Series, log: ProblemLog) -> None:
+    """A day or week scope is for live channels whose tiers do not share agents, with a floor at most the target."""
+    scope, floor, level = r["service_level_scope"], r["min_interval_service_level"], r["service_level"]
+    if row in table.bad:
+        return
+    if isinstance(floor, float) and isinstance(level, float) and floor > level:
+        expected = f"a share at most the channel's service_level ({level:g})"
+        log.add(Problem.cell(table.file, table.sheet, row, "min_interval_service_level", floor, expected))
+        table.bad.add(row)
+    if scope in (None, "interval"):
+        return
+    if scope not in {s.value for s in ServiceLevelScope}:
+        expected = CHANNELS.column("service_level_scope").expected
+    elif r["deferrable"]:
+        expected = "interval (or blank): deferrable work has its own window; day and week apply to live channels"
+    elif r["tiers_share_agents"]:
+        expected = "interval (or blank) where tiers share agents (day and week are for channels without sharing)"
+    else:
+        return
+    log.add(Problem.cell(table.file, table.sheet, row, "service_level_scope", scope, expected))
+    table.bad.add(row)
+
+
+def _channels(table: TypedTable | None, log: ProblemLog) -> dict[str, Channel]:
     out: dict[str, Channel] = {}
     if table is None:
         return out
     for _, r in table.frame.iterrows():
+        _check_scope(table, int(r["row"]), r, log)
         if int(r["row"]) in table.bad:
             # Keep the name (with placeholder values) so demand rows naming a channel whose
             # row is already reported are not reported a second time. Errors stop the load.
@@ -255,6 +281,8 @@ def _channels(table: TypedTable | None) -> dict[str, Channel]:
             deferrable=bool(r["deferrable"]),
             bot_deflection=float(r["bot_deflection"]),
             tiers_share_agents=bool(r["tiers_share_agents"]),
+            service_level_scope=ServiceLevelScope(r["service_level_scope"]),
+            min_interval_service_level=float(r["min_interval_service_level"]),
         )
     return out
 

@@ -56,7 +56,7 @@ def build_problem(
         return tuple(sorted({skillset_of(p.languages, p.channels) for p in pools if p.serves(lang, chan)}))
 
     used: set[str] = set()
-    live = _live_groups(req, eligible, used)
+    live = _live_groups(req, eligible, used, 1.0 - scenario.settings.shrinkage)
     deferred = _deferred_groups(req, eligible, used)
     penalty = scenario.settings.under_coverage_penalty or default_penalty(scenario)
     if full_coverage:
@@ -81,17 +81,21 @@ def build_problem(
     )
 
 
-def _live_groups(req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str]) -> list[LiveGroup]:
-    """Live queues served by the same skill sets, their requirements added up."""
-    live_parts: dict[tuple[str, ...], list[QueueKey]] = defaultdict(list)
+def _live_groups(
+    req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str], on_floor_share: float
+) -> list[LiveGroup]:
+    """Live queues served by the same skill sets, their requirements added up; a queue promised over
+    a day or week is a group of its own (its staffing decides its answered-in-time contacts)."""
+    live_parts: dict[tuple[object, ...], list[QueueKey]] = defaultdict(list)
     for key in sorted(req.live):
         if req.live[key].sum() > TOL:
-            live_parts[eligible(key[0], key[1])].append(key)
+            live_parts[(eligible(key[0], key[1]), key if key in req.period else None)].append(key)
     live: list[LiveGroup] = []
-    for sets, queues in sorted(live_parts.items(), key=lambda kv: kv[1][0]):
-        name = _unique(_group_name("live", queues), used)
+    for (sets, own), queues in sorted(live_parts.items(), key=lambda kv: kv[1][0]):
+        name = _unique(_group_name("live", queues) + (f":{own[2]}" if own else ""), used)
         requirement = np.sum([req.live[q] for q in queues], axis=0)
-        live.append(LiveGroup(name, tuple(queues), sets, requirement))
+        promise = req.period.get(queues[0]) if own else None
+        live.append(LiveGroup(name, tuple(queues), sets, requirement, promise, on_floor_share))
     return live
 
 
