@@ -90,7 +90,13 @@ def roster_row(name: str, scenario: Scenario, time_limit: float) -> dict[str, An
         "gap_to_lp_bound": s.gap_to_lp_bound,
         "shortfall_agent_hours": s.shortfall_agent_hours,
         "status": s.solver_status,
+        "result": result,
     }
+
+
+def _drop_result(row: dict[str, Any]) -> dict[str, Any]:
+    row.pop("result")
+    return row
 
 
 def tiers_part(tables: Tables, folder: Path, time_limit: float) -> dict[str, Any]:
@@ -106,7 +112,7 @@ def tiers_part(tables: Tables, folder: Path, time_limit: float) -> dict[str, Any
     return {
         "requirements_seconds_shared_best_of_3": round(min(times), 3),
         "requirements_seconds_separate": round(time.perf_counter() - t0, 3),
-        "rosters": [roster_row("separate desks", base, time_limit), roster_row("vip shares", shared, time_limit)],
+        "rosters": [_drop_result(roster_row(n, sc, time_limit)) for n, sc in (("separate desks", base), ("vip shares", shared))],
     }
 
 
@@ -131,11 +137,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def daily_chat_levels(result: RosterResult) -> pd.DataFrame:
+    """Per chat queue and UTC day: the predicted share answered in time (contacts-weighted) and its target."""
+    cov = result.coverage[(result.coverage["channel"] == "chat") & (result.coverage["contacts"] > 0)].copy()
+    cov["day"] = cov["interval_start"].dt.floor("D")
+    cov["answered"] = cov["service_level"] * cov["contacts"]
+    days = cov.groupby(["language", "tier", "day"]).agg(
+        answered=("answered", "sum"), contacts=("contacts", "sum"), target=("target_service_level", "first"),
+        lowest_interval=("service_level", "min"),
+    )  # fmt: skip
+    days["service_level"] = days["answered"] / days["contacts"]
+    return days
+
+
 def scope_part(tables: Tables, folder: Path, time_limit: float) -> dict[str, Any]:
     base = load_variant(tables, None, folder, "sample")
     day = load_variant(tables, chat_day_scope, folder, "chat_day")
-    rows = [roster_row("interval-wise", base, time_limit), roster_row("chat day scope", day, time_limit)]
-    return {"rosters": rows}
+    rows = []
+    for name, scenario in (("interval-wise", base), ("chat day scope", day)):
+        row = roster_row(name, scenario, time_limit)
+        levels = daily_chat_levels(row.pop("result"))
+        row["chat_days_below_target"] = int((levels["service_level"] < levels["target"] - 1e-9).sum())
+        row["chat_lowest_day_margin"] = round(float((levels["service_level"] - levels["target"]).min()), 4)
+        row["chat_lowest_interval_level"] = round(float(levels["lowest_interval"].min()), 4)
+        rows.append(row)
+    saving = rows[0]["weekly_cost"] - rows[1]["weekly_cost"]
+    return {"rosters": rows, "weekly_saving": round(saving, 2), "saving_share": round(saving / rows[0]["weekly_cost"], 4)}
 
 
 if __name__ == "__main__":

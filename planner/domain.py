@@ -56,6 +56,8 @@ class Channel:
     tiers_share_agents: bool = False  # False: every tier is its own queue (a separate desk)
     service_level_scope: ServiceLevelScope = ServiceLevelScope.INTERVAL
     min_interval_service_level: float = 0.0  # with a day or week scope: the floor in every interval
+    clock: str | None = None  # None: the wall clock; else a Calendar's name
+    holiday_target_minutes: float | None = None  # for contacts arriving on a holiday of the clock
 
     @property
     def kind(self) -> WorkKind:
@@ -206,6 +208,21 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Calendar:
+    """A working-time clock: business hours per weekday in a time zone, and holidays.
+
+    ``hours`` holds (weekday 0 = Monday, open minute, close minute) in local time; none means
+    around the clock. A holiday closes its local date's hours; ``demand_factors`` scales demand
+    on listed local dates."""
+
+    name: str
+    timezone: str
+    hours: tuple[tuple[int, int, int], ...] = ()
+    holidays: tuple[dt.date, ...] = ()
+    demand_factors: tuple[tuple[dt.date, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Horizon:
     """The cyclic planning horizon: whole weeks of equal intervals, starting at `start` (UTC)."""
 
@@ -248,6 +265,7 @@ class Scenario:
     settings: Settings
     agents: tuple[Agent, ...] = ()
     shifts_defaulted: bool = False
+    calendars: dict[str, Calendar] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
 

@@ -32,10 +32,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.domain import Horizon, Scenario, ServiceLevelScope, Settings, WorkKind, resolve_priority, resolve_target
+from planner import calendars
+from planner.domain import Calendar, Horizon, Scenario, ServiceLevelScope, Settings, WorkKind, resolve_priority, resolve_target
 from planner.queueing import erlang, priority
 from planner.queueing.period import PeriodPromise, answered_curves
-from planner.queueing.deferred import DeferredWork, backlog, deferred_works, on_time_share, smooth_requirements
+from planner.queueing.deferred import (
+    LATE_FACTOR,
+    DeferredWork,
+    backlog,
+    clocked_work,
+    deferred_works,
+    on_time_share,
+    smooth_requirements,
+)
 
 QueueKey = tuple[str, str, str]  # language, channel, tier
 
@@ -71,6 +80,8 @@ class QueueSpec:
     bot_deflection: float
     shares_agents: bool = False  # the channel's tiers are served by the same agents, by priority
     scope: ServiceLevelScope = ServiceLevelScope.INTERVAL  # the period the service level is promised over
+    clock: str | None = None  # a calendar's name (planner.calendars), None: the wall clock
+    holiday_target_minutes: float | None = None
     floor_level: float = 0.0  # with a day or week scope: the service level of every interval
     priority: int | None = None  # rank among those tiers (1 first; None: after every ranked tier)
 
@@ -203,6 +214,8 @@ def queue_specs(scenario: Scenario, keys: list[QueueKey] | None = None) -> dict[
             shares_agents=ch.tiers_share_agents and ch.kind is WorkKind.LIVE,
             scope=ch.service_level_scope if ch.kind is WorkKind.LIVE else ServiceLevelScope.INTERVAL,
             floor_level=ch.min_interval_service_level,
+            clock=ch.clock,
+            holiday_target_minutes=ch.holiday_target_minutes,
             priority=resolve_priority(scenario.targets, lang, chan, tier),
         )
     return out
@@ -262,6 +275,10 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     specs = queue_specs(scenario, keys)
     par = _QueueParams.of(specs, keys)
     contacts = _contacts_grid(scenario.demand, qi, len(keys), h.n_intervals)
+    for i, k in enumerate(keys):
+        clock = specs[k].clock
+        if clock is not None and scenario.calendars[clock].demand_factors:
+            contacts[i] *= calendars.demand_factors(scenario.calendars[clock], h)
     agent_contacts = contacts * (1.0 - par.deflection)[:, None]
     workload_hours = agent_contacts * par.handle[:, None] / 60.0
 
@@ -276,6 +293,10 @@ def compute_requirements(scenario: Scenario) -> Requirements:
         if specs[keys[i]].scope is not ServiceLevelScope.INTERVAL and not specs[keys[i]].shares_agents
     }
     deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
+    for j, i in enumerate(di):
+        spec = specs[keys[i]]
+        if spec.clock is not None:
+            deferred[j] = _clocked_rows(grid, i, spec, scenario.calendars[spec.clock], workload_hours[i], par, h, st)
     deferred_by_key = {keys[i]: dw for i, dw in zip(di, deferred, strict=True)}
 
     scheduled = scheduled_agents(grid.floor, st.shrinkage)
@@ -449,6 +470,31 @@ def _period_rows(
     grid.occupancy[i] = np.where(lam > 0, found.stats.occupancy, 0.0)
     grid.abandon_rate[i] = np.where(lam > 0, found.stats.abandon_rate, 0.0)
     return PeriodPromise(spec.service_level, spec.floor_level, period, agent_contacts.copy(), agents, answered)
+
+
+def _clocked_rows(
+    grid: _Grid, i: int, spec: QueueSpec, calendar: Calendar, workload_hours: np.ndarray, par: _QueueParams,
+    h: Horizon, st: Settings,
+) -> DeferredWork:
+    """A deferrable queue on a working-time clock: deadlines per arrival interval from the calendar
+    (holiday target on its holidays), its rows refilled from them; its work in scheduled agent-intervals."""
+    capacity_per_agent = h.interval_hours * st.deferred_max_occupancy
+    eff = 1.0 + (par.concurrency[i] - 1) * st.concurrency_efficiency
+    work_floor = workload_hours / eff / capacity_per_agent
+    holiday = spec.holiday_target_minutes
+    due = calendars.due_minutes(calendar, h, spec.target_minutes, holiday) / h.interval_minutes
+    late = calendars.due_minutes(
+        calendar, h, LATE_FACTOR * spec.target_minutes, None if holiday is None else LATE_FACTOR * holiday
+    ) / h.interval_minutes
+    tag = f"{calendar.name}:{spec.target_minutes:g}:{holiday}"
+    on_floor = clocked_work(work_floor, spec.service_level, due, late, tag)
+    profile = smooth_requirements([on_floor])[0]
+    grid.backlog_hours[i] = backlog(work_floor, profile) * capacity_per_agent
+    grid.service_level[i] = on_time_share(work_floor, profile, due[None, :-1], spec.service_level)
+    grid.floor[i] = profile
+    grid.required[i] = np.ceil(profile - 1e-9).astype(np.int64)
+    grid.occupancy[i] = np.where(profile > 0, st.deferred_max_occupancy, 0.0)
+    return clocked_work(scheduled_agents(work_floor, st.shrinkage), spec.service_level, due, late, tag)
 
 
 def _deferred_rows(

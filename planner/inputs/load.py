@@ -22,6 +22,7 @@ import pandas as pd
 
 from planner.domain import (
     ALLOWED_INTERVAL_MINUTES,
+    Calendar,
     DEFAULT_SHIFTS,
     DEFAULT_TIER,
     Agent,
@@ -39,6 +40,7 @@ from planner.domain import (
 )
 from planner.errors import Problem, ProblemLog, Severity
 from planner.inputs.contract import (
+    CALENDARS as CALENDARS_SPEC,
     CHANNELS,
     SHEETS,
     SHEETS_BY_KEY,
@@ -80,7 +82,11 @@ def build_scenario(book: RawBook) -> Scenario:
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
     targets = _targets(tables.get("targets"), channels, log)
+    calendars = _calendars(tables.get("calendars"), log)
+    _check_clocks(tables.get("channels"), calendars, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
+    if horizon is not None:
+        _check_holidays(tables.get("calendars"), calendars, horizon, log)
     if demand is not None:
         _priority_conflicts(demand, channels, tuple(targets), book, log)
     if demand is not None and not log.errors:
@@ -101,6 +107,7 @@ def build_scenario(book: RawBook) -> Scenario:
         settings=settings,
         agents=tuple(agents),
         shifts_defaulted=defaulted,
+        calendars=calendars,
         warnings=tuple(p.describe() for p in log.warnings),
         notes=tuple(p.describe() for p in log.notes),
     )
@@ -283,6 +290,8 @@ def _channels(table: TypedTable | None, log: ProblemLog) -> dict[str, Channel]:
             tiers_share_agents=bool(r["tiers_share_agents"]),
             service_level_scope=ServiceLevelScope(r["service_level_scope"]),
             min_interval_service_level=float(r["min_interval_service_level"]),
+            clock=r["clock"],
+            holiday_target_minutes=_optional_float(r["holiday_target_minutes"]),
         )
     return out
 
@@ -596,6 +605,133 @@ def _priority_conflicts(
                     f"target {first[1]:g} minutes (tiers of one rank wait in one line: they need the same target)"
                 )
                 log.add(Problem.cell(book.file, "targets", source.row, "priority", source.priority, expected))
+
+
+# --------------------------------------------------------------------------- calendars
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(items: tuple[str, ...]) -> list[int] | None:
+    """Weekday numbers (0 = Monday) from codes and ranges such as mon-fri; None when one is unknown."""
+    out: list[int] = []
+    for item in items:
+        first, _, last = item.partition("-")
+        if first[:3] not in WEEKDAYS or (last and last[:3] not in WEEKDAYS):
+            return None
+        a = WEEKDAYS.index(first[:3])
+        b = WEEKDAYS.index(last[:3]) if last else a
+        out.extend((a + k) % 7 for k in range((b - a) % 7 + 1))
+    return sorted(set(out))
+
+
+def _minute(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _calendars(table: TypedTable | None, log: ProblemLog) -> dict[str, Calendar]:
+    """The calendars: business-hours rows and holiday rows, each checked where it stands."""
+    if table is None:
+        return {}
+    zones: dict[str, str] = {}
+    hours: dict[str, list[tuple[int, int, int, int]]] = {}
+    holidays: dict[str, list[tuple[dt.date, float]]] = {}
+    for _, r in table.frame.iterrows():
+        row = int(r["row"])
+        if row in table.bad or not _calendar_zone(table, row, r, zones, log):
+            continue
+        name = r["calendar"]
+        hours.setdefault(name, [])
+        holidays.setdefault(name, [])
+        if r["holiday"] is not None:
+            holidays[name].append((r["holiday"].date(), 1.0 if r["demand_factor"] is None else float(r["demand_factor"])))
+            continue
+        _calendar_hours(table, row, r, hours[name], log)
+    return {
+        name: Calendar(
+            name,
+            zones[name],
+            tuple((d, a, b) for d, a, b, _ in hours[name]),
+            tuple(d for d, _ in holidays[name]),
+            tuple((d, f) for d, f in holidays[name] if f != 1.0),
+        )
+        for name in zones
+    }
+
+
+def _calendar_zone(table: TypedTable, row: int, r: pd.Series, zones: dict[str, str], log: ProblemLog) -> bool:
+    """A calendar row's time zone is real and the same as on the calendar's other rows."""
+    tz, name = r["timezone"], r["calendar"]
+    if not _valid_zone(tz):
+        expected = "an IANA time zone name such as Europe/Lisbon"
+    elif zones.setdefault(name, tz) != tz:
+        expected = f"{zones[name]}, the time zone of calendar '{name}' on its earlier rows"
+    else:
+        return True
+    log.add(Problem.cell(table.file, table.sheet, row, "timezone", tz, expected))
+    table.bad.add(row)
+    return False
+
+
+def _calendar_hours(
+    table: TypedTable, row: int, r: pd.Series, seen: list[tuple[int, int, int, int]], log: ProblemLog
+) -> None:
+    """A business-hours row: known weekdays, open before close, no overlap with the calendar's earlier rows."""
+    for column in ("days", "open", "close"):
+        if r[column] is None:
+            expected = f"a value on a business-hours row ({CALENDARS_SPEC.column(column).expected})"
+            log.add(Problem.cell(table.file, table.sheet, row, column, "", expected))
+            table.bad.add(row)
+            return
+    days = _weekdays(r["days"])
+    if days is None:
+        expected = CALENDARS_SPEC.column("days").expected
+        log.add(Problem.cell(table.file, table.sheet, row, "days", ", ".join(r["days"]), expected))
+        table.bad.add(row)
+        return
+    start, end = _minute(r["open"]), _minute(r["close"]) or 24 * 60
+    if end <= start:
+        expected = f"a local time after open ({r['open']:%H:%M}); 24:00 for midnight"
+        log.add(Problem.cell(table.file, table.sheet, row, "close", f"{r['close']:%H:%M}", expected))
+        table.bad.add(row)
+        return
+    for d, a, b, other in seen:
+        if d in days and a < end and start < b:
+            expected = f"hours not overlapping row {other} ({WEEKDAYS[d]} {a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d})"
+            log.add(Problem.cell(table.file, table.sheet, row, "open", f"{r['open']:%H:%M}", expected))
+            table.bad.add(row)
+            return
+    seen.extend((d, start, end, row) for d in days)
+
+
+def _check_clocks(table: TypedTable | None, calendars: dict[str, Calendar], log: ProblemLog) -> None:
+    """Every channel's clock names a calendar of the calendars sheet."""
+    if table is None:
+        return
+    for _, r in table.frame.iterrows():
+        clock = r["clock"]
+        if clock is not None and clock not in calendars:
+            known = ", ".join(sorted(calendars)) or "none is given"
+            expected = f"blank (the wall clock) or a calendar listed in the calendars sheet ({known})"
+            log.add(Problem.cell(table.file, table.sheet, int(r["row"]), "clock", clock, expected))
+
+
+def _check_holidays(
+    table: TypedTable | None, calendars: dict[str, Calendar], horizon: Horizon, log: ProblemLog
+) -> None:
+    """Every holiday is a local date the planning horizon touches."""
+    if table is None:
+        return
+    for _, r in table.frame.iterrows():
+        name, day = r["calendar"], r["holiday"]
+        if day is None or name not in calendars or int(r["row"]) in table.bad:
+            continue
+        zone = zoneinfo.ZoneInfo(calendars[name].timezone)
+        first = horizon.start.astimezone(zone).date()
+        last = (horizon.end - dt.timedelta(minutes=1)).astimezone(zone).date()
+        if not first <= day.date() <= last:
+            expected = f"a date within the planning horizon ({first} to {last} in {calendars[name].timezone})"
+            log.add(Problem.cell(table.file, table.sheet, int(r["row"]), "holiday", f"{day.date()}", expected))
 
 
 # --------------------------------------------------------------------------- demand

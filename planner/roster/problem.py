@@ -107,9 +107,9 @@ def _deferred_groups(
     for key in sorted(req.deferred):
         dw = req.deferred[key]
         if dw.total > TOL:
-            def_parts[(eligible(key[0], key[1]), round(dw.window, 9), round(dw.share, 9))].append(key)
+            def_parts[(eligible(key[0], key[1]), round(dw.window, 9), round(dw.share, 9), dw.clock)].append(key)
     deferred: list[DeferredGroup] = []
-    for (sets, window, share), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
+    for (sets, window, share, _clock), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
         name = _unique(_group_name("defer", queues), used)
         work = np.sum([req.deferred[q].work for q in queues], axis=0)
         # classes are linear in the work (same window and share): add them up
