@@ -458,7 +458,7 @@ def _period_rows(
         "concurrency_efficiency": st.concurrency_efficiency,
     }
     found = erlang.staffing(lam, spec.handle_minutes, spec.target_minutes, spec.floor_level, st.max_occupancy, **kw)
-    agents, answered = answered_curves(
+    agents, answered, used = answered_curves(
         agent_contacts, lam, found.agents, grid.required[i], spec.handle_minutes, spec.target_minutes, **kw
     )
     per_period = (24 * 60 if spec.scope is ServiceLevelScope.DAY else 7 * 24 * 60) // h.interval_minutes
@@ -469,7 +469,7 @@ def _period_rows(
     grid.asa_seconds[i] = np.where(lam > 0, found.stats.asa_seconds, 0.0)
     grid.occupancy[i] = np.where(lam > 0, found.stats.occupancy, 0.0)
     grid.abandon_rate[i] = np.where(lam > 0, found.stats.abandon_rate, 0.0)
-    return PeriodPromise(spec.service_level, spec.floor_level, period, agent_contacts.copy(), agents, answered)
+    return PeriodPromise(spec.service_level, spec.floor_level, period, agent_contacts.copy(), agents, answered, used)
 
 
 def _clocked_rows(

@@ -23,11 +23,12 @@ Q = ("en", "chat", "standard")
 
 def test_answered_curve_is_contacts_times_erlang_c_at_whole_agents():
     # the published case: 100 contacts per 30 min, AHT 180 s, 20 s: 13 agents 0.79559, 14 agents 0.88835
-    agents, answered = answered_curves(
+    agents, answered, used = answered_curves(
         np.array([100.0]), np.array([100 / 30]), np.array([13]), np.array([14]), 3.0, 20 / 60,
         patience_minutes=None, concurrency=1, concurrency_efficiency=0.7,
     )  # fmt: skip
     assert agents[0, :2].tolist() == [13, 14]
+    assert used[0] == 1 + 3 + 1  # from 13 agents to 3 above the interval-wise 14
     assert answered[0, :2] == pytest.approx([79.559, 88.835], abs=5e-4)
     promise = PeriodPromise(0.8, 0.5, np.array([0]), np.array([100.0]), agents, answered)
     # halfway between 13 and 14 agents: half of each

@@ -36,6 +36,12 @@ class PeriodPromise:
     contacts: np.ndarray  # contacts reaching agents per interval
     agents: np.ndarray  # (intervals, breakpoints) whole agents on the floor, the first being the floor's
     answered: np.ndarray  # (intervals, breakpoints) contacts answered in time with that many agents
+    used: np.ndarray | None = None  # int per interval: breakpoints worth a chord (None: all)
+
+    def breakpoints(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Interval ``t``'s breakpoints worth a chord (agents, answered)."""
+        k = self.agents.shape[1] if self.used is None else int(self.used[t])
+        return self.agents[t, :k], self.answered[t, :k]
 
     def answered_at(self, on_floor: np.ndarray) -> np.ndarray:
         """Answered-in-time contacts per interval at fractional agents on the floor (the curve's value)."""
@@ -57,9 +63,10 @@ def answered_curves(
     patience_minutes: float | None,
     concurrency: int,
     concurrency_efficiency: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Breakpoints ``(agents, answered)`` per interval: whole agents from the floor's staffing to
-    ``EXTRA_AGENTS`` above the interval-wise staffing, and ``contacts x SL`` at each."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breakpoints ``(agents, answered, used)`` per interval: whole agents from the floor's staffing to
+    ``EXTRA_AGENTS`` above the largest interval-wise staffing, ``contacts x SL`` at each, and how many of
+    them reach ``EXTRA_AGENTS`` above the interval's own interval-wise staffing (the ones worth a chord)."""
     width = int(max(1, (target_agents - floor_agents).max(initial=0))) + EXTRA_AGENTS + 1
     agents = floor_agents[:, None] + np.arange(width)[None, :]
     sl = erlang.queue_stats(
@@ -72,4 +79,5 @@ def answered_curves(
         concurrency_efficiency=concurrency_efficiency,
     ).service_level
     answered = contacts[:, None] * np.where(lam[:, None] > 0, sl, 1.0)
-    return agents.astype(float), np.maximum.accumulate(answered, axis=1)
+    used = np.minimum(np.maximum(target_agents - floor_agents, 1) + EXTRA_AGENTS + 1, width)
+    return agents.astype(float), np.maximum.accumulate(answered, axis=1), used.astype(np.int64)

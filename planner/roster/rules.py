@@ -354,7 +354,7 @@ def rule_period_service_level(m: RosterModel) -> None:
             answered = m.lp.add_variable(safe_name(f"answered__{g.name}__t{t:05d}"), 0, float(promise.contacts[t]))
             by_period[int(promise.period[t])].append(answered)
             staffed = [(_alloc(m, s, g.name, t), -g.on_floor_share) for s in g.skillsets if m.presence[s][t]]
-            k, f = promise.agents[t], promise.answered[t]
+            k, f = promise.breakpoints(t)
             for j in range(len(k) - 1):
                 slope = float(f[j + 1] - f[j])
                 expr = pulp.LpAffineExpression([(answered, 1.0), *((v, c * slope) for v, c in staffed)])
