@@ -42,6 +42,7 @@ from planner.queueing.deferred import (
     backlog,
     clocked_work,
     deferred_works,
+    oldest_open_age,
     on_time_share,
     smooth_requirements,
 )
@@ -131,9 +132,27 @@ class Requirements:
         )
         out["agent_hours_on_floor"] *= hours
         out["agent_hours_scheduled"] *= hours
+        age = t.groupby(["language", "channel"], sort=True)["oldest_open_age_hours"].max()
+        out["peak_backlog_age_hours"] = [float(age[(r.language, r.channel)]) for r in out.itertuples(index=False)]
         kinds = {(q.language, q.channel): q.kind.value for q in self.queues.values()}
         out.insert(2, "kind", [kinds[(r.language, r.channel)] for r in out.itertuples(index=False)])
         return out
+
+    def backlog_age_by_day(self) -> pd.DataFrame:
+        """Deferrable queues: per UTC day the peak age of the oldest open contact and the peak open backlog."""
+        t = self.table[self.table["kind"] == WorkKind.DEFERRABLE.value]
+        day = t["interval_start"].dt.floor("D").dt.tz_localize(None)
+        return (
+            t.assign(day=day)
+            .groupby(["language", "channel", "tier", "day"], sort=True)
+            .agg(
+                peak_oldest_open_age_hours=("oldest_open_age_hours", "max"),
+                peak_backlog_contacts=("backlog_contacts", "max"),
+                peak_backlog_hours=("backlog_hours", "max"),
+                on_time_share=("service_level", "min"),
+            )
+            .reset_index()
+        )
 
     def summary_dict(self) -> dict[str, Any]:
         s = self.summary()
@@ -155,6 +174,7 @@ class Requirements:
                     "peak_agents_scheduled": round(float(r.peak_agents_scheduled), 3),
                     "agent_hours_on_floor": round(float(r.agent_hours_on_floor), 3),
                     "agent_hours_scheduled": round(float(r.agent_hours_scheduled), 3),
+                    "peak_backlog_age_hours": round(float(r.peak_backlog_age_hours), 3),
                 }
                 for r in s.itertuples(index=False)
             ],
@@ -258,13 +278,14 @@ class _Grid:
     occupancy: np.ndarray
     abandon_rate: np.ndarray
     backlog_hours: np.ndarray
+    backlog_contacts: np.ndarray
+    oldest_age_hours: np.ndarray
 
     @classmethod
     def empty(cls, q: int, n: int) -> _Grid:
         """No demand: nobody required, service level 1, everything else 0."""
-        zeros = (np.zeros((q, n)) for _ in range(5))
-        floor, asa, occ, abandon, backlog_hours = zeros
-        return cls(floor, np.zeros((q, n), dtype=np.int64), np.ones((q, n)), asa, occ, abandon, backlog_hours)
+        floor, asa, occ, abandon, backlog_hours, contacts, age = (np.zeros((q, n)) for _ in range(7))
+        return cls(floor, np.zeros((q, n), dtype=np.int64), np.ones((q, n)), asa, occ, abandon, backlog_hours, contacts, age)
 
 
 def compute_requirements(scenario: Scenario) -> Requirements:
@@ -472,6 +493,17 @@ def _period_rows(
     return PeriodPromise(spec.service_level, spec.floor_level, period, agent_contacts.copy(), agents, answered, used)
 
 
+def _backlog_age(
+    grid: _Grid, rows: np.ndarray, work_floor: np.ndarray, profiles: np.ndarray, par: _QueueParams, h: Horizon,
+    st: Settings,
+) -> None:
+    """Open backlog in contacts and the age of the oldest open contact (served in order) at each interval end."""
+    eff = 1.0 + (par.concurrency[rows] - 1) * st.concurrency_efficiency
+    hours_per_contact = par.handle[rows] / 60.0 / eff
+    grid.backlog_contacts[rows] = grid.backlog_hours[rows] / hours_per_contact[:, None]
+    grid.oldest_age_hours[rows] = oldest_open_age(work_floor, profiles) * h.interval_hours
+
+
 def _clocked_rows(
     grid: _Grid, i: int, spec: QueueSpec, calendar: Calendar, workload_hours: np.ndarray, par: _QueueParams,
     h: Horizon, st: Settings,
@@ -490,6 +522,7 @@ def _clocked_rows(
     on_floor = clocked_work(work_floor, spec.service_level, due, late, tag)
     profile = smooth_requirements([on_floor])[0]
     grid.backlog_hours[i] = backlog(work_floor, profile) * capacity_per_agent
+    _backlog_age(grid, np.array([i]), work_floor[None, :], profile[None, :], par, h, st)
     grid.service_level[i] = on_time_share(work_floor, profile, due[None, :-1], spec.service_level)
     grid.floor[i] = profile
     grid.required[i] = np.ceil(profile - 1e-9).astype(np.int64)
@@ -511,6 +544,7 @@ def _deferred_rows(
     level = par.level[di]
     profiles = smooth_requirements(deferred_works(work_floor, windows, level))
     grid.backlog_hours[di] = backlog(work_floor, profiles) * capacity_per_agent
+    _backlog_age(grid, di, work_floor, profiles, par, h, st)
     grid.service_level[di] = on_time_share(work_floor, profiles, windows, level)
     grid.floor[di] = profiles
     grid.required[di] = np.ceil(profiles - 1e-9).astype(np.int64)
@@ -555,5 +589,7 @@ def _table(
             "target_minutes": np.repeat(par.target, n),
             "target_service_level": np.repeat(par.level, n),
             "backlog_hours": grid.backlog_hours.ravel(),
+            "backlog_contacts": grid.backlog_contacts.ravel(),
+            "oldest_open_age_hours": grid.oldest_age_hours.ravel(),
         }
     )

@@ -335,6 +335,32 @@ def backlog(work: np.ndarray, done: np.ndarray) -> np.ndarray:
     return np.maximum(b[..., n:], 0.0)
 
 
+def oldest_open_age(work: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """Age, in intervals, of the oldest open contact at each interval end of a cyclic queue served at
+    ``done``, oldest first (arrivals spread evenly over their interval; 0 when nothing is open).
+
+    The open work at the end of interval ``t`` is the last ``B[t]`` arrived (:func:`backlog`); the
+    oldest of it arrived where the cumulative arrivals reach ``A(t+1) - B[t]``. With two deadline
+    classes the later class can hold older work; this is the age if the queue were served in order.
+    Works on 1-d arrays or (queues x intervals).
+    """
+    one = np.ndim(work) == 1
+    work = np.atleast_2d(np.asarray(work, dtype=float))
+    done = np.atleast_2d(np.asarray(done, dtype=float))
+    q, n = work.shape
+    open_work = np.atleast_2d(backlog(work, done))
+    arrived = np.concatenate([np.zeros((q, 1)), np.cumsum(np.tile(work, 3), axis=1)], axis=1)  # at boundaries 0..3n
+    ends = np.arange(n) + 2 * n + 1  # the end of each interval in the third copy
+    out = np.zeros((q, n))
+    for i in range(q):
+        goal = arrived[i, ends] - open_work[i]
+        j = np.clip(np.searchsorted(arrived[i], goal, side="right") - 1, 0, 3 * n - 1)
+        step = arrived[i, j + 1] - arrived[i, j]
+        frac = np.where(step > 0, (goal - arrived[i, j]) / np.where(step > 0, step, 1.0), 0.0)
+        out[i] = np.where(open_work[i] > 1e-9, ends - (j + np.clip(frac, 0.0, 1.0)), 0.0)
+    return out[0] if one else out
+
+
 def _lindley(net: np.ndarray) -> np.ndarray:
     """B[t] = max(0, B[t-1] + net[t]) from B[-1] = 0, along the last axis, in closed form."""
     x = np.cumsum(net, axis=-1)
