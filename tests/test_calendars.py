@@ -115,6 +115,11 @@ def test_email_on_a_working_day_clock_may_wait_for_monday(tmp_path):
     row = req.table[req.table["contacts"] > 0].iloc[0]
     assert row["service_level"] == pytest.approx(1.0)
     assert (req.table["agents_on_floor"] > 0).sum() == 72
+    # served in order at 1/72 of it an hour, the oldest open contact at the end of hour k after 17:00 on
+    # Friday arrived (k+1)/72 of the way into that hour: age (k+1) x 71/72 hours, highest at k = 70 (Monday)
+    ages = req.backlog_age_by_day().set_index("day")["peak_oldest_open_age_hours"]
+    assert ages[dt.datetime(2026, 3, 23)] == pytest.approx(71 * 71 / 72)
+    assert ages[dt.datetime(2026, 3, 27)] == pytest.approx(7 * 71 / 72)  # Friday's last hour: k = 6
 
 
 def test_bad_calendars_are_each_reported(tmp_path):
