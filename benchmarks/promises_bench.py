@@ -112,7 +112,9 @@ def tiers_part(tables: Tables, folder: Path, time_limit: float) -> dict[str, Any
     return {
         "requirements_seconds_shared_best_of_3": round(min(times), 3),
         "requirements_seconds_separate": round(time.perf_counter() - t0, 3),
-        "rosters": [_drop_result(roster_row(n, sc, time_limit)) for n, sc in (("separate desks", base), ("vip shares", shared))],
+        "rosters": [
+            _drop_result(roster_row(n, sc, time_limit)) for n, sc in (("separate desks", base), ("vip shares", shared))
+        ],
     }
 
 
@@ -162,7 +164,11 @@ def scope_part(tables: Tables, folder: Path, time_limit: float) -> dict[str, Any
         row["chat_lowest_interval_level"] = round(float(levels["lowest_interval"].min()), 4)
         rows.append(row)
     saving = rows[0]["weekly_cost"] - rows[1]["weekly_cost"]
-    return {"rosters": rows, "weekly_saving": round(saving, 2), "saving_share": round(saving / rows[0]["weekly_cost"], 4)}
+    return {
+        "rosters": rows,
+        "weekly_saving": round(saving, 2),
+        "saving_share": round(saving / rows[0]["weekly_cost"], 4),
+    }
 
 
 if __name__ == "__main__":

@@ -33,9 +33,17 @@ import numpy as np
 import pandas as pd
 
 from planner import calendars
-from planner.domain import Calendar, Horizon, Scenario, ServiceLevelScope, Settings, WorkKind, resolve_priority, resolve_target
+from planner.domain import (
+    Calendar,
+    Horizon,
+    Scenario,
+    ServiceLevelScope,
+    Settings,
+    WorkKind,
+    resolve_priority,
+    resolve_target,
+)
 from planner.queueing import erlang, priority
-from planner.queueing.period import PeriodPromise, answered_curves
 from planner.queueing.deferred import (
     LATE_FACTOR,
     DeferredWork,
@@ -46,6 +54,7 @@ from planner.queueing.deferred import (
     on_time_share,
     smooth_requirements,
 )
+from planner.queueing.period import PeriodPromise, answered_curves
 
 QueueKey = tuple[str, str, str]  # language, channel, tier
 
@@ -285,7 +294,9 @@ class _Grid:
     def empty(cls, q: int, n: int) -> _Grid:
         """No demand: nobody required, service level 1, everything else 0."""
         floor, asa, occ, abandon, backlog_hours, contacts, age = (np.zeros((q, n)) for _ in range(7))
-        return cls(floor, np.zeros((q, n), dtype=np.int64), np.ones((q, n)), asa, occ, abandon, backlog_hours, contacts, age)
+        return cls(
+            floor, np.zeros((q, n), dtype=np.int64), np.ones((q, n)), asa, occ, abandon, backlog_hours, contacts, age
+        )
 
 
 def compute_requirements(scenario: Scenario) -> Requirements:
@@ -309,12 +320,12 @@ def compute_requirements(scenario: Scenario) -> Requirements:
     _live_rows(grid, li, agent_contacts, par, h, st)
     _shared_rows(grid, sharing_groups(keys, specs), agent_contacts, par, h, st)
     period = {
-        keys[i]: _period_rows(grid, i, specs[keys[i]], contacts[i], agent_contacts[i], h, st)
+        keys[i]: _period_rows(grid, int(i), specs[keys[i]], contacts[i], agent_contacts[i], h, st)
         for i in li
         if specs[keys[i]].scope is not ServiceLevelScope.INTERVAL and not specs[keys[i]].shares_agents
     }
     deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
-    for j, i in enumerate(di):
+    for j, i in enumerate(map(int, di)):
         spec = specs[keys[i]]
         if spec.clock is not None:
             deferred[j] = _clocked_rows(grid, i, spec, scenario.calendars[spec.clock], workload_hours[i], par, h, st)
@@ -418,8 +429,16 @@ class _SharedRows:
             alone = np.array([grid.required[c][:, cols].max(axis=0) for c in classes] + [np.zeros(cols.size)] * pad)
             n = cols.size
             parts.append(
-                (np.tile(queue, (n, 1)), cols, lam[cols] / h.interval_minutes, np.tile(target, (n, 1)),
-                 np.tile(level, (n, 1)), np.maximum.accumulate(alone, axis=0).T.astype(np.int64), np.full(n, queue[0]), np.full(n, g))
+                (
+                    np.tile(queue, (n, 1)),
+                    cols,
+                    lam[cols] / h.interval_minutes,
+                    np.tile(target, (n, 1)),
+                    np.tile(level, (n, 1)),
+                    np.maximum.accumulate(alone, axis=0).T.astype(np.int64),
+                    np.full(n, queue[0]),
+                    np.full(n, g),
+                )
             )
         return cls(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
@@ -442,9 +461,15 @@ def _shared_rows(
     f = rows.first
     for r in range(1, rows.lam.shape[1] + 1):
         found = priority.shared_staffing(
-            rows.lam[:, :r], par.handle[f], rows.target[:, :r], rows.level[:, :r], st.max_occupancy,
-            start_agents=np.maximum(above, rows.alone[:, r - 1]), patience_minutes=par.patience[f],
-            concurrency=par.concurrency[f], concurrency_efficiency=st.concurrency_efficiency,
+            rows.lam[:, :r],
+            par.handle[f],
+            rows.target[:, :r],
+            rows.level[:, :r],
+            st.max_occupancy,
+            start_agents=np.maximum(above, rows.alone[:, r - 1]),
+            patience_minutes=par.patience[f],
+            concurrency=par.concurrency[f],
+            concurrency_efficiency=st.concurrency_efficiency,
         )
         real = rows.queue[:, r - 1] >= 0
         q, t = rows.queue[real, r - 1], rows.interval[real]
@@ -454,7 +479,9 @@ def _shared_rows(
     _shared_measures(grid, groups, rows, found)
 
 
-def _shared_measures(grid: _Grid, groups: list[list[list[int]]], rows: _SharedRows, found: priority.SharedStaffing) -> None:
+def _shared_measures(
+    grid: _Grid, groups: list[list[list[int]]], rows: _SharedRows, found: priority.SharedStaffing
+) -> None:
     """Each tier's service level at its group's staffing; the group's occupancy, abandonment and ASA."""
     for g, classes in enumerate(groups):
         sel = rows.group == g
@@ -473,15 +500,15 @@ def _period_rows(
     """A live queue promised over a day or week: its rows get the floor's staffing (what every interval
     needs), and its promise carries the answered-in-time curves the roster trades intervals with."""
     lam = agent_contacts / h.interval_minutes
-    kw = {
-        "patience_minutes": np.nan if spec.patience_minutes is None else spec.patience_minutes,
-        "concurrency": spec.concurrency,
-        "concurrency_efficiency": st.concurrency_efficiency,
-    }
-    found = erlang.staffing(lam, spec.handle_minutes, spec.target_minutes, spec.floor_level, st.max_occupancy, **kw)
+    patience, conc, eff = spec.patience_minutes, spec.concurrency, st.concurrency_efficiency
+    found = erlang.staffing(
+        lam, spec.handle_minutes, spec.target_minutes, spec.floor_level, st.max_occupancy,
+        patience_minutes=np.nan if patience is None else patience, concurrency=conc, concurrency_efficiency=eff,
+    )  # fmt: skip
     agents, answered, used = answered_curves(
-        agent_contacts, lam, found.agents, grid.required[i], spec.handle_minutes, spec.target_minutes, **kw
-    )
+        agent_contacts, lam, found.agents, grid.required[i], spec.handle_minutes, spec.target_minutes,
+        patience_minutes=patience, concurrency=conc, concurrency_efficiency=eff,
+    )  # fmt: skip
     per_period = (24 * 60 if spec.scope is ServiceLevelScope.DAY else 7 * 24 * 60) // h.interval_minutes
     period = np.where(agent_contacts > 0, np.arange(h.n_intervals) // per_period, -1)
     grid.required[i] = found.agents
@@ -494,7 +521,12 @@ def _period_rows(
 
 
 def _backlog_age(
-    grid: _Grid, rows: np.ndarray, work_floor: np.ndarray, profiles: np.ndarray, par: _QueueParams, h: Horizon,
+    grid: _Grid,
+    rows: np.ndarray,
+    work_floor: np.ndarray,
+    profiles: np.ndarray,
+    par: _QueueParams,
+    h: Horizon,
     st: Settings,
 ) -> None:
     """Open backlog in contacts and the age of the oldest open contact (served in order) at each interval end."""
@@ -505,8 +537,14 @@ def _backlog_age(
 
 
 def _clocked_rows(
-    grid: _Grid, i: int, spec: QueueSpec, calendar: Calendar, workload_hours: np.ndarray, par: _QueueParams,
-    h: Horizon, st: Settings,
+    grid: _Grid,
+    i: int,
+    spec: QueueSpec,
+    calendar: Calendar,
+    workload_hours: np.ndarray,
+    par: _QueueParams,
+    h: Horizon,
+    st: Settings,
 ) -> DeferredWork:
     """A deferrable queue on a working-time clock: deadlines per arrival interval from the calendar
     (holiday target on its holidays), its rows refilled from them; its work in scheduled agent-intervals."""
@@ -515,9 +553,12 @@ def _clocked_rows(
     work_floor = workload_hours / eff / capacity_per_agent
     holiday = spec.holiday_target_minutes
     due = calendars.due_minutes(calendar, h, spec.target_minutes, holiday) / h.interval_minutes
-    late = calendars.due_minutes(
-        calendar, h, LATE_FACTOR * spec.target_minutes, None if holiday is None else LATE_FACTOR * holiday
-    ) / h.interval_minutes
+    late = (
+        calendars.due_minutes(
+            calendar, h, LATE_FACTOR * spec.target_minutes, None if holiday is None else LATE_FACTOR * holiday
+        )
+        / h.interval_minutes
+    )
     tag = f"{calendar.name}:{spec.target_minutes:g}:{holiday}"
     on_floor = clocked_work(work_floor, spec.service_level, due, late, tag)
     profile = smooth_requirements([on_floor])[0]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected messages are long single lines; keep each one greppable)
 """Working-time clocks: hand-solved deadlines (Friday 17:00 with one working day is due Monday
 17:00; holiday targets), the deadline caps of the deferred model, and the calendars sheet's checks."""
 
@@ -63,7 +64,7 @@ def test_deadline_caps_keep_friday_evening_work_open_until_monday_1700():
     due = due_minutes(OFFICE, WEEK, 480, None) / 60
     cap = deadline_sums(work, due[:-1], due[1:] + 1.0)
     assert cap[hour(4, 17)] == 1.0  # open at Friday 18:00
-    assert cap[(hour(4, 17) + 70) % n] == 1.0  # still not due at the end of Monday 16:00-17:00 ... 
+    assert cap[(hour(4, 17) + 70) % n] == 1.0  # still not due at the end of Monday 16:00-17:00 ...
     assert cap[(hour(4, 17) + 71) % n] == 0.0  # ... due once Monday 17:00 has passed
     assert cap.sum() == 71.0
 
@@ -87,7 +88,15 @@ def test_holiday_demand_factor_scales_its_local_date():
 # --------------------------------------------------------------------------- through the input
 
 T0 = dt.datetime(2026, 3, 23, 0, 0)
-CH_HEADER = ["channel", "handle_minutes", "target_minutes", "service_level", "deferrable", "clock", "holiday_target_minutes"]
+CH_HEADER = [
+    "channel",
+    "handle_minutes",
+    "target_minutes",
+    "service_level",
+    "deferrable",
+    "clock",
+    "holiday_target_minutes",
+]
 CAL_HEADER = ["calendar", "timezone", "days", "open", "close", "holiday", "demand_factor"]
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected messages are long single lines; keep each one greppable)
 """Tiers sharing agents by non-preemptive priority, checked against an exact CTMC built here,
 Cobham's (1954) mean waits, the published Erlang C case and the Erlang A of planner.queueing.erlang."""
 
@@ -130,7 +131,10 @@ def test_mean_waits_are_cobhams():
     c, lam, handle = 6, (0.4, 1.1), 3.0
     s_mu = c / handle
     p_wait = float(erlang.erlang_c(c, sum(lam) * handle))
-    cobham = [p_wait / (s_mu * (1 - 0 / s_mu) * (1 - lam[0] / s_mu)), p_wait / (s_mu * (1 - lam[0] / s_mu) * (1 - sum(lam) / s_mu))]
+    cobham = [
+        p_wait / (s_mu * (1 - 0 / s_mu) * (1 - lam[0] / s_mu)),
+        p_wait / (s_mu * (1 - lam[0] / s_mu) * (1 - sum(lam) / s_mu)),
+    ]
     t = np.linspace(0.0, 40.0, 4001)
     sl = priority.tier_service_levels(np.full(t.size, c), np.tile(lam, (t.size, 1)), handle, np.stack([t, t], axis=1))
     means = np.trapezoid(1.0 - sl, t, axis=0)
@@ -152,7 +156,9 @@ def test_a_small_high_priority_tier_needs_far_fewer_extra_agents_than_a_separate
     lam, handle, targets, goals = (0.15, 1.6), 3.0, (1 / 6, 1 / 3), (0.9, 0.8)
     vip_desk = int(erlang.required_agents(lam[0], handle, targets[0], goals[0], 0.85))
     standard_desk = int(erlang.required_agents(lam[1], handle, targets[1], goals[1], 0.85))
-    shared = int(priority.shared_staffing(np.array([lam]), handle, np.array([targets]), np.array([goals]), 0.85).agents[0])
+    shared = int(
+        priority.shared_staffing(np.array([lam]), handle, np.array([targets]), np.array([goals]), 0.85).agents[0]
+    )
     assert vip_desk >= 2
     assert shared - standard_desk <= 1 < vip_desk
     # and the shared staffing is right: the exact CTMC meets both targets with it
@@ -164,7 +170,15 @@ def test_a_small_high_priority_tier_needs_far_fewer_extra_agents_than_a_separate
 
 
 CHANNELS = [
-    ["channel", "handle_minutes", "target_minutes", "service_level", "concurrency", "patience_minutes", "tiers_share_agents"],
+    [
+        "channel",
+        "handle_minutes",
+        "target_minutes",
+        "service_level",
+        "concurrency",
+        "patience_minutes",
+        "tiers_share_agents",
+    ],
     ["chat", 3, 1 / 3, 0.8, 1, None, "yes"],
 ]
 
@@ -248,8 +262,13 @@ def test_bad_priorities_are_each_reported(tmp_path):
     assert run.exit_code == 1
     lines = run.stderr_lines
     assert lines[0] == f"Error: {path}: 4 problems found"
-    assert lines[1] == f"{path}, sheet 'targets', row 2, column 'priority': got 1.5; expected blank or a whole number >= 1"
-    assert lines[2] == f"{path}, sheet 'targets', row 3, column 'tier': got blank; expected a tier name on a row that sets a priority"
+    assert (
+        lines[1] == f"{path}, sheet 'targets', row 2, column 'priority': got 1.5; expected blank or a whole number >= 1"
+    )
+    assert (
+        lines[2]
+        == f"{path}, sheet 'targets', row 3, column 'tier': got blank; expected a tier name on a row that sets a priority"
+    )
     assert lines[3] == (
         f"{path}, sheet 'targets', row 4, column 'priority': got 1; expected blank, or a channel whose tiers share "
         "agents (tiers_share_agents = yes in the channels sheet: chat)"

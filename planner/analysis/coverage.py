@@ -95,7 +95,9 @@ def _period_service(scenario: Scenario, req: Requirements, staffed: np.ndarray, 
         sl[i * n : (i + 1) * n] = np.where(has, answered / np.where(has, promise.contacts, 1.0), 1.0)
 
 
-def _shared_service(scenario: Scenario, req: Requirements, staffed: np.ndarray, lam: np.ndarray, sl: np.ndarray) -> None:
+def _shared_service(
+    scenario: Scenario, req: Requirements, staffed: np.ndarray, lam: np.ndarray, sl: np.ndarray
+) -> None:
     """Tiers sharing agents: each tier's service level at its group's staffing, served by priority."""
     n = scenario.horizon.n_intervals
     keys = list(req.queues)

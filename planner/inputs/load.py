@@ -22,10 +22,10 @@ import pandas as pd
 
 from planner.domain import (
     ALLOWED_INTERVAL_MINUTES,
-    Calendar,
     DEFAULT_SHIFTS,
     DEFAULT_TIER,
     Agent,
+    Calendar,
     Channel,
     Horizon,
     Pool,
@@ -41,6 +41,8 @@ from planner.domain import (
 from planner.errors import Problem, ProblemLog, Severity
 from planner.inputs.contract import (
     CALENDARS as CALENDARS_SPEC,
+)
+from planner.inputs.contract import (
     CHANNELS,
     SHEETS,
     SHEETS_BY_KEY,
@@ -568,7 +570,9 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
     return out
 
 
-def _check_priority_row(table: TypedTable, row: int, r: pd.Series, channels: dict[str, Channel], log: ProblemLog) -> bool:
+def _check_priority_row(
+    table: TypedTable, row: int, r: pd.Series, channels: dict[str, Channel], log: ProblemLog
+) -> bool:
     """A priority rank names a tier, and its channel (or, blank, some channel) has tiers sharing agents."""
     if r["tier"] is None:
         log.add(Problem.cell(table.file, table.sheet, row, "tier", "", "a tier name on a row that sets a priority"))
@@ -585,7 +589,11 @@ def _check_priority_row(table: TypedTable, row: int, r: pd.Series, channels: dic
 
 
 def _priority_conflicts(
-    demand: pd.DataFrame, channels: dict[str, Channel], targets: tuple[TargetOverride, ...], book: RawBook, log: ProblemLog
+    demand: pd.DataFrame,
+    channels: dict[str, Channel],
+    targets: tuple[TargetOverride, ...],
+    book: RawBook,
+    log: ProblemLog,
 ) -> None:
     """Tiers sharing agents with the same rank wait in one line, so they must have the same target."""
     pairs = demand[["language", "channel", "tier"]].drop_duplicates()
@@ -644,7 +652,9 @@ def _calendars(table: TypedTable | None, log: ProblemLog) -> dict[str, Calendar]
         hours.setdefault(name, [])
         holidays.setdefault(name, [])
         if r["holiday"] is not None:
-            holidays[name].append((r["holiday"].date(), 1.0 if r["demand_factor"] is None else float(r["demand_factor"])))
+            holidays[name].append(
+                (r["holiday"].date(), 1.0 if r["demand_factor"] is None else float(r["demand_factor"]))
+            )
             continue
         _calendar_hours(table, row, r, hours[name], log)
     return {
@@ -697,7 +707,8 @@ def _calendar_hours(
         return
     for d, a, b, other in seen:
         if d in days and a < end and start < b:
-            expected = f"hours not overlapping row {other} ({WEEKDAYS[d]} {a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d})"
+            span = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+            expected = f"hours not overlapping row {other} ({WEEKDAYS[d]} {span})"
             log.add(Problem.cell(table.file, table.sheet, row, "open", f"{r['open']:%H:%M}", expected))
             table.bad.add(row)
             return

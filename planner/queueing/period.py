@@ -23,7 +23,7 @@ import numpy as np
 from planner.queueing import erlang
 
 #: Breakpoints above the interval-wise requirement (where the curve is nearly flat).
-EXTRA_AGENTS = 3
+EXTRA_AGENTS = 1
 
 
 @dataclass(frozen=True)

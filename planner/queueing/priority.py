@@ -117,9 +117,7 @@ def _tier_level(
     stable = (s_mu > 0) & ((theta > 0) | (sigma < s_mu))
     if not stable.any():
         return level
-    p_wait, sigma, sigma_ahead, s_mu, theta, t = (
-        x[stable] for x in (p_wait, sigma, sigma_ahead, s_mu, theta, t)
-    )
+    p_wait, sigma, sigma_ahead, s_mu, theta, t = (x[stable] for x in (p_wait, sigma, sigma_ahead, s_mu, theta, t))
     weights = _waiting_weights(sigma, s_mu, theta)
     answered = _answered_within(weights.shape[1] - 1, sigma_ahead, s_mu, theta, t)
     busy_part = (weights * answered).sum(axis=1) / weights.sum(axis=1)
@@ -151,9 +149,7 @@ def _weights_up_to(width: int, sigma: np.ndarray, s_mu: np.ndarray, theta: np.nd
         return np.exp(log_w)
 
 
-def _answered_within(
-    m: int, sigma_ahead: np.ndarray, s_mu: np.ndarray, theta: np.ndarray, t: np.ndarray
-) -> np.ndarray:
+def _answered_within(m: int, sigma_ahead: np.ndarray, s_mu: np.ndarray, theta: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``P(answered within t | j waiting ahead)`` for ``j = 0..m`` (rows x (m+1)), by uniformisation."""
     x = np.arange(m + 1)[None, :]
     down = s_mu[:, None] + x * theta[:, None]  # at x = 0: the contact itself is taken
@@ -206,9 +202,15 @@ def shared_staffing(
     levels = np.ones(lam.shape)
     todo = np.flatnonzero(agents > 0)
     while todo.size:
-        kw = {"patience_minutes": pat[todo], "concurrency": conc[todo], "concurrency_efficiency": concurrency_efficiency}
-        sl = tier_service_levels(agents[todo], lam[todo], handle[todo], target[todo], **kw)
-        occ = erlang.queue_stats(agents[todo], lam[todo].sum(axis=1), handle[todo], 1.0, **kw).occupancy
+        p, c, e = pat[todo], conc[todo], concurrency_efficiency
+        sl = tier_service_levels(
+            agents[todo], lam[todo], handle[todo], target[todo], patience_minutes=p, concurrency=c,
+            concurrency_efficiency=e,
+        )  # fmt: skip
+        occ = erlang.queue_stats(
+            agents[todo], lam[todo].sum(axis=1), handle[todo], 1.0, patience_minutes=p, concurrency=c,
+            concurrency_efficiency=e,
+        ).occupancy  # fmt: skip
         ok = np.all(sl >= goal[todo] - erlang.CRITERIA_TOLERANCE, axis=1) & (
             occ <= max_occupancy + erlang.CRITERIA_TOLERANCE
         )

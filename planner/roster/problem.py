@@ -86,7 +86,7 @@ def _live_groups(
 ) -> list[LiveGroup]:
     """Live queues served by the same skill sets, their requirements added up; a queue promised over
     a day or week is a group of its own (its staffing decides its answered-in-time contacts)."""
-    live_parts: dict[tuple[object, ...], list[QueueKey]] = defaultdict(list)
+    live_parts: dict[tuple[tuple[str, ...], QueueKey | None], list[QueueKey]] = defaultdict(list)
     for key in sorted(req.live):
         if req.live[key].sum() > TOL:
             live_parts[(eligible(key[0], key[1]), key if key in req.period else None)].append(key)

@@ -40,6 +40,8 @@ from planner.queueing.period import PeriodPromise
 
 QueueKey = tuple[str, str, str]
 TOL = 1e-6
+#: Contacts answered in time per extra agent below which a service-level curve counts as flat.
+FLAT_SLOPE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,9 @@ def rule_period_service_level(m: RosterModel) -> None:
             k, f = promise.breakpoints(t)
             for j in range(len(k) - 1):
                 slope = float(f[j + 1] - f[j])
+                if slope < FLAT_SLOPE:  # flat from here on: more agents answer no more in time
+                    answered.upBound = float(f[j])
+                    break
                 expr = pulp.LpAffineExpression([(answered, 1.0), *((v, c * slope) for v, c in staffed)])
                 m.add("period_service_level", expr <= float(f[j] - slope * k[j]), f"chord__{g.name}__t{t:05d}__k{j}")
         for d, answered_vars in sorted(by_period.items()):
