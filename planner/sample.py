@@ -28,9 +28,9 @@ from planner.inputs.settings import EXAMPLE_SETTINGS
 
 # --- the sheets' columns, in workbook order -------------------------------------------
 
-# the sample models pools of interchangeable agents, so it has no `agents` sheet
+# the sample models pools of interchangeable agents, so it has no `agents` sheet; its clocks are the wall clock
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
-    sheet.name: sheet.column_names for sheet in SHEETS if sheet.name != "agents"
+    sheet.name: sheet.column_names for sheet in SHEETS if sheet.name not in ("agents", "calendars")
 }
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "zh", "ja", "ko", "ru", "pt", "es", "tr", "vi", "de")
