@@ -50,6 +50,8 @@ TRUNCATION_TAIL = 1e-12
 MAX_WAITING = 600
 #: Waiting counts tried first (most rows' weights are negligible well before).
 WAITING_CHUNK = 96
+#: Rows are evaluated in up to this many batches of similar work.
+BATCHES = 4
 #: Poisson weights of the uniformised chain beyond the last step are below this.
 POISSON_TAIL = 1e-12
 
@@ -118,9 +120,13 @@ def _tier_level(
     if not stable.any():
         return level
     p_wait, sigma, sigma_ahead, s_mu, theta, t = (x[stable] for x in (p_wait, sigma, sigma_ahead, s_mu, theta, t))
-    weights = _waiting_weights(sigma, s_mu, theta)
-    answered = _answered_within(weights.shape[1] - 1, sigma_ahead, s_mu, theta, t)
-    busy_part = (weights * answered).sum(axis=1) / weights.sum(axis=1)
+    busy_part = np.empty(p_wait.size)
+    # rows in batches of similar work (uniformisation steps x waiting counts), so no row pays for the largest
+    order = np.argsort((s_mu + sigma_ahead) * t + sigma / np.maximum(s_mu - sigma, 1e-9 * s_mu), kind="stable")
+    for part in np.array_split(order, max(1, min(BATCHES, order.size // 64))):
+        weights = _waiting_weights(sigma[part], s_mu[part], theta[part])
+        answered = _answered_within(weights.shape[1] - 1, sigma_ahead[part], s_mu[part], theta[part], t[part])
+        busy_part[part] = (weights * answered).sum(axis=1) / weights.sum(axis=1)
     level[stable] = (1.0 - p_wait) + p_wait * busy_part
     return np.clip(level, 0.0, 1.0)
 
@@ -187,8 +193,11 @@ def shared_staffing(
     """The fewest whole agents with every tier's ``SL_k >= service_level_k`` and the group's
     occupancy at most ``max_occupancy`` (arrays ``(rows, tiers)`` in priority order).
 
-    The search starts at ``start_agents`` (a lower bound such as the largest requirement of any
-    tier alone) or 1 and adds one agent to every row still failing.
+    The search starts at the largest of ``start_agents`` (a lower bound such as the largest
+    requirement of any tier alone) and the Erlang requirement of the summed load at the last tier's
+    target and level - a lower bound, because the last tier waits for everyone waiting when it arrives
+    (as under first come, first served) and also for higher tiers arriving meanwhile - and adds one
+    agent to every row still failing.
     """
     lam = np.atleast_2d(np.asarray(contacts_per_minute, dtype=float))
     rows = lam.shape[0]
@@ -197,7 +206,13 @@ def shared_staffing(
     handle = _as_rows(handle_minutes, rows)
     conc = _as_rows(concurrency, rows)
     pat = _as_rows(np.nan if patience_minutes is None else patience_minutes, rows)
-    agents = np.maximum(1, np.zeros(rows, dtype=np.int64) if start_agents is None else start_agents.astype(np.int64))
+    last = lam.shape[1] - 1 - np.argmax(lam[:, ::-1] > 0, axis=1)  # the last tier with demand
+    fcfs = erlang.required_agents(
+        lam.sum(axis=1), handle, target[np.arange(rows), last], goal[np.arange(rows), last], max_occupancy,
+        patience_minutes=pat, concurrency=conc, concurrency_efficiency=concurrency_efficiency,
+    )  # fmt: skip
+    start = fcfs if start_agents is None else np.maximum(fcfs, start_agents.astype(np.int64))
+    agents = np.maximum(1, start)
     agents[lam.sum(axis=1) <= 0] = 0
     levels = np.ones(lam.shape)
     todo = np.flatnonzero(agents > 0)
