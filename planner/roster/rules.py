@@ -343,8 +343,9 @@ def objective_cost(m: RosterModel) -> None:
 def rule_period_service_level(m: RosterModel) -> None:
     """A live queue promised over a day or week answers the period's share of contacts in time:
     per interval, answered-in-time contacts below every chord of its concave curve of agents on the
-    floor (planner.queueing.period); per period, their sum at least the share (soft: `sl_short`,
-    per contact at the penalty of an agent-hour). Live coverage already gives every interval the floor."""
+    floor (planner.queueing.period) and at most the curve's value at its last breakpoint; per period,
+    their sum at least the share (soft: `sl_short`, per contact at the penalty of an agent-hour). Live
+    coverage already gives every interval the floor."""
     p = m.problem
     weight = p.penalty * p.interval_hours
     for g in p.live:
@@ -357,6 +358,7 @@ def rule_period_service_level(m: RosterModel) -> None:
             by_period[int(promise.period[t])].append(answered)
             staffed = [(_alloc(m, s, g.name, t), -g.on_floor_share) for s in g.skillsets if m.presence[s][t]]
             k, f = promise.breakpoints(t)
+            answered.upBound = float(f[-1])  # past the last breakpoint: no more than there (conservative)
             for j in range(len(k) - 1):
                 slope = float(f[j + 1] - f[j])
                 if slope < FLAT_SLOPE:  # flat from here on: more agents answer no more in time
