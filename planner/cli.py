@@ -63,6 +63,43 @@ def _echo_findings(warnings: tuple[str, ...], notes: tuple[str, ...]) -> None:
         click.echo(f"note: {n}", err=True)
 
 
+def _solver_options(scope: str) -> Callable[[F], F]:
+    """--solver, --time-limit, --gap and --threads (None: the settings sheet decides), for `scope`."""
+
+    def decorate(fn: F) -> F:
+        for option in reversed(
+            (
+                click.option(
+                    "--solver",
+                    type=click.Choice(["auto", "highs", "cbc"]),
+                    default=None,
+                    help="MIP solver (default: the settings sheet, else auto = HiGHS if installed, else CBC).",
+                ),
+                click.option(
+                    "--time-limit",
+                    type=click.FloatRange(min=1),
+                    default=None,
+                    metavar="SECONDS",
+                    help=f"Solver time limit for {scope} (default: settings, else 50).",
+                ),
+                click.option(
+                    "--gap",
+                    type=click.FloatRange(min=0, max=1, max_open=True),
+                    default=None,
+                    metavar="G",
+                    help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).",
+                ),
+                click.option(
+                    "--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads."
+                ),
+            )
+        ):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="planner")
 def cli() -> None:
@@ -276,27 +313,7 @@ class _ProgressView:
     show_default=True,
     help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
 )
-@click.option(
-    "--solver",
-    type=click.Choice(["auto", "highs", "cbc"]),
-    default=None,
-    help="MIP solver (default: the settings sheet, else auto = HiGHS if installed, else CBC).",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=1),
-    default=None,
-    metavar="SECONDS",
-    help="Solver time limit for the whole solve (default: settings, else 50).",
-)
-@click.option(
-    "--gap",
-    type=click.FloatRange(min=0, max=1, max_open=True),
-    default=None,
-    metavar="G",
-    help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).",
-)
-@click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads.")
+@_solver_options("the whole solve")
 @click.option(
     "--full-coverage",
     is_flag=True,
@@ -617,22 +634,7 @@ def simulate_cmd(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Local processes (default: the cores)."
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask scheduler, e.g. tcp://host:8786.")
-@click.option("--solver", type=click.Choice(["auto", "highs", "cbc"]), default=None, help="MIP solver.")
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=1),
-    default=None,
-    metavar="SECONDS",
-    help="Solver time limit of each scenario's solve (default: settings, else 50).",
-)
-@click.option(
-    "--gap",
-    type=click.FloatRange(min=0, max=1, max_open=True),
-    default=None,
-    metavar="G",
-    help="Relative gap at which each solve stops (default: settings, else 0.005).",
-)
-@click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads per solve.")
+@_solver_options("each scenario's solve")
 @click.option(
     "--marginal",
     is_flag=True,
@@ -669,7 +671,7 @@ def scenarios_cmd(
       planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx -o outputs/scenarios.xlsx
       planner scenarios inputs/tiny.xlsx my_scenarios.csv --jobs 2 --json
       planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --marginal --time-limit 30
-      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --scheduler tcp://10.0.0.5:8786
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --scheduler tcp://dask-scheduler:8786
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.scenarios import scenarios_json, scenarios_text, write_scenarios
