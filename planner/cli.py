@@ -78,8 +78,10 @@ def init_cmd(path: Path, force: bool) -> None:
       planner init inputs/my_week.xlsx
       planner validate inputs/my_week.xlsx
     """
+    from planner.outputs.files import check_output_path
     from planner.outputs.template import write_template
 
+    check_output_path(path)
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to overwrite it")
     write_template(path)
@@ -138,10 +140,13 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements.csv --json
     """
     from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
     from planner.outputs.text import requirements_text
     from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
+    if output is not None:
+        check_output_path(output, [input_path])
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     req = compute_requirements(scenario)
@@ -282,11 +287,14 @@ def roster_cmd(
     """
     from planner.domain import SolverChoice
     from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
     from planner.outputs.text import roster_json, roster_text
     from planner.outputs.workbooks import write_roster
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
+    target = output if output is not None else Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
+    check_output_path(target, [input_path], folder=fmt == "csv")
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     st = scenario.settings
@@ -304,7 +312,6 @@ def roster_cmd(
         result = plan_roster(scenario, options, log=progress)
     finally:
         progress.close()
-    target = output if output is not None else Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
     written = write_roster(result, target, fmt=fmt)
     if as_json:
         _echo_json(roster_json(result, str(written)))

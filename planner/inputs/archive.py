@@ -96,7 +96,9 @@ class ArchiveScan:
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"[A-Z]{1,3}\d{1,7}\"")
+_CELL_COLUMN = re.compile(rb"\sr=\"([A-Z]{1,3})\d{1,7}\"")
+_CELL_ROW = re.compile(rb"\sr=\"[A-Z]{1,3}(\d{1,7})\"")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,7})\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\bt=\"e\"")
@@ -114,27 +116,26 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def _new_matches(pattern: re.Pattern[bytes], buf: bytes, carried: int) -> Iterator[re.Match[bytes]]:
-    """Matches in carry + chunk that were not complete in the previous buffer."""
-    return (m for m in pattern.finditer(buf) if m.end() > carried)
+def _count(pattern: re.Pattern[bytes], buf: bytes, carried: int) -> int:
+    """Matches in carry + chunk that were not already complete in the carried bytes."""
+    return len(pattern.findall(buf)) - len(pattern.findall(buf, 0, carried))
 
 
 def _scan_sheet_chunk(sheet: SheetScan, buf: bytes, carried: int) -> None:
-    sheet.cells += sum(1 for _ in _new_matches(_CELL, buf, carried))
-    cols: set[bytes] = set()
-    for m in _new_matches(_CELL_REF, buf, carried):
-        sheet.cell_refs += 1
-        cols.add(m.group(1))
-        sheet.max_row = max(sheet.max_row, int(m.group(2)))
-    if cols:
-        sheet.max_column = max(sheet.max_column, max(column_number(c) for c in cols))
-    for m in _new_matches(_ROW_REF, buf, carried):
-        sheet.max_row = max(sheet.max_row, int(m.group(1)))
-    if not sheet.formulas and any(True for _ in _new_matches(_FORMULA, buf, carried)):
-        sheet.formulas = True
-    if not sheet.errors and any(True for _ in _new_matches(_ERROR_CELL, buf, carried)):
-        sheet.errors = True
-    sheet.shared_refs.update(int(m.group(1)) for m in _new_matches(_SHARED_REF, buf, carried))
+    sheet.cells += _count(_CELL, buf, carried)
+    sheet.cell_refs += _count(_CELL_REF, buf, carried)
+    columns = set(_CELL_COLUMN.findall(buf))
+    if columns:
+        sheet.max_column = max(sheet.max_column, max(column_number(c) for c in columns))
+    rows = _CELL_ROW.findall(buf) + _ROW_REF.findall(buf)
+    if rows:
+        sheet.max_row = max(sheet.max_row, max(map(int, rows)))
+    sheet.formulas = sheet.formulas or _FORMULA.search(buf) is not None
+    sheet.errors = sheet.errors or _ERROR_CELL.search(buf) is not None
+    refs = Counter(map(int, _SHARED_REF.findall(buf)))
+    if carried:
+        refs.subtract(map(int, _SHARED_REF.findall(buf, 0, carried)))
+    sheet.shared_refs.update(refs)
 
 
 def _claim(sheet: SheetScan, head: bytes) -> None:
@@ -158,7 +159,9 @@ class _SharedStrings:
         self.start: int | None = None
 
     def feed(self, buf: bytes, carried: int, offset: int) -> None:
-        for m in _new_matches(_SI, buf, carried):
+        for m in _SI.finditer(buf):
+            if m.end() <= carried:
+                continue
             if m.group(0).startswith(b"</"):
                 if self.start is not None:
                     self.sizes.append(offset + m.end() - self.start)
@@ -220,7 +223,7 @@ def _scanner(name: str, scan: ArchiveScan, budget: Budget) -> Callable[[bytes, i
     if lower.endswith("styles.xml"):
 
         def styles(buf: bytes, carried: int, _offset: int) -> None:
-            scan.styles += sum(1 for _ in _new_matches(_STYLE, buf, carried))
+            scan.styles += _count(_STYLE, buf, carried)
             if scan.styles > budget.styles:
                 raise ArchiveLimit(f"more than {budget.styles:,} style records (cell formats, fonts, fills ...)")
 
@@ -266,13 +269,13 @@ def scan_archive(path: str, budget: Budget) -> ArchiveScan:
     for name, sheet in scan.sheets.items():
         if sheet.grid > budget.grid_cells:
             raise ArchiveLimit(
-                f"part {name} spans {sheet.max_row:,} rows x {sheet.max_column:,} columns, "
+                f"a sheet (part {name}) whose cells span {sheet.max_row:,} rows x {sheet.max_column:,} columns, "
                 f"more than the limit of {budget.grid_cells:,} cells"
             )
     text = _shared_text(scan)
     if text > budget.shared_text_bytes:
         raise ArchiveLimit(
-            f"its cells refer to {text:,} bytes of shared text, more than the limit of {budget.shared_text_bytes:,}"
+            f"cells referring to {text:,} bytes of shared text, more than the limit of {budget.shared_text_bytes:,}"
         )
     return scan
 

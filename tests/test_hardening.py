@@ -1,0 +1,264 @@
+# ruff: noqa: E501  (expected messages are long single lines; keep each one greppable)
+"""Hostile files and real faults (issue 17): resource bombs read under a 1 GiB memory limit, files that are
+not regular files, damaged containers, silent misreadings, output safety, numeric edges and signals.
+
+Every case asserts the exact error line (or the behaviour), the exit code, that no traceback is printed
+and the state of the files afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+from hostile import Part, replace_part, run_limited, workbook_parts, zip_parts
+from workbooks import error_block, run_cli, valid_tables, write_csv_folder, write_xlsx
+
+XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
+LIMITS = "a workbook within planner's reading limits"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def minimal_workbook(path: Path, sheet_xml: bytes, extra: list[Part] = (), compressed: dict[str, bytes] | None = None) -> Path:
+    """A one-sheet workbook (sheet 'demand') around ``sheet_xml``; ``extra`` parts such as
+    xl/sharedStrings.xml or xl/styles.xml are declared in the content types and relationships."""
+    kinds = {
+        "xl/sharedStrings.xml": ("sharedStrings", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"),
+        "xl/styles.xml": ("styles", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"),
+    }
+    overrides = "".join(f'<Override PartName="/{p.name}" ContentType="{kinds[p.name][1]}"/>' for p in extra)
+    rels = "".join(
+        f'<Relationship Id="rId{k + 2}" Type="{REL}/{kinds[p.name][0]}" Target="{p.name[3:]}"/>' for k, p in enumerate(extra)
+    )
+    parts = [
+        Part(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                f"{overrides}</Types>"
+            ).encode(),
+        ),
+        Part(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ).encode(),
+        ),
+        Part(
+            "xl/workbook.xml",
+            (
+                f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
+                '<sheets><sheet name="demand" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ).encode(),
+        ),
+        Part(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>{rels}</Relationships>'
+            ).encode(),
+        ),
+        Part("xl/worksheets/sheet1.xml", sheet_xml),
+        *extra,
+    ]
+    return zip_parts(path, parts, compressed)
+
+
+def sheet(rows: bytes, dimension: str = "A1") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/><sheetData>'.encode()
+        + rows
+        + b"</sheetData></worksheet>"
+    )
+
+
+def assert_refused(run, path: Path, line: str) -> None:
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "panicked" not in run.stderr
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == error_block(path, [line])
+    assert run.returncode == 1
+
+
+# --------------------------------------------------------------------------- resource bombs, under 1 GiB
+
+
+def test_dimension_claiming_the_last_cell_is_read_within_memory(tmp_path: Path) -> None:
+    """A 3 KB workbook whose sheet claims A1:XFD1048576 used to make calamine allocate hundreds of
+    gigabytes and abort; the claim is not trusted, the sheet is streamed and validates as before."""
+    honest = write_xlsx(valid_tables(), tmp_path / "honest.xlsx")
+    parts = workbook_parts(tmp_path)
+    demand = next(p for p in parts if p.name == "xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:E74" />' in demand.data
+    claim = demand.data.replace(b'<dimension ref="A1:E74" />', b'<dimension ref="A1:XFD1048576"/>')
+    bomb = zip_parts(tmp_path / "claim.xlsx", replace_part(parts, demand.name, claim))
+    run = run_limited("validate", str(bomb))
+    assert "Traceback" not in run.stderr and "panicked" not in run.stderr
+    assert run.returncode == 0, run.stderr
+    expected = run_cli("validate", honest).stdout.replace(str(honest), str(bomb))
+    assert run.stdout == expected
+
+
+def test_part_inflating_past_its_declared_size_is_refused_within_memory(tmp_path: Path) -> None:
+    """The headers declare the sheet's real size (and the CRC of those bytes), but the deflate stream
+    goes on to a gigabyte of zeros: only the declared bytes may ever be inflated."""
+    parts = workbook_parts(tmp_path)
+    demand = next(p for p in parts if p.name == "xl/worksheets/sheet1.xml")
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(demand.data) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(b"\0" * (1 << 24)) + c.flush(zlib.Z_FULL_FLUSH)  # byte-aligned, history reset: repeatable
+    stream = head + block * 64 + c.flush()
+    bomb = zip_parts(tmp_path / "understated.xlsx", parts, compressed={demand.name: stream})
+    assert bomb.stat().st_size < 2 * 2**20
+    run = run_limited("validate", str(bomb))
+    assert_refused(
+        run,
+        bomb,
+        f"{bomb}: the archive is corrupt (part xl/worksheets/sheet1.xml cannot be read: it expands beyond the size its header declares); expected {XLSX}",
+    )
+
+
+def test_one_huge_shared_string_in_many_cells_is_refused_within_memory(tmp_path: Path) -> None:
+    """One 8 MiB shared string referred to by 100,000 cells would be 800 GiB of text."""
+    entry = b"<si><t>" + b"x" * (8 << 20) + b"</t></si>"
+    shared = Part("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}" count="1" uniqueCount="1">'.encode() + entry + b"</sst>")
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(1, 100_001))
+    bomb = minimal_workbook(tmp_path / "strings.xlsx", sheet(rows, "A1:A100000"), [shared])
+    run = run_limited("validate", str(bomb))
+    text = len(entry) * 100_000
+    assert_refused(
+        run,
+        bomb,
+        f"{bomb}: the workbook holds cells referring to {text:,} bytes of shared text, more than the limit of 67,108,864; refused; expected {LIMITS}",
+    )
+
+
+def test_millions_of_cell_formats_are_refused_within_memory(tmp_path: Path) -> None:
+    xfs = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * 2_000_000
+    styles = Part("xl/styles.xml", f'<styleSheet xmlns="{MAIN}"><cellXfs count="2000000">'.encode() + xfs + b"</cellXfs></styleSheet>")
+    bomb = minimal_workbook(tmp_path / "styles.xlsx", sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>'), [styles])
+    run = run_limited("validate", str(bomb))
+    assert_refused(
+        run,
+        bomb,
+        f"{bomb}: the workbook holds more than 100,000 style records (cell formats, fonts, fills ...); refused; expected {LIMITS}",
+    )
+
+
+def test_too_many_cells_are_refused_within_memory(tmp_path: Path) -> None:
+    """11 million cells without positions (``<c/>``, 4 bytes each) in 1,000 rows."""
+    row = b"<row>" + b"<c/>" * 11_000 + b"</row>"
+    bomb = minimal_workbook(tmp_path / "cells.xlsx", sheet(row * 1_000))
+    run = run_limited("validate", str(bomb))
+    assert_refused(
+        run,
+        bomb,
+        f"{bomb}: the workbook holds 11,000,000 cells, more than the limit of 10,000,000; refused; expected {LIMITS}",
+    )
+
+
+def test_cells_spanning_the_whole_grid_are_refused_within_memory(tmp_path: Path) -> None:
+    rows = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    bomb = minimal_workbook(tmp_path / "grid.xlsx", sheet(rows, "A1:XFD1048576"))
+    run = run_limited("validate", str(bomb))
+    assert_refused(
+        run,
+        bomb,
+        f"{bomb}: the workbook holds a sheet (part xl/worksheets/sheet1.xml) whose cells span 1,048,576 rows x 16,384 columns, more than the limit of 10,000,000 cells; refused; expected {LIMITS}",
+    )
+
+
+# --------------------------------------------------------------------------- not regular files, damaged containers
+
+
+def test_fifo_input_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "week.xlsx"
+    os.mkfifo(fifo)
+    run = run_limited("validate", str(fifo), timeout=30)
+    assert_refused(run, fifo, f"{fifo}: this is a named pipe (FIFO), not a regular file; expected an .xlsx workbook or a folder of CSV files")
+
+
+def test_device_input_is_refused() -> None:
+    run = run_cli("validate", "/dev/zero")
+    assert run.stderr_lines == error_block("/dev/zero", ["/dev/zero: this is a device, not a regular file; expected an .xlsx workbook or a folder of CSV files"])
+    assert run.exit_code == 1 and run.stdout == ""
+
+
+def test_fifo_in_a_csv_folder_is_refused(tmp_path: Path) -> None:
+    folder = write_csv_folder(valid_tables(), tmp_path / "csv")
+    (folder / "pools.csv").unlink()
+    os.mkfifo(folder / "pools.csv")
+    run = run_limited("validate", str(folder), timeout=30)
+    f = folder / "pools.csv"
+    assert_refused(run, f, f"{f}: this is a named pipe (FIFO), not a regular file; expected a CSV text file")
+
+
+@pytest.mark.parametrize("body", [b"\xff" * 600, bytes(range(256)) * 4, b"\0" * 1536])
+def test_ole_container_with_a_corrupt_body_is_a_clear_error(tmp_path: Path, body: bytes) -> None:
+    p = tmp_path / "old.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
+    run = run_cli("validate", p)
+    assert run.stderr_lines == error_block(
+        p, [f"{p}: this is a damaged OLE compound document (an old .xls or an encrypted workbook?) that cannot be read; expected {XLSX}"]
+    )
+    assert run.exit_code == 1
+
+
+# --------------------------------------------------------------------------- silent misreadings in the reader
+
+
+def test_utf16_csv_export_is_read_like_utf8(tmp_path: Path) -> None:
+    """Excel's "Unicode Text" export: UTF-16 with a byte-order mark, tab separated."""
+    utf8 = write_csv_folder(valid_tables(), tmp_path / "utf8")
+    utf16 = write_csv_folder(valid_tables(), tmp_path / "utf16", delimiter="\t", encoding="utf-16")
+    assert (utf16 / "demand.csv").read_bytes()[:2] == b"\xff\xfe"
+    plain, unicode = run_cli("validate", utf8), run_cli("validate", utf16)
+    assert unicode.exit_code == 0, unicode.stderr
+    assert unicode.stdout == plain.stdout.replace(str(utf8), str(utf16))
+
+
+def set_error_cell(path: Path, sheet: str, ref: str, code: str) -> Path:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    cell = wb[sheet][ref]
+    cell.value = code
+    cell.data_type = "e"
+    wb.save(path)
+    return path
+
+
+def test_excel_error_cells_are_reported_as_errors_not_blanks(tmp_path: Path) -> None:
+    p = write_xlsx(valid_tables(), tmp_path / "errors.xlsx")
+    set_error_cell(p, "demand", "E5", "#N/A")
+    set_error_cell(p, "channels", "B2", "#DIV/0!")
+    run = run_cli("validate", p)
+    assert run.stderr_lines == error_block(
+        p,
+        [
+            f"{p}, sheet 'demand', row 5, column 'contacts': got #N/A (an Excel error value); expected a number >= 0",
+            f"{p}, sheet 'channels', row 2, column 'handle_minutes': got #DIV/0! (an Excel error value); expected a number of minutes > 0",
+        ],
+    )
+    assert run.exit_code == 1
+
+
+def test_very_hidden_settings_sheet_is_not_used_silently(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    p = write_xlsx(valid_tables(), tmp_path / "hidden.xlsx")
+    wb = load_workbook(p)
+    wb["settings"].sheet_state = "veryHidden"
+    wb.save(p)
+    run = run_cli("validate", p)
+    assert run.exit_code == 0, run.stderr
+    warnings = [line for line in run.stdout.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {p}, sheet 'settings': the sheet is very hidden (it shows only in the VBA editor); it is read like any other sheet"]
