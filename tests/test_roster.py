@@ -188,7 +188,7 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     folder = tmp_path / "csv"
     run = run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", folder)
     assert run.exit_code == 0, run.stderr
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.csv" for s in sheets)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([".planner-output", *(f"{s}.csv" for s in sheets)])
     csv_shifts = pd.read_csv(folder / "shifts.csv")
     assert csv_shifts["agents"].sum() == shifts["agents"].sum()
 
