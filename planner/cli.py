@@ -17,18 +17,24 @@ import click
 
 from planner import __version__
 from planner.errors import InputError, PlannerError
+from planner.interrupts import Interrupted, signals_handled
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _library_errors(fn: F) -> F:
-    """Turn library errors into `Error: ...` messages with exit code 1 (no traceback)."""
+    """Turn library errors into `Error: ...` messages with exit code 1 (no traceback); Ctrl-C and
+    SIGTERM stop the command with one line and exit 130 / 143."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with signals_handled():
+                return fn(*args, **kwargs)
+        except Interrupted as exc:
+            click.echo(f"Interrupted ({exc.name}): stopped; existing outputs are left as they were", err=True)
+            sys.exit(exc.exit_code)
         except InputError as exc:
             for other in exc.others:
                 if other.severity.value == "warning":

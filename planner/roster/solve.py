@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -21,6 +22,7 @@ from typing import Any
 
 import pulp
 
+from planner import interrupts
 from planner.domain import SolverChoice
 from planner.errors import SolverError
 from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
@@ -312,7 +314,8 @@ def _run(
         solver = _highs_solver(
             options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs, target=target, stop_when=stop_when
         )
-        model.lp.solve(solver)
+        with interrupts.native_call():  # HiGHS stops through its interrupt callbacks
+            model.lp.solve(solver)
         h = model.lp.solverModel
         info = h.getInfo()
         text = h.modelStatusToString(h.getModelStatus()).lower()
@@ -354,7 +357,9 @@ def _highs_solver(
     if mip and target is not None:
         kwargs["objective_target"] = float(target)
     kinds = highspy.cb.HighsCallbackType
-    active = []
+    # polled by HiGHS in every phase: a signal stops the solve within a fraction of a second
+    interrupt_kinds = (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt)
+    active = list(interrupt_kinds)
     stop = {"now": False}
 
     def callback(kind: object, message: str, data_out: Any, data_in: Any, _user: object) -> None:
@@ -365,16 +370,15 @@ def _highs_solver(
                         log(line.rstrip())
         elif kind == kinds.kCallbackMipImprovingSolution and stop_when is not None:
             stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
-        elif kind == kinds.kCallbackMipInterrupt and stop["now"]:
+        elif kind in interrupt_kinds and (interrupts.requested() or (stop["now"] and kind == kinds.kCallbackMipInterrupt)):
             data_in.user_interrupt = True
 
     if log is not None:
         active.append(kinds.kCallbackLogging)
     if mip and stop_when is not None:
-        active += [kinds.kCallbackMipImprovingSolution, kinds.kCallbackMipInterrupt]
-    if active:
-        kwargs["callbackTuple"] = (callback, None)
-        kwargs["callbacksToActivate"] = active
+        active.append(kinds.kCallbackMipImprovingSolution)
+    kwargs["callbackTuple"] = (callback, None)
+    kwargs["callbacksToActivate"] = active
     return WarmHiGHS(
         mip=mip,
         msg=log is not None,
@@ -395,8 +399,9 @@ def _run_cbc(
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
 ) -> tuple[str, float]:
-    fd, log_path = tempfile.mkstemp(prefix="planner-cbc-", suffix=".log")
-    os.close(fd)
+    work = tempfile.mkdtemp(prefix="planner-cbc-")  # CBC's model, solution and log files; removed below
+    log_path = os.path.join(work, "cbc.log")
+    open(log_path, "w").close()
     stop = threading.Event()
     follower = None
     if log is not None:
@@ -415,6 +420,7 @@ def _run_cbc(
             warmStart=bool(start),
             options=["randomSeed 1", "randomCbcSeed 1"],
         )
+        solver.tmpDir = work
         model.lp.solve(solver)
     finally:
         stop.set()
@@ -422,7 +428,7 @@ def _run_cbc(
             follower.join(timeout=2)
         with open(log_path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
-        os.unlink(log_path)
+        shutil.rmtree(work, ignore_errors=True)
     objective = float(pulp.value(model.lp.objective) or 0.0) if model.lp.status == pulp.LpStatusOptimal else math.inf
     bound = objective
     m = re.search(r"(?:Lower bound|Objective value):\s*([-\d.eE+]+)", text)
