@@ -262,3 +262,182 @@ def test_very_hidden_settings_sheet_is_not_used_silently(tmp_path: Path) -> None
     assert run.exit_code == 0, run.stderr
     warnings = [line for line in run.stdout.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: {p}, sheet 'settings': the sheet is very hidden (it shows only in the VBA editor); it is read like any other sheet"]
+
+
+# --------------------------------------------------------------------------- outputs never destroy anything
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", ["roster", "requirements"])
+def test_output_over_the_input_workbook_is_refused_before_any_work(tmp_path: Path, command: str) -> None:
+    week = write_xlsx(valid_tables(), tmp_path / "week.xlsx")
+    before = week.read_bytes()
+    run = run_cli(command, week, "-o", week)
+    assert run.stderr_lines == [f"Error: refusing to write {week}: it is the input {week}"]
+    assert run.exit_code == 1 and run.stdout == ""
+    assert week.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week.xlsx"]
+
+
+def test_output_through_another_name_of_the_input_is_refused(tmp_path: Path) -> None:
+    week = write_xlsx(valid_tables(), tmp_path / "week.xlsx")
+    link = tmp_path / "link.xlsx"
+    os.link(week, link)  # a hard link: another name of the same file
+    before = week.read_bytes()
+    run = run_cli("requirements", week, "-o", link)
+    assert run.stderr_lines == [f"Error: refusing to write {link}: it is the input {week}"]
+    assert run.exit_code == 1 and week.read_bytes() == before
+
+
+def test_csv_output_folder_that_is_the_input_folder_is_refused(tmp_path: Path) -> None:
+    folder = write_csv_folder(valid_tables(), tmp_path / "week")
+    before = snapshot(folder)
+    run = run_cli("roster", folder, "--format", "csv", "-o", folder)
+    assert run.stderr_lines == [f"Error: refusing to write {folder}: it is the input {folder}"]
+    assert run.exit_code == 1
+    run = run_cli("roster", folder / "demand", "--format", "csv", "-o", tmp_path)
+    assert run.stderr_lines[0].startswith("Error: ")  # a missing input is reported before the output
+    run = run_cli("roster", folder, "--format", "csv", "-o", tmp_path)
+    assert run.stderr_lines == [f"Error: refusing to write {tmp_path}: it holds the input {folder}"]
+    run = run_cli("requirements", folder, "-o", folder / "demand.csv")
+    assert run.stderr_lines == [
+        f"Error: refusing to write {folder / 'demand.csv'}: it would be a file of the input folder {folder}"
+    ]
+    assert snapshot(folder) == before
+
+
+def test_fifo_or_folder_as_output_file_is_refused(tmp_path: Path) -> None:
+    week = write_xlsx(valid_tables(), tmp_path / "week.xlsx")
+    fifo = tmp_path / "out.xlsx"
+    os.mkfifo(fifo)
+    run = run_cli("requirements", week, "-o", fifo)
+    assert run.stderr_lines == [f"Error: refusing to write {fifo}: it is a named pipe (FIFO), not a regular file"]
+    assert run.exit_code == 1
+    assert fifo.is_fifo()
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    run = run_cli("roster", week, "-o", folder)
+    assert run.stderr_lines == [f"Error: refusing to write {folder}: it is a folder, not a regular file"]
+    run = run_cli("init", fifo, "--force")
+    assert run.stderr_lines == [f"Error: refusing to write {fifo}: it is a named pipe (FIFO), not a regular file"]
+    assert fifo.is_fifo()
+
+
+def test_csv_output_replaces_only_folders_planner_wrote_and_swaps_them_whole(tmp_path: Path) -> None:
+    tables = ["summary", "shifts", "coverage", "cost", "gaps", "headcount", "language_sites"]
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "plan.txt").write_text("my notes", encoding="utf-8")
+    run = run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", mine)
+    assert run.stderr_lines == [
+        f"Error: refusing to replace the folder {mine}: planner did not write it (it has no .planner-output file); give a new or empty folder"
+    ]
+    assert run.exit_code == 1
+    assert snapshot(mine) == {"plan.txt": b"my notes"}
+    out = tmp_path / "roster"
+    assert run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", out).exit_code == 0
+    first = snapshot(out)
+    assert sorted(first) == sorted([".planner-output", *(f"{t}.csv" for t in tables)])
+    (out / "stale.csv").write_text("from an older run", encoding="utf-8")
+    assert run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", out).exit_code == 0
+    second = snapshot(out)
+    assert sorted(second) == sorted(first)  # swapped in whole: nothing of the older folder is left
+    assert second["shifts.csv"] == first["shifts.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "roster"]  # no temporary folders
+
+
+def test_csv_folder_failing_midway_leaves_the_previous_folder_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    import planner.outputs.files as files
+    from planner.errors import OutputError
+
+    out = tmp_path / "roster"
+    files.write_csv_folder(out, {"a": pd.DataFrame({"x": [1]}), "b": pd.DataFrame({"y": [2]})})
+    before = snapshot(out)
+    real = files.write_csv
+    written: list[str] = []
+
+    def full_disk(path: Path, frame: pd.DataFrame) -> Path:
+        if written:
+            raise OutputError(f"cannot write {path}: No space left on device")
+        written.append(str(path))
+        return real(path, frame)
+
+    monkeypatch.setattr(files, "write_csv", full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
+        files.write_csv_folder(out, {"a": pd.DataFrame({"x": [3]}), "b": pd.DataFrame({"y": [4]})})
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster"]
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def _solver_children(pid: int) -> list:
+    import psutil
+
+    return [p for p in psutil.Process(pid).children(recursive=True) if p.is_running()]
+
+
+@pytest.mark.parametrize(
+    ("signame", "solver", "code"),
+    [("SIGINT", "highs", 130), ("SIGTERM", "cbc", 143), ("SIGINT", "cbc", 130)],
+)
+def test_signal_stops_the_solve_and_leaves_the_previous_output(tmp_path: Path, signame: str, solver: str, code: int) -> None:
+    """A real `planner roster` on the sample: the signal arrives while the solver runs; the run stops
+    within 5 s with one line, the previous output is byte-identical, and no temporary file or solver
+    process is left behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "week.xlsx"
+    previous = write_xlsx(valid_tables(), out).read_bytes()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "TMPDIR": str(scratch)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planner", "roster", "inputs/exchange_week.xlsx", "-o", str(out), "--solver", solver],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        children: list = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.25)
+            children = _solver_children(proc.pid)
+            # CBC: until its process exists; HiGHS runs in-process: until the model is built and solving
+            if (solver == "cbc" and children) or (solver == "highs" and psutil.Process(proc.pid).cpu_times().user > 4):
+                break
+        assert proc.poll() is None, "the solve ended before the signal was sent"
+        time.sleep(1.0)
+        children = _solver_children(proc.pid) if solver == "cbc" else []
+        sent = time.monotonic()
+        proc.send_signal(getattr(signal, signame))
+        _, stderr = proc.communicate(timeout=5)
+        assert time.monotonic() - sent < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == code
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == f"Interrupted ({signame}): stopped; existing outputs are left as they were"
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in out_dir.iterdir()) == ["week.xlsx"]
+    assert list(scratch.iterdir()) == []  # the solver's model, solution and log files are gone
+    if solver == "cbc":
+        assert children, "CBC was running when the signal was sent"
+    assert not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)
