@@ -241,7 +241,7 @@ class _Progress:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=1, max=604_800),
     default=None,
     metavar="SECONDS",
     help="Solver time limit for the whole solve (default: settings, else 50).",
@@ -253,7 +253,7 @@ class _Progress:
     metavar="G",
     help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).",
 )
-@click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads.")
+@click.option("--threads", type=click.IntRange(min=1, max=256), default=None, metavar="N", help="Solver threads.")
 @click.option(
     "--full-coverage",
     is_flag=True,

@@ -39,7 +39,7 @@ import planner.inputs.read
 from planner.inputs.load import load_scenario
 
 XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
-DT = "a date-time such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
+DT = "a date-time in the years 1900-2199 such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
 KNOWN_SETTINGS = (
     "currency, shrinkage, max_occupancy, deferred_max_occupancy, concurrency_efficiency, shifts_per_week, "
     "night_hours, under_coverage_penalty, solver, time_limit_seconds, mip_gap, threads, interval_minutes, "
@@ -274,10 +274,10 @@ def text_in_number_columns(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0"),
-        at(p, "channels", 2, "handle_minutes", "'9 min'", "a number of minutes > 0"),
-        at(p, "sites", 3, "hourly_cost", "TRUE", "a number >= 0"),
-        at(p, "pools", 2, "available", "'2.5'", "blank (hire as needed) or a whole number >= 0"),
+        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0 and <= 1,000,000"),
+        at(p, "channels", 2, "handle_minutes", "'9 min'", "a number of minutes > 0 and <= 1440"),
+        at(p, "sites", 3, "hourly_cost", "TRUE", "a number >= 0 and <= 1,000,000"),
+        at(p, "pools", 2, "available", "'2.5'", "blank (hire as needed) or a whole number from 0 to 1,000,000"),
     ]
 
 
@@ -308,10 +308,10 @@ def negative_numbers(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "demand", 7, "contacts", "-1", "a number >= 0"),
-        at(p, "sites", 2, "hourly_cost", "-18.5", "a number >= 0"),
-        at(p, "sites", 3, "night_premium", "-0.25", "blank or a share >= 0 (0.25 means +25 %)"),
-        at(p, "pools", 4, "available", "-4", "blank (hire as needed) or a whole number >= 0"),
+        at(p, "demand", 7, "contacts", "-1", "a number >= 0 and <= 1,000,000"),
+        at(p, "sites", 2, "hourly_cost", "-18.5", "a number >= 0 and <= 1,000,000"),
+        at(p, "sites", 3, "night_premium", "-0.25", "blank or a share >= 0 and <= 10 (0.25 means +25 %)"),
+        at(p, "pools", 4, "available", "-4", "blank (hire as needed) or a whole number from 0 to 1,000,000"),
     ]
 
 
@@ -324,11 +324,11 @@ def csv_nan_and_infinity(tmp: Path):
     t["sites"][1][2] = "1e999"  # overflows to infinity
     p = write_csv_folder(t, tmp / "csv")
     return p, [
-        at(p / "demand.csv", "demand", 4, "contacts", "'nan'", "a number >= 0"),
-        at(p / "demand.csv", "demand", 6, "contacts", "'inf'", "a number >= 0"),
-        at(p / "demand.csv", "demand", 7, "contacts", "'-Infinity'", "a number >= 0"),
-        at(p / "channels.csv", "channels", 2, "handle_minutes", "'NaN'", "a number of minutes > 0"),
-        at(p / "sites.csv", "sites", 2, "hourly_cost", "'1e999'", "a number >= 0"),
+        at(p / "demand.csv", "demand", 4, "contacts", "'nan'", "a number >= 0 and <= 1,000,000"),
+        at(p / "demand.csv", "demand", 6, "contacts", "'inf'", "a number >= 0 and <= 1,000,000"),
+        at(p / "demand.csv", "demand", 7, "contacts", "'-Infinity'", "a number >= 0 and <= 1,000,000"),
+        at(p / "channels.csv", "channels", 2, "handle_minutes", "'NaN'", "a number of minutes > 0 and <= 1440"),
+        at(p / "sites.csv", "sites", 2, "hourly_cost", "'1e999'", "a number >= 0 and <= 1,000,000"),
     ]
 
 
@@ -341,7 +341,7 @@ def blank_required_cells(tmp: Path):
     p = xlsx_with(mutate)(tmp)
     return p, [
         at(p, "demand", 5, "language", "blank", "a language code such as en or ja"),
-        at(p, "demand", 5, "contacts", "blank", "a number >= 0"),
+        at(p, "demand", 5, "contacts", "blank", "a number >= 0 and <= 1,000,000"),
         at(p, "pools", 3, "languages", "blank", "a list of language codes such as 'ja, en'"),
     ]
 
@@ -356,7 +356,7 @@ def bad_codes_flags_and_integers(tmp: Path):
     p = xlsx_with(mutate)(tmp)
     return p, [
         at(p, "demand", 3, "language", "'en us'", "a language code such as en or ja"),
-        at(p, "channels", 2, "concurrency", "1.5", "a whole number >= 1"),
+        at(p, "channels", 2, "concurrency", "1.5", "a whole number from 1 to 100"),
         at(p, "channels", 2, "deferrable", "'maybe'", "yes or no"),
         at(p, "channels", 3, "bot_deflection", "1", "blank or a share >= 0 and < 1"),
     ]
@@ -406,9 +406,9 @@ def handle_time_not_positive(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "channels", 2, "handle_minutes", "0", "a number of minutes > 0"),
-        at(p, "channels", 3, "handle_minutes", "-3", "a number of minutes > 0"),
-        at(p, "channels", 3, "target_minutes", "0", "a number of minutes > 0"),
+        at(p, "channels", 2, "handle_minutes", "0", "a number of minutes > 0 and <= 1440"),
+        at(p, "channels", 3, "handle_minutes", "-3", "a number of minutes > 0 and <= 1440"),
+        at(p, "channels", 3, "target_minutes", "0", "a number of minutes > 0 and <= 10080"),
     ]
 
 
@@ -710,14 +710,14 @@ def csv_folder_errors_across_files(tmp: Path):
             "'120%'",
             "a share > 0 and <= 1 (e.g. 0.8 or 80%)",
         ),
-        at(p / "sites.csv", "sites", 2, "hourly_cost", "'-5'", "a number >= 0"),
+        at(p / "sites.csv", "sites", 2, "hourly_cost", "'-5'", "a number >= 0 and <= 1,000,000"),
         at(
             p / "pools.csv",
             "pools",
             3,
             "available",
             "'2.5'",
-            "blank (hire as needed) or a whole number >= 0",
+            "blank (hire as needed) or a whole number from 0 to 1,000,000",
         ),
         at(p / "shifts.csv", "shifts", 3, "earliest_start", "'noon'", "a local clock time HH:MM"),
         at(
@@ -744,7 +744,7 @@ def many_errors_in_one_workbook(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0"),
+        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0 and <= 1,000,000"),
         at(
             p,
             "demand",
@@ -753,8 +753,8 @@ def many_errors_in_one_workbook(tmp: Path):
             "'phone'",
             "a channel listed in the channels sheet (chat, email)",
         ),
-        at(p, "channels", 3, "handle_minutes", "0", "a number of minutes > 0"),
-        at(p, "targets", 2, "target_minutes", "-1", "blank or a number of minutes > 0"),
+        at(p, "channels", 3, "handle_minutes", "0", "a number of minutes > 0 and <= 1440"),
+        at(p, "targets", 2, "target_minutes", "-1", "blank or a number of minutes > 0 and <= 10080"),
         at(p, "sites", 3, "timezone", "'Mars/Olympus'", "an IANA time zone name such as Asia/Tokyo"),
         at(p, "pools", 4, "site", "'osaka'", "a site listed in the sites sheet (lisbon, tokyo)"),
         at(p, "shifts", 2, "latest_start", "'25:00'", "a local clock time HH:MM"),
