@@ -22,16 +22,22 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def minimal_workbook(path: Path, sheet_xml: bytes, extra: list[Part] = (), compressed: dict[str, bytes] | None = None) -> Path:
+def minimal_workbook(
+    path: Path, sheet_xml: bytes, extra: list[Part] = (), compressed: dict[str, bytes] | None = None
+) -> Path:
     """A one-sheet workbook (sheet 'demand') around ``sheet_xml``; ``extra`` parts such as
     xl/sharedStrings.xml or xl/styles.xml are declared in the content types and relationships."""
     kinds = {
-        "xl/sharedStrings.xml": ("sharedStrings", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"),
+        "xl/sharedStrings.xml": (
+            "sharedStrings",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+        ),
         "xl/styles.xml": ("styles", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"),
     }
     overrides = "".join(f'<Override PartName="/{p.name}" ContentType="{kinds[p.name][1]}"/>' for p in extra)
     rels = "".join(
-        f'<Relationship Id="rId{k + 2}" Type="{REL}/{kinds[p.name][0]}" Target="{p.name[3:]}"/>' for k, p in enumerate(extra)
+        f'<Relationship Id="rId{k + 2}" Type="{REL}/{kinds[p.name][0]}" Target="{p.name[3:]}"/>'
+        for k, p in enumerate(extra)
     )
     parts = [
         Part(
@@ -129,7 +135,9 @@ def test_part_inflating_past_its_declared_size_is_refused_within_memory(tmp_path
 def test_one_huge_shared_string_in_many_cells_is_refused_within_memory(tmp_path: Path) -> None:
     """One 8 MiB shared string referred to by 100,000 cells would be 800 GiB of text."""
     entry = b"<si><t>" + b"x" * (8 << 20) + b"</t></si>"
-    shared = Part("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}" count="1" uniqueCount="1">'.encode() + entry + b"</sst>")
+    shared = Part(
+        "xl/sharedStrings.xml", f'<sst xmlns="{MAIN}" count="1" uniqueCount="1">'.encode() + entry + b"</sst>"
+    )
     rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(1, 100_001))
     bomb = minimal_workbook(tmp_path / "strings.xlsx", sheet(rows, "A1:A100000"), [shared])
     run = run_limited("validate", str(bomb))
@@ -143,7 +151,10 @@ def test_one_huge_shared_string_in_many_cells_is_refused_within_memory(tmp_path:
 
 def test_millions_of_cell_formats_are_refused_within_memory(tmp_path: Path) -> None:
     xfs = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * 2_000_000
-    styles = Part("xl/styles.xml", f'<styleSheet xmlns="{MAIN}"><cellXfs count="2000000">'.encode() + xfs + b"</cellXfs></styleSheet>")
+    styles = Part(
+        "xl/styles.xml",
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="2000000">'.encode() + xfs + b"</cellXfs></styleSheet>",
+    )
     bomb = minimal_workbook(tmp_path / "styles.xlsx", sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>'), [styles])
     run = run_limited("validate", str(bomb))
     assert_refused(
@@ -183,12 +194,19 @@ def test_fifo_input_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "week.xlsx"
     os.mkfifo(fifo)
     run = run_limited("validate", str(fifo), timeout=30)
-    assert_refused(run, fifo, f"{fifo}: this is a named pipe (FIFO), not a regular file; expected an .xlsx workbook or a folder of CSV files")
+    assert_refused(
+        run,
+        fifo,
+        f"{fifo}: this is a named pipe (FIFO), not a regular file; expected an .xlsx workbook or a folder of CSV files",
+    )
 
 
 def test_device_input_is_refused() -> None:
     run = run_cli("validate", "/dev/zero")
-    assert run.stderr_lines == error_block("/dev/zero", ["/dev/zero: this is a device, not a regular file; expected an .xlsx workbook or a folder of CSV files"])
+    assert run.stderr_lines == error_block(
+        "/dev/zero",
+        ["/dev/zero: this is a device, not a regular file; expected an .xlsx workbook or a folder of CSV files"],
+    )
     assert run.exit_code == 1 and run.stdout == ""
 
 
@@ -207,7 +225,10 @@ def test_ole_container_with_a_corrupt_body_is_a_clear_error(tmp_path: Path, body
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
     run = run_cli("validate", p)
     assert run.stderr_lines == error_block(
-        p, [f"{p}: this is a damaged OLE compound document (an old .xls or an encrypted workbook?) that cannot be read; expected {XLSX}"]
+        p,
+        [
+            f"{p}: this is a damaged OLE compound document (an old .xls or an encrypted workbook?) that cannot be read; expected {XLSX}"
+        ],
     )
     assert run.exit_code == 1
 
@@ -261,7 +282,9 @@ def test_very_hidden_settings_sheet_is_not_used_silently(tmp_path: Path) -> None
     run = run_cli("validate", p)
     assert run.exit_code == 0, run.stderr
     warnings = [line for line in run.stdout.splitlines() if line.startswith("warning:")]
-    assert warnings == [f"warning: {p}, sheet 'settings': the sheet is very hidden (it shows only in the VBA editor); it is read like any other sheet"]
+    assert warnings == [
+        f"warning: {p}, sheet 'settings': the sheet is very hidden (it shows only in the VBA editor); it is read like any other sheet"
+    ]
 
 
 # --------------------------------------------------------------------------- outputs never destroy anything
@@ -349,7 +372,9 @@ def test_csv_output_replaces_only_folders_planner_wrote_and_swaps_them_whole(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "roster"]  # no temporary folders
 
 
-def test_csv_folder_failing_midway_leaves_the_previous_folder_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_folder_failing_midway_leaves_the_previous_folder_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pandas as pd
 
     import planner.outputs.files as files
@@ -387,7 +412,9 @@ def _solver_children(pid: int) -> list:
     ("signame", "solver", "code"),
     [("SIGINT", "highs", 130), ("SIGTERM", "cbc", 143), ("SIGINT", "cbc", 130)],
 )
-def test_signal_stops_the_solve_and_leaves_the_previous_output(tmp_path: Path, signame: str, solver: str, code: int) -> None:
+def test_signal_stops_the_solve_and_leaves_the_previous_output(
+    tmp_path: Path, signame: str, solver: str, code: int
+) -> None:
     """A real `planner roster` on the sample: the signal arrives while the solver runs; the run stops
     within 5 s with one line, the previous output is byte-identical, and no temporary file or solver
     process is left behind."""

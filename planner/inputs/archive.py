@@ -184,7 +184,9 @@ def _inflate(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     if info.flag_bits & 0x1:
         raise ArchiveCorrupt(info.filename, "it is encrypted")
     if info.compress_type not in (_STORED, _DEFLATED):
-        raise ArchiveCorrupt(info.filename, f"it uses compression method {info.compress_type}, which Excel never writes")
+        raise ArchiveCorrupt(
+            info.filename, f"it uses compression method {info.compress_type}, which Excel never writes"
+        )
     inflater = zlib.decompressobj(-15) if info.compress_type == _DEFLATED else None
     left_raw, produced, crc = info.compress_size, 0, 0
     while left_raw > 0:

@@ -14,7 +14,6 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,7 @@ from planner.domain import (
     TargetOverride,
 )
 from planner.errors import Problem, ProblemLog, Severity
+from planner.inputs.checks import IntervalGuess, infer_interval, offered_load_problems
 from planner.inputs.contract import (
     SHEETS,
     SHEETS_BY_KEY,
@@ -713,15 +713,18 @@ def _demand(
         length = settings.interval_minutes
         how = "set by the interval_minutes setting"
     else:
-        g = int(reduce(math.gcd, (int(x) for x in np.unique(rel)), 0))
-        how = "inferred from the data"
-        if g == 0:
-            length = 60
-        elif any(g % L == 0 for L in ALLOWED_INTERVAL_MINUTES):
-            length = next(L for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True) if g % L == 0)
-        else:
-            counts = {L: int(np.sum(rel % L == 0)) for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True)}
-            length = max(counts, key=lambda L: (counts[L], L))
+        series = zip(good["language"], good["channel"], good["tier"].fillna(DEFAULT_TIER), strict=True)
+        guess = infer_interval(rel, series)
+        if guess.coarser is not None:
+            log.add(_mixed_lengths(table, guess))
+            return None, None
+        length, how = guess.length, "inferred from the data"
+        if settings.week_start is None and guess.phase:  # e.g. hourly stamps at :15 (a +05:45 site)
+            ref, rel = ref + guess.phase, rel - guess.phase
+    load_problems = offered_load_problems(table.file, table.sheet, good, channels, length)
+    if load_problems:
+        log.extend(load_problems)
+        return None, None
     misaligned = rel % length != 0
     flag(
         misaligned,
@@ -762,6 +765,17 @@ def _demand(
     demand["interval_start"] = pd.to_datetime(demand["interval_start"], utc=True)
     demand = demand.sort_values(["interval", "language", "channel", "tier"], kind="mergesort").reset_index(drop=True)
     return demand, horizon
+
+
+def _mixed_lengths(table: TypedTable, guess: IntervalGuess) -> Problem:
+    return Problem(
+        table.file,
+        f"the interval length is ambiguous: the stamps are {guess.length} minutes apart, but some "
+        f"language/channel/tier has rows exactly every {guess.coarser} minutes",
+        sheet=table.sheet,
+        column="interval_start",
+        expected="one interval length for the whole file; state it with the interval_minutes setting",
+    )
 
 
 def _show_minutes(m: int) -> str:

@@ -20,8 +20,8 @@ import datetime as dt
 import io
 import os
 import re
-import zipfile
 import stat
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,7 +156,9 @@ def _require_regular_file(path: Path, shown: str, expected: str) -> None:
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise InputError(shown, [Problem(shown, f"the file cannot be read ({exc.strerror})", expected=expected)]) from None
+        raise InputError(
+            shown, [Problem(shown, f"the file cannot be read ({exc.strerror})", expected=expected)]
+        ) from None
     if not stat.S_ISREG(mode):
         kind = (
             "a named pipe (FIFO)"

@@ -370,8 +370,9 @@ def _highs_solver(
                         log(line.rstrip())
         elif kind == kinds.kCallbackMipImprovingSolution and stop_when is not None:
             stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
-        elif kind in interrupt_kinds and (interrupts.requested() or (stop["now"] and kind == kinds.kCallbackMipInterrupt)):
-            data_in.user_interrupt = True
+        elif kind in interrupt_kinds:
+            done = stop["now"] and kind == kinds.kCallbackMipInterrupt
+            data_in.user_interrupt = bool(done or interrupts.requested())
 
     if log is not None:
         active.append(kinds.kCallbackLogging)
