@@ -4,16 +4,15 @@ collide or could not be written once the roster is solved."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planner.domain import ALLOWED_INTERVAL_MINUTES, Channel
+from planner.domain import ALLOWED_INTERVAL_MINUTES, Channel, model_name
 from planner.errors import Problem
+from planner.inputs.contract import TypedTable
 
 #: Most agents one queue-interval may keep busy at once (contacts x handle time / interval length);
 #: beyond it the staffing search no longer resolves in floating point.
@@ -96,14 +95,31 @@ def offered_load_problems(
 # --------------------------------------------------------------------------- names
 
 
-def control_characters(text: str) -> list[str]:
-    """The control characters (NUL, tab, line breaks, other C0/C1 codes) in ``text``, as U+XXXX."""
-    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(text) if unicodedata.category(ch) == "Cc"]
-
-
-def colliding_names(names: Iterable[str], key: Callable[[str], str]) -> list[tuple[str, str]]:
-    """Pairs (first, other) of distinct names that ``key`` (a sanitising function) maps to the same text."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for name in dict.fromkeys(names):
-        groups[key(name)].append(name)
-    return [(members[0], other) for members in groups.values() for other in members[1:]]
+def name_collisions(table: TypedTable | None, column: str, what: str) -> list[Problem]:
+    """Rows whose name spells like an earlier row's in the optimisation model (``model_name``): 'tokyo ja'
+    and 'tokyo-ja' would be one variable there."""
+    if table is None:
+        return []
+    frame = table.good()
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for name, row in zip(frame[column], frame["row"], strict=True):
+        key = model_name(str(name))
+        if key not in first:
+            first[key] = (str(name), int(row))
+            continue
+        earlier, earlier_row = first[key]
+        if earlier == str(name):
+            continue  # an exact duplicate: reported with the sheet's key
+        problems.append(
+            Problem(
+                table.file,
+                f"{what} '{name}' and {what} '{earlier}' (row {earlier_row}) are the same name once spaces "
+                "and punctuation are ignored",
+                sheet=table.sheet,
+                row=int(row),
+                column=column,
+                expected=f"{what} names that differ in letters or digits",
+            )
+        )
+    return problems

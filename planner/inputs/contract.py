@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import Problem, Severity
-from planner.inputs.read import RawTable, is_unreadable, normalize_name
+from planner.inputs.read import RawTable, control_characters, is_unreadable, normalize_name
 
 
 class Kind(StrEnum):
@@ -582,6 +582,17 @@ _FALSE = {"no", "n", "false", "0"}
 class ParseError(ValueError):
     """A cell could not be read as its column's type."""
 
+    #: Said after the column's expectation, e.g. why an otherwise valid-looking text is refused.
+    detail: str = ""
+
+
+class ControlCharacters(ParseError):
+    """Text holding NUL, line breaks or other control characters, which no workbook cell can hold."""
+
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(found)
+        self.detail = f" without control characters (this one holds {', '.join(found)})"
+
 
 def _number(value: Any) -> float:
     if isinstance(value, bool):
@@ -669,6 +680,9 @@ def _text(value: Any) -> str:
         text = str(value).strip()
         if not text:
             raise ParseError
+        found = control_characters(text)
+        if found:
+            raise ControlCharacters(found)
         return text
     raise ParseError
 
@@ -834,11 +848,11 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
                 out[i] = parse_cell(col.kind, v)
                 if memo is not None:
                     cache[memo] = out[i]
-            except ParseError:
+            except ParseError as exc:
                 if is_unreadable(v):
                     bad.add(row_no)  # already reported by the reader
                     continue
-                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
+                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected + exc.detail))
                 bad.add(row_no)
     frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
     frame["row"] = pd.Series(row_numbers, dtype="int64")

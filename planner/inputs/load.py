@@ -35,7 +35,7 @@ from planner.domain import (
     TargetOverride,
 )
 from planner.errors import Problem, ProblemLog, Severity
-from planner.inputs.checks import IntervalGuess, infer_interval, offered_load_problems
+from planner.inputs.checks import IntervalGuess, infer_interval, name_collisions, offered_load_problems
 from planner.inputs.contract import (
     SHEETS,
     SHEETS_BY_KEY,
@@ -265,6 +265,13 @@ def build_scenario(book: RawBook) -> Scenario:
     sites = _sites(tables.get("sites"), log)
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
+    log.extend(
+        [
+            p
+            for sheet in ("sites", "pools", "shifts")
+            for p in name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1])
+        ]
+    )
     targets = _targets(tables.get("targets"), channels, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
 

@@ -21,6 +21,7 @@ import io
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,11 @@ def _one_line(exc: BaseException, limit: int = 120) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters (NUL, tab, line breaks, other C0/C1 codes) in ``text``, as U+XXXX."""
+    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(text) if unicodedata.category(ch) == "Cc"]
 
 
 def normalize_name(name: Any) -> str:

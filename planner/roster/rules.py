@@ -26,7 +26,6 @@ constraints under a common name prefix, so a binding rule can be named in words.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
+from planner.domain import model_name
 from planner.errors import ModelError
 from planner.queueing.deferred import WorkClass
 
@@ -133,8 +133,8 @@ class RosterProblem:
 
 
 def safe_name(text: str) -> str:
-    """A PuLP/MPS-safe readable name."""
-    return re.sub(r"[^A-Za-z0-9_.]+", "_", text).strip("_")
+    """A PuLP/MPS-safe readable name (see :func:`planner.domain.model_name`)."""
+    return model_name(text)
 
 
 @dataclass
