@@ -662,12 +662,9 @@ def _decode_csv(data: bytes, shown: str) -> str:
         )
     for encoding in ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252"):
         try:
-            text = data.decode(encoding)
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
-            break
-        return text
     raise InputError(shown, [Problem(shown, "the file is not valid UTF-8 text", expected="a UTF-8 CSV file")])
 
 
