@@ -468,3 +468,124 @@ def test_signal_stops_the_solve_and_leaves_the_previous_output(
     if solver == "cbc":
         assert children, "CBC was running when the signal was sent"
     assert not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)
+
+
+# --------------------------------------------------------------------------- silent misreadings, legal inputs after the solve
+
+
+def test_hourly_data_stamped_at_quarter_past_stays_hourly(tmp_path: Path) -> None:
+    """A site in a +05:45 zone stamps its hours at :15 UTC; that is hourly data (4x over-staffed when
+    read as 15-minute data), on a grid starting at 00:15 UTC."""
+    import datetime as dt
+
+    from planner.inputs.load import load_scenario
+
+    t = valid_tables()
+    for row in t["demand"][1:]:
+        row[0] = row[0] + dt.timedelta(minutes=15)
+    shifted = load_scenario(write_xlsx(t, tmp_path / "kathmandu.xlsx"))
+    plain = load_scenario(write_xlsx(valid_tables(), tmp_path / "plain.xlsx"))
+    assert shifted.horizon.interval_minutes == 60
+    assert shifted.horizon.start == dt.datetime(2026, 3, 23, 0, 15, tzinfo=dt.UTC)
+    assert shifted.demand["interval"].tolist() == plain.demand["interval"].tolist()
+    assert shifted.demand["contacts"].tolist() == plain.demand["contacts"].tolist()
+
+
+def test_mixed_interval_lengths_are_read_as_stated_by_the_setting(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from planner.inputs.load import load_scenario
+
+    t = valid_tables()
+    t["demand"] += [
+        [row[0] + dt.timedelta(minutes=30), "en", "chat", "standard", 3.0] for row in t["demand"][1:] if row[2] == "chat" and row[1] == "en"
+    ]
+    t["settings"].append(["interval_minutes", 30])
+    scenario = load_scenario(write_xlsx(t, tmp_path / "stated.xlsx"))
+    assert scenario.horizon.interval_minutes == 30
+    assert len(scenario.demand) == len(t["demand"]) - 1
+
+
+def tiny_tables():
+    """valid_tables() without the vip tier and the email channel: a quick roster."""
+    t = valid_tables()
+    t["demand"] = [r for r in t["demand"] if r[2] != "email" and r[3] != "vip"]
+    return t
+
+
+def roster(tmp_path: Path, t, *extra: str):
+    p = write_xlsx(t, tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    run = run_cli("roster", p, "-o", out, *extra)
+    assert "Traceback" not in run.stdout + run.stderr
+    return run, out
+
+
+def test_zero_demand_everywhere_gives_an_empty_roster(tmp_path: Path) -> None:
+    """Used to write the output and then raise a TypeError printing the summary."""
+    t = tiny_tables()
+    for row in t["demand"][1:]:
+        row[4] = 0
+    run, out = roster(tmp_path, t)
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[1] == "Cost: 0.00 EUR a week, 0 EUR a year (52 weeks)"
+    assert "LP-relaxation bound 0.00 (cost within 0.000% of it)" in lines[2]
+    assert lines[-1] == f"Wrote {out}"
+    run, _ = roster(tmp_path, t, "--json")
+    import json
+
+    assert json.loads(run.stdout)["metrics"]["gap_to_lp_bound"] == 0.0
+
+
+def test_all_costs_zero_still_covers_the_demand(tmp_path: Path) -> None:
+    t = tiny_tables()
+    for row in t["sites"][1:]:
+        row[2] = 0
+    for row in t["pools"][1:]:
+        row[5] = None
+    run, out = roster(tmp_path, t)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.splitlines()[1] == "Cost: 0.00 EUR a week, 0 EUR a year (52 weeks)"
+    assert "Coverage: every queue meets its target in every interval with demand" in run.stdout
+    assert out.is_file()
+
+
+def test_non_ascii_pool_names_stay_distinct_in_the_model(tmp_path: Path) -> None:
+    """'東京' and '大阪' used to be the same (empty) name in the model."""
+    t = tiny_tables()
+    t["pools"][2][0] = "東京"
+    t["pools"][3][0] = "大阪"
+    run, out = roster(tmp_path, t)
+    assert run.exit_code == 0, run.stderr
+    import pandas as pd
+
+    pools = set(pd.read_excel(out, sheet_name="headcount", engine="openpyxl")["pool"])
+    assert pools == {"東京", "大阪", "lisbon_en"}
+
+
+def test_shift_windows_that_never_fit_give_the_partial_roster_with_named_gaps(tmp_path: Path) -> None:
+    """Every template may be used only at tokyo, where no pool works: no shift can be scheduled, so
+    the roster is empty and every demand is a gap saying why (exit 1, as for any shortfall)."""
+    import pandas as pd
+
+    t = tiny_tables()
+    t["pools"] = [t["pools"][0], t["pools"][1], t["pools"][3]]  # lisbon pools only
+    t["shifts"] = [t["shifts"][0], ["day", 8, 9, "06:00", "12:00", 60, "tokyo"]]
+    run, out = roster(tmp_path, t)
+    assert run.exit_code == 1
+    assert run.stderr.splitlines()[0] == f"warning: {tmp_path / 'in.xlsx'}, sheet 'shifts': no shift template may be used at site 'lisbon'"
+    assert run.stdout.splitlines()[0] == f"Roster for {tmp_path / 'in.xlsx'}: 0 shifts, 0 paid hours a week"
+    gaps = pd.read_excel(out, sheet_name="gaps", engine="openpyxl")
+    demand = [r for r in t["demand"][1:] if r[4] > 0]
+    assert len(gaps) == len(demand)
+    assert set(gaps["reason"]) == {
+        "time-zone gap: no pool that speaks 'en' and works chat can be on shift then under the shift windows (sites: lisbon)",
+        "time-zone gap: no pool that speaks 'ja' and works chat can be on shift then under the shift windows (sites: lisbon)",
+    }
+
+
+def test_threads_beyond_the_bound_is_a_usage_error() -> None:
+    run = run_cli("roster", "inputs/tiny.xlsx", "--threads", "100000")
+    assert run.exit_code == 2
+    assert run.stderr_lines[-1] == "Error: Invalid value for '--threads': 100000 is not in the range 1<=x<=256."
