@@ -498,7 +498,9 @@ def test_mixed_interval_lengths_are_read_as_stated_by_the_setting(tmp_path: Path
 
     t = valid_tables()
     t["demand"] += [
-        [row[0] + dt.timedelta(minutes=30), "en", "chat", "standard", 3.0] for row in t["demand"][1:] if row[2] == "chat" and row[1] == "en"
+        [row[0] + dt.timedelta(minutes=30), "en", "chat", "standard", 3.0]
+        for row in t["demand"][1:]
+        if row[2] == "chat" and row[1] == "en"
     ]
     t["settings"].append(["interval_minutes", 30])
     scenario = load_scenario(write_xlsx(t, tmp_path / "stated.xlsx"))
@@ -574,7 +576,10 @@ def test_shift_windows_that_never_fit_give_the_partial_roster_with_named_gaps(tm
     t["shifts"] = [t["shifts"][0], ["day", 8, 9, "06:00", "12:00", 60, "tokyo"]]
     run, out = roster(tmp_path, t)
     assert run.exit_code == 1
-    assert run.stderr.splitlines()[0] == f"warning: {tmp_path / 'in.xlsx'}, sheet 'shifts': no shift template may be used at site 'lisbon'"
+    assert (
+        run.stderr.splitlines()[0]
+        == f"warning: {tmp_path / 'in.xlsx'}, sheet 'shifts': no shift template may be used at site 'lisbon'"
+    )
     assert run.stdout.splitlines()[0] == f"Roster for {tmp_path / 'in.xlsx'}: 0 shifts, 0 paid hours a week"
     gaps = pd.read_excel(out, sheet_name="gaps", engine="openpyxl")
     demand = [r for r in t["demand"][1:] if r[4] > 0]
@@ -589,3 +594,107 @@ def test_threads_beyond_the_bound_is_a_usage_error() -> None:
     run = run_cli("roster", "inputs/tiny.xlsx", "--threads", "100000")
     assert run.exit_code == 2
     assert run.stderr_lines[-1] == "Error: Invalid value for '--threads': 100000 is not in the range 1<=x<=256."
+
+
+# --------------------------------------------------------------------------- fuzzing the sample workbook
+
+import datetime as _dt  # noqa: E402
+
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _tiny_tables() -> dict[str, list[list[object]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(Path(__file__).resolve().parent.parent / "inputs" / "tiny.xlsx")
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+TINY = _tiny_tables()
+SHEETS = sorted(TINY)
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12)
+_SPECIAL = st.sampled_from(
+    [
+        "",
+        " ",
+        "=1+1",
+        "#N/A",
+        "80%",
+        "-0",
+        "1e308",
+        "nan",
+        "inf",
+        "2026-03-23 09:00",
+        "24:00",
+        "yes",
+        "x",
+        "9999-12-31",
+        "ja, en",
+        "Asia/Kathmandu",
+    ]
+)
+CELL = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 0.0, 1, -1, 0.5, 1e-9, 1e6, 1e20]),
+    st.booleans(),
+    st.datetimes(min_value=_dt.datetime(1900, 3, 1), max_value=_dt.datetime(9999, 12, 31)),
+    st.times(),
+    _TEXT,
+    _SPECIAL,
+)
+MUTATION = st.tuples(
+    st.sampled_from(SHEETS), st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=9), CELL
+)
+
+
+def _mutated(mutations: list[tuple[str, int, int, object]]) -> dict[str, list[list[object]]]:
+    tables = {name: [list(r) for r in rows] for name, rows in TINY.items()}
+    for sheet, row, col, value in mutations:
+        rows = tables[sheet]
+        r = rows[row % len(rows)]
+        r[col % len(r)] = value
+    return tables
+
+
+def _write(tables: dict[str, list[list[object]]], path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@settings(
+    max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(mutations=st.lists(MUTATION, min_size=1, max_size=4), validate=st.booleans())
+def test_mutated_sample_gives_a_result_or_located_errors(fuzz_dir: Path, mutations: list, validate: bool) -> None:
+    """Cells of the tiny sample changed to other types, magnitudes, blanks and text: `validate` or
+    `requirements` exits 0 with a result or 1 with located error lines, never with a traceback."""
+    path = _write(_mutated(mutations), fuzz_dir / "fuzzed.xlsx")
+    run = run_cli("validate" if validate else "requirements", path)  # exceptions propagate: a failure
+    event(f"exit {run.exit_code}")
+    assert run.exit_code in (0, 1), run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    if run.exit_code == 0:
+        assert run.stdout.strip()
+        return
+    errors = [line for line in run.stderr_lines if not line.startswith("warning:")]
+    head = errors[0]
+    assert head.startswith(f"Error: {path}: ") and head.endswith("found"), head
+    n = int(head.split(": ")[-1].split()[0])
+    assert n == len(errors) - 1 >= 1
+    assert all(line.startswith(str(path)) for line in errors[1:]), errors
