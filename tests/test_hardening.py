@@ -172,7 +172,21 @@ def test_too_many_cells_are_refused_within_memory(tmp_path: Path) -> None:
     assert_refused(
         run,
         bomb,
-        f"{bomb}: the workbook holds 11,000,000 cells, more than the limit of 10,000,000; refused; expected {LIMITS}",
+        f"{bomb}: the workbook holds 11,000,000 cells, more than the limit of 5,000,000; refused; expected {LIMITS}",
+    )
+
+
+def test_csv_file_of_millions_of_empty_cells_is_refused_within_memory(tmp_path: Path) -> None:
+    """60 MB of commas: 60 million cells, refused before the CSV parser builds a list of them."""
+    folder = write_csv_folder(valid_tables(), tmp_path / "csv")
+    f = folder / "demand.csv"
+    with f.open("ab") as fh:
+        fh.write(b"," * 60_000_000 + b"\n")
+    run = run_limited("validate", str(folder))
+    assert_refused(
+        run,
+        f,
+        f"{f}: the file holds more than 5,000,000 cells; refused; expected a CSV file within planner's reading limits",
     )
 
 
@@ -183,7 +197,7 @@ def test_cells_spanning_the_whole_grid_are_refused_within_memory(tmp_path: Path)
     assert_refused(
         run,
         bomb,
-        f"{bomb}: the workbook holds a sheet (part xl/worksheets/sheet1.xml) whose cells span 1,048,576 rows x 16,384 columns, more than the limit of 10,000,000 cells; refused; expected {LIMITS}",
+        f"{bomb}: the workbook holds a sheet (part xl/worksheets/sheet1.xml) whose cells span 1,048,576 rows x 16,384 columns, more than the limit of 5,000,000 cells; refused; expected {LIMITS}",
     )
 
 
@@ -223,6 +237,22 @@ def test_fifo_in_a_csv_folder_is_refused(tmp_path: Path) -> None:
 def test_ole_container_with_a_corrupt_body_is_a_clear_error(tmp_path: Path, body: bytes) -> None:
     p = tmp_path / "old.xls"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
+    run = run_cli("validate", p)
+    assert run.stderr_lines == error_block(
+        p,
+        [
+            f"{p}: this is a damaged OLE compound document (an old .xls or an encrypted workbook?) that cannot be read; expected {XLSX}"
+        ],
+    )
+    assert run.exit_code == 1
+
+
+def test_truncated_legacy_workbook_is_a_clear_error(tmp_path: Path) -> None:
+    """A real .xls container cut after its header: the OLE parser used to end in a traceback."""
+    from workbooks import biff8_workbook_stream, cfb_bytes
+
+    p = tmp_path / "cut.xls"
+    p.write_bytes(cfb_bytes({"Workbook": biff8_workbook_stream()})[:512])
     run = run_cli("validate", p)
     assert run.stderr_lines == error_block(
         p,

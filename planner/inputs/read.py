@@ -43,11 +43,11 @@ MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200
 #: Largest accepted input file (either kind).
 MAX_FILE_BYTES = 200 * 1024 * 1024
-#: Largest number of cells in all sheets of a workbook together (counted in the sheets' XML).
-MAX_CELLS = 10_000_000
+#: Largest number of cells in all sheets of a workbook together (counted in the sheets' XML), or in one CSV file.
+MAX_CELLS = 5_000_000
 #: Largest span (rows x columns) of one sheet's cells; a larger ``<dimension>`` claim is not refused,
 #: but then the sheet is streamed with openpyxl instead of read by calamine, which allocates the claim.
-MAX_GRID_CELLS = 10_000_000
+MAX_GRID_CELLS = 5_000_000
 #: Largest number of shared strings (the table that text cells refer to).
 MAX_SHARED_STRINGS = 1_000_000
 #: Largest amount of shared text all cells together refer to (one long string used by many cells counts many times).
@@ -687,6 +687,17 @@ def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    if text.count(delimiter) + text.count("\n") + 1 > MAX_CELLS:  # an upper bound on the cells, before parsing
+        raise InputError(
+            shown,
+            [
+                Problem(
+                    shown,
+                    f"the file holds more than {MAX_CELLS:,} cells; refused",
+                    expected="a CSV file within planner's reading limits",
+                )
+            ],
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] = []
     rows: list[tuple[int, list[Any]]] = []
