@@ -15,8 +15,9 @@ x tier) three ways and checks that they agree row by row:
   plain Python too: window sums, the taut string (``planner.queueing.deferred.taut_string``, the
   same plain-Python walk the library runs), Lindley's recursion and a fluid simulation for
   the on-time share (see :func:`straightforward_deferred`);
-* **scalar reference** - ``planner.queueing.erlang.required_agents_scalar`` (the library's optimised
-  pure-Python scalar search) over the same live rows: a second baseline for the Erlang part.
+* **scalar reference** - ``required_agents_scalar`` from ``tests/erlang_reference.py`` (the
+  library's staffing search in pure Python, one row at a time) over the same live rows: a
+  second baseline for the Erlang part.
 
 Criteria and definitions follow ``planner.queueing.erlang`` (module docstring): chat concurrency as
 ``c`` slots per agent holding a contact ``h c / (1 + (c - 1) efficiency)`` minutes; service
@@ -69,8 +70,11 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the plain-Python references the tests check the library against
 
 from bench_common import cpus, git_revision  # noqa: E402
+from deferred_reference import on_time_share_scalar  # noqa: E402
+from erlang_reference import required_agents_scalar  # noqa: E402
 
 from planner.domain import Scenario, WorkKind  # noqa: E402
 from planner.inputs.load import load_scenario  # noqa: E402
@@ -288,7 +292,7 @@ def straightforward_deferred(scenario: Scenario) -> dict[tuple[int, int], tuple]
         for cls_work, cls_window in classes:
             cls_profile = plain_smooth_profile(cls_work, plain_window_sums(cls_work, cls_window))
             profile = [a + b for a, b in zip(profile, cls_profile, strict=True)]
-        on_time = dfr.on_time_share_scalar(work, profile, window, share)
+        on_time = on_time_share_scalar(work, profile, window, share)
         open_work = plain_backlog(work, profile)
         for t in range(h.n_intervals):
             p = profile[t]
@@ -471,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     t_lib_agents, _ = timed(lib_agents_only, repeats)
 
     # ---- scalar reference over the live rows -----------------------------------------
-    t_scalar, scalar_n = timed(lambda: [erlang.required_agents_scalar(*r[2]) for r in rows_all], args.baseline_repeats)
+    t_scalar, scalar_n = timed(lambda: [required_agents_scalar(*r[2]) for r in rows_all], args.baseline_repeats)
 
     # ---- straightforward loop -----------------------------------------------------------
     if args.quick:
@@ -572,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
             _x(t_lib_agents / t_lib_live) + " (live)",
         ],
         [
-            "erlang.required_agents_scalar, live rows",
+            "required_agents_scalar (tests/erlang_reference.py), live rows",
             str(len(rows_all)),
             _s(t_scalar),
             f"median of {slow_repeats}",

@@ -20,7 +20,7 @@ Instances (``--only`` takes these names):
 
 Columns: ``shift options`` is the number of (pool, shift template, start) options, each an
 integer variable; ``int vars`` adds the integer headcount variables. ``build s`` is building
-the problem and the PuLP model (``metrics['build_seconds']``), ``solve s`` the solver's three
+the problem and the PuLP model (``summary.model.build_seconds``), ``solve s`` the solver's three
 stages (LP bound, restricted MIP, full MIP), ``other s`` the rest of ``plan_roster``
 (requirements, shift enumeration, report tables) and ``total s`` the wall time of
 ``plan_roster``; ``gen+load s`` (generating, writing and loading the workbook) is not
@@ -28,7 +28,7 @@ included in the total. ``gap to LP`` is (objective - LP bound) / objective, ``MI
 bound) / objective. The weekly cost includes no under-coverage penalty and is per week;
 ``objective`` and the bounds include the penalty and cover the whole horizon (two weeks for
 ``2-weeks``). The shortfall is in agent-hours per week. Below the table, one line per
-instance splits the solve time into the stages ``solve_model`` logs.
+instance splits the solve time into the stages ``solve_model`` reports as progress events.
 
 This is a benchmark, not a test: nothing is asserted, and an instance that fails or runs
 out of time is reported with its error text or status.
@@ -56,6 +56,7 @@ from bench_common import cpus, git_revision  # noqa: E402
 from planner.domain import SolverChoice  # noqa: E402
 from planner.inputs.load import load_scenario  # noqa: E402
 from planner.roster.plan import RosterOptions, plan_roster  # noqa: E402
+from planner.roster.progress import ProgressEvent, ProgressKind  # noqa: E402
 from planner.roster.solve import SolveOptions  # noqa: E402
 from planner.sample import DEFAULT_LANGUAGES, SampleSpec, build_sample, write_workbook  # noqa: E402
 
@@ -125,18 +126,17 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
             interval=f"{scenario.horizon.interval_minutes} min",
             weeks=scenario.horizon.weeks,
         )
-        stages: list[tuple[str, float]] = []
+        stages: list[ProgressEvent] = []
 
-        def log(line: str) -> None:
-            now = time.perf_counter() - t1
-            if line.startswith(("stage ", "restricted MIP", "repair")):
-                stages.append((line, now))
-            if verbose:
-                print(f"    [{inst.name} {now:7.1f}s] {line}", file=sys.stderr)
+        def log(event: ProgressEvent) -> None:
+            if event.kind in (ProgressKind.STAGE_STARTED, ProgressKind.STAGE_ENDED, ProgressKind.STAGE_SKIPPED):
+                stages.append(event)
+            if verbose and event.kind is not ProgressKind.INCUMBENT_FOUND:
+                print(f"    [{inst.name} {event.elapsed:7.1f}s] {event.describe()}", file=sys.stderr)
 
         row["stages"] = stages
         t1 = time.perf_counter()
-        result = plan_roster(scenario, options, log=log)
+        result = plan_roster(scenario, options, progress=log)
         total = time.perf_counter() - t1
     except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it doesn't stop
         row["load_seconds"] = row.get("load_seconds", time.perf_counter() - t0)
@@ -144,60 +144,50 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
         row["error"] = f"{type(exc).__name__}: {exc}"
         row["traceback"] = traceback.format_exc()
         return row
-    m = result.metrics
+    m = result.summary
     row.update(
         shift_options=len(result.problem.option_cost),
-        integer_variables=m["integer_variables"],
-        variables=m["variables"],
-        constraints=m["constraints"],
+        integer_variables=m.model.integer_variables,
+        variables=m.model.variables,
+        constraints=m.model.constraints,
         build_seconds=result.build_seconds,
         solve_seconds=result.info.seconds,
         lp_seconds=result.info.lp_seconds,
         other_seconds=total - result.build_seconds - result.info.seconds,
         total_seconds=total,
-        weekly_cost=m["weekly_cost"],
-        objective=m["objective"],
-        lp_relaxation_bound=m["lp_relaxation_bound"],
-        best_bound=m["best_bound"],
-        gap_to_lp_bound=m["gap_to_lp_bound"],
-        mip_gap=m["mip_gap"],
-        solver=m["solver"],
-        solver_status=m["solver_status"],
-        shortfall_agent_hours=m["shortfall_agent_hours"],
-        shortfall_uncoverable_agent_hours=m.get("shortfall_uncoverable_agent_hours"),
-        shortfall_intervals=m.get("shortfall_intervals"),
-        live_intervals_below_target=m.get("live_intervals_below_target"),
-        headcount=m.get("headcount"),
+        weekly_cost=m.weekly_cost,
+        objective=m.objective,
+        lp_relaxation_bound=m.lp_relaxation_bound,
+        best_bound=m.best_bound,
+        gap_to_lp_bound=m.gap_to_lp_bound,
+        mip_gap=m.mip_gap,
+        solver=m.solver,
+        solver_status=m.solver_status,
+        shortfall_agent_hours=m.shortfall_agent_hours,
+        shortfall_uncoverable_agent_hours=m.shortfall_uncoverable_agent_hours,
+        shortfall_intervals=m.shortfall_intervals,
+        live_intervals_below_target=m.live_intervals_below_target,
+        headcount=m.headcount,
     )
     return row
 
 
 def stage_summary(row: dict) -> str:
-    """Duration of each solver stage, from the times the log announced them.
-
-    Recognises the log lines of ``planner.roster.solve.solve_model``: "stage k/3: ..." and
-    "repair: ..." start a stage; "restricted MIP roster is within ..." and "repair: cost
-    ... -> ..." are notes.
-    """
-    marks = list(row.get("stages", []))
-    if not marks:
-        return "no stage log"
-    end = marks[0][1] + row["solve_seconds"]  # stage 1 starts with the solve
-
-    def is_note(text: str) -> bool:
-        return text.startswith(("restricted MIP", "repair: cost"))
-
+    """Duration of each solver stage, from the progress events ``solve_model`` emits
+    (stage started / ended / skipped)."""
+    events = list(row.get("stages", []))
+    if not events:
+        return "no stage events"
     parts = []
-    for i, (text, at) in enumerate(marks):
-        if text.startswith("restricted MIP"):
-            parts.append("stage 3 skipped (" + text.split(": ")[0].replace("restricted MIP ", "") + ")")
-            continue
-        if is_note(text):
-            parts.append(text)
-            continue
-        label = "repair" if text.startswith("repair") else text.split(":", 1)[-1].strip()
-        nxt = next((t for txt, t in marks[i + 1 :] if not is_note(txt)), end)
-        parts.append(f"{label} {nxt - at:,.1f} s")
+    started: dict[object, float] = {}
+    for e in events:
+        label = f"stage {e.stage_number}" if e.stage_number else "repair"
+        if e.kind is ProgressKind.STAGE_STARTED:
+            started[e.stage] = e.elapsed
+        elif e.kind is ProgressKind.STAGE_SKIPPED:
+            parts.append(f"{label} skipped ({e.message})")
+        elif e.stage in started:
+            parts.append(f"{label} {e.elapsed - started.pop(e.stage):,.1f} s")
     return "; ".join(parts)
 
 

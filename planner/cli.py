@@ -7,20 +7,27 @@ Exit codes: 0 success; 1 bad input, or a result that fails its targets; 2 wrong 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from planner import __version__
-from planner.errors import InputError, PlannerError
+from planner.errors import InputError, PlannerError, SolverTimeLimitError
 from planner.interrupts import Interrupted, signals_handled
+
+if TYPE_CHECKING:
+    from planner.roster.plan import RosterResult
+    from planner.roster.progress import ProgressEvent
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+#: errors whose remedy is a command-line option: the option is named after the library's message
+_FLAG_HINTS: tuple[tuple[type[PlannerError], str], ...] = ((SolverTimeLimitError, " (use --time-limit)"),)
 
 
 def _library_errors(fn: F) -> F:
@@ -34,14 +41,15 @@ def _library_errors(fn: F) -> F:
                 return fn(*args, **kwargs)
         except Interrupted as exc:
             click.echo(f"Interrupted ({exc.name}): stopped; existing outputs are left as they were", err=True)
-            sys.exit(exc.exit_code)
+            raise SystemExit(exc.exit_code) from None
         except InputError as exc:
             for other in exc.others:
                 if other.severity.value == "warning":
                     click.echo(f"warning: {other.describe()}", err=True)
             raise click.ClickException(exc.render()) from None
         except PlannerError as exc:
-            raise click.ClickException(str(exc)) from None
+            hint = next((h for kind, h in _FLAG_HINTS if isinstance(exc, kind)), "")
+            raise click.ClickException(f"{exc}{hint}") from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted") from None
 
@@ -168,52 +176,60 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
             click.echo(f"Wrote {output}")
 
 
-class _Progress:
-    """Solver progress on stderr: every log line with -v; otherwise the stages, and the
-    elapsed time while solving (a live line on a terminal, a line every 15 s elsewhere)."""
-
-    STAGES = ("stage", "model:", "restricted MIP", "repair")
+class _ProgressView:
+    """Renders the library's progress events on stderr with rich: a live status (elapsed time, stage,
+    best roster so far) on a terminal, plain lines elsewhere; with ``verbose``, the solver's log too."""
 
     def __init__(self, verbose: bool) -> None:
-        import threading
         import time
+
+        from rich.console import Console
+        from rich.spinner import Spinner
 
         self.verbose = verbose
         self._clock = time.perf_counter
         self.start = self._clock()
-        self.stage = "preparing"
-        self._tty = sys.stderr.isatty()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        if not verbose:
-            self._thread = threading.Thread(target=self._tick, daemon=True)
-            self._thread.start()
+        self.stage = "building the model"
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._spinner = Spinner("dots")
+        self._live: Any = None
 
-    def _tick(self) -> None:
-        last = 0.0
-        while not self._stop.wait(1.0):
-            elapsed = self._clock() - self.start
-            if self._tty:
-                click.echo(f"\r[{elapsed:6.1f} s] {self.stage} ...", err=True, nl=False)
-            elif elapsed - last >= 15.0:
-                last = elapsed
-                click.echo(f"[{elapsed:6.1f} s] still solving: {self.stage}", err=True)
+    def __enter__(self) -> _ProgressView:
+        if self.console.is_terminal:
+            from rich.live import Live
 
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            if self._tty:
-                click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+            self._live = Live(self, console=self.console, refresh_per_second=4, transient=True)
+            self._live.start()
+        return self
 
-    def __call__(self, line: str) -> None:
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    def __rich__(self) -> Any:
+        self._spinner.update(text=f"[{self._clock() - self.start:6.1f} s] {self.stage} ...")
+        return self._spinner
+
+    def _line(self, text: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text))
+
+    def __call__(self, event: ProgressEvent) -> None:
+        from planner.roster.progress import ProgressKind
+
         elapsed = self._clock() - self.start
-        if self.verbose:
-            click.echo(line, err=True)
-        elif line.startswith(self.STAGES):
-            self.stage = line.split(":", 1)[-1].strip() if line.startswith("stage") else self.stage
-            prefix = "\r" if self._tty else ""
-            click.echo(f"{prefix}[{elapsed:6.1f} s] {line}", err=True)
+        if event.kind is ProgressKind.SOLVER_LOG_LINE:
+            if self.verbose:
+                self._line(event.message)
+            return
+        if event.kind is ProgressKind.STAGE_STARTED and event.stage is not None:
+            self.stage = event.stage.value
+        if event.kind is ProgressKind.INCUMBENT_FOUND:
+            if event.stage is not None and event.objective is not None:
+                self.stage = f"{event.stage.value}, best roster so far {event.objective:,.2f}"
+            return
+        self._line(f"[{elapsed:6.1f} s] {event.describe()}")
 
 
 @cli.command("roster", context_settings=CONTEXT)
@@ -291,40 +307,40 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx --format csv -o outputs/week_csv --json
       planner roster inputs/exchange_week.xlsx --full-coverage -o outputs/full.xlsx
     """
-    from planner.domain import SolverChoice
     from planner.inputs.load import load_scenario
     from planner.outputs.files import check_output_path
     from planner.outputs.text import roster_json, roster_text
-    from planner.outputs.workbooks import write_roster
+    from planner.outputs.workbooks import default_roster_path, write_roster
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
-    target = output if output is not None else Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
+    target = output if output is not None else default_roster_path(fmt)
     check_output_path(target, [input_path], folder=fmt == "csv")
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
-    st = scenario.settings
-    options = RosterOptions(
-        solve=SolveOptions(
-            solver=SolverChoice(solver) if solver else st.solver,
-            time_limit=time_limit if time_limit is not None else st.time_limit_seconds,
-            gap=gap if gap is not None else st.mip_gap,
-            threads=threads if threads is not None else st.threads,
-        ),
-        full_coverage=full_coverage,
-    )
-    progress = _Progress(verbose)
-    try:
-        result = plan_roster(scenario, options, log=progress)
-    finally:
-        progress.close()
+    solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
+    options = RosterOptions(solve=solve, full_coverage=full_coverage)
+    with _ProgressView(verbose) as progress:
+        result = plan_roster(scenario, options, progress=progress)
     written = write_roster(result, target, fmt=fmt)
     if as_json:
         _echo_json(roster_json(result, str(written)))
     else:
         click.echo(roster_text(result, str(written)))
+    _echo_findings((), _roster_hints(result))
     if result.has_shortfall:
         ctx.exit(1)
+
+
+def _roster_hints(result: RosterResult) -> tuple[str, ...]:
+    """The options that carry out the remedies the roster summary suggests."""
+    from planner.outputs.text import Remedy, remedies
+
+    flags = {
+        Remedy.LONGER_TIME_LIMIT: "--time-limit SECONDS gives the solver longer",
+        Remedy.FULL_COVERAGE: "--full-coverage prices closing the coverable gaps",
+    }
+    return tuple(flags[r] for r in remedies(result))
 
 
 def main() -> None:  # pragma: no cover

@@ -180,24 +180,28 @@ DEFAULT_SHIFTS = (
 
 @dataclass(frozen=True)
 class Settings:
-    """The `settings` sheet, with every default filled in."""
+    """The `settings` sheet, with every default filled in.
 
-    currency: str = "USD"
-    shrinkage: float = 0.30
-    max_occupancy: float = 0.85
-    deferred_max_occupancy: float = 0.95
-    concurrency_efficiency: float = 0.7
-    shifts_per_week: int = 5
-    night_start: dt.time = dt.time(22, 0)
-    night_end: dt.time = dt.time(6, 0)
-    under_coverage_penalty: float | None = None  # None: derived from the highest wage
-    solver: SolverChoice = SolverChoice.AUTO
-    time_limit_seconds: float = 50.0
-    mip_gap: float = 0.005
-    threads: int | None = None
-    interval_minutes: int | None = None  # None: inferred from the demand
-    week_start: dt.datetime | None = None  # None: the first demand interval
-    weeks_per_year: float = 52.0
+    Defaults, valid ranges and meanings live in :mod:`planner.inputs.settings` (one entry per
+    setting); build one with :func:`planner.inputs.settings.make_settings`.
+    """
+
+    currency: str
+    shrinkage: float
+    max_occupancy: float
+    deferred_max_occupancy: float
+    concurrency_efficiency: float
+    shifts_per_week: int
+    night_start: dt.time
+    night_end: dt.time
+    under_coverage_penalty: float | None  # None: derived from the highest wage
+    solver: SolverChoice
+    time_limit_seconds: float
+    mip_gap: float
+    threads: int | None  # None: the solver's choice
+    interval_minutes: int | None  # None: inferred from the demand
+    week_start: dt.datetime | None  # None: the first demand interval
+    weeks_per_year: float
 
 
 @dataclass(frozen=True)

@@ -180,3 +180,7 @@ class SolverError(PlannerError):
 
 class OutputError(PlannerError):
     """An output file could not be written."""
+
+
+class SolverTimeLimitError(SolverError):
+    """The solver found no roster within its time limit (a longer one may find one)."""

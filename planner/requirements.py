@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.domain import Horizon, Scenario, WorkKind, resolve_target
+from planner.domain import Horizon, Scenario, Settings, WorkKind, resolve_target
 from planner.queueing import erlang
 from planner.queueing.deferred import DeferredWork, backlog, deferred_works, on_time_share, smooth_requirements
 
@@ -138,6 +138,16 @@ class Requirements:
         }
 
 
+def scheduled_agents(on_floor: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Agents to schedule so that ``on_floor`` remain after shrinkage: on the floor / (1 - shrinkage)."""
+    return on_floor * (1.0 / (1.0 - shrinkage))
+
+
+def on_floor_agents(scheduled: np.ndarray, shrinkage: float) -> np.ndarray:
+    """Agents on the floor out of ``scheduled`` (fractional): scheduled x (1 - shrinkage)."""
+    return scheduled * (1.0 - shrinkage)
+
+
 def queue_index(demand: pd.DataFrame) -> tuple[list[QueueKey], np.ndarray]:
     """The queues with demand rows, sorted by (language, channel, tier), and each row's queue."""
     codes = []
@@ -182,123 +192,177 @@ def queue_specs(scenario: Scenario, keys: list[QueueKey] | None = None) -> dict[
     return out
 
 
+@dataclass(frozen=True)
+class _QueueParams:
+    """The queues' parameters as arrays, one element per queue in key order."""
+
+    handle: np.ndarray
+    target: np.ndarray
+    level: np.ndarray
+    concurrency: np.ndarray  # int64
+    patience: np.ndarray  # NaN: no abandonment
+    deflection: np.ndarray
+    live: np.ndarray  # bool: a live queue (else deferrable)
+
+    @classmethod
+    def of(cls, specs: dict[QueueKey, QueueSpec], keys: list[QueueKey]) -> _QueueParams:
+        qs = [specs[k] for k in keys]
+        return cls(
+            handle=np.array([s.handle_minutes for s in qs], dtype=float),
+            target=np.array([s.target_minutes for s in qs], dtype=float),
+            level=np.array([s.service_level for s in qs], dtype=float),
+            concurrency=np.array([s.concurrency for s in qs], dtype=np.int64),
+            patience=np.array([np.nan if s.patience_minutes is None else s.patience_minutes for s in qs]),
+            deflection=np.array([s.bot_deflection for s in qs], dtype=float),
+            live=np.array([s.kind is WorkKind.LIVE for s in qs], dtype=bool),
+        )
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The per-(queue, interval) results, filled by the live and the deferrable parts."""
+
+    floor: np.ndarray  # agents on the floor (whole for live, fractional for deferred)
+    required: np.ndarray  # int64
+    service_level: np.ndarray
+    asa_seconds: np.ndarray
+    occupancy: np.ndarray
+    abandon_rate: np.ndarray
+    backlog_hours: np.ndarray
+
+    @classmethod
+    def empty(cls, q: int, n: int) -> _Grid:
+        """No demand: nobody required, service level 1, everything else 0."""
+        zeros = (np.zeros((q, n)) for _ in range(5))
+        floor, asa, occ, abandon, backlog_hours = zeros
+        return cls(floor, np.zeros((q, n), dtype=np.int64), np.ones((q, n)), asa, occ, abandon, backlog_hours)
+
+
 def compute_requirements(scenario: Scenario) -> Requirements:
     """Requirements for every queue and interval of the scenario (pure, vectorised)."""
     h = scenario.horizon
     st = scenario.settings
-    n = h.n_intervals
-    d = scenario.demand
-    keys, qi = queue_index(d)
+    keys, qi = queue_index(scenario.demand)
     specs = queue_specs(scenario, keys)
-    q = len(keys)
-    contacts = np.zeros((q, n))
-    np.add.at(contacts, (qi, d["interval"].to_numpy()), d["contacts"].to_numpy(dtype=float))
+    par = _QueueParams.of(specs, keys)
+    contacts = _contacts_grid(scenario.demand, qi, len(keys), h.n_intervals)
+    agent_contacts = contacts * (1.0 - par.deflection)[:, None]
+    workload_hours = agent_contacts * par.handle[:, None] / 60.0
 
-    def per_queue(attr: str) -> np.ndarray:
-        return np.array([getattr(specs[k], attr) for k in keys], dtype=float)
+    grid = _Grid.empty(len(keys), h.n_intervals)
+    li = np.flatnonzero(par.live)
+    di = np.flatnonzero(~par.live)
+    _live_rows(grid, li, agent_contacts, par, h, st)
+    deferred = _deferred_rows(grid, di, workload_hours, par, h, st)
+    deferred_by_key = {keys[i]: dw for i, dw in zip(di, deferred, strict=True)}
 
-    handle = per_queue("handle_minutes")
-    target = per_queue("target_minutes")
-    level = per_queue("service_level")
-    conc = np.array([specs[k].concurrency for k in keys], dtype=np.int64)
-    patience = np.array([np.nan if specs[k].patience_minutes is None else specs[k].patience_minutes for k in keys])
-    deflect = per_queue("bot_deflection")
-    live_q = np.array([specs[k].kind is WorkKind.LIVE for k in keys], dtype=bool)
+    scheduled = scheduled_agents(grid.floor, st.shrinkage)
+    table = _table(keys, specs, h, par, contacts, agent_contacts, workload_hours, grid, scheduled)
+    return Requirements(
+        horizon=h,
+        shrinkage=st.shrinkage,
+        queues=specs,
+        table=table,
+        live={keys[i]: scheduled[i].copy() for i in li},
+        live_floor={keys[i]: grid.required[i].copy() for i in li},
+        deferred=deferred_by_key,
+    )
 
-    agent_contacts = contacts * (1.0 - deflect)[:, None]
-    workload_hours = agent_contacts * handle[:, None] / 60.0
 
-    floor = np.zeros((q, n))  # agents on the floor (whole for live, fractional for deferred)
-    required = np.zeros((q, n), dtype=np.int64)
-    sl = np.ones((q, n))
-    asa = np.zeros((q, n))
-    occ = np.zeros((q, n))
-    abandon = np.zeros((q, n))
-    backlog_hours = np.zeros((q, n))
+def _contacts_grid(demand: pd.DataFrame, row_queue: np.ndarray, queues: int, intervals: int) -> np.ndarray:
+    """Contacts per (queue, interval), demand rows of one cell added."""
+    contacts = np.zeros((queues, intervals))
+    np.add.at(contacts, (row_queue, demand["interval"].to_numpy()), demand["contacts"].to_numpy(dtype=float))
+    return contacts
 
-    # live queues: one vectorised search over every (queue, interval) with demand
-    li = np.flatnonzero(live_q)
-    if len(li):
-        lam = agent_contacts[li] / h.interval_minutes  # contacts per minute
-        mask = lam > 0
-        rows, cols = np.nonzero(mask)
-        if len(rows):
-            qsel = li[rows]
-            kw: dict[str, Any] = dict(
-                patience_minutes=patience[qsel],
-                concurrency=conc[qsel],
-                concurrency_efficiency=st.concurrency_efficiency,
-            )
-            found = erlang.staffing(
-                lam[rows, cols],
-                handle[qsel],
-                target[qsel],
-                level[qsel],
-                st.max_occupancy,
-                **kw,
-            )
-            n_req, stats = found.agents, found.stats
-            required[qsel, cols] = n_req
-            floor[qsel, cols] = n_req
-            sl[qsel, cols] = stats.service_level
-            asa[qsel, cols] = stats.asa_seconds
-            occ[qsel, cols] = stats.occupancy
-            abandon[qsel, cols] = stats.abandon_rate
 
-    # deferrable queues: work in on-floor agent-intervals; smoothest profile for the report
-    deferred: dict[QueueKey, DeferredWork] = {}
-    di = np.flatnonzero(~live_q)
+def _live_rows(
+    grid: _Grid, li: np.ndarray, agent_contacts: np.ndarray, par: _QueueParams, h: Horizon, st: Settings
+) -> None:
+    """Fill the live queues' rows (``li``): one vectorised staffing search over every
+    (queue, interval) with demand, with the measures at the staffing found."""
+    if not len(li):
+        return
+    lam = agent_contacts[li] / h.interval_minutes  # contacts per minute
+    rows, cols = np.nonzero(lam > 0)
+    if not len(rows):
+        return
+    qsel = li[rows]
+    found = erlang.staffing(
+        lam[rows, cols],
+        par.handle[qsel],
+        par.target[qsel],
+        par.level[qsel],
+        st.max_occupancy,
+        patience_minutes=par.patience[qsel],
+        concurrency=par.concurrency[qsel],
+        concurrency_efficiency=st.concurrency_efficiency,
+    )
+    grid.required[qsel, cols] = found.agents
+    grid.floor[qsel, cols] = found.agents
+    grid.service_level[qsel, cols] = found.stats.service_level
+    grid.asa_seconds[qsel, cols] = found.stats.asa_seconds
+    grid.occupancy[qsel, cols] = found.stats.occupancy
+    grid.abandon_rate[qsel, cols] = found.stats.abandon_rate
+
+
+def _deferred_rows(
+    grid: _Grid, di: np.ndarray, workload_hours: np.ndarray, par: _QueueParams, h: Horizon, st: Settings
+) -> list[DeferredWork]:
+    """Fill the deferrable queues' rows (``di``) from the smoothest profile of their work, in
+    agents on the floor, and return each queue's work in scheduled agent-intervals."""
+    if not len(di):
+        return []
     capacity_per_agent = h.interval_hours * st.deferred_max_occupancy  # hours of work per agent-interval
-    sched = 1.0 / (1.0 - st.shrinkage)
-    if len(di):
-        eff = 1.0 + (conc[di] - 1) * st.concurrency_efficiency  # concurrent work, as for chat
-        work_floor = workload_hours[di] / eff[:, None] / capacity_per_agent
-        windows = target[di] / h.interval_minutes
-        profiles = smooth_requirements(deferred_works(work_floor, windows, level[di]))
-        for i, dw in zip(di, deferred_works(work_floor * sched, windows, level[di]), strict=True):
-            deferred[keys[i]] = dw
-        backlog_hours[di] = backlog(work_floor, profiles) * capacity_per_agent
-        sl[di] = on_time_share(work_floor, profiles, windows, level[di])
-        floor[di] = profiles
-        required[di] = np.ceil(profiles - 1e-9).astype(np.int64)
-        occ[di] = np.where(profiles > 0, st.deferred_max_occupancy, 0.0)
-        asa[di] = np.nan
+    eff = 1.0 + (par.concurrency[di] - 1) * st.concurrency_efficiency  # concurrent work, as for chat
+    work_floor = workload_hours[di] / eff[:, None] / capacity_per_agent
+    windows = par.target[di] / h.interval_minutes
+    level = par.level[di]
+    profiles = smooth_requirements(deferred_works(work_floor, windows, level))
+    grid.backlog_hours[di] = backlog(work_floor, profiles) * capacity_per_agent
+    grid.service_level[di] = on_time_share(work_floor, profiles, windows, level)
+    grid.floor[di] = profiles
+    grid.required[di] = np.ceil(profiles - 1e-9).astype(np.int64)
+    grid.occupancy[di] = np.where(profiles > 0, st.deferred_max_occupancy, 0.0)
+    grid.asa_seconds[di] = np.nan
+    return deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, level)
 
-    scheduled = floor * sched
-    live = {keys[i]: scheduled[i].copy() for i in li}
-    live_floor = {keys[i]: required[i].copy() for i in li}
 
-    grid_interval = np.tile(np.arange(n), q)
+def _table(
+    keys: list[QueueKey],
+    specs: dict[QueueKey, QueueSpec],
+    h: Horizon,
+    par: _QueueParams,
+    contacts: np.ndarray,
+    agent_contacts: np.ndarray,
+    workload_hours: np.ndarray,
+    grid: _Grid,
+    scheduled: np.ndarray,
+) -> pd.DataFrame:
+    """The report table: OUTPUT_COLUMNS, then the columns the roster and the summaries use."""
+    n = h.n_intervals
+    grid_interval = np.tile(np.arange(n), len(keys))
     starts = pd.date_range(h.start, periods=n, freq=f"{h.interval_minutes}min", tz="UTC")
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "interval_start": starts[grid_interval],
             "language": np.repeat([k[0] for k in keys], n),
             "channel": np.repeat([k[1] for k in keys], n),
             "tier": np.repeat([k[2] for k in keys], n),
             "contacts": contacts.ravel(),
-            "agents_required": required.ravel(),
+            "agents_required": grid.required.ravel(),
             "agents_scheduled": scheduled.ravel(),
-            "service_level": sl.ravel(),
-            "asa_seconds": asa.ravel(),
-            "occupancy": occ.ravel(),
-            "abandon_rate": abandon.ravel(),
+            "service_level": grid.service_level.ravel(),
+            "asa_seconds": grid.asa_seconds.ravel(),
+            "occupancy": grid.occupancy.ravel(),
+            "abandon_rate": grid.abandon_rate.ravel(),
             "workload_hours": workload_hours.ravel(),
             "interval": grid_interval,
             "kind": np.repeat([specs[k].kind.value for k in keys], n),
             "contacts_to_agents": agent_contacts.ravel(),
-            "agents_on_floor": floor.ravel(),
-            "target_minutes": np.repeat(target, n),
-            "target_service_level": np.repeat(level, n),
-            "backlog_hours": backlog_hours.ravel(),
+            "agents_on_floor": grid.floor.ravel(),
+            "target_minutes": np.repeat(par.target, n),
+            "target_service_level": np.repeat(par.level, n),
+            "backlog_hours": grid.backlog_hours.ravel(),
         }
-    )
-    return Requirements(
-        horizon=h,
-        shrinkage=st.shrinkage,
-        queues=specs,
-        table=table,
-        live=live,
-        live_floor=live_floor,
-        deferred=deferred,
     )

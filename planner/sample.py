@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs.contract import SHEETS
+from planner.inputs.settings import EXAMPLE_SETTINGS
 
 # --- the sheets' columns, in workbook order -------------------------------------------
 
@@ -153,14 +154,6 @@ DEFAULT_POOLS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...] | None, in
     ("lisbon_de_en", "lisbon", ("de", "en"), None, None, None),
     ("lisbon_ja_en", "lisbon", ("ja", "en"), ("chat", "email", "social"), 30, 24.0),
     ("sao_paulo_pt_es", "sao_paulo", ("pt", "es", "en"), None, None, None),
-)
-
-SETTINGS_ROWS: tuple[tuple[str, object], ...] = (
-    ("currency", "USD"),
-    ("shrinkage", 0.30),
-    ("max_occupancy", 0.85),
-    ("shifts_per_week", 5),
-    ("night_hours", "22:00-06:00"),
 )
 
 
@@ -403,7 +396,7 @@ def _typed(df: pd.DataFrame, numeric: Sequence[str]) -> pd.DataFrame:
 
 
 def _settings_table() -> pd.DataFrame:
-    return _frame("settings", SETTINGS_ROWS)
+    return _frame("settings", EXAMPLE_SETTINGS)
 
 
 # --- public API -----------------------------------------------------------------------
@@ -415,20 +408,38 @@ def build_sample(spec: SampleSpec = SampleSpec()) -> dict[str, pd.DataFrame]:  #
     languages = _languages(spec, rng)
     sites = list(DEFAULT_SITES) + _extra_sites(spec, rng)
     demand = _demand_table(spec, languages, rng)
-
     with_phone = any(lang.phone for lang in languages)
     channels = [c for c in CHANNEL_ORDER if c != "phone" or with_phone]
-    channels_df = _typed(
+    return {
+        "demand": demand,
+        "channels": _channels_table(channels),
+        "targets": _vip_targets_table(channels),
+        "sites": _sites_table(sites),
+        "pools": _pools_table(_pool_rows(spec, languages, sites)),
+        "shifts": _sample_shifts_table(sites),
+        "settings": _settings_table(),
+    }
+
+
+def _channels_table(channels: Sequence[str]) -> pd.DataFrame:
+    table = _typed(
         _frame("channels", [(c, *CHANNEL_ROWS[c]) for c in channels]),
         ["handle_minutes", "target_minutes", "service_level", "concurrency",
          "patience_minutes", "bot_deflection"],
     )  # fmt: skip
-    channels_df["concurrency"] = channels_df["concurrency"].astype(int)
-    targets_df = _typed(
+    table["concurrency"] = table["concurrency"].astype(int)
+    return table
+
+
+def _vip_targets_table(channels: Sequence[str]) -> pd.DataFrame:
+    return _typed(
         _frame("targets", [(None, c, "vip", *VIP_TARGETS[c]) for c in channels]),
         ["target_minutes", "service_level"],
     )
-    sites_df = _typed(
+
+
+def _sites_table(sites: Sequence[_SiteRow]) -> pd.DataFrame:
+    return _typed(
         _frame(
             "sites",
             [
@@ -439,16 +450,23 @@ def build_sample(spec: SampleSpec = SampleSpec()) -> dict[str, pd.DataFrame]:  #
         ),
         ["hourly_cost", "night_premium", "weekend_premium"],
     )  # fmt: skip
-    pools_df = _frame(
+
+
+def _pools_table(pools: Sequence[tuple]) -> pd.DataFrame:
+    table = _frame(
         "pools",
         [
             (name, site, _join(langs), _join(chans), available, cost)
-            for name, site, langs, chans, available, cost in _pool_rows(spec, languages, sites)
+            for name, site, langs, chans, available, cost in pools
         ],
     )
-    pools_df = _typed(pools_df, ["hourly_cost"])
+    return _typed(table, ["hourly_cost"])
+
+
+def _sample_shifts_table(sites: Sequence[_SiteRow]) -> pd.DataFrame:
+    """Early, day, late and part-time shifts everywhere; night shifts where `night_shifts` is set."""
     night_sites = _join([s.name for s in sites if s.night_shifts])
-    shifts_df = _typed(
+    table = _typed(
         _frame(
             "shifts",
             [
@@ -461,16 +479,8 @@ def build_sample(spec: SampleSpec = SampleSpec()) -> dict[str, pd.DataFrame]:  #
         ),
         ["paid_hours", "length_hours"],
     )
-    shifts_df["start_step_minutes"] = shifts_df["start_step_minutes"].astype(int)
-    return {
-        "demand": demand,
-        "channels": channels_df,
-        "targets": targets_df,
-        "sites": sites_df,
-        "pools": pools_df,
-        "shifts": shifts_df,
-        "settings": _settings_table(),
-    }
+    table["start_step_minutes"] = table["start_step_minutes"].astype(int)
+    return table
 
 
 TINY_DAY = dt.datetime(2026, 3, 23)  # a Monday; Lisbon is on UTC+0 that day
@@ -479,8 +489,8 @@ TINY_PEAKS = {("en", "chat"): 30, ("en", "email"): 5, ("ja", "chat"): 10, ("ja",
 TINY_CLOCKS = {"en": 0.0, "ja": 9.0}
 
 
-def build_tiny() -> dict[str, pd.DataFrame]:
-    """One day, one site, two languages, two channels: checkable by hand. No randomness."""
+def _tiny_demand() -> pd.DataFrame:
+    """Each language's hourly profile on its home clock, scaled to its peak, at least 1 contact an hour."""
     hours = np.datetime64(TINY_DAY, "m") + np.arange(24).astype("timedelta64[h]").astype("timedelta64[m]")
     rows = []
     for language in ("en", "ja"):
@@ -493,7 +503,12 @@ def build_tiny() -> dict[str, pd.DataFrame]:
     demand = pd.DataFrame(rows, columns=list(SHEET_COLUMNS["demand"]))
     demand["interval_start"] = demand["interval_start"].astype("datetime64[ns]")
     demand = demand.sort_values(["interval_start", "language", "channel"], kind="stable")
-    demand = demand.reset_index(drop=True)
+    return demand.reset_index(drop=True)
+
+
+def build_tiny() -> dict[str, pd.DataFrame]:
+    """One day, one site, two languages, two channels: checkable by hand. No randomness."""
+    demand = _tiny_demand()
     channels = _typed(
         _frame(
             "channels",

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from deferred_reference import deferred_work, on_time_share_scalar, smooth_profile, smooth_requirement
 
 from planner.queueing.deferred import (
     LATE_FACTOR,
     backlog,
-    deferred_work,
     deferred_works,
     on_time_share,
-    on_time_share_scalar,
-    smooth_profile,
-    smooth_requirement,
     smooth_requirements,
     taut_string,
     window_sums,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.inputs.contract import SHEETS
-from planner.inputs.load import SETTING_SPECS
+from planner.inputs.settings import SETTING_SPECS
 from planner.outputs.reference import BEGIN, END, input_reference
 
 README = Path(__file__).resolve().parents[1] / "README.md"

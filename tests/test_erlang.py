@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from erlang_reference import required_agents_scalar
 from scipy import special
 from scipy.linalg import expm
 
@@ -23,7 +24,6 @@ from planner.queueing.erlang import (
     erlang_c,
     queue_stats,
     required_agents,
-    required_agents_scalar,
     staffing,
 )
 

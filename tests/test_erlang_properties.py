@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from erlang_reference import required_agents_scalar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.queueing.erlang import erlang_c, queue_stats, required_agents, required_agents_scalar
+from planner.queueing.erlang import erlang_c, queue_stats, required_agents
 
 FIELDS = ("service_level", "p_wait", "asa_seconds", "occupancy", "abandon_rate")
 

@@ -295,8 +295,8 @@ def test_excel_error_cells_are_reported_as_errors_not_blanks(tmp_path: Path) -> 
     assert run.stderr_lines == error_block(
         p,
         [
-            f"{p}, sheet 'demand', row 5, column 'contacts': got #N/A (an Excel error value); expected a number >= 0",
-            f"{p}, sheet 'channels', row 2, column 'handle_minutes': got #DIV/0! (an Excel error value); expected a number of minutes > 0",
+            f"{p}, sheet 'demand', row 5, column 'contacts': got #N/A (an Excel error value); expected a number >= 0 and <= 1,000,000",
+            f"{p}, sheet 'channels', row 2, column 'handle_minutes': got #DIV/0! (an Excel error value); expected a number of minutes > 0 and <= 1440",
         ],
     )
     assert run.exit_code == 1

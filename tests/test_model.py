@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from deferred_reference import deferred_work
 
-from planner.queueing.deferred import deferred_work
 from planner.roster.rules import (
     RULES,
     DeferredGroup,
@@ -358,7 +358,8 @@ def test_names_are_readable():
 def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
     # two 4-interval shifts (starts 0 and 4) cover a flat need of 1 agent; start from a roster
     # with only the first one, i.e. 4 agent-hours short; the repair adds the second
-    from planner.roster.solve import _repair
+    from planner.domain import SolverChoice
+    from planner.roster.solve import _repair, _Solve
 
     n = 8
     problem = RosterProblem(
@@ -378,7 +379,7 @@ def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
     for (_g, t, _c), v in model.short.items():
         v.varValue = 0.0 if t < 4 else 1.0
     assert sum(v.varValue for v in model.short.values()) == 4.0
-    after = _repair(model, "highs", SolveOptions(), lambda: 30.0, None)
+    after = _repair(_Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None), lambda: 30.0)
     assert after == pytest.approx(8.0)
     assert sum(v.varValue for v in model.short.values()) == pytest.approx(0.0)
     assert sum(round(v.varValue) for v in model.shifts) == 2

@@ -1,4 +1,5 @@
-"""`planner validate`: what was read, and where demand can never be covered.
+"""Reach: which queue-intervals some pool can cover under the shift windows (one home, used by `validate`
+and by the roster's gap reasons), and the `planner validate` summary.
 
 The summary names the horizon and interval length, the contacts per language, channel and
 tier, each site's local time at the start of the horizon and any daylight-saving change in
@@ -175,6 +176,34 @@ def summarize(scenario: Scenario, options: ShiftOptions | None = None) -> Valida
     )
 
 
+def on_duty_within(on_duty: np.ndarray, window: int) -> np.ndarray:
+    """Per interval t: is any interval of the cyclic span [t, t + window) on duty?"""
+    n = len(on_duty)
+    window = min(max(1, window), n)
+    if window == 1:
+        return on_duty
+    ext = np.concatenate([on_duty, on_duty[: window - 1]])
+    csum = np.concatenate([[0], np.cumsum(ext)])
+    t = np.arange(n)
+    return np.asarray((csum[t + window] - csum[t]) > 0)
+
+
+def coverable(scenario: Scenario, options: ShiftOptions, language: str, channel: str, window: int = 1) -> np.ndarray:
+    """Per interval: can a pool that speaks ``language`` and works ``channel`` be on duty within ``window``
+    intervals from it (live queues: window 1; deferrable ones: the response window)?"""
+    serving = [p.name for p in scenario.pools.values() if p.serves(language, channel)]
+    return on_duty_within(coverable_intervals(options, serving), window)
+
+
+def unservable_reason(scenario: Scenario, language: str, channels: tuple[str, ...]) -> str | None:
+    """Why no pool can ever serve ``language`` on any of ``channels``, or None when some pool can."""
+    if not any(language in p.languages for p in scenario.pools.values()):
+        return f"no pool speaks '{language}'"
+    if all(not any(p.serves(language, c) for p in scenario.pools.values()) for c in channels):
+        return f"no pool that speaks '{language}' works {', '.join(channels)}"
+    return None
+
+
 def queue_coverable(scenario: Scenario, options: ShiftOptions) -> dict[tuple[str, str, str], np.ndarray]:
     """Per (language, channel, tier) with demand: which intervals could ever be served.
 
@@ -183,24 +212,14 @@ def queue_coverable(scenario: Scenario, options: ShiftOptions) -> dict[tuple[str
     """
     h = scenario.horizon
     out: dict[tuple[str, str, str], np.ndarray] = {}
-    cache: dict[tuple[str, str], np.ndarray] = {}
     for (lang, chan, tier), _ in scenario.demand.groupby(["language", "channel", "tier"], sort=True):
         lang, chan, tier = str(lang), str(chan), str(tier)
-        if (lang, chan) not in cache:
-            serving = [p.name for p in scenario.pools.values() if p.serves(lang, chan)]
-            cache[(lang, chan)] = coverable_intervals(options, serving)
-        on = cache[(lang, chan)]
         channel = scenario.channels[chan]
+        window = 1
         if channel.deferrable:
             target, _ = resolve_target(channel, scenario.targets, lang, tier)
-            window = max(1, int(np.ceil(target / h.interval_minutes)))
-            window = min(window, h.n_intervals)
-            # any on-duty interval in [t, t + window), cyclic
-            ext = np.concatenate([on, on[: window - 1]]) if window > 1 else on
-            csum = np.concatenate([[0], np.cumsum(ext)])
-            t = np.arange(h.n_intervals)
-            on = (csum[t + window] - csum[t]) > 0
-        out[(lang, chan, tier)] = on
+            window = int(np.ceil(target / h.interval_minutes))
+        out[(lang, chan, tier)] = coverable(scenario, options, lang, chan, window)
     return out
 
 
@@ -224,12 +243,9 @@ def find_gaps(scenario: Scenario, options: ShiftOptions) -> tuple[tuple[GapSumma
             continue
         intervals = tuple(sorted(int(i) for i in bad["interval"].unique()))
         chans = tuple(sorted(bad["channel"].unique()))
-        if not sites:
-            reason = f"no pool speaks '{lang}'"
-        elif all(not any(p.serves(str(lang), c) for p in scenario.pools.values()) for c in chans):
-            reason = f"no pool that speaks '{lang}' works {', '.join(chans)}"
-        else:
-            reason = "outside every shift window of the pools that speak it (sites: " + ", ".join(sites) + ")"
+        reason = unservable_reason(scenario, str(lang), chans) or (
+            "outside every shift window of the pools that speak it (sites: " + ", ".join(sites) + ")"
+        )
         gaps.append(
             GapSummary(
                 language=str(lang),

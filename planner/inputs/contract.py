@@ -1,4 +1,4 @@
-"""The input contract: every sheet and column, how a cell is parsed, and which values are valid.
+"""The sheet/column contract and cell parsing: every sheet and column, how a cell is parsed, which values are valid.
 
 The specs below are the single source of truth for the workbook layout. They drive
 validation here, the template written by ``planner init`` and the input reference in the README.
@@ -6,18 +6,20 @@ validation here, the template written by ``planner init`` and the input referenc
 Validation of one table happens in two passes, collecting every problem (never only the first):
 
 1. each cell is parsed into its type (number, date-time, list, clock time, yes/no ...);
-2. the typed table is checked against a pandera ``DataFrameSchema`` (ranges, allowed
-   values) with ``lazy=True``, and its ``failure_cases`` become located problems.
+2. the parsed numbers are checked against their column's range (``Column.checks``), and a
+   repeated key (``Sheet.key``) is reported with the row it repeats.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import reduce
 from typing import Any
 
 import pandas as pd
@@ -55,7 +57,7 @@ class Column:
     default: Any = None
     unit: str = ""
     example: Any = None
-    checks: tuple[tuple[str, Callable[[pd.Series], pd.Series]], ...] = ()
+    checks: tuple[Callable[[pd.Series], pd.Series], ...] = ()  # every one must hold for a non-blank value
 
     @property
     def key(self) -> str:
@@ -97,10 +99,13 @@ def _le(bound: float) -> Callable[[pd.Series], pd.Series]:
     return lambda s: s <= bound
 
 
-NONNEG = (("ge0", _ge(0)),)
-POSITIVE = (("gt0", _gt(0)),)
-SHARE01 = (("ge0", _ge(0)), ("le1", _le(1)))
-SHARE_OPEN = (("gt0", _gt(0)), ("le1", _le(1)))
+def _lt(bound: float) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s < bound
+
+
+NONNEG = (_ge(0),)
+POSITIVE = (_gt(0),)
+SHARE_OPEN = (_gt(0), _le(1))
 
 # Upper bounds where the maths needs them: beyond these, floating point stops resolving the staffing
 # search, costs overflow the solver's tolerances, or dates leave what the calendar code can represent.
@@ -119,9 +124,9 @@ MAX_HEADCOUNT = 1_000_000
 #: Years a date-time may fall in.
 MIN_YEAR, MAX_YEAR = 1900, 2199
 
-COST = (*NONNEG, ("max", _le(MAX_HOURLY_COST)))
-PREMIUM = (*NONNEG, ("max", _le(MAX_PREMIUM)))
-HEADCOUNT = (*NONNEG, ("max", _le(MAX_HEADCOUNT)))
+COST = (*NONNEG, _le(MAX_HOURLY_COST))
+PREMIUM = (*NONNEG, _le(MAX_PREMIUM))
+HEADCOUNT = (*NONNEG, _le(MAX_HEADCOUNT))
 
 DATETIME_EXPECTED = (
     f"a date-time in the years {MIN_YEAR}-{MAX_YEAR} such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
@@ -174,7 +179,7 @@ DEMAND = Sheet(
             "Forecast arrivals in the interval (may be fractional).",
             unit="contacts per interval",
             example=42.5,
-            checks=(*NONNEG, ("max", _le(MAX_CONTACTS))),
+            checks=(*NONNEG, _le(MAX_CONTACTS)),
         ),
     ),
 )
@@ -195,7 +200,7 @@ CHANNELS = Sheet(
             "Average handling time of the first response.",
             unit="minutes",
             example=9,
-            checks=(*POSITIVE, ("max", _le(MAX_HANDLE_MINUTES))),
+            checks=(*POSITIVE, _le(MAX_HANDLE_MINUTES)),
         ),
         Column(
             "target_minutes",
@@ -204,7 +209,7 @@ CHANNELS = Sheet(
             "First-response target: answer within this many minutes.",
             unit="minutes",
             example=1,
-            checks=(*POSITIVE, ("max", _le(MAX_TARGET_MINUTES))),
+            checks=(*POSITIVE, _le(MAX_TARGET_MINUTES)),
         ),
         Column(
             "service_level",
@@ -224,7 +229,7 @@ CHANNELS = Sheet(
             blank_ok=True,
             default=1,
             example=2,
-            checks=(("ge1", _ge(1)), ("max", _le(MAX_CONCURRENCY))),
+            checks=(_ge(1), _le(MAX_CONCURRENCY)),
         ),
         Column(
             "patience_minutes",
@@ -236,7 +241,7 @@ CHANNELS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=4,
-            checks=(*POSITIVE, ("max", _le(MAX_HANDLE_MINUTES))),
+            checks=(*POSITIVE, _le(MAX_HANDLE_MINUTES)),
         ),
         Column(
             "deferrable",
@@ -259,7 +264,7 @@ CHANNELS = Sheet(
             default=0.0,
             unit="share",
             example=0.25,
-            checks=(("ge0", _ge(0)), ("lt1", lambda s: s < 1)),
+            checks=(_ge(0), _lt(1)),
         ),
     ),
 )
@@ -308,7 +313,7 @@ TARGETS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=0.5,
-            checks=(*POSITIVE, ("max", _le(MAX_TARGET_MINUTES))),
+            checks=(*POSITIVE, _le(MAX_TARGET_MINUTES)),
         ),
         Column(
             "service_level",
@@ -385,6 +390,19 @@ SITES = Sheet(
     ),
 )
 
+#: a pool's or an agent's own wage
+HOURLY_COST_OVERRIDE = Column(
+    "hourly_cost",
+    Kind.NUMBER,
+    f"blank or a number >= 0 and <= {MAX_HOURLY_COST:,}",
+    "Cost per paid hour; overrides the site's.",
+    required=False,
+    blank_ok=True,
+    unit="currency per paid hour",
+    example="",
+    checks=COST,
+)
+
 POOLS = Sheet(
     name="pools",
     description="Groups of interchangeable agents at one site with the same languages and channels. "
@@ -422,17 +440,7 @@ POOLS = Sheet(
             example=30,
             checks=HEADCOUNT,
         ),
-        Column(
-            "hourly_cost",
-            Kind.NUMBER,
-            f"blank or a number >= 0 and <= {MAX_HOURLY_COST:,}",
-            "Cost per paid hour; overrides the site's.",
-            required=False,
-            blank_ok=True,
-            unit="currency per paid hour",
-            example="",
-            checks=COST,
-        ),
+        HOURLY_COST_OVERRIDE,
     ),
 )
 
@@ -465,19 +473,9 @@ AGENTS = Sheet(
             blank_ok=True,
             unit="hours",
             example=40,
-            checks=(("gt0", _gt(0)), ("le168", _le(168))),
+            checks=(_gt(0), _le(168)),
         ),
-        Column(
-            "hourly_cost",
-            Kind.NUMBER,
-            f"blank or a number >= 0 and <= {MAX_HOURLY_COST:,}",
-            "Cost per paid hour; overrides the site's.",
-            required=False,
-            blank_ok=True,
-            unit="currency per paid hour",
-            example="",
-            checks=COST,
-        ),
+        HOURLY_COST_OVERRIDE,
     ),
 )
 
@@ -497,7 +495,7 @@ SHIFTS = Sheet(
             "Paid hours of the shift.",
             unit="hours",
             example=8,
-            checks=(("gt0", _gt(0)), ("le24", _le(24))),
+            checks=(_gt(0), _le(24)),
         ),
         Column(
             "length_hours",
@@ -506,7 +504,7 @@ SHIFTS = Sheet(
             "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
             unit="hours",
             example=9,
-            checks=(("gt0", _gt(0)), ("le24", _le(24))),
+            checks=(_gt(0), _le(24)),
         ),
         Column(
             "earliest_start",
@@ -531,7 +529,7 @@ SHIFTS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=60,
-            checks=(("ge1", _ge(1)), ("le1440", _le(1440))),
+            checks=(_ge(1), _le(1440)),
         ),
         Column(
             "sites",
@@ -759,6 +757,31 @@ class TypedTable:
 
 def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTable | None:
     """Match headers, parse every cell, check values; append problems. None if unusable."""
+    positions = _match_headers(raw, spec, problems)
+    if not _has_usable_header(raw, spec, positions, problems):
+        return None
+    row_numbers = [r for r, _ in raw.rows]
+    bad: set[int] = set()
+    data: dict[str, list[Any]] = {}
+    for col in spec.columns:
+        pos = positions.get(col.name)
+        if pos is None:
+            data[col.name] = [col.default] * len(raw.rows)
+        else:
+            data[col.name] = _parse_column(raw, col, _cells(raw, pos), problems, bad)
+    frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
+    frame["row"] = pd.Series(row_numbers, dtype="int64")
+    raw_values = {
+        col.name: _cells(raw, positions[col.name]) if col.name in positions else [None] * len(raw.rows)
+        for col in spec.columns
+        if col.checks
+    }
+    _check_values(raw, spec, frame, raw_values, problems, bad)
+    return TypedTable(spec=spec, file=raw.file, sheet=raw.sheet, frame=frame, bad=bad)
+
+
+def _match_headers(raw: RawTable, spec: Sheet, problems: list[Problem]) -> dict[str, int]:
+    """Column name -> position of its header; unknown and repeated headers are noted."""
     positions: dict[str, int] = {}
     for i, header in enumerate(raw.headers):
         key = normalize_name(header)
@@ -766,33 +789,23 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
             continue
         col = next((c for c in spec.columns if c.key == key), None)
         if col is None:
-            problems.append(
-                Problem(
-                    raw.file,
-                    f"unknown column '{header}' is ignored",
-                    sheet=raw.sheet,
-                    column=header,
-                    severity=Severity.NOTE,
-                )
-            )
-            continue
-        if col.name in positions:
-            problems.append(
-                Problem(
-                    raw.file,
-                    f"column '{header}' appears twice; the second is ignored",
-                    sheet=raw.sheet,
-                    column=header,
-                    severity=Severity.WARNING,
-                )
-            )
-            continue
-        positions[col.name] = i
+            message = f"unknown column '{header}' is ignored"
+            problems.append(Problem(raw.file, message, sheet=raw.sheet, column=header, severity=Severity.NOTE))
+        elif col.name in positions:
+            message = f"column '{header}' appears twice; the second is ignored"
+            problems.append(Problem(raw.file, message, sheet=raw.sheet, column=header, severity=Severity.WARNING))
+        else:
+            positions[col.name] = i
+    return positions
+
+
+def _has_usable_header(raw: RawTable, spec: Sheet, positions: dict[str, int], problems: list[Problem]) -> bool:
+    """False (with a problem) when the sheet is empty or lacks a required column."""
     if not raw.headers and not raw.rows and not spec.required:
         problems.append(
             Problem(raw.file, "the sheet is empty; it is treated as absent", sheet=raw.sheet, severity=Severity.NOTE)
         )
-        return None
+        return False
     if not raw.headers:
         required = [c.name for c in spec.columns if c.required]
         wanted = ", ".join(required) if required else "some of " + ", ".join(c.name for c in spec.columns)
@@ -801,68 +814,52 @@ def type_table(raw: RawTable, spec: Sheet, problems: list[Problem]) -> TypedTabl
                 raw.file, "the sheet is empty (no header row)", sheet=raw.sheet, expected="a header row with " + wanted
             )
         )
-        return None
+        return False
     missing = [c.name for c in spec.columns if c.required and c.name not in positions]
     for name in missing:
         problems.append(
             Problem(raw.file, f"missing required column '{name}'", sheet=raw.sheet, expected="a header named " + name)
         )
-    if missing:
-        return None
+    return not missing
 
-    n = len(raw.rows)
-    data: dict[str, list[Any]] = {c.name: [None] * n for c in spec.columns}
-    row_numbers = [r for r, _ in raw.rows]
-    bad: set[int] = set()
-    for col in spec.columns:
-        pos = positions.get(col.name)
-        out = data[col.name]
-        if pos is None:
-            for i in range(n):
+
+def _cells(raw: RawTable, pos: int) -> list[Any]:
+    """The cells of one column (None past the end of a short row)."""
+    return [values[pos] if pos < len(values) else None for _, values in raw.rows]
+
+
+def _parse_column(raw: RawTable, col: Column, cells: list[Any], problems: list[Problem], bad: set[int]) -> list[Any]:
+    """Parse one column's cells; blanks take the column default where allowed. Bad cells become None."""
+    if col.kind is Kind.NUMBER and all(type(v) in (int, float) for v in cells):
+        # fast path: every cell already holds a number (the usual .xlsx case)
+        floats = [float(v) for v in cells]
+        if all(math.isfinite(x) for x in floats):
+            return floats
+    out: list[Any] = [None] * len(cells)
+    cache: dict[tuple[type, Any], Any] = {}
+    for i, v in enumerate(cells):
+        row_no = raw.rows[i][0]
+        if is_blank(v):
+            if col.blank_ok:
                 out[i] = col.default
-            continue
-        column = [values[pos] if pos < len(values) else None for _, values in raw.rows]
-        if col.kind is Kind.NUMBER and all(type(v) in (int, float) for v in column):
-            # fast path: every cell already holds a number (the usual .xlsx case)
-            floats = [float(v) for v in column if isinstance(v, (int, float))]
-            if all(math.isfinite(x) for x in floats):
-                out[:] = floats
-                continue
-        cache: dict[Any, Any] = {}
-        for i, v in enumerate(column):
-            row_no = row_numbers[i]
-            if is_blank(v):
-                if col.blank_ok:
-                    out[i] = col.default
-                else:
-                    problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
-                    bad.add(row_no)
-                continue
-            memo: tuple[type, Any] | None = None
-            if isinstance(v, (str, int, float, dt.datetime, dt.time)):
-                memo = (type(v), v)
-                if memo in cache:
-                    out[i] = cache[memo]
-                    continue
-            try:
-                out[i] = parse_cell(col.kind, v)
-                if memo is not None:
-                    cache[memo] = out[i]
-            except ParseError as exc:
-                if is_unreadable(v):
-                    bad.add(row_no)  # already reported by the reader
-                    continue
-                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected + exc.detail))
+            else:
+                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
                 bad.add(row_no)
-    frame = pd.DataFrame({name: pd.Series(vals, dtype=object) for name, vals in data.items()})
-    frame["row"] = pd.Series(row_numbers, dtype="int64")
-    raw_values = {
-        col.name: [values[positions[col.name]] if col.name in positions else None for _, values in raw.rows]
-        for col in spec.columns
-        if col.checks
-    }
-    _check_values(raw, spec, frame, raw_values, problems, bad)
-    return TypedTable(spec=spec, file=raw.file, sheet=raw.sheet, frame=frame, bad=bad)
+            continue
+        memo = (type(v), v) if isinstance(v, (str, int, float, dt.datetime, dt.time)) else None
+        if memo is not None and memo in cache:
+            out[i] = cache[memo]
+            continue
+        try:
+            out[i] = parse_cell(col.kind, v)
+        except ParseError as exc:
+            if not is_unreadable(v):  # an unreadable cell is already reported by the reader
+                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected + exc.detail))
+            bad.add(row_no)
+            continue
+        if memo is not None:
+            cache[memo] = out[i]
+    return out
 
 
 def _check_values(
@@ -873,38 +870,19 @@ def _check_values(
     problems: list[Problem],
     bad: set[int],
 ) -> None:
-    """Range checks through a pandera schema, run lazily so every failure is reported."""
-    checked = [c for c in spec.columns if c.checks]
-    if not checked or frame.empty:
+    """Range checks of the parsed numbers, one vectorised test per column; every failing cell is reported."""
+    if frame.empty:
         return
-    import pandera.pandas as pa
-
-    columns = {}
-    for c in checked:
-        checks = [pa.Check(fn, error=f"{c.name}:{tag}") for tag, fn in c.checks]
-        columns[c.name] = pa.Column(float, checks=checks, nullable=True, coerce=False)
-    numeric = pd.DataFrame(
-        {
-            c.name: pd.to_numeric(frame[c.name].where(frame[c.name].notna(), None), errors="coerce").astype(float)
-            for c in checked
-        }
-    )
-    schema = pa.DataFrameSchema(columns)
-    try:
-        schema.validate(numeric, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        cases = cases[cases["index"].notna()]
-        seen: set[tuple[int, str]] = set()
-        for _, case in cases.iterrows():
-            idx = int(case["index"])
-            name = str(case["column"])
-            if (idx, name) in seen:
-                continue
-            seen.add((idx, name))
-            col = spec.column(name)
+    for col in spec.columns:
+        if not col.checks:
+            continue
+        values = pd.to_numeric(frame[col.name].where(frame[col.name].notna(), None), errors="coerce").astype(float)
+        ok = reduce(operator.and_, (check(values) for check in col.checks))
+        for idx in frame.index[(values.notna() & ~ok).to_numpy()]:
             row_no = int(frame.at[idx, "row"])
-            problems.append(Problem.cell(raw.file, raw.sheet, row_no, name, raw_values[name][idx], col.expected))
+            problems.append(
+                Problem.cell(raw.file, raw.sheet, row_no, col.name, raw_values[col.name][idx], col.expected)
+            )
             bad.add(row_no)
 
 

@@ -1,8 +1,9 @@
-"""Load and validate an input workbook (or CSV folder) into a :class:`~planner.domain.Scenario`.
+"""Building the :class:`~planner.domain.Scenario` from the typed sheets, with the checks that span tables.
 
-Every problem is collected before stopping: per-cell parsing and range checks
-(:mod:`planner.inputs.contract`), duplicates, then the checks that span tables (channels named in
-demand exist, pools sit at known sites, time zones are real, interval starts line up ...).
+Every problem is collected before stopping: per-cell parsing and range checks and duplicate keys
+(:mod:`planner.inputs.contract`), settings (:mod:`planner.inputs.settings`), then the checks across
+tables (channels named in demand exist, pools sit at known sites, time zones are real, interval
+starts line up ...).
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ import math
 import os
 import re
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from planner.domain import (
-    ALLOWED_INTERVAL_MINUTES,
     DEFAULT_SHIFTS,
     DEFAULT_TIER,
     Agent,
@@ -31,7 +30,6 @@ from planner.domain import (
     Settings,
     ShiftTemplate,
     Site,
-    SolverChoice,
     TargetOverride,
 )
 from planner.errors import Problem, ProblemLog, Severity
@@ -40,160 +38,20 @@ from planner.inputs.contract import (
     SHEETS,
     SHEETS_BY_KEY,
     SITES,
-    Kind,
     ParseError,
+    Sheet,
     TypedTable,
     duplicate_problems,
     is_blank,
-    parse_cell,
     type_table,
 )
 from planner.inputs.read import RawBook, normalize_name, read_book
+from planner.inputs.settings import DEFAULT_SETTINGS, SETTING_SPECS, SETTINGS_BY_KEY, make_settings
 
 #: Longest planning horizon accepted, in weeks.
 MAX_WEEKS = 8
 #: Sheets that document the workbook (the template's `about` sheet); ignored without a note.
 DOCUMENTATION_SHEETS = {"about"}
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    """One known setting: how its value is parsed and checked, and what it means."""
-
-    name: str
-    kind: Kind
-    expected: str
-    description: str
-    default: str
-    check: Callable[[Any], bool] = lambda v: True
-
-
-def _night(value: Any) -> tuple[dt.time, dt.time]:
-    if not isinstance(value, str):
-        raise ParseError
-    m = re.fullmatch(r"\s*(\d{1,2}:\d{2})\s*(?:-|to|–)\s*(\d{1,2}:\d{2})\s*", value)
-    if not m:
-        raise ParseError
-    return parse_cell(Kind.CLOCK, m.group(1)), parse_cell(Kind.CLOCK, m.group(2))
-
-
-SETTING_SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("currency", Kind.TEXT, "a currency code such as USD", "Currency of all costs (label only).", "USD"),
-    SettingSpec(
-        "shrinkage",
-        Kind.SHARE,
-        "a share >= 0 and < 1",
-        "Share of paid time not available for contacts "
-        "(breaks, training, absence). Scheduled agents = agents on the floor / (1 - shrinkage).",
-        "0.30",
-        lambda v: 0 <= v < 1,
-    ),
-    SettingSpec(
-        "max_occupancy",
-        Kind.SHARE,
-        "a share > 0 and <= 1",
-        "Highest share of time an agent on live work may be busy.",
-        "0.85",
-        lambda v: 0 < v <= 1,
-    ),
-    SettingSpec(
-        "deferred_max_occupancy",
-        Kind.SHARE,
-        "a share > 0 and <= 1",
-        "Highest share of time an agent on deferrable work (email, social) may be busy.",
-        "0.95",
-        lambda v: 0 < v <= 1,
-    ),
-    SettingSpec(
-        "concurrency_efficiency",
-        Kind.SHARE,
-        "a share from 0 to 1",
-        "Throughput of each extra concurrent chat relative to the first: with 0.7, two chats at once count as 1.7.",
-        "0.7",
-        lambda v: 0 <= v <= 1,
-    ),
-    SettingSpec(
-        "shifts_per_week",
-        Kind.INTEGER,
-        "a whole number from 1 to 7",
-        "Most shifts one agent works per week.",
-        "5",
-        lambda v: 1 <= v <= 7,
-    ),
-    SettingSpec(
-        "night_hours",
-        Kind.RAW,
-        "a local time window such as 22:00-06:00",
-        "Local hours paid with the site's night premium.",
-        "22:00-06:00",
-    ),
-    SettingSpec(
-        "under_coverage_penalty",
-        Kind.NUMBER,
-        "a number > 0 and <= 10,000,000,000",
-        "Cost of one scheduled agent-hour of unmet requirement. Default: 100 x the highest hourly cost "
-        "including premiums, far above any wage.",
-        "derived",
-        lambda v: 0 < v <= 1e10,
-    ),
-    SettingSpec(
-        "solver",
-        Kind.CODE,
-        "auto, highs or cbc",
-        "MIP solver: HiGHS (through highspy) or CBC (bundled with PuLP); auto prefers HiGHS.",
-        "auto",
-        lambda v: v in {"auto", "highs", "cbc"},
-    ),
-    SettingSpec(
-        "time_limit_seconds",
-        Kind.NUMBER,
-        "a number of seconds > 0 and <= 604,800 (a week)",
-        "Time budget of the whole solve (LP bound, restricted MIP, full MIP).",
-        "50",
-        lambda v: 0 < v <= 604_800,
-    ),
-    SettingSpec(
-        "mip_gap",
-        Kind.NUMBER,
-        "a number >= 0 and < 1 (0.005 means 0.5 %)",
-        "Relative MIP gap at which the solver stops.",
-        "0.005",
-        lambda v: 0 <= v < 1,
-    ),
-    SettingSpec(
-        "threads",
-        Kind.INTEGER,
-        "a whole number from 1 to 256",
-        "Solver threads (default: the solver's choice).",
-        "solver default",
-        lambda v: 1 <= v <= 256,
-    ),
-    SettingSpec(
-        "interval_minutes",
-        Kind.INTEGER,
-        "15, 30 or 60",
-        "Interval length; overrides the length inferred from demand.",
-        "inferred",
-        lambda v: v in ALLOWED_INTERVAL_MINUTES,
-    ),
-    SettingSpec(
-        "week_start",
-        Kind.DATETIME,
-        "a date-time such as 2026-03-23 00:00 (UTC)",
-        "Start of the planning horizon (UTC). Default: 00:00 UTC of the first day with demand.",
-        "00:00 UTC of the first demand day",
-    ),
-    SettingSpec(
-        "weeks_per_year",
-        Kind.NUMBER,
-        "a number > 0 and <= 53",
-        "Weeks used to annualise weekly cost.",
-        "52",
-        lambda v: 0 < v <= 53,
-    ),
-)
-SETTINGS_BY_NAME = {s.name: s for s in SETTING_SPECS}
-SETTINGS_BY_KEY = {normalize_name(s.name): s for s in SETTING_SPECS}
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -207,96 +65,23 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 def build_scenario(book: RawBook) -> Scenario:
+    """Type every sheet, build the domain objects and run the checks that span tables."""
     log = ProblemLog()
     log.extend(book.problems)
-    for key, raw in book.tables.items():
-        if key not in SHEETS_BY_KEY and key not in DOCUMENTATION_SHEETS:
-            log.add(Problem(raw.file, f"unknown sheet '{raw.sheet}' is ignored", severity=Severity.NOTE))
-
-    tables: dict[str, TypedTable] = {}
-    for spec in SHEETS:
-        found = book.tables.get(re.sub(r"[^0-9a-z]", "", spec.name))
-        if found is None:
-            if spec.required:
-                log.add(
-                    Problem(
-                        book.file,
-                        f"missing required sheet '{spec.name}'",
-                        expected=f"a sheet named '{spec.name}'"
-                        + (f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""),
-                    )
-                )
-            continue
-        typed = type_table(found, spec, log.problems)
-        if typed is None:
-            continue
-        if typed.frame.empty and spec.required:
-            log.add(
-                Problem(
-                    found.file,
-                    "the sheet has a header but no data rows",
-                    sheet=found.sheet,
-                    expected="at least one data row",
-                )
-            )
-            continue
-        duplicate_problems(typed, log.problems)
-        tables[spec.name] = typed
-
-    if (
-        "pools" not in tables
-        and "agents" not in tables
-        and "pools" not in _present(book)
-        and "agents" not in _present(book)
-    ):
-        log.add(
-            Problem(
-                book.file, "missing required sheet 'pools'", expected="a sheet named 'pools' (or an 'agents' sheet)"
-            )
-        )
-    elif "pools" in tables and "agents" not in tables and tables["pools"].frame.empty:
-        t = tables["pools"]
-        log.add(
-            Problem(t.file, "the sheet has a header but no data rows", sheet=t.sheet, expected="at least one data row")
-        )
-
+    tables = _typed_tables(book, log)
     settings = _settings(tables.get("settings"), log)
     channels = _channels(tables.get("channels"))
     sites = _sites(tables.get("sites"), log)
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
-    log.extend(
-        [
-            p
-            for sheet in ("sites", "pools", "shifts")
-            for p in name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1])
-        ]
-    )
+    for sheet in ("sites", "pools", "shifts"):
+        log.extend(name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1]))
     targets = _targets(tables.get("targets"), channels, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
-
     if demand is not None and not log.errors:
         _coverage_warnings(demand, pools, targets, book, log)
-        for site in sites.values():
-            if not any(t.allowed_at(site.name) for t in shifts):
-                log.add(
-                    Problem(
-                        book.file,
-                        f"no shift template may be used at site '{site.name}'",
-                        sheet="shifts",
-                        severity=Severity.WARNING,
-                    )
-                )
-
-    order = {spec.name: i for i, spec in enumerate(SHEETS)}
-    log.problems.sort(
-        key=lambda p: (
-            p.sheet is not None,
-            order.get(_sheet_key(p.sheet), 99),
-            p.row or 0,
-            _column_rank(p.sheet, p.column),
-        )
-    )
+        _site_warnings(sites, shifts, book, log)
+    _sort_problems(log)
     log.raise_if_errors(book.file)
     assert demand is not None and horizon is not None
     return Scenario(
@@ -316,14 +101,92 @@ def build_scenario(book: RawBook) -> Scenario:
     )
 
 
+def _typed_tables(book: RawBook, log: ProblemLog) -> dict[str, TypedTable]:
+    """Each known sheet typed against its contract, by sheet name; missing and empty sheets are reported."""
+    for key, raw in book.tables.items():
+        if key not in SHEETS_BY_KEY and key not in DOCUMENTATION_SHEETS:
+            log.add(Problem(raw.file, f"unknown sheet '{raw.sheet}' is ignored", severity=Severity.NOTE))
+    tables: dict[str, TypedTable] = {}
+    for spec in SHEETS:
+        found = book.tables.get(normalize_name(spec.name))
+        if found is None:
+            if spec.required:
+                log.add(
+                    Problem(
+                        book.file,
+                        f"missing required sheet '{spec.name}'",
+                        expected=f"a sheet named '{spec.name}'"
+                        + (f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""),
+                    )
+                )
+            continue
+        typed = type_table(found, spec, log.problems)
+        if typed is None:
+            continue
+        if typed.frame.empty and spec.required:
+            log.add(_no_data_rows(typed.file, typed.sheet))
+            continue
+        duplicate_problems(typed, log.problems)
+        tables[spec.name] = typed
+    _check_people_sheets(book, tables, log)
+    return tables
+
+
+def _no_data_rows(file: str, sheet: str) -> Problem:
+    return Problem(file, "the sheet has a header but no data rows", sheet=sheet, expected="at least one data row")
+
+
+def _check_people_sheets(book: RawBook, tables: dict[str, TypedTable], log: ProblemLog) -> None:
+    """A pools sheet with rows is required unless an agents sheet is given."""
+    present = _present(book)
+    if "pools" not in tables and "agents" not in tables and "pools" not in present and "agents" not in present:
+        log.add(
+            Problem(
+                book.file, "missing required sheet 'pools'", expected="a sheet named 'pools' (or an 'agents' sheet)"
+            )
+        )
+    elif "pools" in tables and "agents" not in tables and tables["pools"].frame.empty:
+        log.add(_no_data_rows(tables["pools"].file, tables["pools"].sheet))
+
+
+def _site_warnings(sites: dict[str, Site], shifts: list[ShiftTemplate], book: RawBook, log: ProblemLog) -> None:
+    for site in sites.values():
+        if not any(t.allowed_at(site.name) for t in shifts):
+            log.add(
+                Problem(
+                    book.file,
+                    f"no shift template may be used at site '{site.name}'",
+                    sheet="shifts",
+                    severity=Severity.WARNING,
+                )
+            )
+
+
+def _sort_problems(log: ProblemLog) -> None:
+    """File-level problems first, then by sheet (workbook order), row and column (sheet order)."""
+    order = {spec.name: i for i, spec in enumerate(SHEETS)}
+    log.problems.sort(
+        key=lambda p: (
+            p.sheet is not None,
+            order.get(_sheet_key(p.sheet), 99),
+            p.row or 0,
+            _column_rank(p.sheet, p.column),
+        )
+    )
+
+
+def _spec_named(sheet: str | None) -> Sheet | None:
+    """The contract of a sheet named as in a file (any case or spacing), or None."""
+    return SHEETS_BY_KEY.get(normalize_name(sheet or ""))
+
+
 def _sheet_key(sheet: str | None) -> str:
-    key = re.sub(r"[^0-9a-z]", "", (sheet or "").lower())
-    spec = SHEETS_BY_KEY.get(key)
-    return spec.name if spec else key
+    spec = _spec_named(sheet)
+    return spec.name if spec else normalize_name(sheet or "")
 
 
 def _column_rank(sheet: str | None, column: str | None) -> int:
-    spec = SHEETS_BY_KEY.get(re.sub(r"[^0-9a-z]", "", (sheet or "").lower()))
+    spec = _spec_named(sheet)
     if spec is None or column is None:
         return -1
     names = [c.name for c in spec.columns]
@@ -332,7 +195,7 @@ def _column_rank(sheet: str | None, column: str | None) -> int:
 
 
 def _present(book: RawBook) -> set[str]:
-    return {spec.name for spec in SHEETS if re.sub(r"[^0-9a-z]", "", spec.name) in book.tables}
+    return {spec.name for spec in SHEETS if normalize_name(spec.name) in book.tables}
 
 
 # --------------------------------------------------------------------------- settings
@@ -340,7 +203,7 @@ def _present(book: RawBook) -> set[str]:
 
 def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
     if table is None:
-        return Settings()
+        return DEFAULT_SETTINGS
     values: dict[str, Any] = {}
     known = ", ".join(s.name for s in SETTING_SPECS)
     for _, rec in table.good().iterrows():
@@ -357,36 +220,12 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
         if is_blank(raw):
             continue
         try:
-            value = _night(raw) if spec.name == "night_hours" else parse_cell(spec.kind, raw)
-            ok = spec.check(value)
+            values[spec.name] = spec.read(raw)
         except ParseError:
-            ok = False
-        if not ok:
             log.add(
                 Problem.cell(table.file, table.sheet, row, "value", raw, f"{spec.expected} for setting '{spec.name}'")
             )
-            continue
-        values[spec.name] = value
-    kwargs: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "night_hours":
-            kwargs["night_start"], kwargs["night_end"] = value
-        elif name == "solver":
-            kwargs["solver"] = SolverChoice(value)
-        elif name in (
-            "shrinkage",
-            "max_occupancy",
-            "deferred_max_occupancy",
-            "concurrency_efficiency",
-            "under_coverage_penalty",
-            "time_limit_seconds",
-            "mip_gap",
-            "weeks_per_year",
-        ):
-            kwargs[name] = float(value)
-        else:
-            kwargs[name] = value
-    return Settings(**kwargs)
+    return make_settings(values)
 
 
 # --------------------------------------------------------------------------- small tables
@@ -409,7 +248,7 @@ def _channels(table: TypedTable | None) -> dict[str, Channel]:
             target_minutes=float(r["target_minutes"]),
             service_level=float(r["service_level"]),
             concurrency=int(r["concurrency"]),
-            patience_minutes=None if r["patience_minutes"] is None else float(r["patience_minutes"]),
+            patience_minutes=_optional_float(r["patience_minutes"]),
             deferrable=bool(r["deferrable"]),
             bot_deflection=float(r["bot_deflection"]),
         )
@@ -437,7 +276,7 @@ def _sites(table: TypedTable | None, log: ProblemLog) -> dict[str, Site]:
             hourly_cost=float(r["hourly_cost"]),
             night_premium=float(r["night_premium"]),
             weekend_premium=float(r["weekend_premium"]),
-            max_agents=None if r["max_agents"] is None else int(r["max_agents"]),
+            max_agents=_optional_int(r["max_agents"]),
         )
     return out
 
@@ -489,73 +328,104 @@ def _pools(
     channels: dict[str, Channel],
     log: ProblemLog,
 ) -> tuple[dict[str, Pool], list[Agent]]:
-    pools: dict[str, Pool] = {}
-    if pools_t is not None:
-        for _, r in pools_t.frame.iterrows():
-            row = int(r["row"])
-            _check_site(pools_t, row, r["site"], sites, log)
-            _check_channel_list(pools_t, row, r["channels"], channels, log)
-            if row in pools_t.bad:
-                continue
-            pools[r["pool"]] = Pool(
-                name=r["pool"],
-                site=r["site"],
-                languages=r["languages"],
-                channels=r["channels"],
-                available=None if r["available"] is None else int(r["available"]),
-                hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
-            )
+    """The pools sheet's pools plus one pool per group of agents with the same site and skills."""
+    pools = _pool_rows(pools_t, sites, channels, log) if pools_t is not None else {}
     agents: list[Agent] = []
     if agents_t is not None:
-        for _, r in agents_t.frame.iterrows():
-            row = int(r["row"])
-            _check_site(agents_t, row, r["site"], sites, log)
-            _check_channel_list(agents_t, row, r["channels"], channels, log)
-            if row in agents_t.bad:
-                continue
-            agents.append(
-                Agent(
-                    name=r["agent"],
-                    site=r["site"],
-                    languages=r["languages"],
-                    channels=r["channels"],
-                    weekly_hours=None if r["weekly_hours"] is None else float(r["weekly_hours"]),
-                    hourly_cost=None if r["hourly_cost"] is None else float(r["hourly_cost"]),
-                    row=row,
-                )
-            )
-        groups: dict[tuple[Any, ...], list[Agent]] = {}
-        for a in agents:
-            key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
-            groups.setdefault(key, []).append(a)
-        for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
-            if name in pools:
-                log.add(
-                    Problem(
-                        agents_t.file,
-                        f"pool '{name}' derived from agents clashes with a pool of the same name",
-                        sheet=agents_t.sheet,
-                        expected="distinct pool names",
-                    )
-                )
-                continue
-            site_cost = sites[site].hourly_cost if site in sites else 0.0
-            costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
-            pools[name] = Pool(
-                name=name,
-                site=site,
-                languages=members[0].languages,
-                channels=members[0].channels,
-                available=len(members),
-                hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
-            )
+        agents = _agent_rows(agents_t, sites, channels, log)
+        _add_agent_pools(agents, agents_t, sites, pools, log)
     return pools, agents
+
+
+def _staff_rows(
+    table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
+) -> Iterator[tuple[int, pd.Series]]:
+    """(row number, values) of each pools or agents row whose site and channels are known; the rest are reported."""
+    for _, r in table.frame.iterrows():
+        row = int(r["row"])
+        _check_site(table, row, r["site"], sites, log)
+        _check_channel_list(table, row, r["channels"], channels, log)
+        if row not in table.bad:
+            yield row, r
+
+
+def _pool_rows(
+    table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
+) -> dict[str, Pool]:
+    pools: dict[str, Pool] = {}
+    for _, r in _staff_rows(table, sites, channels, log):
+        pools[r["pool"]] = Pool(
+            name=r["pool"],
+            site=r["site"],
+            languages=r["languages"],
+            channels=r["channels"],
+            available=_optional_int(r["available"]),
+            hourly_cost=_optional_float(r["hourly_cost"]),
+        )
+    return pools
+
+
+def _agent_rows(
+    table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
+) -> list[Agent]:
+    return [
+        Agent(
+            name=r["agent"],
+            site=r["site"],
+            languages=r["languages"],
+            channels=r["channels"],
+            weekly_hours=_optional_float(r["weekly_hours"]),
+            hourly_cost=_optional_float(r["hourly_cost"]),
+            row=row,
+        )
+        for row, r in _staff_rows(table, sites, channels, log)
+    ]
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _add_agent_pools(
+    agents: list[Agent], table: TypedTable, sites: dict[str, Site], pools: dict[str, Pool], log: ProblemLog
+) -> None:
+    """Add a pool named 'agents:site:languages[:channels]' per group, available = its head count."""
+    groups: dict[tuple[Any, ...], list[Agent]] = {}
+    for a in agents:
+        key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
+        groups.setdefault(key, []).append(a)
+    for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
+        if name in pools:
+            log.add(
+                Problem(
+                    table.file,
+                    f"pool '{name}' derived from agents clashes with a pool of the same name",
+                    sheet=table.sheet,
+                    expected="distinct pool names",
+                )
+            )
+            continue
+        site_cost = sites[site].hourly_cost if site in sites else 0.0
+        costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
+        pools[name] = Pool(
+            name=name,
+            site=site,
+            languages=members[0].languages,
+            channels=members[0].channels,
+            available=len(members),
+            hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
+        )
 
 
 def _shifts(
     table: TypedTable | None, sites: dict[str, Site], book: RawBook, log: ProblemLog
 ) -> tuple[list[ShiftTemplate], bool]:
+    """The shift templates, and whether the default applies because the sheet is absent."""
     if table is None:
         log.add(
             Problem(
@@ -566,46 +436,19 @@ def _shifts(
         )
         return list(DEFAULT_SHIFTS), True
     out: list[ShiftTemplate] = []
-    site_list = ", ".join(sorted(sites)) or "none"
     for _, r in table.frame.iterrows():
         row = int(r["row"])
-        paid, length = r["paid_hours"], r["length_hours"]
-        if isinstance(paid, float) and isinstance(length, float) and row not in table.bad and length < paid:
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    row,
-                    "length_hours",
-                    length,
-                    f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break",
-                )
-            )
-            table.bad.add(row)
-        if r["sites"] is not None and sites:
-            unknown = [s for s in r["sites"] if s not in sites]
-            if unknown:
-                log.add(
-                    Problem.cell(
-                        table.file,
-                        table.sheet,
-                        row,
-                        "sites",
-                        ", ".join(r["sites"]),
-                        f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}",
-                    )
-                )
-                table.bad.add(row)
+        _check_shift_row(table, row, r, sites, log)
         if row in table.bad:
             continue
         out.append(
             ShiftTemplate(
                 name=r["shift"],
-                paid_hours=float(paid),
-                length_hours=float(length),
+                paid_hours=float(r["paid_hours"]),
+                length_hours=float(r["length_hours"]),
                 earliest_start=r["earliest_start"],
                 latest_start=r["latest_start"],
-                start_step_minutes=None if r["start_step_minutes"] is None else int(r["start_step_minutes"]),
+                start_step_minutes=_optional_int(r["start_step_minutes"]),
                 sites=r["sites"],
             )
         )
@@ -619,6 +462,22 @@ def _shifts(
             )
         )
     return out, False
+
+
+def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str, Site], log: ProblemLog) -> None:
+    """A shift is at least as long as its paid hours, and names only known sites."""
+    paid, length = r["paid_hours"], r["length_hours"]
+    if isinstance(paid, float) and isinstance(length, float) and row not in table.bad and length < paid:
+        expected = f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break"
+        log.add(Problem.cell(table.file, table.sheet, row, "length_hours", length, expected))
+        table.bad.add(row)
+    if r["sites"] is not None and sites:
+        unknown = [s for s in r["sites"] if s not in sites]
+        if unknown:
+            site_list = ", ".join(sorted(sites))
+            expected = f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}"
+            log.add(Problem.cell(table.file, table.sheet, row, "sites", ", ".join(r["sites"]), expected))
+            table.bad.add(row)
 
 
 def _targets(table: TypedTable | None, channels: dict[str, Channel], log: ProblemLog) -> list[TargetOverride]:
@@ -657,8 +516,8 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
                 language=r["language"],
                 channel=r["channel"],
                 tier=r["tier"],
-                target_minutes=None if r["target_minutes"] is None else float(r["target_minutes"]),
-                service_level=None if r["service_level"] is None else float(r["service_level"]),
+                target_minutes=_optional_float(r["target_minutes"]),
+                service_level=_optional_float(r["service_level"]),
                 row=row,
             )
         )
@@ -671,107 +530,99 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
 def _demand(
     table: TypedTable | None, channels: dict[str, Channel], settings: Settings, log: ProblemLog
 ) -> tuple[pd.DataFrame | None, Horizon | None]:
+    """The demand table on the horizon's intervals, and the horizon; (None, None) when unusable."""
     if table is None or table.frame.empty:
         return None, None
-    f = table.frame
-    known = ", ".join(sorted(channels)) or "none"
-    if channels:
-        unknown = f["channel"].notna() & ~f["channel"].isin(list(channels)) & ~f["row"].isin(table.bad)
-        for idx in f.index[unknown.to_numpy()]:
-            row = int(f.at[idx, "row"])
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    row,
-                    "channel",
-                    f.at[idx, "channel"],
-                    f"a channel listed in the channels sheet ({known})",
-                )
-            )
-            table.bad.add(row)
-    good = f[~f["row"].isin(table.bad)]
+    _check_demand_channels(table, channels, log)
+    good = table.frame[~table.frame["row"].isin(table.bad)]
     if good.empty:
         return None, None
-
     starts = pd.to_datetime(pd.Series(list(good["interval_start"]), index=good.index), utc=True)
     epoch = pd.Timestamp("1970-01-01", tz="UTC")
     minutes = ((starts - epoch) // pd.Timedelta(minutes=1)).to_numpy(dtype=np.int64)  # minutes since the epoch
     rows = good["row"].to_numpy()
-
-    def flag(mask: np.ndarray, expected: str) -> None:
-        for r, m in zip(rows[mask], minutes[mask], strict=True):
-            log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)), expected))
-
     if settings.week_start is not None:
         ref = int(pd.Timestamp(settings.week_start).value // 60_000_000_000)
         early = minutes < ref
-        flag(early, f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)")
-        keep = ~early
-        minutes, rows, good = minutes[keep], rows[keep], good[keep]
+        expected = f"a date-time at or after the week_start setting ({_show_minutes(ref)} UTC)"
+        _flag_starts(table, log, rows[early], minutes[early], expected)
+        minutes, rows, good = minutes[~early], rows[~early], good[~early]
         if len(minutes) == 0:
             return None, None
     else:
-        # the horizon starts at 00:00 UTC of the first day with demand
-        ref = int(minutes.min()) // (24 * 60) * (24 * 60)
-
+        ref = int(minutes.min()) // (24 * 60) * (24 * 60)  # 00:00 UTC of the first day with demand
     rel = minutes - ref
+    grid = _interval_grid(table, good, rel, settings, channels, log)
+    if grid is None:
+        return None, None
+    length, how, phase = grid
+    ref, rel = ref + phase, rel - phase
+    misaligned = rel % length != 0
+    expected = (
+        f"a start aligned to the {length}-minute intervals of this file ({how}), counted from {_show_minutes(ref)} UTC"
+    )
+    _flag_starts(table, log, rows[misaligned], minutes[misaligned], expected)
+    span_weeks = int(math.ceil((int(rel.max()) + length) / (7 * 24 * 60)))
+    if span_weeks > MAX_WEEKS:
+        limit = ref + MAX_WEEKS * 7 * 24 * 60
+        late = minutes >= limit
+        expected = (
+            f"a date-time before {_show_minutes(limit)} UTC (at most {MAX_WEEKS} weeks from {_show_minutes(ref)})"
+        )
+        _flag_starts(table, log, rows[late], minutes[late], expected)
+        return None, None
+    if misaligned.any():
+        return None, None
+    start = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=ref)
+    horizon = Horizon(start=start, interval_minutes=length, weeks=max(1, span_weeks))
+    return _demand_frame(good, starts, rel // length), horizon
+
+
+def _check_demand_channels(table: TypedTable, channels: dict[str, Channel], log: ProblemLog) -> None:
+    """Every demand row's channel is listed in the channels sheet."""
+    if not channels:
+        return
+    f = table.frame
+    known = ", ".join(sorted(channels))
+    unknown = f["channel"].notna() & ~f["channel"].isin(list(channels)) & ~f["row"].isin(table.bad)
+    for idx in f.index[unknown.to_numpy()]:
+        row = int(f.at[idx, "row"])
+        expected = f"a channel listed in the channels sheet ({known})"
+        log.add(Problem.cell(table.file, table.sheet, row, "channel", f.at[idx, "channel"], expected))
+        table.bad.add(row)
+
+
+def _flag_starts(table: TypedTable, log: ProblemLog, rows: np.ndarray, minutes: np.ndarray, expected: str) -> None:
+    for r, m in zip(rows, minutes, strict=True):
+        log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)), expected))
+
+
+def _interval_grid(
+    table: TypedTable,
+    good: pd.DataFrame,
+    rel: np.ndarray,
+    settings: Settings,
+    channels: dict[str, Channel],
+    log: ProblemLog,
+) -> tuple[int, str, int] | None:
+    """The interval length, how it was found, and the grid's offset in minutes from ``rel``'s origin
+    (15 for hourly stamps at :15); None, with the problems logged, when the data mixes interval
+    lengths or a queue-interval would offer more work than the staffing search resolves."""
     if settings.interval_minutes is not None:
-        length = settings.interval_minutes
-        how = "set by the interval_minutes setting"
+        length, how, phase = settings.interval_minutes, "set by the interval_minutes setting", 0
     else:
         series = zip(good["language"], good["channel"], good["tier"].fillna(DEFAULT_TIER), strict=True)
         guess = infer_interval(rel, series)
         if guess.coarser is not None:
             log.add(_mixed_lengths(table, guess))
-            return None, None
+            return None
         length, how = guess.length, "inferred from the data"
-        if settings.week_start is None and guess.phase:  # e.g. hourly stamps at :15 (a +05:45 site)
-            ref, rel = ref + guess.phase, rel - guess.phase
-    load_problems = offered_load_problems(table.file, table.sheet, good, channels, length)
-    if load_problems:
-        log.extend(load_problems)
-        return None, None
-    misaligned = rel % length != 0
-    flag(
-        misaligned,
-        f"a start aligned to the {length}-minute intervals of this file ({how}), counted from {_show_minutes(ref)} UTC",
-    )
-    span_weeks = int(math.ceil((int(rel.max()) + length) / (7 * 24 * 60)))
-    if span_weeks > MAX_WEEKS:
-        limit = ref + MAX_WEEKS * 7 * 24 * 60
-        late = minutes >= limit
-        for r, m in zip(rows[late], minutes[late], strict=True):
-            log.add(
-                Problem.cell(
-                    table.file,
-                    table.sheet,
-                    int(r),
-                    "interval_start",
-                    _show_minutes(int(m)),
-                    f"a date-time before {_show_minutes(limit)} UTC "
-                    f"(at most {MAX_WEEKS} weeks from {_show_minutes(ref)})",
-                )
-            )
-        return None, None
-    if misaligned.any():
-        return None, None
-
-    start = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=ref)
-    horizon = Horizon(start=start, interval_minutes=length, weeks=max(1, span_weeks))
-    demand = pd.DataFrame(
-        {
-            "interval": (rel // length).astype("int64"),
-            "interval_start": starts.loc[good.index].dt.tz_convert("UTC").to_numpy(),
-            "language": good["language"].astype(str).to_numpy(),
-            "channel": good["channel"].astype(str).to_numpy(),
-            "tier": good["tier"].fillna(DEFAULT_TIER).astype(str).to_numpy(),
-            "contacts": good["contacts"].astype(float).to_numpy(),
-        }
-    )
-    demand["interval_start"] = pd.to_datetime(demand["interval_start"], utc=True)
-    demand = demand.sort_values(["interval", "language", "channel", "tier"], kind="mergesort").reset_index(drop=True)
-    return demand, horizon
+        phase = guess.phase if settings.week_start is None else 0
+    problems = offered_load_problems(table.file, table.sheet, good, channels, length)
+    if problems:
+        log.extend(problems)
+        return None
+    return length, how, phase
 
 
 def _mixed_lengths(table: TypedTable, guess: IntervalGuess) -> Problem:
@@ -783,6 +634,22 @@ def _mixed_lengths(table: TypedTable, guess: IntervalGuess) -> Problem:
         column="interval_start",
         expected="one interval length for the whole file; state it with the interval_minutes setting",
     )
+
+
+def _demand_frame(good: pd.DataFrame, starts: pd.Series, interval: np.ndarray) -> pd.DataFrame:
+    """The demand table the pipeline reads: one row per interval, language, channel and tier."""
+    demand = pd.DataFrame(
+        {
+            "interval": interval.astype("int64"),
+            "interval_start": starts.loc[good.index].dt.tz_convert("UTC").to_numpy(),
+            "language": good["language"].astype(str).to_numpy(),
+            "channel": good["channel"].astype(str).to_numpy(),
+            "tier": good["tier"].fillna(DEFAULT_TIER).astype(str).to_numpy(),
+            "contacts": good["contacts"].astype(float).to_numpy(),
+        }
+    )
+    demand["interval_start"] = pd.to_datetime(demand["interval_start"], utc=True)
+    return demand.sort_values(["interval", "language", "channel", "tier"], kind="mergesort").reset_index(drop=True)
 
 
 def _show_minutes(m: int) -> str:

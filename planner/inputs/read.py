@@ -1,4 +1,4 @@
-"""Read an input workbook (.xlsx) or a folder of CSV files into raw tables.
+"""Untrusted file reading: an input workbook (.xlsx) or a folder of CSV files into raw tables.
 
 This is the only module that touches input files. It treats them as untrusted:
 

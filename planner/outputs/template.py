@@ -1,5 +1,5 @@
-"""`planner init`: a template workbook with every sheet, example rows and an `about` sheet
-explaining every column and setting (generated from the input contract in :mod:`planner.inputs.contract`)."""
+"""`planner init`: a template workbook with every sheet, example rows and an `about` sheet explaining
+every column and setting (generated from :mod:`planner.inputs.contract` and :mod:`planner.inputs.settings`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.inputs.contract import SHEETS, SHEETS_BY_KEY
-from planner.inputs.load import SETTING_SPECS
+from planner.inputs.settings import EXAMPLE_SETTINGS, SETTING_SPECS
 from planner.outputs.files import SheetOut, write_workbook
 
 ABOUT_SHEET = "about"
@@ -20,10 +20,11 @@ def _columns(sheet: str) -> list[str]:
     return list(SHEETS_BY_KEY[sheet].column_names)
 
 
-def _examples() -> dict[str, pd.DataFrame]:
+def _example_demand() -> pd.DataFrame:
+    """Two hours of demand: English chat and email, Japanese chat for two tiers."""
     t0 = dt.datetime(2026, 3, 23, 9, 0)
     hour = dt.timedelta(hours=1)
-    demand = pd.DataFrame(
+    return pd.DataFrame(
         [
             (t0, "en", "chat", "standard", 40.0),
             (t0, "en", "email", "standard", 12.0),
@@ -36,6 +37,10 @@ def _examples() -> dict[str, pd.DataFrame]:
         ],
         columns=_columns("demand"),
     )
+
+
+def _examples() -> dict[str, pd.DataFrame]:
+    demand = _example_demand()
     channels = pd.DataFrame(
         [
             ("chat", 9, 1, 0.8, 2, 4, "no", 0.25),
@@ -69,14 +74,7 @@ def _examples() -> dict[str, pd.DataFrame]:
         ],
         columns=_columns("shifts"),
     )
-    defaults = {
-        "currency": "USD",
-        "shrinkage": 0.3,
-        "max_occupancy": 0.85,
-        "shifts_per_week": 5,
-        "night_hours": "22:00-06:00",
-    }
-    settings = pd.DataFrame([(k, v) for k, v in defaults.items()], columns=_columns("settings"))
+    settings = pd.DataFrame(list(EXAMPLE_SETTINGS), columns=_columns("settings"))
     agents = pd.DataFrame(columns=_columns("agents"))
     return {
         "demand": demand,
@@ -114,7 +112,7 @@ def about_table() -> pd.DataFrame:
                 "column": f"setting: {s.name}",
                 "column required": "no",
                 "unit": "",
-                "default when blank": s.default,
+                "default when blank": s.shown_default,
                 "expected": s.expected,
                 "meaning": s.description,
             }

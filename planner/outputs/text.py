@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import pandas as pd
 
+from planner.analysis.summary import time_zone_answer
 from planner.requirements import Requirements
-from planner.roster.plan import RosterResult, time_zone_answer
+from planner.roster.plan import RosterResult
 
 
 def requirements_text(req: Requirements) -> str:
@@ -53,43 +55,61 @@ def requirements_text(req: Requirements) -> str:
     return "\n".join(lines)
 
 
+class Remedy(Enum):
+    """What another run could do better, as the summary suggests it."""
+
+    LONGER_TIME_LIMIT = "a longer time limit can give a cheaper roster"
+    FULL_COVERAGE = "a full-coverage run prices closing the coverable gaps"
+
+
+def remedies(result: RosterResult) -> tuple[Remedy, ...]:
+    """The remedies the roster's summary suggests: a longer time limit when the solver stopped at it, a
+    full-coverage run when a shortfall some pool could cover was left (and the run was not one)."""
+    m = result.summary
+    found = []
+    if result.info.status == "time limit":
+        found.append(Remedy.LONGER_TIME_LIMIT)
+    if result.has_shortfall and m.shortfall_coverable_agent_hours > 1e-6 and not m.full_coverage:
+        found.append(Remedy.FULL_COVERAGE)
+    return tuple(found)
+
+
 def roster_text(result: RosterResult, output: str | None) -> str:
-    m = result.metrics
-    cur = m["currency"]
+    m = result.summary
+    todo = remedies(result)
+    cur = m.currency
     info = result.info
     lines = [
-        f"Roster for {m['input']}: {m['shifts_per_week']:,} shifts, {m['paid_hours_per_week']:,.0f} paid hours a week",
-        f"Cost: {m['weekly_cost']:,.2f} {cur} a week, {m['annual_cost']:,.0f} {cur} a year "
-        f"({m['weeks_per_year']:g} weeks)",
+        f"Roster for {m.input}: {m.shifts_per_week:,} shifts, {m.paid_hours_per_week:,.0f} paid hours a week",
+        f"Cost: {m.weekly_cost:,.2f} {cur} a week, {m.annual_cost:,.0f} {cur} a year ({m.weeks_per_year:g} weeks)",
         f"Solver: {info.solver}, {info.status}; objective {info.objective:,.2f}, best bound {info.best_bound:,.2f}, "
         f"gap {info.gap:.3%}; LP-relaxation bound {info.lp_bound:,.2f} "
-        f"(cost within {m['gap_to_lp_bound']:.3%} of it); {info.seconds:.1f} s solve, {m['variables']:,} variables, "
-        f"{m['constraints']:,} constraints",
+        f"(cost within {m.gap_to_lp_bound:.3%} of it); {info.seconds:.1f} s solve, {m.model.variables:,} variables, "
+        f"{m.model.constraints:,} constraints",
     ]
-    if info.status == "time limit":
+    if Remedy.LONGER_TIME_LIMIT in todo:
         less = " with less shortfall" if result.has_shortfall else ""
         lines.append(
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
-            f"a longer --time-limit can give a cheaper roster{less}"
+            f"a longer time limit can give a cheaper roster{less}"
         )
     lines.append(
-        f"Headcount: {m['headcount']:,} people (ceil(shifts / shifts_per_week) per pool); "
-        f"{m['people_needed']:,} when each pool's busiest local day is counted too"
+        f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
+        f"{m.people_needed:,} when each pool's busiest local day is counted too"
     )
-    by_site = result.headcount.groupby("site", sort=True)[["headcount", "people_needed", "shifts"]].sum()
-    lines.append("  by site: " + ", ".join(f"{s} {int(r.headcount)}" for s, r in by_site.iterrows()))
+    lines.append("  by site: " + ", ".join(f"{site} {n}" for site, n in m.headcount_by_site))
     if result.has_shortfall:
         lines.append(
-            f"SHORTFALL: {m['shortfall_agent_hours']:,.1f} agent-hours in {m['shortfall_intervals']} queue-intervals "
-            f"({m['shortfall_uncoverable_agent_hours']:,.1f} that no pool can cover, "
-            f"{m['shortfall_coverable_agent_hours']:,.1f} coverable); see the gaps sheet"
+            f"SHORTFALL: {m.shortfall_agent_hours:,.1f} agent-hours in {m.shortfall_intervals} queue-intervals "
+            f"({m.shortfall_uncoverable_agent_hours:,.1f} that no pool can cover, "
+            f"{m.shortfall_coverable_agent_hours:,.1f} coverable); see the gaps sheet"
         )
-        if m["shortfall_coverable_agent_hours"] > 1e-6 and m["full_coverage"] == "no":
-            lines.append("  run with --full-coverage to price closing the coverable gaps")
+        if Remedy.FULL_COVERAGE in todo:
+            lines.append("  a full-coverage run (hiring past headcount caps) prices closing the coverable gaps")
     else:
         lines.append(
             "Coverage: every queue meets its target in every interval with demand "
-            f"({m['live_intervals_with_demand']:,} live queue-intervals checked against Erlang)"
+            f"({m.live_intervals_with_demand:,} live queue-intervals checked against Erlang)"
         )
     lines.append("Time-zone coverage:")
     lines.extend("  " + ln for ln in time_zone_answer(result))
@@ -101,7 +121,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
 def roster_json(result: RosterResult, output: str | None) -> dict[str, Any]:
     gaps = result.gaps
     return {
-        "metrics": {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in result.metrics.items()},
+        "metrics": {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in result.summary.rows()},
         "time_zone_coverage": time_zone_answer(result),
         "gaps": [
             {

@@ -32,7 +32,7 @@ def _kind(path: Path, fmt: str | None) -> str:
         return "csv"
     if suffix == "" or path.is_dir():
         return "csv-folder"
-    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or --format")
+    raise OutputError(f"cannot tell the output format of {path}: use a .xlsx or .csv name, or give the format")
 
 
 def requirements_frame(req: Requirements) -> pd.DataFrame:
@@ -91,6 +91,11 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
     }
 
 
+def default_roster_path(fmt: str) -> Path:
+    """Where a roster goes when no path is given: a workbook, or a folder of CSV files."""
+    return Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
+
+
 def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
     """Write the roster: an .xlsx workbook, or (``fmt='csv'``) one CSV file per sheet in a folder."""
     p = Path(path)
@@ -102,9 +107,14 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
         return write_csv_folder(p, tables)
     if kind != "xlsx":
         raise OutputError(f"unknown output format {kind!r}")
+    return write_workbook(p, _roster_sheets(tables))
+
+
+def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The roster workbook's sheets with their number formats, widths and highlights."""
     summary = tables["summary"].copy()
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
-    sheets = [
+    return [
         SheetOut("summary", summary, widths={"metric": 42, "value": 40}),
         SheetOut(
             "shifts",
@@ -162,4 +172,3 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
             },
         ),
     ]
-    return write_workbook(p, sheets)

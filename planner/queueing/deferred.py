@@ -1,4 +1,5 @@
-"""Deferrable work (email, tickets, social): what must be done by when, on a cyclic horizon.
+"""Deferrable work (email, tickets, social) on a cyclic horizon: deadline classes with their
+backlog caps, the smoothest service profile meeting them, backlog and on-time share.
 
 Representation given to the optimizer
 -------------------------------------
@@ -93,18 +94,11 @@ def window_sums(work: np.ndarray, window: float | np.ndarray) -> np.ndarray:
     return out[0] if one else out
 
 
-def work_classes(work: np.ndarray, window: float, share: float) -> tuple[WorkClass, ...]:
-    """Split work into its deadline classes, each with its backlog caps."""
-    return deferred_works(np.asarray(work, dtype=float)[None, :], np.array([window]), np.array([share]))[0].classes
-
-
-def deferred_work(work: np.ndarray, window: float, share: float) -> DeferredWork:
-    """The deferrable work of one queue: its deadline classes with their backlog caps."""
-    return deferred_works(np.asarray(work, dtype=float)[None, :], np.array([window]), np.array([share]))[0]
-
-
 def deferred_works(work: np.ndarray, windows: np.ndarray, shares: np.ndarray) -> list[DeferredWork]:
-    """:func:`deferred_work` for (queues x intervals) of work, one window and share per queue."""
+    """The deferrable work of each queue: its deadline classes with their backlog caps.
+
+    ``work`` is (queues x intervals); ``windows`` and ``shares`` have one value per queue.
+    """
     work = np.asarray(work, dtype=float)
     windows = np.asarray(windows, dtype=float)
     shares = np.asarray(shares, dtype=float)
@@ -195,8 +189,23 @@ def taut_string(lower: np.ndarray, upper: np.ndarray, until: int | None = None) 
         ax, ay = bx, by
         if until is not None and ax >= until:
             break
+    return _piecewise_linear(n, lo[0], apex_x, apex_y, slopes, lengths, contact_x, contact_y)
+
+
+def _piecewise_linear(
+    n: int,
+    start: float,
+    apex_x: list[int],
+    apex_y: list[float],
+    slopes: list[float],
+    lengths: list[int],
+    contact_x: list[int],
+    contact_y: list[float],
+) -> np.ndarray:
+    """The string's values y[0..n] from its straight pieces (NaN past the last piece); the
+    points where it touches a bound get their exact bound values."""
     y = np.full(n + 1, np.nan)
-    y[0] = lo[0]
+    y[0] = start
     if lengths:
         # y[apex + k] = apex_y + slope * k for k = 1 .. length, then the exact contact values
         length = np.array(lengths)
@@ -213,13 +222,9 @@ def taut_string(lower: np.ndarray, upper: np.ndarray, until: int | None = None) 
 # --------------------------------------------------------------------------------------
 
 
-def smooth_requirement(dw: DeferredWork) -> np.ndarray:
-    """The report requirement of a deferrable queue: per class the smoothest profile, added."""
-    return smooth_requirements([dw])[0]
-
-
 def smooth_requirements(queues: list[DeferredWork]) -> np.ndarray:
-    """:func:`smooth_requirement` of many queues of one horizon, (queues x intervals)."""
+    """The report requirement of each deferrable queue of one horizon, (queues x intervals):
+    per class the smoothest profile (:func:`smooth_profiles`), the classes added."""
     if not queues:
         return np.zeros((0, 0))
     owner = [i for i, dw in enumerate(queues) for _ in dw.classes]
@@ -229,11 +234,6 @@ def smooth_requirements(queues: list[DeferredWork]) -> np.ndarray:
     out = np.zeros((len(queues), work.shape[1]))
     np.add.at(out, owner, profiles)  # each queue's classes added in order
     return out
-
-
-def smooth_profile(work: np.ndarray, cap: np.ndarray, cycles: int = 3) -> np.ndarray:
-    """The smoothest per-interval work done keeping one class's backlog within ``cap``."""
-    return smooth_profiles(np.asarray(work, dtype=float)[None, :], np.asarray(cap, dtype=float)[None, :], cycles)[0]
 
 
 def smooth_profiles(work: np.ndarray, cap: np.ndarray, cycles: int = 3) -> np.ndarray:
@@ -364,58 +364,3 @@ def on_time_share(
         out += np.where(weight[:, None] > 0, weight[:, None] * part, 0.0)
     out = np.where(work > 0, out, 1.0)
     return out[0] if one else out
-
-
-def on_time_share_scalar(
-    work: list[float], capacity: list[float], window: float, share: float, substeps: int = 4
-) -> list[float]:
-    """:func:`on_time_share` of one queue in plain Python, slice by slice (lists of floats).
-
-    The fluid model step by step: in each slice the ``share`` class takes the capacity
-    first, then the rest; each class is served oldest first; two cycles, the first warming
-    up. The reference for the closed-form :func:`on_time_share`, and the benchmark's
-    straightforward version.
-    """
-    n = len(work)
-    m = substeps
-    k = n * m
-    arrive = [[w * share / m for w in work for _ in range(m)], [w * (1.0 - share) / m for w in work for _ in range(m)]]
-    cap = [c / m for c in capacity for _ in range(m)]
-    open_work = [0.0, 0.0]
-    carried = [0.0, 0.0]
-    served = [[0.0] * k, [0.0] * k]
-    for cycle in range(2):
-        if cycle == 1:
-            carried = list(open_work)
-        for j in range(k):
-            avail = cap[j]
-            for c in (0, 1):
-                d = min(avail, open_work[c] + arrive[c][j])
-                open_work[c] += arrive[c][j] - d
-                avail -= d
-                if cycle == 1:
-                    served[c][j] = d
-    out = [0.0] * n
-    for c, weight in ((0, share), (1, 1.0 - share)):
-        if weight <= 0:
-            continue
-        arr = arrive[c]
-        a_cum = [carried[c]]  # FIFO: the carried backlog first, then arrivals in order
-        s_cum = [0.0]
-        for j in range(2 * k):
-            a_cum.append(a_cum[-1] + arr[j % k])
-            s_cum.append(s_cum[-1] + served[c][j % k])
-        slack = 1e-9 * max(1.0, a_cum[-1])
-        on_time = [0.0] * n
-        arrived = [0.0] * n
-        for j in range(k):
-            need = 0.5 * (a_cum[j] + a_cum[j + 1])  # arrival at the slice midpoint
-            due = min(j + 0.5 + window * m, 2.0 * k)
-            i = min(int(due), 2 * k - 1)
-            got = s_cum[i] + (due - i) * (s_cum[i + 1] - s_cum[i])
-            if got >= need - slack:
-                on_time[j // m] += arr[j]
-            arrived[j // m] += arr[j]
-        for t in range(n):
-            out[t] += weight * (on_time[t] / arrived[t] if arrived[t] > 0 else 1.0)
-    return [out[t] if work[t] > 0 else 1.0 for t in range(n)]

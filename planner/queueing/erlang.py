@@ -1,9 +1,12 @@
-"""Queueing maths for staffing: Erlang B, Erlang C, Erlang A and the chat-concurrency slot model.
+"""Live-queue maths: the measures of Erlang C, Erlang A, the loss system and chat concurrency
+(:func:`queue_stats`), and the fewest agents meeting a target (:func:`staffing`).
 
-Everything here is pure (no I/O, no global state) and vectorised with numpy and
-``scipy.special``; every array argument broadcasts against the others. A plain pure-Python
-reference, :func:`required_agents_scalar`, gives the same staffing answers one interval at a
-time and uses nothing but the ``math`` module.
+Each measure is written once per mode (``_erlang_c_measures``, ``_erlang_a_measures``,
+``_loss_measures``, dispatched by ``_measures``); :func:`queue_stats` and the staffing search
+both call them. Everything here is pure (no I/O, no global state) and vectorised with numpy
+and ``scipy.special``; every array argument broadcasts against the others. A plain
+pure-Python reference of the staffing search, used by the tests and the benchmark, lives in
+``tests/erlang_reference.py``.
 
 Units
 -----
@@ -125,8 +128,8 @@ evaluates the criteria only where ``k`` is a multiple of the element's concurren
 After a failed evaluation at ``k`` the bound is raised to ``a P(answered at k) /
 max_occupancy``: ``P(answered)`` never falls as slots are added, so no staffing below that
 can meet the occupancy cap. This skips the long stretch between the SL-based bound and
-``a / max_occupancy`` when the occupancy cap is what binds. :func:`required_agents_scalar`
-runs the same search one element at a time.
+``a / max_occupancy`` when the occupancy cap is what binds. The reference in
+``tests/erlang_reference.py`` runs the same search one element at a time.
 
 References
 ----------
@@ -144,7 +147,7 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TypeAlias
 
 import numpy as np
@@ -158,7 +161,6 @@ __all__ = [
     "queue_stats",
     "Staffing",
     "required_agents",
-    "required_agents_scalar",
     "staffing",
 ]
 
@@ -417,7 +419,7 @@ def _gamma_series(a: FloatArray, y: FloatArray) -> FloatArray:
     """
     if y.size <= _SERIES_LOOP_CUTOFF:
         pairs = zip(a.tolist(), y.tolist(), strict=True)
-        return np.array([_py_gamma_series(ai, yi) for ai, yi in pairs], dtype=np.float64)
+        return np.array([_gamma_series_loop(ai, yi) for ai, yi in pairs], dtype=np.float64)
     total = np.ones(y.shape)
     term = np.ones(y.shape)
     active = np.flatnonzero(y > 0)
@@ -430,6 +432,20 @@ def _gamma_series(a: FloatArray, y: FloatArray) -> FloatArray:
     return total
 
 
+def _gamma_series_loop(a: float, y: float) -> float:
+    """``Σ_k y^k / ((a+1)...(a+k))`` by a plain loop (``y < a + 1``)."""
+    total = 1.0
+    term = 1.0
+    k = 0
+    while y > 0.0:
+        k += 1
+        term *= y / (a + k)
+        total += term
+        if term <= _SERIES_RTOL * total or k >= _MAX_SERIES_TERMS:
+            break
+    return total
+
+
 @dataclass(frozen=True)
 class _ErlangAParts:
     p_wait: FloatArray
@@ -437,6 +453,27 @@ class _ErlangAParts:
     p_answered: FloatArray
     p_abandon: FloatArray
     log_j: FloatArray
+
+
+def _gamma_p_and_difference(beta: FloatArray, x: FloatArray, y0: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``P(β, x)`` and ``P(β, x) - P(β, y0)`` (``y0 <= x``), the difference taken between upper
+    tails where both points are right of the bulk, so nothing near 1 cancels."""
+    n = x.size
+    p1 = np.empty(n)
+    dp = np.empty(n)
+    upper = y0 > beta
+    if upper.any():
+        q1 = special.gammaincc(beta[upper], x[upper])
+        q0 = special.gammaincc(beta[upper], y0[upper])
+        p1[upper] = 1.0 - q1
+        dp[upper] = q0 - q1
+    lower = ~upper
+    if lower.any():
+        pl1 = special.gammainc(beta[lower], x[lower])
+        pl0 = special.gammainc(beta[lower], y0[lower])
+        p1[lower] = pl1
+        dp[lower] = pl1 - pl0
+    return p1, dp
 
 
 def _erlang_a_parts(
@@ -449,20 +486,7 @@ def _erlang_a_parts(
     beta = alpha + 1.0
     y0 = x * np.exp(log_u0)
     n = x.size
-    p1 = np.empty(n)  # P(α+1, x)
-    dp = np.empty(n)  # P(α+1, x) - P(α+1, x u0)
-    upper = y0 > beta  # both points right of the bulk: difference of upper tails
-    if upper.any():
-        q1 = special.gammaincc(beta[upper], x[upper])
-        q0 = special.gammaincc(beta[upper], y0[upper])
-        p1[upper] = 1.0 - q1
-        dp[upper] = q0 - q1
-    lower = ~upper
-    if lower.any():
-        pl1 = special.gammainc(beta[lower], x[lower])
-        pl0 = special.gammainc(beta[lower], y0[lower])
-        p1[lower] = pl1
-        dp[lower] = pl1 - pl0
+    p1, dp = _gamma_p_and_difference(beta, x, y0)
 
     log_d = _log_gamma_density(alpha, x)
     inv_j = np.empty(n)  # 1 / J
@@ -551,6 +575,151 @@ def _log_wait_integral(alpha: FloatArray, x: FloatArray) -> FloatArray:
 
 
 # --------------------------------------------------------------------------------------------
+# The measures of each queue mode (one implementation, used by queue_stats and the search)
+# --------------------------------------------------------------------------------------------
+
+# Rows of the per-element parameter matrix: the queue (what the measures need), then the
+# staffing targets (what the search checks them against).
+_ROW_LOAD, _ROW_LAM, _ROW_HSLOT, _ROW_TARGET, _ROW_PATIENCE, _ROW_GOAL, _ROW_MAXOCC = range(7)
+
+
+@dataclass(frozen=True)
+class _Measures:
+    """Measures of a batch of staffed queues (1-d arrays, one element per queue)."""
+
+    service_level: FloatArray
+    p_wait: FloatArray
+    occupancy: FloatArray
+    abandon_rate: FloatArray
+    p_answered: FloatArray
+    asa_seconds: FloatArray  # NaN under Erlang A unless asked for (its quadrature is costly)
+    log_j: FloatArray  # ln J under Erlang A, NaN elsewhere
+
+    @classmethod
+    def idle(cls, n: int) -> _Measures:
+        """No demand: SL 1, everything else 0."""
+        return cls(np.ones(n), np.zeros(n), np.zeros(n), np.zeros(n), np.ones(n), np.zeros(n), np.full(n, np.nan))
+
+    @classmethod
+    def unstable(cls, n: int) -> _Measures:
+        """Nobody answered in the steady state: SL 0, P(wait) 1, occupancy 1, ASA +inf."""
+        return cls(np.zeros(n), np.ones(n), np.ones(n), np.zeros(n), np.ones(n), np.full(n, np.inf), np.full(n, np.nan))
+
+    def take(self, mask: BoolArray) -> _Measures:
+        return _Measures(*(getattr(self, f.name)[mask] for f in fields(self)))
+
+    def put(self, where: IntArray | BoolArray, part: _Measures) -> None:
+        """Write ``part`` into these arrays at ``where``."""
+        for f in fields(self):
+            getattr(self, f.name)[where] = getattr(part, f.name)
+
+
+def _erlang_c_measures(
+    s: FloatArray, a: FloatArray, b: FloatArray, omb: FloatArray, target: FloatArray, h_slot: FloatArray
+) -> _Measures:
+    """Erlang C (no abandonment) at ``s > a`` slots."""
+    n = s.size
+    c_wait = _erlang_c_from_b(s, a, b, omb)
+    return _Measures(
+        service_level=_erlang_c_service_level(s, a, c_wait, target, h_slot),
+        p_wait=c_wait,
+        occupancy=a / s,
+        abandon_rate=np.zeros(n),
+        p_answered=np.ones(n),
+        asa_seconds=60.0 * c_wait * h_slot / (s - a),
+        log_j=np.full(n, np.nan),
+    )
+
+
+def _loss_measures(s: FloatArray, a: FloatArray, b: FloatArray, omb: FloatArray) -> _Measures:
+    """The Erlang B loss system (patience 0): whoever finds every slot busy leaves at once."""
+    n = s.size
+    return _Measures(
+        service_level=omb,
+        p_wait=b,
+        occupancy=a * omb / s,
+        abandon_rate=b,
+        p_answered=omb,
+        asa_seconds=np.zeros(n),
+        log_j=np.full(n, np.nan),
+    )
+
+
+def _erlang_a_measures(s: FloatArray, b: FloatArray, omb: FloatArray, par: FloatArray, with_asa: bool) -> _Measures:
+    """Erlang A (mean patience ``par[_ROW_PATIENCE]`` > 0); the ASA only ``with_asa``."""
+    load, lam, h_slot = par[_ROW_LOAD], par[_ROW_LAM], par[_ROW_HSLOT]
+    target, patience = par[_ROW_TARGET], par[_ROW_PATIENCE]
+    alpha = s * patience / h_slot
+    x = np.maximum(lam * patience, _TINY)
+    parts = _erlang_a_parts(b, omb, alpha, x, -target / patience)
+    if with_asa:
+        asa = _erlang_a_asa(alpha, x, patience, parts.p_wait, parts.p_answered, parts.log_j)
+    else:
+        asa = np.full(s.size, np.nan)
+    return _Measures(
+        service_level=parts.service_level,
+        p_wait=parts.p_wait,
+        occupancy=load * parts.p_answered / s,
+        abandon_rate=parts.p_abandon,
+        p_answered=parts.p_answered,
+        asa_seconds=asa,
+        log_j=parts.log_j,
+    )
+
+
+def _erlang_a_asa(
+    alpha: FloatArray,
+    x: FloatArray,
+    patience: FloatArray,
+    p_wait: FloatArray,
+    p_answered: FloatArray,
+    log_j: FloatArray,
+) -> FloatArray:
+    """Erlang A mean wait of answered contacts, in seconds: ``E[wait; answered] / P(answered)``."""
+    log_k = _log_wait_integral(alpha, x)
+    with np.errstate(under="ignore"):
+        wait_answered = p_wait * np.exp(np.log(alpha * patience) + log_k - log_j)
+    out: FloatArray = 60.0 * wait_answered / p_answered
+    return out
+
+
+def _measures(
+    s: FloatArray, b: FloatArray, omb: FloatArray, par: FloatArray, mode: IntArray, with_asa: bool
+) -> _Measures:
+    """Every measure at ``s >= 1`` slots, each mode by its formula (see the module docstring).
+
+    ``b`` and ``omb`` are ``B(s, a)`` and ``1 - B(s, a)``; ``par`` has one column per element
+    (rows ``_ROW_LOAD`` to ``_ROW_PATIENCE``). An unstable Erlang C queue (``s <= a``) gets the
+    measures of :meth:`_Measures.unstable`.
+    """
+    out = _Measures.unstable(s.size)
+    load = par[_ROW_LOAD]
+    sel = (mode == _MODE_ERLANG_C) & (s > load)
+    if sel.any():
+        out.put(
+            sel, _erlang_c_measures(s[sel], load[sel], b[sel], omb[sel], par[_ROW_TARGET, sel], par[_ROW_HSLOT, sel])
+        )
+    sel = mode == _MODE_LOSS
+    if sel.any():
+        out.put(sel, _loss_measures(s[sel], load[sel], b[sel], omb[sel]))
+    sel = mode == _MODE_ERLANG_A
+    if sel.any():
+        out.put(sel, _erlang_a_measures(s[sel], b[sel], omb[sel], par[:, sel], with_asa))
+    return out
+
+
+def _queue_stats(m: _Measures, shape: tuple[int, ...]) -> QueueStats:
+    """The public result: probabilities clipped to [0, 1], arrays in the callers' shape."""
+    return QueueStats(
+        service_level=np.clip(m.service_level, 0.0, 1.0).reshape(shape),
+        p_wait=np.clip(m.p_wait, 0.0, 1.0).reshape(shape),
+        asa_seconds=m.asa_seconds.reshape(shape),
+        occupancy=np.clip(m.occupancy, 0.0, 1.0).reshape(shape),
+        abandon_rate=m.abandon_rate.reshape(shape),
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # queue_stats
 # --------------------------------------------------------------------------------------------
 
@@ -588,74 +757,23 @@ def queue_stats(
     _check(bool(np.all(np.isfinite(ag) & (ag >= 0))), "agents must be finite and >= 0")
     _validate_common(lam, handle, target, conc, eff, patience)
 
-    whole = np.floor(ag + AGENT_ROUNDING_EPS)
-    slots = whole * conc
+    slots = np.floor(ag + AGENT_ROUNDING_EPS) * conc
     _check(bool(np.all(slots <= _MAX_SLOTS)), f"at most {_MAX_SLOTS} slots per queue")
     h_slot = _slot_handle(handle, conc, eff)
     load = lam * h_slot
     mode = _queue_mode(patience)
     b, omb = _erlang_b_pair(slots.astype(np.int64), load)
 
-    n = lam.size
-    sl = np.ones(n)
-    p_wait = np.zeros(n)
-    asa = np.zeros(n)
-    occ = np.zeros(n)
-    abandon = np.zeros(n)
-
+    out = _Measures.idle(lam.size)
     busy = load > 0
-    nobody = busy & (slots == 0)
-    sl[nobody] = 0.0
-    p_wait[nobody] = 1.0
-    asa[nobody] = np.inf
-    occ[nobody] = 1.0
-    abandon[nobody & (mode != _MODE_ERLANG_C)] = 1.0
+    nobody = busy & (slots == 0)  # demand but nobody to answer it: nothing is answered
+    out.put(nobody, _Measures.unstable(int(nobody.sum())))
+    out.abandon_rate[nobody & (mode != _MODE_ERLANG_C)] = 1.0
     staffed = busy & (slots > 0)
-
-    sel = staffed & (mode == _MODE_ERLANG_C)
-    unstable = sel & (slots <= load)
-    sl[unstable] = 0.0
-    p_wait[unstable] = 1.0
-    asa[unstable] = np.inf
-    occ[unstable] = 1.0
-    stable = sel & ~unstable
-    if stable.any():
-        s, a, hs = slots[stable], load[stable], h_slot[stable]
-        c_wait = _erlang_c_from_b(s, a, b[stable], omb[stable])
-        p_wait[stable] = c_wait
-        sl[stable] = _erlang_c_service_level(s, a, c_wait, target[stable], hs)
-        asa[stable] = 60.0 * c_wait * hs / (s - a)
-        occ[stable] = a / s
-
-    sel = staffed & (mode == _MODE_LOSS)
-    if sel.any():
-        p_wait[sel] = b[sel]
-        abandon[sel] = b[sel]
-        sl[sel] = omb[sel]
-        occ[sel] = load[sel] * omb[sel] / slots[sel]
-
-    sel = staffed & (mode == _MODE_ERLANG_A)
-    if sel.any():
-        s, a, pat = slots[sel], load[sel], patience[sel]
-        alpha = s * pat / h_slot[sel]
-        x = np.maximum(lam[sel] * pat, _TINY)
-        parts = _erlang_a_parts(b[sel], omb[sel], alpha, x, -target[sel] / pat)
-        p_wait[sel] = parts.p_wait
-        sl[sel] = parts.service_level
-        abandon[sel] = parts.p_abandon
-        occ[sel] = a * parts.p_answered / s
-        log_k = _log_wait_integral(alpha, x)
-        with np.errstate(under="ignore"):
-            wait_answered = parts.p_wait * np.exp(np.log(alpha * pat) + log_k - parts.log_j)
-        asa[sel] = 60.0 * wait_answered / parts.p_answered
-
-    return QueueStats(
-        service_level=np.clip(sl, 0.0, 1.0).reshape(shape),
-        p_wait=np.clip(p_wait, 0.0, 1.0).reshape(shape),
-        asa_seconds=asa.reshape(shape),
-        occupancy=np.clip(occ, 0.0, 1.0).reshape(shape),
-        abandon_rate=abandon.reshape(shape),
-    )
+    if staffed.any():
+        par = np.stack([load, lam, h_slot, target, patience])[:, staffed]
+        out.put(staffed, _measures(slots[staffed], b[staffed], omb[staffed], par, mode[staffed], with_asa=True))
+    return _queue_stats(out, shape)
 
 
 # --------------------------------------------------------------------------------------------
@@ -674,23 +792,13 @@ def _lower_bound_slots(load: FloatArray, goal: FloatArray, max_occ: FloatArray, 
     return out
 
 
-# Rows of the per-element parameter matrix used by the staffing search.
-_ROW_LOAD, _ROW_LAM, _ROW_HSLOT, _ROW_TARGET, _ROW_PATIENCE, _ROW_GOAL, _ROW_MAXOCC = range(7)
-
-
 @dataclass(frozen=True)
 class _Evaluation:
-    """Measures of a batch of elements at one candidate slot count each (1-d arrays)."""
+    """A batch of elements at one candidate slot count each (1-d arrays)."""
 
     ok: BoolArray  # meets the service level and the occupancy cap
     need: FloatArray  # a slot count every solution must reach
-    service_level: FloatArray
-    p_wait: FloatArray
-    occupancy: FloatArray
-    abandon_rate: FloatArray
-    p_answered: FloatArray
-    asa_seconds: FloatArray  # NaN under Erlang A (its quadrature is done for the answers only)
-    log_j: FloatArray  # ln J under Erlang A, NaN elsewhere
+    measures: _Measures  # ASA NaN under Erlang A (its quadrature is done for the answers only)
 
 
 def _evaluate(k: int | FloatArray, b: FloatArray, omb: FloatArray, par: FloatArray, mode: IntArray) -> _Evaluation:
@@ -701,70 +809,28 @@ def _evaluate(k: int | FloatArray, b: FloatArray, omb: FloatArray, par: FloatArr
     ``a · P(answered at k) / max_occupancy``: ``P(answered)`` does not fall as slots are
     added, so any feasible ``s >= k`` has
     ``s >= a P(answered at s) / max_occupancy >= a P(answered at k) / max_occupancy``.
-    The measures are computed exactly as :func:`queue_stats` computes them.
+    The measures are those of :func:`queue_stats` (the same :func:`_measures`).
     """
-    load, lam, h_slot = par[_ROW_LOAD], par[_ROW_LAM], par[_ROW_HSLOT]
-    target, patience = par[_ROW_TARGET], par[_ROW_PATIENCE]
+    s = np.broadcast_to(np.asarray(k, dtype=np.float64), (par.shape[1],))
+    m = _measures(s, b, omb, par, mode, with_asa=False)
     goal, max_occ = par[_ROW_GOAL], par[_ROW_MAXOCC]
-    n = load.size
-    sl = np.zeros(n)
-    occ = np.ones(n)
-    p_wait = np.ones(n)
-    abandon = np.zeros(n)
-    p_answered = np.ones(n)
-    asa = np.full(n, np.inf)
-    log_j = np.full(n, np.nan)
-    s = np.broadcast_to(np.asarray(k, dtype=np.float64), (n,))
-    sel = (mode == _MODE_ERLANG_C) & (s > load)
-    if sel.any():
-        a = load[sel]
-        s_arr = s[sel]
-        hs = h_slot[sel]
-        c_wait = _erlang_c_from_b(s_arr, a, b[sel], omb[sel])
-        p_wait[sel] = c_wait
-        sl[sel] = _erlang_c_service_level(s_arr, a, c_wait, target[sel], hs)
-        asa[sel] = 60.0 * c_wait * hs / (s_arr - a)
-        occ[sel] = a / s_arr
-    sel = mode == _MODE_LOSS
-    if sel.any():
-        p_wait[sel] = b[sel]
-        abandon[sel] = b[sel]
-        sl[sel] = omb[sel]
-        p_answered[sel] = omb[sel]
-        asa[sel] = 0.0
-        occ[sel] = load[sel] * omb[sel] / s[sel]
-    sel = mode == _MODE_ERLANG_A
-    if sel.any():
-        pat = patience[sel]
-        alpha = s[sel] * pat / h_slot[sel]
-        x = np.maximum(lam[sel] * pat, _TINY)
-        parts = _erlang_a_parts(b[sel], omb[sel], alpha, x, -target[sel] / pat)
-        p_wait[sel] = parts.p_wait
-        sl[sel] = parts.service_level
-        abandon[sel] = parts.p_abandon
-        p_answered[sel] = parts.p_answered
-        asa[sel] = np.nan
-        log_j[sel] = parts.log_j
-        occ[sel] = load[sel] * parts.p_answered / s[sel]
-    ok: BoolArray = (sl >= goal - CRITERIA_TOLERANCE) & (occ <= max_occ + CRITERIA_TOLERANCE)
-    need: FloatArray = load * p_answered / (max_occ + CRITERIA_TOLERANCE)
-    return _Evaluation(ok, need, sl, p_wait, occ, abandon, p_answered, asa, log_j)
+    ok: BoolArray = (m.service_level >= goal - CRITERIA_TOLERANCE) & (m.occupancy <= max_occ + CRITERIA_TOLERANCE)
+    need: FloatArray = par[_ROW_LOAD] * m.p_answered / (max_occ + CRITERIA_TOLERANCE)
+    return _Evaluation(ok, need, m)
 
 
 class _Answers:
     """The staffing found per element and, when asked for, the measures at it."""
 
-    _FIELDS = ("service_level", "p_wait", "occupancy", "abandon_rate", "p_answered", "asa_seconds", "log_j")
-
     def __init__(self, n: int, with_stats: bool) -> None:
         self.agents = np.zeros(n, dtype=np.int64)
-        self.measures = {f: np.zeros(n) for f in self._FIELDS} if with_stats else {}
+        self.measures = _Measures(*(np.zeros(n) for _ in fields(_Measures))) if with_stats else None
 
     def accept(self, where: IntArray, agents: IntArray, ev: _Evaluation, mask: BoolArray) -> None:
         """Record ``agents`` for the elements ``where``, whose evaluation is ``ev[mask]``."""
         self.agents[where] = agents
-        for f, arr in self.measures.items():
-            arr[where] = getattr(ev, f)[mask]
+        if self.measures is not None:
+            self.measures.put(where, ev.measures.take(mask))
 
 
 #: Below this Poisson CDF the closed-form Erlang B is not trusted (the recursion is used).
@@ -909,18 +975,29 @@ def staffing(
     first = _first_candidate(_lower_bound_slots(load, goal, max_occ, mode), conc)
 
     # Direct search from each element's lower bound (closed-form Erlang B); the Erlang B
-    # recursion below handles whatever the closed form cannot be trusted for.
+    # recursion handles whatever the closed form cannot be trusted for.
     idx = np.flatnonzero(lam > 0)
-    par_all = np.stack([load, lam, h_slot, target, patience, goal, max_occ])
+    par = np.stack([load, lam, h_slot, target, patience, goal, max_occ])
     if idx.size:
-        failed = _search_direct(first[idx], par_all[:, idx], mode[idx], conc[idx], idx, out)
+        failed = _search_direct(first[idx], par[:, idx], mode[idx], conc[idx], idx, out)
         idx = idx[failed]
+    if idx.size:
+        _search_recursion(first[idx], par[:, idx], mode[idx], conc[idx].astype(np.int64), idx, out)
+    agents = out.agents.reshape(shape)
+    if out.measures is None:
+        nan = np.full(shape, np.nan)
+        return Staffing(agents, QueueStats(nan, nan, nan, nan, nan))
+    return Staffing(agents, _answer_stats(out.agents, out.measures, lam, h_slot, patience, conc, mode, shape))
 
-    # Working set: the unsolved elements, compacted as they are solved.
-    par = par_all[:, idx]
-    w_mode = mode[idx]
-    w_conc = conc[idx].astype(np.int64)
-    w_first = first[idx]  # next slot count worth evaluating
+
+def _search_recursion(
+    first: FloatArray, par: FloatArray, mode: IntArray, conc: IntArray, where: IntArray, out: _Answers
+) -> None:
+    """Staffing search by the Erlang B recursion over ``k = 1, 2, ...`` slots for all elements
+    at once, evaluating each only at its candidate counts (multiples of its concurrency, at or
+    above its bound) and dropping it once solved. Records the answers in ``out`` at ``where``."""
+    idx = where
+    w_first = first.copy()  # next slot count worth evaluating
     w_b = np.ones(idx.size)  # B(k, a)
     k = 0
     with np.errstate(under="ignore"):
@@ -932,34 +1009,26 @@ def staffing(
             w_b = tmp / (k + tmp)
             if k < w_first.min():
                 continue
-            cand = np.flatnonzero((w_first <= k) & (k % w_conc == 0))
+            cand = np.flatnonzero((w_first <= k) & (k % conc == 0))
             if cand.size == 0:
                 continue
             omb = k / (k + tmp[cand])
-            ev = _evaluate(k, w_b[cand], omb, par[:, cand], w_mode[cand])
-            bound = _first_candidate(ev.need, w_conc[cand].astype(np.float64))
+            ev = _evaluate(k, w_b[cand], omb, par[:, cand], mode[cand])
+            bound = _first_candidate(ev.need, conc[cand].astype(np.float64))
             w_first[cand] = np.maximum(w_first[cand], bound)
             done = cand[ev.ok]
             if done.size == 0:
                 continue
-            out.accept(idx[done], k // w_conc[done], ev, ev.ok)
+            out.accept(idx[done], k // conc[done], ev, ev.ok)
             keep = np.ones(idx.size, dtype=bool)
             keep[done] = False
-            idx, par, w_mode, w_conc = idx[keep], par[:, keep], w_mode[keep], w_conc[keep]
+            idx, par, mode, conc = idx[keep], par[:, keep], mode[keep], conc[keep]
             w_first, w_b = w_first[keep], w_b[keep]
-    agents = out.agents
-    if not with_stats:
-        return Staffing(agents.reshape(shape), _no_stats(shape))
-    return Staffing(agents.reshape(shape), _answer_stats(out, lam, h_slot, patience, conc, mode, shape))
-
-
-def _no_stats(shape: tuple[int, ...]) -> QueueStats:
-    nan = np.full(shape, np.nan)
-    return QueueStats(nan, nan, nan, nan, nan)
 
 
 def _answer_stats(
-    out: _Answers,
+    agents: IntArray,
+    m: _Measures,
     lam: FloatArray,
     h_slot: FloatArray,
     patience: FloatArray,
@@ -968,210 +1037,13 @@ def _answer_stats(
     shape: tuple[int, ...],
 ) -> QueueStats:
     """QueueStats at the staffing found (no demand: SL 1, the rest 0, as queue_stats)."""
-    m = out.measures
     busy = lam > 0
-    sl = np.where(busy, m["service_level"], 1.0)
-    p_wait = np.where(busy, m["p_wait"], 0.0)
-    occ = np.where(busy, m["occupancy"], 0.0)
-    abandon = np.where(busy, m["abandon_rate"], 0.0)
-    asa = np.where(busy, m["asa_seconds"], 0.0)
+    out = _Measures.idle(lam.size)
+    out.put(busy, m.take(busy))
     sel = busy & (mode == _MODE_ERLANG_A)
     if sel.any():
         pat = patience[sel]
-        alpha = (out.agents[sel] * conc[sel]) * pat / h_slot[sel]
+        alpha = (agents[sel] * conc[sel]) * pat / h_slot[sel]
         x = np.maximum(lam[sel] * pat, _TINY)
-        log_k = _log_wait_integral(alpha, x)
-        with np.errstate(under="ignore"):
-            wait_answered = m["p_wait"][sel] * np.exp(np.log(alpha * pat) + log_k - m["log_j"][sel])
-        asa[sel] = 60.0 * wait_answered / m["p_answered"][sel]
-    return QueueStats(
-        service_level=np.clip(sl, 0.0, 1.0).reshape(shape),
-        p_wait=np.clip(p_wait, 0.0, 1.0).reshape(shape),
-        asa_seconds=asa.reshape(shape),
-        occupancy=np.clip(occ, 0.0, 1.0).reshape(shape),
-        abandon_rate=abandon.reshape(shape),
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Pure-Python scalar reference
-# --------------------------------------------------------------------------------------------
-
-
-def _py_gamma_series(a: float, y: float) -> float:
-    """``Σ_k y^k / ((a+1)...(a+k))`` by a plain loop (``y < a + 1``)."""
-    total = 1.0
-    term = 1.0
-    k = 0
-    while y > 0.0:
-        k += 1
-        term *= y / (a + k)
-        total += term
-        if term <= _SERIES_RTOL * total or k >= _MAX_SERIES_TERMS:
-            break
-    return total
-
-
-def _py_gamma_q(a: float, y: float) -> float:
-    """Regularised upper incomplete gamma ``Q(a, y)`` for ``y >= a`` (Lentz continued fraction)."""
-    tiny = 1e-300
-    bb = y + 1.0 - a
-    cc = 1.0 / tiny
-    dd = 1.0 / bb
-    frac = dd
-    i = 0
-    while i < _MAX_SERIES_TERMS:
-        i += 1
-        an = -i * (i - a)
-        bb += 2.0
-        dd = an * dd + bb
-        if abs(dd) < tiny:
-            dd = tiny
-        cc = bb + an / cc
-        if abs(cc) < tiny:
-            cc = tiny
-        dd = 1.0 / dd
-        delta = dd * cc
-        frac *= delta
-        if abs(delta - 1.0) < 1e-16:
-            break
-    return math.exp(a * math.log(y) - y - math.lgamma(a)) * frac
-
-
-def _py_log_gamma_density(alpha: float, x: float) -> float:
-    """``ln(x^α e^-x / Γ(α+1))`` (Loader's form for ``α >= 10``)."""
-    if alpha < _STIRLING_CUTOFF:
-        return (alpha * math.log(x) if alpha > 0 else 0.0) - x - math.lgamma(alpha + 1.0)
-    v = (x - alpha) / alpha
-    if v > -0.5:
-        deviance = alpha * (v - math.log1p(v))
-    else:
-        deviance = x - alpha + alpha * (math.log(alpha) - math.log(x))
-    r = 1.0 / alpha
-    acc = 0.0
-    for coef in reversed(_STIRLING_COEFFS):
-        acc = acc * r * r + coef
-    stirling = r * acc
-    return -deviance - 0.5 * math.log(alpha) - _HALF_LOG_2PI - stirling
-
-
-def _py_erlang_a(b: float, omb: float, alpha: float, x: float, log_u0: float) -> tuple[float, float]:
-    """(service level, P(answered)) of Erlang A, pure Python; see :func:`_erlang_a_parts`."""
-    beta = alpha + 1.0
-    y0 = x * math.exp(log_u0)
-    if x < beta:
-        s1 = _py_gamma_series(beta, x)
-        s0 = math.exp(beta * log_u0 - x * math.expm1(log_u0)) * _py_gamma_series(beta, y0)
-        f1 = (x / beta) * s1
-        inv_j = 1.0 / (1.0 + f1)
-        g_full = (alpha / beta) * s1 / (1.0 + f1)
-        g_t = (alpha / beta) * (s1 - s0) / (1.0 + f1)
-    else:
-        d = math.exp(_py_log_gamma_density(alpha, x))
-        q1 = _py_gamma_q(beta, x)
-        p1 = 1.0 - q1
-        if y0 >= beta:
-            dp = _py_gamma_q(beta, y0) - q1
-        elif y0 > 0.0:
-            p0 = math.exp(beta * math.log(y0) - y0 - math.lgamma(beta + 1.0))
-            dp = p1 - p0 * _py_gamma_series(beta, y0)
-        else:
-            dp = p1
-        p_alpha = p1 + d
-        inv_j = d / p_alpha
-        g_full = alpha * (p1 / p_alpha) / x
-        g_t = alpha * (dp / p_alpha) / x
-    g_full = min(max(g_full, 0.0), 1.0)
-    g_t = min(max(g_t, 0.0), g_full)
-    den = b + omb * inv_j
-    p_wait = b / den
-    p_no_wait = omb * inv_j / den
-    return p_no_wait + p_wait * g_t, p_no_wait + p_wait * g_full
-
-
-def required_agents_scalar(
-    contacts_per_minute: float,
-    handle_minutes: float,
-    target_minutes: float,
-    service_level: float,
-    max_occupancy: float,
-    patience_minutes: float | None = None,
-    concurrency: int = 1,
-    concurrency_efficiency: float = 0.7,
-) -> int:
-    """Pure-Python, one-interval version of :func:`required_agents` (same answers).
-
-    Uses only the ``math`` module: the Erlang B recursion, the closed-form Erlang C and, for
-    Erlang A, the incomplete-gamma ratios from a plain series loop (``x < α + 1``) or Lentz's
-    continued fraction. Kept deliberately straightforward as a reference and benchmark baseline.
-    """
-    lam = float(contacts_per_minute)
-    handle = float(handle_minutes)
-    target = float(target_minutes)
-    goal = float(service_level)
-    max_occ = float(max_occupancy)
-    conc = int(concurrency)
-    eff = float(concurrency_efficiency)
-    patience = math.nan if patience_minutes is None else float(patience_minutes)
-    _check(math.isfinite(lam) and lam >= 0, "contacts_per_minute must be finite and >= 0")
-    _check(math.isfinite(handle) and handle > 0, "handle_minutes must be finite and > 0")
-    _check(not math.isnan(target) and target >= 0, "target_minutes must be >= 0")
-    _check(conc >= 1 and conc == concurrency, "concurrency must be a whole number >= 1")
-    _check(0 <= eff <= 1, "concurrency_efficiency must be between 0 and 1")
-    _check(math.isnan(patience) or patience >= 0, "patience_minutes must be >= 0 or NaN/inf")
-    _check(0 <= goal <= 1, "service_level must be between 0 and 1")
-    _check(max_occ > 0, "max_occupancy must be > 0")
-    if lam == 0:
-        return 0
-
-    h_slot = handle * conc / (1.0 + (conc - 1.0) * eff)
-    load = lam * h_slot
-    if math.isfinite(patience):
-        mode = _MODE_ERLANG_A if patience > 0 else _MODE_LOSS
-    else:
-        mode = _MODE_ERLANG_C
-    occ_cap = min(max_occ + CRITERIA_TOLERANCE, 1.0)
-    if mode == _MODE_ERLANG_C:
-        lb_slots = max(math.floor(load) + 1.0, load / occ_cap)
-    else:
-        lb_slots = load * max(goal - CRITERIA_TOLERANCE, 0.0) / occ_cap
-    first = _py_first_candidate(lb_slots, conc)
-
-    b = 1.0
-    k = 0
-    while True:
-        k += 1
-        if k > _MAX_SLOTS:
-            raise RuntimeError("staffing search did not converge")
-        tmp = load * b
-        b = tmp / (k + tmp)
-        if k < first or k % conc:
-            continue
-        omb = k / (k + tmp)
-        s = float(k)
-        p_answered = 1.0
-        if mode == _MODE_ERLANG_C:
-            if s <= load:
-                continue
-            c_wait = b / (b + omb * ((s - load) / s))
-            sl = 1.0 - c_wait * math.exp(-(s - load) * target / h_slot)
-            occ = load / s
-        elif mode == _MODE_LOSS:
-            sl = p_answered = omb
-            occ = load * omb / s
-        else:
-            alpha = s * patience / h_slot
-            x = max(lam * patience, _TINY)
-            sl, p_answered = _py_erlang_a(b, omb, alpha, x, -target / patience)
-            occ = load * p_answered / s
-        if sl >= goal - CRITERIA_TOLERANCE and occ <= max_occ + CRITERIA_TOLERANCE:
-            return k // conc
-        # P(answered) does not fall with more slots, so skip staffings that cannot meet the
-        # occupancy cap (see _evaluate).
-        need = load * p_answered / (max_occ + CRITERIA_TOLERANCE)
-        first = max(first, _py_first_candidate(need, conc))
-
-
-def _py_first_candidate(slots: float, conc: int) -> int:
-    agents = max(math.ceil(math.ceil(slots * (1.0 - 1e-12) - 1e-9) / conc - 1e-9), 1)
-    return agents * conc
+        out.asa_seconds[sel] = _erlang_a_asa(alpha, x, pat, m.p_wait[sel], m.p_answered[sel], m.log_j[sel])
+    return _queue_stats(out, shape)

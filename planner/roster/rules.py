@@ -406,6 +406,16 @@ def _round_within_cap(
             per_day[d] += 1
 
 
+def headcount_for(shifts: float, shifts_per_person: float) -> int:
+    """People needed to work ``shifts`` when each works at most ``shifts_per_person`` of them."""
+    return math.ceil(shifts / shifts_per_person - 1e-9)
+
+
+def people_needed(shifts: float, shifts_per_person: float, peak_daily_shifts: float) -> float:
+    """Headcount, or the busiest local day's shifts when more (one shift per person a day)."""
+    return max(headcount_for(shifts, shifts_per_person), peak_daily_shifts)
+
+
 def rounded_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
     """A whole-agent roster from a fractional one (the LP relaxation's), as a MIP start.
 
@@ -434,7 +444,7 @@ def rounded_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
             return 0.0
         _, day = np.unique(p.option_day[sel], return_inverse=True)
         busiest = float(np.bincount(day, weights=counts[sel]).max())
-        return float(max(math.ceil(counts[sel].sum() / spw - 1e-9), busiest))
+        return float(people_needed(counts[sel].sum(), spw, busiest))
 
     headcount: dict[str, float] = {}
     for k, pool in enumerate(p.pools):

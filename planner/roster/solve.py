@@ -2,8 +2,9 @@
 
 Before the integer program, its LP relaxation is solved to report an honest lower bound
 on the cost; then the MIP runs to the relative gap or the time limit. Status, objective,
-best bound, gap and seconds are reported. With ``log`` set, the solver's log is streamed
-to it line by line (HiGHS through its logging callback, CBC by following its log file).
+best bound, gap and seconds are reported. With a progress callback, the stages, the rosters found
+and the solver's log lines reach it as events (HiGHS through its callbacks, CBC by following its
+log file); the solver never writes to the console.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -23,11 +25,10 @@ from typing import Any
 import pulp
 
 from planner import interrupts
-from planner.domain import SolverChoice
-from planner.errors import SolverError
+from planner.domain import Settings, SolverChoice
+from planner.errors import SolverError, SolverTimeLimitError
+from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
 from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
-
-LogFn = Callable[[str], None]
 
 #: A stage (repair, full MIP) is not started with less of the time limit left than this:
 #: building the solver's copy of a large model alone takes seconds.
@@ -36,11 +37,31 @@ MIN_STAGE_SECONDS = 3.0
 
 @dataclass(frozen=True)
 class SolveOptions:
+    """How to solve: which solver, the time limit for the whole solve (seconds), the relative gap
+    at which to stop, and the solver's threads (None: its default)."""
+
     solver: SolverChoice = SolverChoice.AUTO
     time_limit: float = 50.0
     gap: float = 0.005
     threads: int | None = None
     lp_bound: bool = True
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        solver: SolverChoice | str | None = None,
+        time_limit: float | None = None,
+        gap: float | None = None,
+        threads: int | None = None,
+    ) -> SolveOptions:
+        """The options a run asks for, each falling back to the scenario's settings where it is None."""
+        return cls(
+            solver=SolverChoice(solver) if solver is not None else settings.solver,
+            time_limit=time_limit if time_limit is not None else settings.time_limit_seconds,
+            gap=gap if gap is not None else settings.mip_gap,
+            threads=threads if threads is not None else settings.threads,
+        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +122,47 @@ def choose_solver(choice: SolverChoice) -> str:
     raise SolverError("no MIP solver available: install highspy, or a PuLP with its bundled CBC")
 
 
-def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = None) -> SolveInfo:
+class _Solve:
+    """One solve's shared state: the model, the solver, the time budget and the progress reporter."""
+
+    def __init__(self, model: RosterModel, options: SolveOptions, progress: ProgressFn | None) -> None:
+        self.model = model
+        self.options = options
+        self.name = choose_solver(options.solver)
+        self.start = time.perf_counter()
+        self.deadline = self.start + options.time_limit
+        self.report = Reporter(progress, self.start)
+        self.stage: Stage | None = None
+
+    def remaining(self) -> float:
+        return max(1.0, self.deadline - time.perf_counter())
+
+    def time_left(self) -> bool:
+        """Whether enough of the budget is left for another stage to achieve anything."""
+        return self.deadline - time.perf_counter() >= MIN_STAGE_SECONDS
+
+    def repair_budget(self) -> float:
+        return min(self.remaining(), max(5.0, 0.15 * self.options.time_limit))
+
+    def begin(self, stage: Stage, number: int | None = None, message: str = "") -> None:
+        self.stage = stage
+        self.report.emit(ProgressKind.STAGE_STARTED, stage=stage, stage_number=number, message=message)
+
+    def end(self, number: int | None = None, objective: float | None = None, bound: float | None = None) -> None:
+        kind = ProgressKind.STAGE_ENDED
+        self.report.emit(kind, stage=self.stage, stage_number=number, objective=objective, bound=bound)
+
+    def values(self) -> dict[str, float]:
+        return {v.name: float(v.varValue or 0.0) for v in self.model.lp.variables()}
+
+    def objective(self) -> float:
+        return float(pulp.value(self.model.lp.objective) or 0.0)
+
+    def solved(self) -> bool:
+        return self.model.lp.status == pulp.LpStatusOptimal and _has_solution(self.model)
+
+
+def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn | None = None) -> SolveInfo:
     """Solve the roster model; the solution values land on the model's variables.
 
     Three stages share one time budget (``options.time_limit``):
@@ -118,46 +179,73 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
     tolerance. After stage 2 (and again after stage 3, if it ran) a repair step frees the
     shift options within a day of the shortfall, of the pools that could serve it (each may
     move by two agents), and re-solves with everything else fixed: a shortfall is covered
-    wherever covering it costs less than its penalty.
+    wherever covering it costs less than its penalty. ``progress`` receives the stages'
+    events and the solver's log lines.
     """
-    name = choose_solver(options.solver)
-    start = time.perf_counter()
-    deadline = start + options.time_limit
+    run = _Solve(model, options, progress)
+    lp_bound, x_lp, rounded = _lp_bound_stage(run)
+    lp_seconds = time.perf_counter() - run.start
+    # a roster at or below this cost is within the gap of the LP bound: stop there
+    target = lp_bound / (1.0 - options.gap) if options.gap > 0 else lp_bound
+    best, incumbent = _restricted_mip_stage(run, x_lp, rounded, target)
+    if incumbent is not None and run.time_left():
+        # if the roster is already within the gap, stage 3 will not run: the repair may use the rest
+        budget = run.remaining if _gap(best, lp_bound) <= options.gap else run.repair_budget
+        repaired = _repair(run, budget)
+        if repaired is not None and repaired < best:
+            best = repaired
+            incumbent = run.values()
+    bound = lp_bound
+    status = "gap reached"
+    full_mip = incumbent is None or _gap(best, lp_bound) > options.gap
+    if full_mip and incumbent is not None and not run.time_left():
+        status = "time limit"
+        run.report.emit(ProgressKind.STAGE_SKIPPED, stage=Stage.FULL_MIP, stage_number=3, message="time limit reached")
+    elif full_mip:
+        best, bound, status = _full_mip_stage(run, best, incumbent, lp_bound, target)
+    else:
+        run.report.emit(
+            ProgressKind.STAGE_SKIPPED,
+            stage=Stage.FULL_MIP,
+            stage_number=3,
+            message=f"the restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound",
+        )
+    seconds = time.perf_counter() - run.start
+    if _gap(best, bound) <= 1e-9:
+        status = "optimal"
+    return SolveInfo(run.name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
 
-    def remaining() -> float:
-        return max(1.0, deadline - time.perf_counter())
 
-    def time_left() -> bool:
-        """Whether enough of the budget is left for another stage to achieve anything."""
-        return deadline - time.perf_counter() >= MIN_STAGE_SECONDS
-
-    def repair_budget() -> float:
-        return min(remaining(), max(5.0, 0.15 * options.time_limit))
-
+def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
+    """Stage 1: the LP relaxation. Returns its optimum (a lower bound on any roster's cost), the LP's
+    shift starts, and the LP roster rounded up (a start for stage 2, so that even a solve cut short by
+    its time limit returns a roster near the LP bound rather than a crude first one)."""
+    model = run.model
+    run.begin(Stage.LP_BOUND, 1)
     ints = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
     for v in ints:
         v.cat = pulp.LpContinuous
     try:
-        if log:
-            log("stage 1/3: LP relaxation (lower bound)")
-        _run(model, name, options, remaining(), log, mip=False)
+        _run(run, run.options, run.remaining(), mip=False)
         if model.lp.status != pulp.LpStatusOptimal:
             raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
-        lp_bound = float(pulp.value(model.lp.objective) or 0.0)
-        lp_values = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
+        lp_bound = run.objective()
+        lp_values = run.values()
         x_lp = [lp_values[v.name] for v in model.shifts]
-        # the LP roster rounded up: a start for stage 2, so that even a solve cut short by
-        # its time limit returns a roster near the LP bound rather than a crude first one
         rounded = rounded_start(model, lp_values)
     finally:
         for v in ints:
             v.cat = pulp.LpInteger
-    lp_seconds = time.perf_counter() - start
+    run.end(1, bound=lp_bound)
+    return lp_bound, x_lp, rounded
 
-    # a roster at or below this cost is within the gap of the LP bound: stop there
-    target = lp_bound / (1.0 - options.gap) if options.gap > 0 else lp_bound
 
-    # stage 2: restricted MIP around the LP solution
+def _restricted_mip_stage(
+    run: _Solve, x_lp: list[float], rounded: dict[str, float], target: float
+) -> tuple[float, dict[str, float] | None]:
+    """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
+    values (inf and None when it found none)."""
+    model, options = run.model, run.options
     saved = [(v.lowBound, v.upBound) for v in model.shifts]
     for v, x in zip(model.shifts, x_lp, strict=True):
         if x <= 1e-6:
@@ -166,73 +254,54 @@ def solve_model(model: RosterModel, options: SolveOptions, log: LogFn | None = N
             v.lowBound, v.upBound = math.floor(x + 1e-6), math.ceil(x - 1e-6) + 1
     incumbent: dict[str, float] | None = None
     best = math.inf
+    run.begin(Stage.RESTRICTED_MIP, 2)
     try:
-        if log:
-            log("stage 2/3: restricted MIP around the LP solution")
         reserve = min(30.0, 0.2 * options.time_limit)  # kept for the repair step and the rest
-        _run(
-            model,
-            name,
-            replace(options, gap=options.gap / 2),
-            max(1.0, remaining() - reserve),
-            log,
-            mip=True,
-            start=rounded,
-            target=target,
-        )
-        if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
-            best = float(pulp.value(model.lp.objective) or 0.0)
-            incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
+        budget = max(1.0, run.remaining() - reserve)
+        _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=rounded, target=target)
+        if run.solved():
+            best = run.objective()
+            incumbent = run.values()
     finally:
         for v, (lo, up) in zip(model.shifts, saved, strict=True):
             v.lowBound, v.upBound = lo, up
+    run.end(2, objective=best if incumbent is not None else None)
+    return best, incumbent
 
-    if incumbent is not None and time_left():
-        # if the roster is already within the gap, stage 3 will not run: the repair may use the rest
-        budget = remaining if _gap(best, lp_bound) <= options.gap else repair_budget
-        repaired = _repair(model, name, options, budget, log)
-        if repaired is not None and repaired < best:
-            best = repaired
-            incumbent = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
 
+def _full_mip_stage(
+    run: _Solve, best: float, incumbent: dict[str, float] | None, lp_bound: float, target: float
+) -> tuple[float, float, str]:
+    """Stage 3: the full MIP, warm-started from the incumbent, then a repair. Returns the best cost,
+    the best bound and the status; the best roster's values are left on the model."""
+    model, options = run.model, run.options
+    run.begin(Stage.FULL_MIP, 3, "warm-started" if incumbent else "")
     bound = lp_bound
     status = "gap reached"
-    full_mip = incumbent is None or _gap(best, lp_bound) > options.gap
-    if full_mip and incumbent is not None and not time_left():
+    mip_status, mip_bound = _run(run, options, run.remaining(), mip=True, start=incumbent, target=target)
+    if run.solved():
+        value = run.objective()
+        bound = max(lp_bound, mip_bound)
+        status = mip_status
+        if value <= best:
+            best, incumbent = value, None
+    if incumbent is not None:
+        _assign(model, incumbent)
+    if not math.isfinite(best):
+        raise SolverTimeLimitError(
+            f"the solver found no roster within its time limit of {options.time_limit:g} s; a longer one may find one"
+        )
+    if time.perf_counter() >= run.deadline - 1e-3 and _gap(best, bound) > options.gap:
         status = "time limit"
-        if log:
-            log("stage 3/3 skipped: the time limit is reached")
-    elif full_mip:
-        if log:
-            log("stage 3/3: full MIP" + (" warm-started" if incumbent else ""))
-        mip_status, mip_bound = _run(model, name, options, remaining(), log, mip=True, start=incumbent, target=target)
-        if model.lp.status == pulp.LpStatusOptimal and _has_solution(model):
-            value = float(pulp.value(model.lp.objective) or 0.0)
-            bound = max(lp_bound, mip_bound)
-            status = mip_status
-            if value <= best:
-                best, incumbent = value, None
-        if incumbent is not None:
-            _assign(model, incumbent)
-        if not math.isfinite(best):
-            raise SolverError(f"the solver found no roster within {options.time_limit:g} s; try a longer --time-limit")
-        if time.perf_counter() >= deadline - 1e-3 and _gap(best, bound) > options.gap:
-            status = "time limit"
-        if time_left():
-            repaired = _repair(model, name, options, repair_budget, log)  # the full MIP may leave a shortfall too
-            if repaired is not None and repaired < best:
-                best = repaired
-    elif log:
-        log(f"restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound: done")
-    seconds = time.perf_counter() - start
-    if _gap(best, bound) <= 1e-9:
-        status = "optimal"
-    return SolveInfo(name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
+    run.end(3, objective=best, bound=bound)
+    if run.time_left():
+        repaired = _repair(run, run.repair_budget)  # the full MIP may leave a shortfall too
+        if repaired is not None and repaired < best:
+            best = repaired
+    return best, bound, status
 
 
-def _repair(
-    model: RosterModel, name: str, options: SolveOptions, remaining: Callable[[], float], log: LogFn | None
-) -> float | None:
+def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
     """Cover shortfalls that cost less to cover than their penalty (see solve_model).
 
     The shift options near a shortfall of the pools that could serve it (see
@@ -240,18 +309,18 @@ def _repair(
     zero may take up to two); every other shift count stays fixed. That lets a capped pool
     move a shift to the short hour while another pool takes over the hour it leaves.
     """
+    model = run.model
     free = set(shortfall_neighbourhood(model))
     if not free:
         return None
-    current = {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
-    before = float(pulp.value(model.lp.objective) or 0.0)
+    current = run.values()
+    before = run.objective()
     saved = [(v.lowBound, v.upBound) for v in model.shifts]
     for o, v in enumerate(model.shifts):
         x = round(current[v.name])
         v.lowBound, v.upBound = (max(0, x - 2), x + 2) if o in free else (x, x)
+    run.begin(Stage.REPAIR, message=f"{len(free)} shift options near the shortfall may move")
     try:
-        if log:
-            log(f"repair: {len(free)} shift options near the shortfall may move")
         # stop as soon as a roster covers every shortfall, else within the penalty of 0.001
         # agent-hours of the best bound
         tolerance = 0.001 * model.problem.penalty * model.problem.interval_hours
@@ -260,26 +329,16 @@ def _repair(
         def covered(values: Any) -> bool:
             return sum(float(values[v.index]) for v in shorts) <= 1e-6
 
-        _run(
-            model,
-            name,
-            replace(options, gap=1e-9),
-            remaining(),
-            log,
-            mip=True,
-            start=current,
-            gap_abs=tolerance,
-            stop_when=covered,
-        )
-        ok = model.lp.status == pulp.LpStatusOptimal and _has_solution(model)
-        after = float(pulp.value(model.lp.objective) or 0.0) if ok else math.inf
+        options = replace(run.options, gap=1e-9)
+        _run(run, options, remaining(), mip=True, start=current, gap_abs=tolerance, stop_when=covered)
+        after = run.objective() if run.solved() else math.inf
     finally:
         for v, (lo, up) in zip(model.shifts, saved, strict=True):
             v.lowBound, v.upBound = lo, up
     if after < before - 1e-6:
-        if log:
-            log(f"repair: cost {before:,.2f} -> {after:,.2f}")
+        run.end(objective=after)
         return after
+    run.end(objective=before)
     _assign(model, current)
     return None
 
@@ -296,11 +355,9 @@ def _assign(model: RosterModel, values: dict[str, float]) -> None:
 
 
 def _run(
-    model: RosterModel,
-    name: str,
+    run: _Solve,
     options: SolveOptions,
     time_limit: float,
-    log: LogFn | None,
     mip: bool,
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
@@ -310,9 +367,10 @@ def _run(
     """One solver call; returns (status text, best bound). ``target``: stop (MIP) at the first
     roster whose cost is at or below it; ``stop_when``: stop once an improving roster (its
     column values) satisfies it (HiGHS only)."""
-    if name == "highs":
+    model = run.model
+    if run.name == "highs":
         solver = _highs_solver(
-            options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs, target=target, stop_when=stop_when
+            run, options, time_limit, mip=mip, start=start, gap_abs=gap_abs, target=target, stop_when=stop_when
         )
         with interrupts.native_call():  # HiGHS stops through its interrupt callbacks
             model.lp.solve(solver)
@@ -323,17 +381,96 @@ def _run(
             text = "gap reached" if float(info.mip_gap) > 1e-9 else "optimal"
         bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
         return text, bound
-    return _run_cbc(model, options, time_limit, log, mip=mip, start=start, gap_abs=gap_abs)
+    return _run_cbc(run, options, time_limit, mip=mip, start=start, gap_abs=gap_abs)
 
 
 def _has_solution(model: RosterModel) -> bool:
     return all(v.varValue is not None for v in model.shifts)
 
 
+_BANNER_SHOWN: list[str] = []
+_BANNER_LOCK = threading.Lock()
+
+
+def _highs_banner() -> str:
+    """HiGHS prints its banner on the process's standard output (C level) when the first ``Highs``
+    object is made, before any option can turn it off. Make that first object here with file
+    descriptor 1 pointed at a temporary file, and return the banner (empty after the first call)."""
+    with _BANNER_LOCK:
+        if _BANNER_SHOWN:
+            return ""
+        import ctypes
+
+        import highspy
+
+        sys.stdout.flush()
+        libc = ctypes.CDLL(None)
+        libc.fflush(None)
+        try:
+            saved = os.dup(1)
+        except OSError:  # no standard output at all: nothing to protect
+            highspy.Highs()
+            _BANNER_SHOWN.append("")
+            return ""
+        with tempfile.TemporaryFile() as tmp:
+            try:
+                os.dup2(tmp.fileno(), 1)
+                highspy.Highs()
+                libc.fflush(None)
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            tmp.seek(0)
+            text = tmp.read().decode("utf-8", errors="replace")
+        _BANNER_SHOWN.append(text)
+        return text
+
+
+def _highs_callback(
+    run: _Solve, stop_when: Callable[[Any], bool] | None
+) -> Callable[[object, str, Any, Any, object], None]:
+    """HiGHS's callback: log lines and improving rosters become progress events; ``stop_when``
+    interrupts the MIP once an improving roster satisfies it."""
+    import highspy
+
+    kinds = highspy.cb.HighsCallbackType
+    stop = {"now": False}
+
+    def callback(kind: object, message: str, data_out: Any, data_in: Any, _user: object) -> None:
+        if kind == kinds.kCallbackLogging:
+            for line in message.splitlines():
+                if line.strip():
+                    run.report.log_line(line.rstrip())
+        elif kind == kinds.kCallbackMipImprovingSolution:
+            run.report.emit(
+                ProgressKind.INCUMBENT_FOUND,
+                stage=run.stage,
+                stage_number=_STAGE_NUMBERS.get(run.stage),
+                objective=float(data_out.objective_function_value),
+                bound=float(data_out.mip_dual_bound),
+            )
+            if stop_when is not None:
+                stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
+        elif kind in interrupt_kinds:
+            done = stop["now"] and kind == kinds.kCallbackMipInterrupt
+            data_in.user_interrupt = bool(done or interrupts.requested())
+
+    interrupt_kinds = _interrupt_kinds()
+    return callback
+
+
+def _interrupt_kinds() -> tuple[Any, ...]:
+    """The HiGHS callbacks that may stop a solve (a signal arrived: see :mod:`planner.interrupts`)."""
+    import highspy
+
+    kinds = highspy.cb.HighsCallbackType
+    return (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt)
+
+
 def _highs_solver(
+    run: _Solve,
     options: SolveOptions,
     time_limit: float,
-    log: LogFn | None,
     mip: bool,
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
@@ -341,6 +478,10 @@ def _highs_solver(
     stop_when: Callable[[Any], bool] | None = None,
 ) -> pulp.LpSolver:
     import highspy
+
+    for line in _highs_banner().splitlines():
+        if line.strip():
+            run.report.log_line(line.rstrip())
 
     class WarmHiGHS(pulp.HiGHS):
         """PuLP's HiGHS interface, handing HiGHS a starting roster when there is one."""
@@ -353,36 +494,25 @@ def _highs_solver(
                 lp.solverModel.setSolution(sol)
             super().callSolver(lp)
 
+    # the log goes to the logging callback only, never to the console
     kwargs: dict[str, object] = {"random_seed": 0, "log_to_console": False}
     if mip and target is not None:
         kwargs["objective_target"] = float(target)
     kinds = highspy.cb.HighsCallbackType
-    # polled by HiGHS in every phase: a signal stops the solve within a fraction of a second
-    interrupt_kinds = (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt)
-    active = list(interrupt_kinds)
-    stop = {"now": False}
-
-    def callback(kind: object, message: str, data_out: Any, data_in: Any, _user: object) -> None:
-        if kind == kinds.kCallbackLogging:
-            if log is not None:
-                for line in message.splitlines():
-                    if line.strip():
-                        log(line.rstrip())
-        elif kind == kinds.kCallbackMipImprovingSolution and stop_when is not None:
-            stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
-        elif kind in interrupt_kinds:
-            done = stop["now"] and kind == kinds.kCallbackMipInterrupt
-            data_in.user_interrupt = bool(done or interrupts.requested())
-
-    if log is not None:
+    active = []
+    if run.report:
         active.append(kinds.kCallbackLogging)
-    if mip and stop_when is not None:
+    if mip and (stop_when is not None or run.report):
         active.append(kinds.kCallbackMipImprovingSolution)
-    kwargs["callbackTuple"] = (callback, None)
+    if mip and stop_when is not None:
+        active.append(kinds.kCallbackMipInterrupt)
+    # polled by HiGHS in every phase: a signal stops the solve within a fraction of a second
+    active += [k for k in _interrupt_kinds() if k not in active]
+    kwargs["callbackTuple"] = (_highs_callback(run, stop_when), None)
     kwargs["callbacksToActivate"] = active
     return WarmHiGHS(
         mip=mip,
-        msg=log is not None,
+        msg=bool(run.report),
         gapRel=options.gap if mip else None,
         gapAbs=gap_abs if mip else None,
         timeLimit=time_limit,
@@ -391,22 +521,26 @@ def _highs_solver(
     )
 
 
+_CBC_INCUMBENT = re.compile(r"Integer solution of\s+([-\d.eE+]+)\s+found")
+
+
 def _run_cbc(
-    model: RosterModel,
+    run: _Solve,
     options: SolveOptions,
     time_limit: float,
-    log: LogFn | None,
     mip: bool,
     start: dict[str, float] | None = None,
     gap_abs: float | None = None,
 ) -> tuple[str, float]:
+    """One CBC call; its log file is followed (as progress events) while it runs."""
+    model = run.model
     work = tempfile.mkdtemp(prefix="planner-cbc-")  # CBC's model, solution and log files; removed below
     log_path = os.path.join(work, "cbc.log")
     open(log_path, "w").close()
     stop = threading.Event()
     follower = None
-    if log is not None:
-        follower = threading.Thread(target=_follow, args=(log_path, log, stop), daemon=True)
+    if run.report:
+        follower = threading.Thread(target=_follow, args=(log_path, run, stop), daemon=True)
         follower.start()
     if start:
         _assign(model, start)
@@ -430,6 +564,11 @@ def _run_cbc(
         with open(log_path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         shutil.rmtree(work, ignore_errors=True)
+    return _cbc_status(model, text, mip)
+
+
+def _cbc_status(model: RosterModel, text: str, mip: bool) -> tuple[str, float]:
+    """(status text, best bound) from CBC's result and log."""
     objective = float(pulp.value(model.lp.objective) or 0.0) if model.lp.status == pulp.LpStatusOptimal else math.inf
     bound = objective
     m = re.search(r"(?:Lower bound|Objective value):\s*([-\d.eE+]+)", text)
@@ -446,13 +585,24 @@ def _run_cbc(
     return status, bound
 
 
-def _follow(path: str, log: LogFn, stop: threading.Event) -> None:
+def _follow(path: str, run: _Solve, stop: threading.Event) -> None:
+    def emit(line: str) -> None:
+        run.report.log_line(line.rstrip())
+        found = _CBC_INCUMBENT.search(line)
+        if found:
+            number = _STAGE_NUMBERS.get(run.stage)
+            kind = ProgressKind.INCUMBENT_FOUND
+            run.report.emit(kind, stage=run.stage, stage_number=number, objective=float(found.group(1)))
+
     with open(path, encoding="utf-8", errors="replace") as fh:
         while not stop.is_set():
             line = fh.readline()
             if line:
-                log(line.rstrip())
+                emit(line)
             else:
                 time.sleep(0.2)
         for line in fh:
-            log(line.rstrip())
+            emit(line)
+
+
+_STAGE_NUMBERS: dict[Stage | None, int] = {Stage.LP_BOUND: 1, Stage.RESTRICTED_MIP: 2, Stage.FULL_MIP: 3}

@@ -1,0 +1,145 @@
+"""Cost after the solve: each pool's paid hours and cost attributed to the languages and channels
+it served (by allocated agent-hours), per site and pool and per language and site."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from planner.domain import Scenario
+from planner.requirements import QueueKey, Requirements
+from planner.roster.options import ShiftOptions, interval_costs
+from planner.roster.rules import TOL, RosterProblem
+
+QueueShares = dict[str, list[tuple[QueueKey, np.ndarray]]]
+
+
+def _duty_and_cost(
+    scenario: Scenario, options: ShiftOptions, chosen: np.ndarray, agents: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Agents on duty and their cost, per pool (in scenario order) and interval."""
+    n = scenario.horizon.n_intervals
+    pidx = {p: i for i, p in enumerate(scenario.pools)}
+    duty = np.zeros((len(pidx), n))
+    cost = np.zeros((len(pidx), n))
+    if len(chosen):
+        ic = interval_costs(options, scenario, chosen)
+        tab = options.table.iloc[chosen]
+        for row, (o, pool) in enumerate(zip(chosen, tab["pool"], strict=True)):
+            k = pidx[pool]
+            np.add.at(duty[k], options.cover_index[o], options.cover_fraction[o] * agents[o])
+            np.add.at(cost[k], options.cover_index[o], ic[row] * agents[o])
+    return duty, cost
+
+
+def _queue_shares(req: Requirements, problem: RosterProblem, n: int) -> QueueShares:
+    """Share of each group's allocation that goes to each of its queues, per interval."""
+    out: QueueShares = {}
+    for g in problem.live:
+        safe = np.where(g.requirement > TOL, g.requirement, 1.0)
+        out[g.name] = [(q, np.where(g.requirement > TOL, req.live[q] / safe, 1.0 / len(g.queues))) for q in g.queues]
+    for d in problem.deferred:
+        tot = np.array([req.deferred[q].total for q in d.queues])
+        out[d.name] = [
+            (q, np.full(n, tv / tot.sum() if tot.sum() > 0 else 1.0 / len(d.queues)))
+            for q, tv in zip(d.queues, tot, strict=True)
+        ]
+    return out
+
+
+def _pool_queue_alloc(
+    scenario: Scenario,
+    req: Requirements,
+    problem: RosterProblem,
+    duty: np.ndarray,
+    alloc: dict[tuple[str, str, int], float],
+) -> dict[tuple[str, QueueKey], np.ndarray]:
+    """Agents of each pool allocated to each queue per interval (a skill set's allocation split by its pools' duty)."""
+    n = scenario.horizon.n_intervals
+    pidx = {p: i for i, p in enumerate(scenario.pools)}
+    sets = {p.name: p.skillset for p in problem.pools}
+    set_duty: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n))
+    for p, k in pidx.items():
+        set_duty[sets[p]] += duty[k]
+    queue_share = _queue_shares(req, problem, n)
+    pq: dict[tuple[str, QueueKey], np.ndarray] = defaultdict(lambda: np.zeros(n))
+    for (s, gname, t), v in alloc.items():
+        if v <= TOL or set_duty[s][t] <= TOL:
+            continue
+        for p in (pp.name for pp in problem.pools if pp.skillset == s):
+            frac = duty[pidx[p]][t] / set_duty[s][t]
+            if frac <= 0:
+                continue
+            for q, share in queue_share[gname]:
+                pq[(p, q)][t] += v * frac * share[t]
+    return pq
+
+
+def _attribute(
+    duty: np.ndarray, cost: np.ndarray, mine: dict[QueueKey, np.ndarray]
+) -> tuple[dict[QueueKey, list[float]], float, float]:
+    """One pool's duty and cost per queue: by its allocation in each interval, by its weekly mix when it
+    served nobody then, else idle. Returns (queue -> [agent-intervals, cost], idle agent-intervals, idle cost)."""
+    n = len(duty)
+    total_alloc = np.sum(list(mine.values()), axis=0) if mine else np.zeros(n)
+    weekly_mix = {q: a.sum() for q, a in mine.items()}
+    mix_total = sum(weekly_mix.values())
+    attributed: dict[QueueKey, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    idle_hours = idle_cost = 0.0
+    for t in map(int, np.flatnonzero(duty > TOL)):
+        if total_alloc[t] > TOL:
+            for q, a in mine.items():
+                if a[t] > 0:
+                    w = a[t] / total_alloc[t]
+                    attributed[q][0] += duty[t] * w
+                    attributed[q][1] += cost[t] * w
+        elif mix_total > 0:
+            for q, a in weekly_mix.items():
+                w = a / mix_total
+                attributed[q][0] += duty[t] * w
+                attributed[q][1] += cost[t] * w
+        else:
+            idle_hours += duty[t]
+            idle_cost += cost[t]
+    return attributed, idle_hours, idle_cost
+
+
+def cost_tables(
+    scenario: Scenario,
+    req: Requirements,
+    problem: RosterProblem,
+    options: ShiftOptions,
+    chosen: np.ndarray,
+    agents: np.ndarray,
+    alloc: dict[tuple[str, str, int], float],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cost by site, pool, language and channel, and by language and site, attributed by allocated agent-hours."""
+    h = scenario.horizon
+    st = scenario.settings
+    duty, cost = _duty_and_cost(scenario, options, chosen, agents)
+    pq = _pool_queue_alloc(scenario, req, problem, duty, alloc)
+    rows = []
+    lang_site: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for k, p in enumerate(scenario.pools):
+        mine = {q: a for (pp, q), a in pq.items() if pp == p}
+        attributed, idle_hours, idle_cost = _attribute(duty[k], cost[k], mine)
+        site = scenario.pools[p].site
+        for (lang, chan, _tier), (hours, c) in attributed.items():
+            rows.append((site, p, lang, chan, hours * h.interval_hours / h.weeks, c / h.weeks))
+            lang_site[(lang, site)][0] += hours * h.interval_hours / h.weeks
+            lang_site[(lang, site)][1] += c / h.weeks
+        if idle_hours > 0:
+            rows.append((site, p, "(idle)", "(idle)", idle_hours * h.interval_hours / h.weeks, idle_cost / h.weeks))
+    out = pd.DataFrame(rows, columns=["site", "pool", "language", "channel", "agent_hours", "weekly_cost"])
+    out = out.groupby(["site", "pool", "language", "channel"], sort=True, as_index=False).sum()
+    out["annual_cost"] = out["weekly_cost"] * st.weeks_per_year
+    ls = pd.DataFrame(
+        [(lang, site, v[0], v[1]) for (lang, site), v in sorted(lang_site.items())],
+        columns=["language", "site", "agent_hours", "weekly_cost"],
+    )
+    if len(ls):
+        ls["share_of_language_hours"] = ls["agent_hours"] / ls.groupby("language")["agent_hours"].transform("sum")
+        ls["annual_cost"] = ls["weekly_cost"] * st.weeks_per_year
+    return out, ls

@@ -1,0 +1,141 @@
+"""The roster model's data: requirements and shift options turned into a :class:`RosterProblem`.
+
+Queues served by the same skill sets are merged (losslessly) into live and deferred groups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from planner.domain import Scenario
+from planner.queueing.deferred import WorkClass
+from planner.requirements import QueueKey, Requirements
+from planner.roster.options import ShiftOptions
+from planner.roster.rules import TOL, DeferredGroup, LiveGroup, PoolSpec, RosterProblem, safe_name
+
+#: Full coverage multiplies the penalty by this, making coverage effectively hard.
+FULL_COVERAGE_FACTOR = 1000.0
+#: The default penalty is this multiple of the highest hourly cost including premiums.
+DEFAULT_PENALTY_FACTOR = 100.0
+
+
+def skillset_of(languages: tuple[str, ...], channels: tuple[str, ...] | None) -> str:
+    langs = "+".join(sorted(languages))
+    return langs if channels is None else langs + "|" + "+".join(sorted(channels))
+
+
+def default_penalty(scenario: Scenario) -> float:
+    """100 x the highest hourly cost with both premiums: far above any wage."""
+    rates = []
+    for p in scenario.pools.values():
+        s = scenario.sites[p.site]
+        rates.append(scenario.pool_hourly_cost(p) * (1 + s.night_premium) * (1 + s.weekend_premium))
+    top = max(rates) if rates else 1.0
+    return DEFAULT_PENALTY_FACTOR * max(top, 1.0)
+
+
+def build_problem(
+    scenario: Scenario, req: Requirements, options: ShiftOptions, full_coverage: bool = False
+) -> RosterProblem:
+    """Turn requirements and shift options into the model's data (aggregating losslessly)."""
+    h = scenario.horizon
+    pools = list(scenario.pools.values())
+    specs = tuple(PoolSpec(p.name, p.site, skillset_of(p.languages, p.channels), p.available) for p in pools)
+    pool_index = {p.name: i for i, p in enumerate(pools)}
+    tab = options.table
+    names = tuple(
+        f"{r.pool}__{r.template}__{r.local_start:%Y-%m-%d_%H%M}"
+        for r in tab[["pool", "template", "local_start"]].itertuples(index=False)
+    )
+
+    def eligible(lang: str, chan: str) -> tuple[str, ...]:
+        return tuple(sorted({skillset_of(p.languages, p.channels) for p in pools if p.serves(lang, chan)}))
+
+    used: set[str] = set()
+    live = _live_groups(req, eligible, used)
+    deferred = _deferred_groups(req, eligible, used)
+    penalty = scenario.settings.under_coverage_penalty or default_penalty(scenario)
+    if full_coverage:
+        penalty *= FULL_COVERAGE_FACTOR
+    return RosterProblem(
+        n_intervals=h.n_intervals,
+        interval_hours=h.interval_hours,
+        pools=specs,
+        option_pool=tab["pool"].map(pool_index).to_numpy(dtype=np.int64),
+        option_cost=tab["cost"].to_numpy(dtype=float),
+        option_day=tab["local_day"].to_numpy(dtype=np.int64),
+        option_names=names,
+        cover_index=options.cover_index,
+        cover_fraction=options.cover_fraction,
+        live=tuple(live),
+        deferred=tuple(deferred),
+        site_caps={s.name: s.max_agents for s in scenario.sites.values() if s.max_agents is not None},
+        shifts_per_week=scenario.settings.shifts_per_week,
+        weeks=h.weeks,
+        penalty=penalty,
+        relax_headcount=full_coverage,
+    )
+
+
+def _live_groups(req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str]) -> list[LiveGroup]:
+    """Live queues served by the same skill sets, their requirements added up."""
+    live_parts: dict[tuple[str, ...], list[QueueKey]] = defaultdict(list)
+    for key in sorted(req.live):
+        if req.live[key].sum() > TOL:
+            live_parts[eligible(key[0], key[1])].append(key)
+    live: list[LiveGroup] = []
+    for sets, queues in sorted(live_parts.items(), key=lambda kv: kv[1][0]):
+        name = _unique(_group_name("live", queues), used)
+        requirement = np.sum([req.live[q] for q in queues], axis=0)
+        live.append(LiveGroup(name, tuple(queues), sets, requirement))
+    return live
+
+
+def _deferred_groups(
+    req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str]
+) -> list[DeferredGroup]:
+    """Deferrable queues with the same skill sets, window and share; work and deadline classes added up."""
+    def_parts: dict[tuple[Any, ...], list[QueueKey]] = defaultdict(list)
+    for key in sorted(req.deferred):
+        dw = req.deferred[key]
+        if dw.total > TOL:
+            def_parts[(eligible(key[0], key[1]), round(dw.window, 9), round(dw.share, 9))].append(key)
+    deferred: list[DeferredGroup] = []
+    for (sets, window, share), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
+        name = _unique(_group_name("defer", queues), used)
+        work = np.sum([req.deferred[q].work for q in queues], axis=0)
+        # classes are linear in the work (same window and share): add them up
+        first = req.deferred[queues[0]].classes
+        classes = tuple(
+            WorkClass(
+                np.sum([req.deferred[q].classes[c].work for q in queues], axis=0),
+                first[c].window,
+                np.sum([req.deferred[q].classes[c].cap for q in queues], axis=0),
+            )
+            for c in range(len(first))
+        )
+        deferred.append(DeferredGroup(name, tuple(queues), sets, work, classes, float(window), float(share)))
+    return deferred
+
+
+def _group_name(prefix: str, queues: list[QueueKey]) -> str:
+    langs = "+".join(sorted({q[0] for q in queues}))
+    chans = "+".join(sorted({q[1] for q in queues}))
+    tiers = sorted({q[2] for q in queues})
+    text = f"{prefix}:{langs}:{chans}"
+    if prefix == "defer":
+        text += ":" + "+".join(tiers)
+    return text
+
+
+def _unique(name: str, used: set[str]) -> str:
+    out, k = name, 2
+    while safe_name(out) in used:
+        out = f"{name}#{k}"
+        k += 1
+    used.add(safe_name(out))
+    return out
