@@ -266,8 +266,8 @@ def test_roster_bad_input_lists_problems_and_writes_nothing(tmp_path):
     assert run.stderr.splitlines() == [
         f"Error: {path}: 3 problems found",
         f"{path}, sheet 'demand', row 2, column 'contacts': got -4; expected a number >= 0 and <= 1,000,000",
-        f"{path}, sheet 'demand', row 3, column 'interval_start': got 'soon'; expected a date-time in the years 1900-2199 such as "
-        "2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00",
+        f"{path}, sheet 'demand', row 3, column 'interval_start': got 'soon'; expected a date-time in the years "
+        "1900-2199 such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00",
         f"{path}, sheet 'sites', row 2, column 'timezone': got 'Mars/Base'; expected an IANA time zone name "
         "such as Asia/Tokyo",
     ]
