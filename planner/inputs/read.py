@@ -227,81 +227,51 @@ def _diagnose_not_xlsx(path: Path, shown: str, head: bytes) -> Problem:
     return Problem(shown, "the file is not an Excel workbook", expected=expected)
 
 
+_XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
+
+
+def _refuse(shown: str, message: str, expected: str = _XLSX) -> InputError:
+    """The error for a file that cannot be read at all: one problem, naming the file."""
+    return InputError(shown, [Problem(shown, message, expected=expected)])
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], shown: str) -> None:
+    """What the archive's directory says: the number of parts, their declared sizes, the workbook part."""
+    if len(infos) > MAX_ARCHIVE_MEMBERS:
+        raise _refuse(shown, f"the archive holds {len(infos)} parts, more than the limit of {MAX_ARCHIVE_MEMBERS}")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _refuse(
+            shown,
+            f"the workbook would expand to {_size(total)}, more than the limit of "
+            f"{_size(MAX_UNCOMPRESSED_BYTES)}; refused",
+            "a workbook below the size limit",
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.bin" in names:
+        raise _refuse(shown, "this is a binary .xlsb workbook; save it as .xlsx")
+    if "xl/workbook.xml" not in names:
+        raise _refuse(shown, "this zip archive is not an Excel workbook (no xl/workbook.xml)")
+
+
 def _check_archive(path: Path, shown: str) -> ArchiveScan:
-    """Check the archive's directory, then inflate and measure every part within the budget."""
-    expected = "an Excel .xlsx workbook (Excel 2007 or later)"
+    """Check the archive's directory, then inflate and measure every part within the budget (the
+    directory's declared sizes are checked first, but only what actually inflates counts)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ARCHIVE_MEMBERS:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown,
-                            f"the archive holds {len(infos)} parts, more than the limit of {MAX_ARCHIVE_MEMBERS}",
-                            expected=expected,
-                        )
-                    ],
-                )
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown,
-                            f"the workbook would expand to {_size(total)}, more than the limit of "
-                            f"{_size(MAX_UNCOMPRESSED_BYTES)}; refused",
-                            expected="a workbook below the size limit",
-                        )
-                    ],
-                )
-            names = {i.filename for i in infos}
-            if "xl/workbook.bin" in names:
-                raise InputError(
-                    shown, [Problem(shown, "this is a binary .xlsb workbook; save it as .xlsx", expected=expected)]
-                )
-            if "xl/workbook.xml" not in names:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown, "this zip archive is not an Excel workbook (no xl/workbook.xml)", expected=expected
-                        )
-                    ],
-                )
+            _check_directory(zf.infolist(), shown)
         return scan_archive(str(path), budget())
     except ArchiveLimit as exc:
-        raise InputError(
-            shown,
-            [
-                Problem(
-                    shown,
-                    f"the workbook holds {exc}; refused",
-                    expected="a workbook within planner's reading limits",
-                )
-            ],
+        raise _refuse(
+            shown, f"the workbook holds {exc}; refused", "a workbook within planner's reading limits"
         ) from None
     except ArchiveCorrupt as exc:
-        raise InputError(
-            shown,
-            [
-                Problem(
-                    shown,
-                    f"the archive is corrupt (part {exc.part} cannot be read{': ' if exc.reason else ''}{exc.reason})",
-                    expected=expected,
-                )
-            ],
-        ) from None
+        because = f": {exc.reason}" if exc.reason else ""
+        raise _refuse(shown, f"the archive is corrupt (part {exc.part} cannot be read{because})") from None
     except zipfile.BadZipFile:
-        raise InputError(
-            shown, [Problem(shown, "the file is a damaged or incomplete zip archive", expected=expected)]
-        ) from None
+        raise _refuse(shown, "the file is a damaged or incomplete zip archive") from None
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise InputError(
-            shown, [Problem(shown, f"the archive cannot be read ({exc.__class__.__name__})", expected=expected)]
-        ) from None
+        raise _refuse(shown, f"the archive cannot be read ({exc.__class__.__name__})") from None
 
 
 def _read_xlsx(path: Path, shown: str) -> RawBook:
