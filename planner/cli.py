@@ -52,6 +52,8 @@ def _library_errors(fn: F) -> F:
             raise click.ClickException(f"{exc}{hint}") from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted") from None
+        except MemoryError:
+            raise click.ClickException("not enough memory to finish: the input is too large for this machine") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -172,7 +172,7 @@ def test_too_many_cells_are_refused_within_memory(tmp_path: Path) -> None:
     assert_refused(
         run,
         bomb,
-        f"{bomb}: the workbook holds 11,000,000 cells, more than the limit of 5,000,000; refused; expected {LIMITS}",
+        f"{bomb}: the workbook holds 11,000,000 cells, more than the limit of 2,000,000; refused; expected {LIMITS}",
     )
 
 
@@ -186,7 +186,7 @@ def test_csv_file_of_millions_of_empty_cells_is_refused_within_memory(tmp_path: 
     assert_refused(
         run,
         f,
-        f"{f}: the file holds more than 5,000,000 cells; refused; expected a CSV file within planner's reading limits",
+        f"{f}: the file holds more than 2,000,000 cells; refused; expected a CSV file within planner's reading limits",
     )
 
 
@@ -197,7 +197,7 @@ def test_cells_spanning_the_whole_grid_are_refused_within_memory(tmp_path: Path)
     assert_refused(
         run,
         bomb,
-        f"{bomb}: the workbook holds a sheet (part xl/worksheets/sheet1.xml) whose cells span 1,048,576 rows x 16,384 columns, more than the limit of 5,000,000 cells; refused; expected {LIMITS}",
+        f"{bomb}: the workbook holds a sheet (part xl/worksheets/sheet1.xml) whose cells span 1,048,576 rows x 16,384 columns, more than the limit of 2,000,000 cells; refused; expected {LIMITS}",
     )
 
 
@@ -728,3 +728,16 @@ def test_mutated_sample_gives_a_result_or_located_errors(fuzz_dir: Path, mutatio
     n = int(head.split(": ")[-1].split()[0])
     assert n == len(errors) - 1 >= 1
     assert all(line.startswith(str(path)) for line in errors[1:]), errors
+
+
+def test_running_out_of_memory_is_one_error_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs within every limit can still be too large for a small machine: no traceback then either."""
+    import planner.inputs.load as load
+
+    def exhausted(_path: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(load, "load_scenario", exhausted)
+    run = run_cli("requirements", "inputs/tiny.xlsx")
+    assert run.stderr_lines == ["Error: not enough memory to finish: the input is too large for this machine"]
+    assert run.exit_code == 1 and run.stdout == ""

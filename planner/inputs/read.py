@@ -44,10 +44,10 @@ MAX_COLUMNS = 200
 #: Largest accepted input file (either kind).
 MAX_FILE_BYTES = 200 * 1024 * 1024
 #: Largest number of cells in all sheets of a workbook together (counted in the sheets' XML), or in one CSV file.
-MAX_CELLS = 5_000_000
+MAX_CELLS = 2_000_000
 #: Largest span (rows x columns) of one sheet's cells; a larger ``<dimension>`` claim is not refused,
 #: but then the sheet is streamed with openpyxl instead of read by calamine, which allocates the claim.
-MAX_GRID_CELLS = 5_000_000
+MAX_GRID_CELLS = 2_000_000
 #: Largest number of shared strings (the table that text cells refer to).
 MAX_SHARED_STRINGS = 1_000_000
 #: Largest amount of shared text all cells together refer to (one long string used by many cells counts many times).
