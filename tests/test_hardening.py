@@ -741,3 +741,56 @@ def test_running_out_of_memory_is_one_error_line(monkeypatch: pytest.MonkeyPatch
     run = run_cli("requirements", "inputs/tiny.xlsx")
     assert run.stderr_lines == ["Error: not enough memory to finish: the input is too large for this machine"]
     assert run.exit_code == 1 and run.stdout == ""
+
+
+#: (sheet, column) cells a roster fuzz may change; values stay within the contract, so the solve runs
+ROSTER_CELLS = [
+    ("demand", 4),
+    ("channels", 1),
+    ("channels", 2),
+    ("channels", 4),
+    ("channels", 5),
+    ("sites", 2),
+    ("sites", 3),
+    ("sites", 5),
+    ("pools", 4),
+    ("pools", 5),
+    ("shifts", 1),
+    ("shifts", 5),
+]
+ROSTER_VALUE = st.sampled_from([None, 0, 1e-6, 0.5, 1, 3, 60, 1000, 100_000])
+
+
+@settings(max_examples=4, deadline=None, derandomize=True, database=None)
+@given(
+    mutations=st.lists(
+        st.tuples(st.sampled_from(ROSTER_CELLS), st.integers(min_value=1, max_value=200), ROSTER_VALUE),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_mutated_sample_roster_gives_a_roster_or_located_errors(fuzz_dir: Path, mutations: list) -> None:
+    """A few roster runs on the tiny sample with changed numbers: a roster (exit 0, or 1 with a
+    shortfall) or located errors, never a traceback after the solve."""
+    path = _write(_mutated([(s, r, c, v) for (s, c), r, v in mutations]), fuzz_dir / "roster_in.xlsx")
+    out = fuzz_dir / "roster_out.xlsx"
+    out.unlink(missing_ok=True)
+    run = run_cli("roster", path, "-o", out, "--time-limit", "10")
+    assert run.exit_code in (0, 1), run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    if run.stdout:
+        assert run.stdout.splitlines()[-1] == f"Wrote {out}" and out.is_file()
+        return
+    errors = [line for line in run.stderr_lines if line.startswith("Error: ")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: {path}: ") and errors[0].endswith("found"), run.stderr
+    assert not out.exists()
+
+
+def test_negligible_deferred_work_nobody_can_do_is_a_gap_not_an_infeasible_model(tmp_path: Path) -> None:
+    """Found by the roster fuzz: email work below the solver's tolerance, at a site capped at 0 agents,
+    made the LP infeasible ('the LP relaxation ended with status Infeasible')."""
+    t = _mutated([("sites", 1, 5, 0), ("channels", 2, 1, 1e-6)])  # lisbon max_agents 0; email handle 1e-6 min
+    run, out = roster(tmp_path, t)
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[0] == f"Roster for {tmp_path / 'in.xlsx'}: 0 shifts, 0 paid hours a week"
+    assert "SHORTFALL" in run.stdout and out.is_file()

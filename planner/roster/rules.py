@@ -257,9 +257,11 @@ def rule_deferred_deadlines(m: RosterModel) -> None:
                     short = m.lp.add_variable(safe_name(f"short__{tag}__t{t:05d}"), 0)
                     m.short[(g.name, t, c)] = short
                     terms.append((short, 1.0))
+                # work below the tolerance has no `short` to absorb it: it counts as none (else a
+                # negligible amount left undone could make the model infeasible)
                 m.add(
                     "deferred_deadlines",
-                    pulp.LpAffineExpression(terms) >= float(cls.work[t]),
+                    pulp.LpAffineExpression(terms) >= (float(cls.work[t]) if cls.work[t] > TOL else 0.0),
                     f"backlog__{tag}__t{t:05d}",
                 )
         if split:
