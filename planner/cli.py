@@ -19,8 +19,10 @@ from planner.errors import InputError, PlannerError, SolverTimeLimitError
 from planner.interrupts import Interrupted, signals_handled
 
 if TYPE_CHECKING:
+    from planner.domain import Scenario
     from planner.roster.plan import RosterResult
     from planner.roster.progress import ProgressEvent
+    from planner.simulation.report import SimulationResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,8 +97,10 @@ def init_cmd(path: Path, force: bool) -> None:
       planner validate inputs/my_week.xlsx
     """
     from planner.outputs.files import check_output_path
+    from planner.outputs.paths import OutputFormat
     from planner.outputs.template import write_template
 
+    _check_output(path, OutputFormat.XLSX, "PATH", "")
     check_output_path(path)
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to overwrite it")
@@ -140,9 +144,17 @@ def validate_cmd(input_path: Path, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the per-interval requirements to FILE.csv or FILE.xlsx.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default=None,
+    help="xlsx: a workbook with requirements and summary sheets; csv: the requirements table "
+    "(default: from the -o name).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @_library_errors
-def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> None:
+def requirements_cmd(input_path: Path, output: Path | None, fmt: str | None, as_json: bool) -> None:
     """Turn first-response targets into agents per interval, language, channel and tier.
 
     Live channels use Erlang C (or Erlang A when patience is given) with chat concurrency;
@@ -154,14 +166,16 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
       planner requirements inputs/exchange_week.xlsx
       planner requirements inputs/exchange_week.xlsx -o outputs/requirements.xlsx
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements.csv --json
+      planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements --format csv
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.files import check_output_path
-    from planner.outputs.text import requirements_text
+    from planner.outputs.text import requirements_json, requirements_text
     from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
     if output is not None:
+        output = _requirements_path(output, fmt)
         check_output_path(output, [input_path])
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
@@ -169,13 +183,36 @@ def requirements_cmd(input_path: Path, output: Path | None, as_json: bool) -> No
     if output is not None:
         write_requirements(req, output)
     if as_json:
-        data = req.summary_dict()
-        data["output"] = None if output is None else str(output)
-        _echo_json(data)
+        _echo_json(requirements_json(req, None if output is None else str(output)))
     else:
         click.echo(requirements_text(req))
         if output is not None:
             click.echo(f"Wrote {output}")
+
+
+def _check_output(path: Path, fmt: Any, option: str, other: str) -> None:
+    """Refuse (exit 2) an output path that does not suit its format, naming the fix."""
+    from planner.outputs.paths import path_mismatch
+
+    mismatch = path_mismatch(path, fmt)
+    if mismatch is not None:
+        raise click.BadParameter(f"{mismatch.describe()}: use {mismatch.suggestion}{other}", param_hint=option)
+
+
+def _requirements_path(output: Path, fmt: str | None) -> Path:
+    from planner.outputs.paths import OutputFormat
+
+    if fmt is None and output.suffix.lower() in (".csv", ".xlsx"):
+        return output
+    wanted = OutputFormat(fmt or "xlsx")
+    if fmt is None:
+        raise click.BadParameter(
+            f"cannot tell the format of {output}: name it {output.name}.xlsx or {output.name}.csv, or give --format",
+            param_hint="-o",
+        )
+    other = " or --format " + ("csv" if wanted is OutputFormat.XLSX else "xlsx")
+    _check_output(output, wanted, "-o", other)
+    return output
 
 
 class _ProgressView:
@@ -278,6 +315,27 @@ class _ProgressView:
     help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
     "default roster and reports what closing the gaps costs.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Then simulate the roster contact by contact (as `planner simulate` does) and report whether "
+    "each queue meets its target.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=2, max=1000),
+    default=10,
+    show_default=True,
+    help="Simulation replications for --verify.",
+)
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Also write the coverage charts, heatmaps and cost charts as PNG files into the folder DIR.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Stream the solver log to stderr.")
 @click.pass_context
@@ -292,6 +350,9 @@ def roster_cmd(
     gap: float | None,
     threads: int | None,
     full_coverage: bool,
+    verify: bool,
+    replications: int,
+    plots_dir: Path | None,
     as_json: bool,
     verbose: bool,
 ) -> None:
@@ -308,15 +369,18 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --time-limit 60 --gap 0.005
       planner roster inputs/exchange_week.xlsx --format csv -o outputs/week_csv --json
       planner roster inputs/exchange_week.xlsx --full-coverage -o outputs/full.xlsx
+      planner roster inputs/exchange_week.xlsx --verify --replications 10
+      planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --plots outputs/week_plots
     """
     from planner.inputs.load import load_scenario
     from planner.outputs.files import check_output_path
     from planner.outputs.text import roster_json, roster_text
-    from planner.outputs.workbooks import default_roster_path, write_roster
+    from planner.outputs.workbooks import default_output_path, write_roster
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
-    target = output if output is not None else default_roster_path(fmt)
+    target = output if output is not None else default_output_path("roster", fmt)
+    _check_roster_paths(target, fmt, plots_dir)
     check_output_path(target, [input_path], folder=fmt == "csv")
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
@@ -325,13 +389,51 @@ def roster_cmd(
     with _ProgressView(verbose) as progress:
         result = plan_roster(scenario, options, progress=progress)
     written = write_roster(result, target, fmt=fmt)
+    if plots_dir is not None:
+        from planner.outputs.plots import write_plots
+
+        write_plots(result, plots_dir)
+    verification = _verify(scenario, result, replications) if verify else None
     if as_json:
-        _echo_json(roster_json(result, str(written)))
+        data = roster_json(result, str(written))
+        if verification is not None:
+            data["verification"] = verification.to_dict()
+        _echo_json(data)
     else:
         click.echo(roster_text(result, str(written)))
+        if verification is not None:
+            from planner.simulation.report import simulation_text
+
+            click.echo(simulation_text(verification, None))
     _echo_findings((), _roster_hints(result))
     if result.has_shortfall:
         ctx.exit(1)
+
+
+def _verify(scenario: Scenario, result: RosterResult, replications: int) -> SimulationResult:
+    """Simulate the roster just planned (seed 0, replications on every core)."""
+    import os
+
+    from planner.simulation.run import verify_roster
+
+    progress = _ReplicationProgress(replications)
+    try:
+        return verify_roster(scenario, result, replications, seed=0, jobs=os.cpu_count() or 1, progress=progress)
+    finally:
+        progress.close()
+
+
+def _check_roster_paths(target: Path, fmt: str, plots_dir: Path | None) -> None:
+    """Refuse, before solving, an output path that does not suit --format, or a --plots path that is a file."""
+    from planner.outputs.paths import OutputFormat, plots_folder_problem
+
+    if fmt == "xlsx":
+        _check_output(target, OutputFormat.XLSX, "-o", " or --format csv with a folder")
+    else:
+        _check_output(target, OutputFormat.CSV_FOLDER, "-o", " or --format xlsx with a .xlsx name")
+    problem = None if plots_dir is None else plots_folder_problem(plots_dir)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--plots")
 
 
 def _roster_hints(result: RosterResult) -> tuple[str, ...]:
@@ -343,6 +445,170 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
         Remedy.FULL_COVERAGE: "--full-coverage prices closing the coverable gaps",
     }
     return tuple(flags[r] for r in remedies(result))
+
+
+@cli.command("capacity", context_settings=CONTEXT)
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output workbook (default outputs/capacity.xlsx), or a folder with --format csv (default outputs/capacity).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@_library_errors
+def capacity_cmd(input_path: Path, plan_path: Path, output: Path | None, fmt: str, as_json: bool) -> None:
+    """Plan hiring over 12-18 months: how many people to hire per pool and period, and the budget.
+
+    INPUT is the weekly workbook (demand, channels, sites, pools, shifts); PLAN holds the periods
+    with their demand drivers and shrinkage, the workforce (people today, attrition, lead time,
+    training, ramp, training capacity, costs) and optional policies. Each period's representative
+    week is rostered (distinct weeks once); an integer program then picks the hires that meet the
+    required productive people at least cost. Writes the plan per period and pool, the hires, the
+    budget per month and year by site, and the shortfall under demand 10 % and 20 % above forecast.
+
+    \b
+    Example:
+      planner capacity inputs/exchange_week.xlsx inputs/capacity_plan.xlsx
+      planner capacity inputs/exchange_week.xlsx inputs/capacity_plan.xlsx -o outputs/capacity.xlsx --json
+      planner capacity inputs/tiny.xlsx my_plan_csv/ --format csv -o outputs/capacity
+    """
+    from planner.capacity.load import load_plan
+    from planner.capacity.plan import plan_capacity
+    from planner.inputs.load import load_scenario
+    from planner.outputs.capacity import capacity_json, capacity_text, write_capacity
+    from planner.outputs.files import check_output_path
+    from planner.outputs.workbooks import default_output_path
+
+    target = output if output is not None else default_output_path("capacity", fmt)
+    check_output_path(target, [input_path, plan_path], folder=fmt == "csv")
+    scenario = load_scenario(input_path)
+    _echo_findings(scenario.warnings, ())
+    plan = load_plan(plan_path, scenario)
+    _echo_findings(plan.warnings, ())
+    result = plan_capacity(scenario, plan, log=lambda line: click.echo(line, err=True))
+    written = write_capacity(result, target, fmt=fmt)
+    if as_json:
+        _echo_json(capacity_json(result, str(written)))
+    else:
+        click.echo(capacity_text(result, str(written)))
+
+
+class _ReplicationProgress:
+    """Replications done, on stderr: a rich progress bar on a terminal, a line per replication elsewhere."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.console = Console(stderr=True)
+        self.bar = None
+        if self.console.is_terminal:
+            self.bar = Progress(
+                "simulating", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=self.console
+            )
+            self.task = self.bar.add_task("replications", total=total)
+            self.bar.start()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+        else:
+            click.echo(f"replication {done}/{total} done", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@cli.command("simulate", context_settings=CONTEXT)
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("roster_path", metavar="ROSTER", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the results to FILE.xlsx (or to a folder of CSV files).",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1, max=10_000),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Independent simulated weeks (confidence intervals need at least 2).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S", help="Seed of the random streams."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True, metavar="N", help="Parallel processes."
+)
+@click.option(
+    "--absence",
+    type=click.Choice(["planned", "random"]),
+    default="planned",
+    show_default=True,
+    help="Shrinkage: the planned share of each pool away every interval, or each agent away at random.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@_library_errors
+def simulate_cmd(
+    input_path: Path,
+    roster_path: Path,
+    output: Path | None,
+    replications: int,
+    seed: int,
+    jobs: int,
+    absence: str,
+    as_json: bool,
+) -> None:
+    """Simulate a roster contact by contact and check its service levels.
+
+    Runs a discrete-event simulation of the rostered week (Poisson arrivals, skill-based
+    routing, chat concurrency, abandonment, priority tiers, deferred work, breaks and
+    shrinkage) REPLICATIONS times, and reports service level, ASA and abandonment per queue
+    and day with 95 % confidence intervals, against the target and the formulas' prediction.
+    ROSTER is a workbook written by `planner roster` from the same INPUT.
+
+    \b
+    Example:
+      planner simulate inputs/exchange_week.xlsx outputs/roster.xlsx --replications 10 --jobs 2
+      planner simulate inputs/tiny.xlsx outputs/tiny_roster.xlsx -o outputs/tiny_sim.xlsx --json
+    """
+    from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
+    from planner.simulation.model import Absence
+    from planner.simulation.report import simulation_text, write_simulation
+    from planner.simulation.run import simulate_roster_file
+
+    if output is not None:
+        check_output_path(output, [input_path, roster_path], folder=output.suffix == "")
+    scenario = load_scenario(input_path)
+    _echo_findings(scenario.warnings, ())
+    progress = _ReplicationProgress(replications)
+    try:
+        result = simulate_roster_file(scenario, roster_path, replications, seed, jobs, progress, Absence(absence))
+    finally:
+        progress.close()
+    written = None if output is None else write_simulation(result, output)
+    if as_json:
+        data = result.to_dict()
+        data["output"] = None if written is None else str(written)
+        _echo_json(data)
+    else:
+        click.echo(simulation_text(result, None if written is None else str(written)))
 
 
 def main() -> None:  # pragma: no cover

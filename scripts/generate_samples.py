@@ -1,4 +1,4 @@
-"""Regenerate the sample workbooks: inputs/exchange_week.xlsx and inputs/tiny.xlsx.
+"""Regenerate the sample workbooks: inputs/exchange_week.xlsx, inputs/tiny.xlsx and inputs/capacity_plan.xlsx.
 
     python scripts/generate_samples.py [--seed N] [--out-dir inputs/]
 
@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(REPO))
 
+from planner.capacity.sample import CapacitySampleSpec, build_capacity_plan  # noqa: E402
 from planner.sample import SampleSpec, build_sample, build_tiny, write_workbook  # noqa: E402
 
 
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     tiny_path = out_dir / "tiny.xlsx"
     write_workbook(tiny, tiny_path)
     print(_summary("tiny", tiny_path, tiny))
+
+    plan = build_capacity_plan(CapacitySampleSpec())
+    plan_path = out_dir / "capacity_plan.xlsx"
+    write_workbook(plan, plan_path)
+    rows = ", ".join(f"{sheet} {len(df)}" for sheet, df in plan.items())
+    print(f"capacity_plan: {plan_path} ({plan_path.stat().st_size:,} bytes)\n  rows: {rows}")
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 from workbooks import run_cli, write_xlsx
 
 from planner.inputs.load import load_scenario
+from planner.outputs.titles import stable_names
 from planner.roster.plan import RosterOptions, plan_roster
 from planner.roster.solve import SolveOptions
 
@@ -141,7 +142,7 @@ def test_uncoverable_language_hour_gives_a_gap_with_its_reason_and_exit_1(tmp_pa
     assert run.exit_code == 1
     assert "SHORTFALL" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
-    gaps = pd.read_excel(out, sheet_name="gaps")
+    gaps = stable_names(pd.read_excel(out, sheet_name="gaps"))
     assert len(gaps) == 1
     row = gaps.iloc[0]
     assert pd.Timestamp(row["interval_start"]) == pd.Timestamp("2026-03-23 12:00")
@@ -149,12 +150,12 @@ def test_uncoverable_language_hour_gives_a_gap_with_its_reason_and_exit_1(tmp_pa
     assert not bool(row["coverable"])
     assert row["reason"].startswith("time-zone gap: no pool that speaks 'ja' and works chat can be on shift then")
     # the 03:00 UTC hour is covered
-    coverage = pd.read_excel(out, sheet_name="coverage")
+    coverage = stable_names(pd.read_excel(out, sheet_name="coverage"))
     three = coverage[pd.to_datetime(coverage["interval_start"]) == pd.Timestamp("2026-03-23 03:00")].iloc[0]
     assert three["shortfall"] == pytest.approx(0.0)
     assert three["staffed"] >= three["required"] - 1e-9
     # text that looks like a formula is escaped in the workbook
-    shifts = pd.read_excel(out, sheet_name="shifts")
+    shifts = stable_names(pd.read_excel(out, sheet_name="shifts"))
     assert set(shifts["pool"]) == {"'@tokyo_ja"}
 
 
@@ -165,9 +166,14 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     data = json.loads(run.stdout)
     metrics = data["metrics"]
     assert metrics["shortfall_agent_hours"] == 0
-    sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["summary", "shifts", "coverage", "cost", "gaps", "headcount", "language_sites"]
-    summary = dict(zip(sheets["summary"]["metric"], sheets["summary"]["value"], strict=True))
+    sheets = {name: stable_names(frame) for name, frame in pd.read_excel(out, sheet_name=None).items()}
+    data_sheets = ["shifts", "coverage", "cost", "gaps", "headcount", "language_sites"]
+    assert list(sheets) == [
+        *["dashboard", "summary", "finance", "heatmaps", "coverage_charts"],
+        *data_sheets,
+        *["hourly", "solver"],
+    ]
+    summary = dict(zip(sheets["summary"]["key"], sheets["summary"]["value"], strict=True))
     assert float(summary["weekly_cost"]) == pytest.approx(metrics["weekly_cost"])
     shifts = sheets["shifts"]
     assert float(summary["weekly_cost"]) == pytest.approx(shifts["cost"].sum(), rel=1e-9)
@@ -188,7 +194,9 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     folder = tmp_path / "csv"
     run = run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", folder)
     assert run.exit_code == 0, run.stderr
-    assert sorted(p.name for p in folder.iterdir()) == sorted([".planner-output", *(f"{s}.csv" for s in sheets)])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".planner-output", *(f"{s}.csv" for s in ["summary", *data_sheets])]
+    )
     csv_shifts = pd.read_csv(folder / "shifts.csv")
     assert csv_shifts["agents"].sum() == shifts["agents"].sum()
 

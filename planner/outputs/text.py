@@ -97,7 +97,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
         f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
         f"{m.people_needed:,} when each pool's busiest local day is counted too"
     )
-    lines.append("  by site: " + ", ".join(f"{site} {n}" for site, n in m.headcount_by_site))
+    lines.extend(_tables(result))
     if result.has_shortfall:
         lines.append(
             f"SHORTFALL: {m.shortfall_agent_hours:,.1f} agent-hours in {m.shortfall_intervals} queue-intervals "
@@ -116,6 +116,54 @@ def roster_text(result: RosterResult, output: str | None) -> str:
     if output:
         lines.append(f"Wrote {output}")
     return "\n".join(lines)
+
+
+def requirements_json(req: Requirements, output: str | None) -> dict[str, Any]:
+    """The requirements summary as JSON-ready data, with the path written (or None)."""
+    return {**req.summary_dict(), "output": output}
+
+
+def _aligned(frame: pd.DataFrame, formats: dict[str, Any]) -> list[str]:
+    return ["  " + ln for ln in frame.to_string(index=False, formatters=formats).splitlines()]
+
+
+def _tables(result: RosterResult) -> list[str]:
+    """People and cost by site, and contacts, cost and service against target by channel, as aligned tables."""
+    from planner.outputs.dashboard import build_dashboard
+    from planner.outputs.finance import finance_pack
+
+    dash = build_dashboard(result, finance_pack(result))
+    cur = result.summary.currency
+    money = "{:,.0f}".format
+    share = "{:.1%}".format
+    sites = dash.by_site.rename(columns={"weekly_cost": f"weekly cost ({cur})"})
+    channels = dash.by_channel.assign(
+        meets_target=dash.by_channel["meets_target"].map({True: "yes", False: "NO"})
+    ).rename(
+        columns={
+            "contacts": "contacts/week",
+            "weekly_cost": f"weekly cost ({cur})",
+            "cost_per_contact": "per contact",
+            "service_level": "service level",
+            "target_service_level": "target",
+            "meets_target": "met",
+        }
+    )
+    return [
+        "  by site:",
+        *_aligned(sites, {"people": "{:,}".format, f"weekly cost ({cur})": money}),
+        "By channel:",
+        *_aligned(
+            channels,
+            {
+                "contacts/week": money,
+                f"weekly cost ({cur})": money,
+                "per contact": "{:,.2f}".format,
+                "service level": share,
+                "target": share,
+            },
+        ),
+    ]
 
 
 def roster_json(result: RosterResult, output: str | None) -> dict[str, Any]:

@@ -91,9 +91,10 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
     }
 
 
-def default_roster_path(fmt: str) -> Path:
-    """Where a roster goes when no path is given: a workbook, or a folder of CSV files."""
-    return Path("outputs/roster.xlsx" if fmt == "xlsx" else "outputs/roster")
+def default_output_path(kind: str, fmt: str) -> Path:
+    """Where a command's result goes when no path is given: ``outputs/<kind>.xlsx``, or the folder
+    ``outputs/<kind>`` of CSV files."""
+    return Path(f"outputs/{kind}.xlsx" if fmt == "xlsx" else f"outputs/{kind}")
 
 
 def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
@@ -107,7 +108,9 @@ def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | 
         return write_csv_folder(p, tables)
     if kind != "xlsx":
         raise OutputError(f"unknown output format {kind!r}")
-    return write_workbook(p, _roster_sheets(tables))
+    from planner.outputs.report import write_roster_workbook
+
+    return write_roster_workbook(result, p, _roster_sheets(tables))
 
 
 def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
