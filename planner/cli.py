@@ -7,6 +7,9 @@ Exit codes: 0 success; 1 bad input, or a result that fails its targets; 2 wrong 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -32,6 +35,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 _FLAG_HINTS: tuple[tuple[type[PlannerError], str], ...] = ((SolverTimeLimitError, " (use --time-limit)"),)
 
 
+def _interrupted_line(signum: int) -> str:
+    return f"Interrupted ({signal.Signals(signum).name}): stopped; existing outputs are left as they were"
+
+
+def _give_up(signum: int) -> None:
+    """A run still busy in native solver code two seconds after a signal: leave at once (called from
+    the watchdog thread, once temporary files and solver processes are gone; nothing was written)."""
+    click.echo(_interrupted_line(signum), err=True)
+    sys.stderr.flush()
+    os._exit(128 + signum)
+
+
 def _library_errors(fn: F) -> F:
     """Turn library errors into `Error: ...` messages with exit code 1 (no traceback); Ctrl-C and
     SIGTERM stop the command with one line and exit 130 / 143."""
@@ -39,10 +54,10 @@ def _library_errors(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with signals_handled():
+            with signals_handled(give_up=_give_up):
                 return fn(*args, **kwargs)
         except Interrupted as exc:
-            click.echo(f"Interrupted ({exc.name}): stopped; existing outputs are left as they were", err=True)
+            click.echo(_interrupted_line(exc.signum), err=True)
             raise SystemExit(exc.exit_code) from None
         except InputError as exc:
             for other in exc.others:

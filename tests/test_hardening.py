@@ -500,6 +500,40 @@ def test_signal_stops_the_solve_and_leaves_the_previous_output(
     assert not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)
 
 
+def test_a_run_stuck_in_native_code_is_given_up_after_the_grace(tmp_path: Path) -> None:
+    """A solver phase that polls no callback: the signal is only recorded inside a native call, so the
+    watchdog (woken by the signal itself) removes the registered temporary folder and gives up."""
+    import subprocess
+    import sys
+    import time
+
+    scratch = tmp_path / "solver-files"
+    code = f"""
+import os, signal, threading, time
+from planner import interrupts
+
+def give_up(signum):
+    print("gave up", signum, flush=True)
+    os._exit(128 + signum)
+
+os.mkdir({str(scratch)!r})
+with interrupts.signals_handled(give_up=give_up, grace=0.5), interrupts.temporary_folder({str(scratch)!r}):
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    with interrupts.native_call():
+        time.sleep(30)  # resumed after the handler: like native code that ignores the signal
+print("not reached", flush=True)
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=20, check=False
+    )
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 143, proc.stderr
+    assert proc.stdout == "gave up 15\n"
+    assert not scratch.exists()
+
+
 # --------------------------------------------------------------------------- silent misreadings, legal inputs after the solve
 
 

@@ -533,8 +533,22 @@ def _run_cbc(
     gap_abs: float | None = None,
 ) -> tuple[str, float]:
     """One CBC call; its log file is followed (as progress events) while it runs."""
-    model = run.model
     work = tempfile.mkdtemp(prefix="planner-cbc-")  # CBC's model, solution and log files; removed below
+    with interrupts.temporary_folder(work):
+        return _run_cbc_in(run, options, time_limit, mip, start, gap_abs, work)
+
+
+def _run_cbc_in(
+    run: _Solve,
+    options: SolveOptions,
+    time_limit: float,
+    mip: bool,
+    start: dict[str, float] | None,
+    gap_abs: float | None,
+    work: str,
+) -> tuple[str, float]:
+    """One CBC call with its files in the folder ``work`` (removed at the end)."""
+    model = run.model
     log_path = os.path.join(work, "cbc.log")
     open(log_path, "w").close()
     stop = threading.Event()
