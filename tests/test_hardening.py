@@ -379,6 +379,21 @@ def test_fifo_or_folder_as_output_file_is_refused(tmp_path: Path) -> None:
     assert fifo.is_fifo()
 
 
+def test_capacity_and_simulate_never_write_over_their_inputs(tmp_path: Path) -> None:
+    import shutil
+
+    week = Path(shutil.copy("inputs/tiny.xlsx", tmp_path / "week.xlsx"))
+    other = Path(shutil.copy("inputs/tiny.xlsx", tmp_path / "other.xlsx"))
+    before = week.read_bytes(), other.read_bytes()
+    run = run_cli("capacity", week, other, "-o", other)
+    assert run.stderr_lines == [f"Error: refusing to write {other}: it is the input {other}"]
+    assert run.exit_code == 1
+    run = run_cli("simulate", week, other, "-o", week)
+    assert run.stderr_lines == [f"Error: refusing to write {week}: it is the input {week}"]
+    assert run.exit_code == 1
+    assert (week.read_bytes(), other.read_bytes()) == before
+
+
 def test_csv_output_replaces_only_folders_planner_wrote_and_swaps_them_whole(tmp_path: Path) -> None:
     tables = ["summary", "shifts", "coverage", "cost", "gaps", "headcount", "language_sites"]
     mine = tmp_path / "notes"
