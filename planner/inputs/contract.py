@@ -144,7 +144,8 @@ DEMAND = Sheet(
             Kind.DATETIME,
             DATETIME_EXPECTED,
             "Start of the interval. Values without an offset are UTC; values with an offset or Z are converted to UTC. "
-            "The interval length (15, 30 or 60 minutes) is inferred from the data, one length per file.",
+            "The interval length (15, 30 or 60 minutes) is inferred from the spacing of the stamps, one length per "
+            "file (hourly stamps at :15 are hourly); when series are spaced differently, set interval_minutes.",
             unit="date-time",
             example=dt.datetime(2026, 3, 23, 9, 0),
         ),
