@@ -201,6 +201,19 @@ def test_cells_spanning_the_whole_grid_are_refused_within_memory(tmp_path: Path)
     )
 
 
+def test_entity_expansion_in_a_sheet_is_refused_within_memory(tmp_path: Path) -> None:
+    """'Billion laughs': nine levels of entities expanding to 10^9 'lol's; entities are never expanded."""
+    levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{k} "{f"&lol{k - 1};" * 10}">' for k in range(1, 10)]
+    dtd = f'<?xml version="1.0"?><!DOCTYPE lolz [{"".join(levels)}]>'.encode()
+    xml = dtd + sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>').split(b"?>", 1)[1]
+    bomb = minimal_workbook(tmp_path / "laughs.xlsx", xml)
+    run = run_limited("validate", str(bomb))
+    assert "Traceback" not in run.stderr and run.returncode == 1
+    lines = run.stderr.splitlines()
+    assert len(lines) == 2 and lines[0] == f"Error: {bomb}: 1 problem found"
+    assert lines[1].startswith(f"{bomb}: the workbook cannot be opened (")
+
+
 # --------------------------------------------------------------------------- not regular files, damaged containers
 
 
