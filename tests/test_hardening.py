@@ -430,13 +430,22 @@ def test_csv_output_replaces_only_folders_planner_wrote_and_swaps_them_whole(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "roster"]  # no temporary folders
 
 
+def _stop_after_first(kind: str, path: Path) -> BaseException:
+    from planner.errors import OutputError
+    from planner.interrupts import Interrupted
+
+    return OutputError(f"cannot write {path}: No space left on device") if kind == "disk" else Interrupted(2)
+
+
+@pytest.mark.parametrize("kind", ["disk", "signal"])
 def test_csv_folder_failing_midway_leaves_the_previous_folder_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
+    """A full disk, or Ctrl-C, after the first file of the new folder: the old folder is whole and no
+    temporary folder is left."""
     import pandas as pd
 
     import planner.outputs.files as files
-    from planner.errors import OutputError
 
     out = tmp_path / "roster"
     files.write_csv_folder(out, {"a": pd.DataFrame({"x": [1]}), "b": pd.DataFrame({"y": [2]})})
@@ -444,17 +453,41 @@ def test_csv_folder_failing_midway_leaves_the_previous_folder_whole(
     real = files.write_csv
     written: list[str] = []
 
-    def full_disk(path: Path, frame: pd.DataFrame) -> Path:
+    def stops(path: Path, frame: pd.DataFrame) -> Path:
         if written:
-            raise OutputError(f"cannot write {path}: No space left on device")
+            raise _stop_after_first(kind, path)
         written.append(str(path))
         return real(path, frame)
 
-    monkeypatch.setattr(files, "write_csv", full_disk)
-    with pytest.raises(OutputError, match="No space left on device"):
+    monkeypatch.setattr(files, "write_csv", stops)
+    with pytest.raises(BaseException) as caught:
         files.write_csv_folder(out, {"a": pd.DataFrame({"x": [3]}), "b": pd.DataFrame({"y": [4]})})
+    assert type(caught.value).__name__ == ("OutputError" if kind == "disk" else "Interrupted")
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["roster"]
+
+
+def test_workbook_interrupted_while_saving_leaves_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+    from openpyxl import Workbook
+
+    import planner.outputs.files as files
+    from planner.interrupts import Interrupted
+
+    out = tmp_path / "week.xlsx"
+    out.write_bytes(b"previous roster")
+
+    def interrupted(_self: object, path: str) -> None:
+        Path(path).write_bytes(b"half a workbook")
+        raise Interrupted(15)
+
+    monkeypatch.setattr(Workbook, "save", interrupted)
+    with pytest.raises(Interrupted):
+        files.write_workbook(out, [files.SheetOut("s", pd.DataFrame({"x": [1]}))])
+    assert out.read_bytes() == b"previous roster"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week.xlsx"]
 
 
 # --------------------------------------------------------------------------- signals
