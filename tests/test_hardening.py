@@ -392,6 +392,24 @@ def test_fifo_or_folder_as_output_file_is_refused(tmp_path: Path) -> None:
     assert fifo.is_fifo()
 
 
+def test_device_node_as_output_is_refused(tmp_path: Path) -> None:
+    """A character device (like /dev/null, made here in a scratch folder when allowed) used to be
+    replaced by a regular file."""
+    import stat
+
+    node = tmp_path / "null.xlsx"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        node = Path("/dev/null")  # without the right to make a device, nor to replace this one
+    week = write_xlsx(valid_tables(), tmp_path / "week.xlsx")
+    for args in (("requirements", week, "-o", node), ("roster", week, "-o", node)):
+        run = run_cli(*args)
+        assert run.stderr_lines == [f"Error: refusing to write {node}: it is a device, not a regular file"]
+        assert run.exit_code == 1
+    assert stat.S_ISCHR(node.stat().st_mode)
+
+
 def test_capacity_and_simulate_never_write_over_their_inputs(tmp_path: Path) -> None:
     import shutil
 
