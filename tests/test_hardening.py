@@ -8,12 +8,15 @@ and the state of the files afterwards.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import zlib
 from pathlib import Path
 
 import pytest
 from hostile import Part, replace_part, run_limited, workbook_parts, zip_parts
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from workbooks import error_block, run_cli, valid_tables, write_csv_folder, write_xlsx
 
 XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
@@ -740,11 +743,6 @@ def test_threads_beyond_the_bound_is_a_usage_error() -> None:
 
 
 # --------------------------------------------------------------------------- fuzzing the sample workbook
-
-import datetime as _dt  # noqa: E402
-
-from hypothesis import HealthCheck, event, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 def _tiny_tables() -> dict[str, list[list[object]]]:
