@@ -327,8 +327,8 @@ class _ProgressView:
 @click.option(
     "--full-coverage",
     is_flag=True,
-    help="Cover every queue-interval any pool could cover (hiring past headcount caps); also solves the "
-    "default roster and reports what closing the gaps costs.",
+    help="Price closing each gap of the roster: per language, re-solve with hires that speak it starting "
+    "at any hour at the sites where it is spoken; report the cost (never negative) and the hires and start times.",
 )
 @click.option(
     "--verify",
@@ -400,9 +400,15 @@ def roster_cmd(
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
-    options = RosterOptions(solve=solve, full_coverage=full_coverage)
+    options = RosterOptions(solve=solve)
+    pricing = None
     with _ProgressView(verbose) as progress:
-        result = plan_roster(scenario, options, progress=progress)
+        if full_coverage:
+            from planner.scenarios.gaps import roster_with_gap_prices
+
+            result, pricing = roster_with_gap_prices(scenario, options, progress=progress)
+        else:
+            result = plan_roster(scenario, options, progress=progress)
     written = write_roster(result, target, fmt=fmt)
     if plots_dir is not None:
         from planner.outputs.plots import write_plots
@@ -411,11 +417,16 @@ def roster_cmd(
     verification = _verify(scenario, result, replications) if verify else None
     if as_json:
         data = roster_json(result, str(written))
+        if pricing is not None:
+            data["gap_prices"] = pricing.records()
         if verification is not None:
             data["verification"] = verification.to_dict()
         _echo_json(data)
     else:
         click.echo(roster_text(result, str(written)))
+        if pricing is not None:
+            click.echo("Price of each gap (closing it with hires starting at any hour):")
+            click.echo("\n".join("  " + line for line in pricing.lines()))
         if verification is not None:
             from planner.simulation.report import simulation_text
 
@@ -457,7 +468,7 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
 
     flags = {
         Remedy.LONGER_TIME_LIMIT: "--time-limit SECONDS gives the solver longer",
-        Remedy.FULL_COVERAGE: "--full-coverage prices closing the coverable gaps",
+        Remedy.FULL_COVERAGE: "--full-coverage prices closing each gap",
     }
     return tuple(flags[r] for r in remedies(result))
 
@@ -624,6 +635,110 @@ def simulate_cmd(
         _echo_json(data)
     else:
         click.echo(simulation_text(result, None if written is None else str(written)))
+
+
+@cli.command("scenarios", context_settings=CONTEXT)
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("scenarios_path", metavar="[SCENARIOS]", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to FILE.xlsx.")
+@click.option(
+    "--rosters",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write each scenario's roster workbook to DIR/<scenario>.xlsx.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=256),
+    default=None,
+    metavar="N",
+    help="Local processes (default: the cores).",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask scheduler, e.g. tcp://host:8786.")
+@click.option("--solver", type=click.Choice(["auto", "highs", "cbc"]), default=None, help="MIP solver.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1, max=604_800),
+    default=None,
+    metavar="SECONDS",
+    help="Solver time limit of each scenario's solve (default: settings, else 50).",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=None,
+    metavar="G",
+    help="Relative gap at which each solve stops (default: settings, else 0.005).",
+)
+@click.option(
+    "--threads", type=click.IntRange(min=1, max=256), default=None, metavar="N", help="Solver threads per solve."
+)
+@click.option(
+    "--marginal",
+    is_flag=True,
+    help="Also price one more point of service level per channel and each target tightened by one step "
+    "(an hour for deferrable channels, 10 s for live ones), by re-solving.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON on stdout.")
+@_library_errors
+def scenarios_cmd(
+    input_path: Path,
+    scenarios_path: Path | None,
+    output: Path | None,
+    rosters: Path | None,
+    jobs: int | None,
+    scheduler: str | None,
+    solver: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    threads: int | None,
+    marginal: bool,
+    as_json: bool,
+) -> None:
+    """Solve what-if scenarios and compare them side by side with the base.
+
+    Scenarios come from a `scenarios` sheet in INPUT, or from SCENARIOS (a workbook or CSV file):
+    one row per change (scale_demand, target, wage, night_premium, weekend_premium, cap_site,
+    close_site, cap_pool, close_pool, shift_window, add_pool, cover_language), grouped by scenario
+    name. Prints per scenario the weekly and annual cost and the difference to the base, headcount
+    by site, cost per contact and service level by channel, shortfall and solver gap. Scenarios run
+    in parallel on local processes, or on a Dask cluster with --scheduler.
+
+    \b
+    Example:
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx -o outputs/scenarios.xlsx
+      planner scenarios inputs/tiny.xlsx my_scenarios.csv --jobs 2 --json
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --marginal --time-limit 30
+      planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --scheduler tcp://10.0.0.5:8786
+    """
+    from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
+    from planner.outputs.scenarios import scenarios_json, scenarios_text, write_scenarios
+    from planner.roster.plan import RosterOptions
+    from planner.roster.solve import SolveOptions
+    from planner.scenarios.load import load_specs
+    from planner.scenarios.sweep import SweepOptions, run_sweep
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output}: the table is written to an .xlsx workbook", param_hint="-o/--output")
+    inputs = [input_path] if scenarios_path is None else [input_path, scenarios_path]
+    if output is not None:
+        check_output_path(output, inputs)
+    base = load_scenario(input_path)
+    _echo_findings(base.warnings, ())
+    specs = load_specs(base, input_path, scenarios_path)
+    if marginal:
+        from planner.scenarios.marginal import marginal_specs
+
+        specs += marginal_specs(base)
+    solve = SolveOptions.from_settings(base.settings, solver, time_limit, gap, threads)
+    options = SweepOptions(RosterOptions(solve=solve), jobs=jobs, scheduler=scheduler, rosters_dir=rosters)
+    result = run_sweep(base, specs, options, progress=lambda event: click.echo(event.describe(), err=True))
+    written = None if output is None else str(write_scenarios(result, output))
+    if as_json:
+        _echo_json(scenarios_json(result, written))
+    else:
+        click.echo(scenarios_text(result, written))
 
 
 def main() -> None:  # pragma: no cover

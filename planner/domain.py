@@ -128,6 +128,13 @@ class Agent:
     hourly_cost: float | None
     row: int = 0
 
+    @property
+    def pool_name(self) -> str:
+        """The pool derived from agents with this site, languages and channels."""
+        langs = "+".join(sorted(self.languages))
+        chans = "" if self.channels is None else ":" + "+".join(sorted(self.channels))
+        return f"agents:{self.site}:{langs}{chans}"
+
 
 @dataclass(frozen=True)
 class ShiftTemplate:
@@ -202,6 +209,12 @@ class Settings:
     interval_minutes: int | None  # None: inferred from the demand
     week_start: dt.datetime | None  # None: the first demand interval
     weeks_per_year: float
+    weekly_tours: bool
+    consecutive_days_off: bool
+    min_rest_hours: float
+    max_consecutive_days: int
+    start_time_band_minutes: int
+    max_nights_per_week: int | None  # None: no limit
 
 
 @dataclass(frozen=True)

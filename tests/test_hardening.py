@@ -413,7 +413,7 @@ def test_device_node_as_output_is_refused(tmp_path: Path) -> None:
     assert stat.S_ISCHR(node.stat().st_mode)
 
 
-def test_capacity_and_simulate_never_write_over_their_inputs(tmp_path: Path) -> None:
+def test_capacity_simulate_and_scenarios_never_write_over_their_inputs(tmp_path: Path) -> None:
     import shutil
 
     week = Path(shutil.copy("inputs/tiny.xlsx", tmp_path / "week.xlsx"))
@@ -424,6 +424,9 @@ def test_capacity_and_simulate_never_write_over_their_inputs(tmp_path: Path) -> 
     assert run.exit_code == 1
     run = run_cli("simulate", week, other, "-o", week)
     assert run.stderr_lines == [f"Error: refusing to write {week}: it is the input {week}"]
+    assert run.exit_code == 1
+    run = run_cli("scenarios", week, other, "-o", other)
+    assert run.stderr_lines == [f"Error: refusing to write {other}: it is the input {other}"]
     assert run.exit_code == 1
     assert (week.read_bytes(), other.read_bytes()) == before
 

@@ -82,9 +82,9 @@ def test_cyclic_day_needs_55_shifts(solver):
 
 
 def test_every_rule_is_named_and_described():
-    from planner.roster.rules import RULE_DESCRIPTIONS
+    from planner.roster.rules import RULE_DESCRIPTIONS, TOUR_RULES
 
-    names = {r.__name__.removeprefix("rule_") for r in RULES}
+    names = {r.__name__.removeprefix("rule_") for r in RULES + TOUR_RULES}
     assert names == set(RULE_DESCRIPTIONS)
 
 

@@ -32,6 +32,12 @@ def test_defaults_are_the_documented_ones():
             interval_minutes=None,
             week_start=None,
             weeks_per_year=52.0,
+            weekly_tours=False,
+            consecutive_days_off=True,
+            min_rest_hours=11.0,
+            max_consecutive_days=6,
+            start_time_band_minutes=120,
+            max_nights_per_week=None,
         )
         == DEFAULT_SETTINGS
     )

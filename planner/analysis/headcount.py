@@ -1,5 +1,5 @@
-"""Headcount after the solve: people per pool from the chosen shifts (the rule itself is
-:func:`planner.roster.rules.headcount_for`), the busiest local day and extra hires over availability."""
+"""Headcount after the solve: people per pool - the people on its weekly tours, or without tours from the
+chosen shifts (:func:`planner.roster.rules.headcount_for`) - the busiest local day and extra hires."""
 
 from __future__ import annotations
 
@@ -11,8 +11,17 @@ from planner.roster.options import ShiftOptions
 from planner.roster.rules import headcount_for, people_needed
 
 
-def headcount_table(scenario: Scenario, options: ShiftOptions, chosen: np.ndarray, agents: np.ndarray) -> pd.DataFrame:
-    """One row per pool: shifts, paid hours, headcount, busiest day, people needed and extra hires."""
+def headcount_table(
+    scenario: Scenario,
+    options: ShiftOptions,
+    chosen: np.ndarray,
+    agents: np.ndarray,
+    people: dict[str, int] | None = None,
+) -> pd.DataFrame:
+    """One row per pool: shifts, paid hours, headcount, busiest day, people needed and extra hires.
+
+    With tours (``people``: the people on each pool's tours) the headcount is the people on tours,
+    who are also the people needed; without, ceil(shifts / shifts_per_week) and the busiest day."""
     h = scenario.horizon
     spw = scenario.settings.shifts_per_week
     tab = options.table.iloc[chosen].assign(agents=agents[chosen])
@@ -20,9 +29,12 @@ def headcount_table(scenario: Scenario, options: ShiftOptions, chosen: np.ndarra
     for p in scenario.pools.values():
         mine = tab[tab["pool"] == p.name]
         shifts = int(mine["agents"].sum())
-        headcount = headcount_for(shifts / h.weeks, spw)
         peak = int(mine.groupby("local_day")["agents"].sum().max()) if len(mine) else 0
-        need = int(people_needed(shifts / h.weeks, spw, peak))
+        if people is not None:
+            headcount = need = int(people.get(p.name, 0))
+        else:
+            headcount = headcount_for(shifts / h.weeks, spw)
+            need = int(people_needed(shifts / h.weeks, spw, peak))
         rows.append(
             {
                 "pool": p.name,

@@ -46,10 +46,15 @@ class RosterSolution:
     alloc: dict[tuple[str, str, int], float]
     short: dict[tuple[str, int, int], float]
     uncoverable: dict[tuple[str, int], float]
+    people: dict[str, int] | None = None  # with tours: people per pool
+    tours: dict[tuple[int, int], int] | None = None  # with tours: people per (start cell, pattern)
 
     @classmethod
     def of(cls, model: RosterModel) -> RosterSolution:
+        tours = model.problem.tours is not None
         return cls(
+            people={k: round(v.varValue or 0.0) for k, v in model.people.items()} if tours else None,
+            tours={k: round(v.varValue or 0.0) for k, v in model.tours.items()} if tours else None,
             agents=np.array([round(v.varValue or 0.0) for v in model.shifts], dtype=np.int64),
             alloc={k: float(v.varValue or 0.0) for k, v in model.alloc.items()},
             short={k: float(v.varValue or 0.0) for k, v in model.short.items()},
@@ -120,7 +125,7 @@ def build_tables(
         coverage=coverage,
         cost=cost,
         gaps=gaps_table(scenario, problem, options, coverage, agents, info),
-        headcount=headcount_table(scenario, options, chosen, agents),
+        headcount=headcount_table(scenario, options, chosen, agents, solution.people),
         language_sites=language_sites,
     )
 

@@ -28,6 +28,24 @@ class FullCoverageComparison:
 
 
 @dataclass(frozen=True)
+class LabourRulesPrice:
+    """The tour roster against the same week without tours (no days off, rest or start band per person:
+    only shifts_per_week shifts and one a local day per pool with `available`): what the labour rules cost.
+
+    ``price_weekly`` compares the two rosters found (each within its solve's gap and time limit: with a
+    shortfall or a time limit the comparison is rough); ``price_at_lp_bounds_weekly`` compares the two
+    models' LP bounds (cost plus shortfall penalty), which do not depend on how far either solve got."""
+
+    without_tours_weekly_cost: float
+    without_tours_lp_bound_weekly: float | None
+    without_tours_headcount: int
+    without_tours_solver_status: str
+    price_weekly: float
+    price_at_lp_bounds_weekly: float | None
+    price_annual: float
+
+
+@dataclass(frozen=True)
 class ModelSize:
     variables: int
     integer_variables: int
@@ -72,6 +90,8 @@ class RosterSummary:
     horizon_start_utc: str
     weeks: int
     comparison: FullCoverageComparison | None = None
+    tours: bool = True
+    labour_rules: LabourRulesPrice | None = None
 
     @property
     def has_shortfall(self) -> bool:
@@ -92,7 +112,7 @@ class RosterSummary:
         ]
         rows += [(f"headcount site {site}", n) for site, n in self.headcount_by_site]
         rows += [(f"headcount pool {pool}", n) for pool, n in self.headcount_by_pool]
-        rows += self._shortfall_rows() + self._solver_rows()
+        rows += self._shortfall_rows() + self._solver_rows() + self._labour_rows()
         rows += [
             ("interval_minutes", self.interval_minutes),
             ("horizon_start_utc", self.horizon_start_utc),
@@ -105,6 +125,21 @@ class RosterSummary:
                 ("default_shortfall_agent_hours", c.default_shortfall_agent_hours),
                 ("cost_of_full_coverage_weekly", c.cost_of_full_coverage_weekly),
                 ("cost_of_full_coverage_annual", c.cost_of_full_coverage_annual),
+            ]
+        return rows
+
+    def _labour_rows(self) -> list[tuple[str, Any]]:
+        rows: list[tuple[str, Any]] = [("weekly_tours", "yes" if self.tours else "no")]
+        if self.labour_rules is not None:
+            r = self.labour_rules
+            rows += [
+                ("without_tours_weekly_cost", r.without_tours_weekly_cost),
+                ("without_tours_lp_bound_weekly", r.without_tours_lp_bound_weekly),
+                ("without_tours_headcount", r.without_tours_headcount),
+                ("without_tours_solver_status", r.without_tours_solver_status),
+                ("price_of_labour_rules_weekly", r.price_weekly),
+                ("price_of_labour_rules_at_lp_bounds_weekly", r.price_at_lp_bounds_weekly),
+                ("price_of_labour_rules_annual", r.price_annual),
             ]
         return rows
 

@@ -50,8 +50,9 @@ from planner.inputs.settings import DEFAULT_SETTINGS, SETTING_SPECS, SETTINGS_BY
 
 #: Longest planning horizon accepted, in weeks.
 MAX_WEEKS = 8
-#: Sheets that document the workbook (the template's `about` sheet); ignored without a note.
-DOCUMENTATION_SHEETS = {"about"}
+#: Sheets that document the workbook (the template's `about` sheet), or that another command reads
+#: (`scenarios`, read by ``planner scenarios``); ignored here without a note.
+DOCUMENTATION_SHEETS = {"about", "scenarios"}
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -398,8 +399,8 @@ def _add_agent_pools(
     for a in agents:
         key = (a.site, tuple(sorted(a.languages)), None if a.channels is None else tuple(sorted(a.channels)))
         groups.setdefault(key, []).append(a)
-    for (site, langs, chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        name = "agents:" + site + ":" + "+".join(langs) + ("" if chans is None else ":" + "+".join(chans))
+    for (site, _langs, _chans), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        name = members[0].pool_name
         if name in pools:
             log.add(
                 Problem(

@@ -149,6 +149,8 @@ class SheetOut:
     highlight_column: str | None = None  # rows where this column > 0 are shaded
     widths: dict[str, float] = field(default_factory=dict)
     header: bool = True
+    freeze: str = "A2"  # the first cell that scrolls (with a header)
+    landscape: bool = False  # printed landscape, fitted to the page width
 
 
 def _cell_value(v: Any) -> Any:
@@ -196,7 +198,7 @@ def write_workbook(path: str | os.PathLike[str], sheets: Sequence[SheetOut]) -> 
             ws.append([escape_text(c) for c in cols])
             for cell in ws[1]:
                 cell.font = bold
-            ws.freeze_panes = "A2"
+            ws.freeze_panes = sheet.freeze
             first_data_row = 2
         values = frame.to_numpy(dtype=object)
         for rec in values:
@@ -220,6 +222,12 @@ def write_workbook(path: str | os.PathLike[str], sheets: Sequence[SheetOut]) -> 
                 # ws.cell per column: ws[row] rescans the whole sheet for its width each time
                 for col in range(1, len(cols) + 1):
                     ws.cell(row=row, column=col).fill = shade
+        if sheet.landscape:
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.print_title_rows = "1:1"
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)

@@ -59,19 +59,37 @@ class Remedy(Enum):
     """What another run could do better, as the summary suggests it."""
 
     LONGER_TIME_LIMIT = "a longer time limit can give a cheaper roster"
-    FULL_COVERAGE = "a full-coverage run prices closing the coverable gaps"
+    FULL_COVERAGE = "a full-coverage run prices closing each gap"
 
 
 def remedies(result: RosterResult) -> tuple[Remedy, ...]:
     """The remedies the roster's summary suggests: a longer time limit when the solver stopped at it, a
-    full-coverage run when a shortfall some pool could cover was left (and the run was not one)."""
+    full-coverage run (the price of each gap) when a shortfall was left and is not priced yet."""
     m = result.summary
     found = []
     if result.info.status == "time limit":
         found.append(Remedy.LONGER_TIME_LIMIT)
-    if result.has_shortfall and m.shortfall_coverable_agent_hours > 1e-6 and not m.full_coverage:
+    if result.has_shortfall and m.comparison is None:
         found.append(Remedy.FULL_COVERAGE)
     return tuple(found)
+
+
+def floor_plan_lines(result: RosterResult) -> list[str]:
+    """What the coverage prediction assumes about how the floor runs the roster (issue 13)."""
+    plan = result.floor
+    if plan is None:
+        return []
+    lines = [
+        "Assumes the floor runs the activities sheet: in each interval each pool's agents work the groups it "
+        "lists (live agents on live work only, the rest on deferred work), take queues in the routing sheet's "
+        "order and break at the breaks sheet's times"
+    ]
+    if len(plan.unkept):
+        lines.append(
+            f"  {len(plan.unkept)} group-interval(s) where whole agents cannot keep a live target: "
+            "see the activity_gaps sheet"
+        )
+    return lines
 
 
 def roster_text(result: RosterResult, output: str | None) -> str:
@@ -93,11 +111,22 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"  the solver stopped at its time limit {info.gap:.2%} above its best bound: "
             f"a longer time limit can give a cheaper roster{less}"
         )
-    lines.append(
-        f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
-        f"{m.people_needed:,} when each pool's busiest local day is counted too"
-    )
+    if m.tours:
+        lines.append(f"Headcount: {m.headcount:,} people on weekly tours (days off, rest and start band per person)")
+    else:
+        lines.append(
+            f"Headcount: {m.headcount:,} people (ceil(shifts / shifts_per_week) per pool); "
+            f"{m.people_needed:,} when each pool's busiest local day is counted too"
+        )
     lines.extend(_tables(result))
+    if m.labour_rules is not None:
+        r = m.labour_rules
+        bound = "" if r.price_at_lp_bounds_weekly is None else f"; {r.price_at_lp_bounds_weekly:,.0f} between LP bounds"
+        lines.append(
+            f"Price of the labour rules: {r.price_weekly:,.0f} {cur} a week ({r.price_annual:,.0f} a year): "
+            f"the same week without tours costs {r.without_tours_weekly_cost:,.0f} with "
+            f"{r.without_tours_headcount:,} people ({r.without_tours_solver_status}{bound})"
+        )
     if result.has_shortfall:
         lines.append(
             f"SHORTFALL: {m.shortfall_agent_hours:,.1f} agent-hours in {m.shortfall_intervals} queue-intervals "
@@ -105,12 +134,15 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"{m.shortfall_coverable_agent_hours:,.1f} coverable); see the gaps sheet"
         )
         if Remedy.FULL_COVERAGE in todo:
-            lines.append("  a full-coverage run (hiring past headcount caps) prices closing the coverable gaps")
+            lines.append(
+                "  a full-coverage run prices closing each gap (hires starting at any hour where it is spoken)"
+            )
     else:
         lines.append(
             "Coverage: every queue meets its target in every interval with demand "
             f"({m.live_intervals_with_demand:,} live queue-intervals checked against Erlang)"
         )
+    lines.extend(floor_plan_lines(result))
     lines.append("Time-zone coverage:")
     lines.extend("  " + ln for ln in time_zone_answer(result))
     if output:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis.weeks import agents_table, schedule_table
 from planner.errors import OutputError
 from planner.outputs.files import SheetOut, write_csv, write_csv_folder, write_workbook
 from planner.requirements import OUTPUT_COLUMNS, Requirements
@@ -88,7 +89,37 @@ def roster_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
         "gaps": result.gaps,
         "headcount": result.headcount,
         "language_sites": result.language_sites,
-    }
+        **floor_plan_tables(result),
+    } | tour_tables(result)
+
+
+def tour_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
+    """The people's weeks: the agents table and the schedule grid (none without tours)."""
+    if not result.tour_groups:
+        return {}
+    weeks = result.scenario.horizon.weeks
+    return {"agents": agents_table(result.tour_groups), "schedule": schedule_table(result.tour_groups, weeks)}
+
+
+def tour_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The agents sheet and the schedule grid (frozen on the names, printed landscape to the page width)."""
+    out = []
+    if "agents" in tables:
+        money = {"cost_per_person": MONEY, "cost": MONEY, "paid_hours": HOURS}
+        out.append(SheetOut("agents", tables["agents"], number_formats=money, widths={"agent": 28}))
+    if "schedule" in tables:
+        widths = {c: 12.0 for c in tables["schedule"].columns[4:]} | {"agent": 28}
+        out.append(SheetOut("schedule", tables["schedule"], widths=widths, freeze="E2", landscape=True))
+    return out
+
+
+def floor_plan_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
+    """The floor-plan sheets (activity plan, routing guidance, break schedule, live targets whole agents
+    cannot keep), when the roster has them."""
+    plan = result.floor
+    if plan is None:
+        return {}
+    return {"activities": plan.activities, "routing": plan.routing, "breaks": plan.breaks, "activity_gaps": plan.unkept}
 
 
 def default_output_path(kind: str, fmt: str) -> Path:
@@ -117,6 +148,21 @@ def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
     """The roster workbook's sheets with their number formats, widths and highlights."""
     summary = tables["summary"].copy()
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
+    return _main_sheets(tables, summary) + _floor_sheets(tables) + tour_sheets(tables)
+
+
+def _floor_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The activities, routing, breaks and activity_gaps sheets (when present)."""
+    formats = {
+        "activities": {"interval_start": DATETIME, "planned": AGENTS},
+        "routing": {"planned_agent_hours": HOURS},
+        "breaks": {"shift_utc_start": DATETIME, "break_utc_start": DATETIME, "break_utc_end": DATETIME},
+        "activity_gaps": {"interval_start": DATETIME, "required_on_floor": AGENTS},
+    }
+    return [SheetOut(name, tables[name], number_formats=fmt) for name, fmt in formats.items() if name in tables]
+
+
+def _main_sheets(tables: dict[str, pd.DataFrame], summary: pd.DataFrame) -> list[SheetOut]:
     return [
         SheetOut("summary", summary, widths={"metric": 42, "value": 40}),
         SheetOut(

@@ -16,6 +16,7 @@ from planner.queueing.deferred import WorkClass
 from planner.requirements import QueueKey, Requirements
 from planner.roster.options import ShiftOptions
 from planner.roster.rules import TOL, DeferredGroup, LiveGroup, PoolSpec, RosterProblem, safe_name
+from planner.roster.tours import build_tours
 
 #: Full coverage multiplies the penalty by this, making coverage effectively hard.
 FULL_COVERAGE_FACTOR = 1000.0
@@ -39,9 +40,10 @@ def default_penalty(scenario: Scenario) -> float:
 
 
 def build_problem(
-    scenario: Scenario, req: Requirements, options: ShiftOptions, full_coverage: bool = False
+    scenario: Scenario, req: Requirements, options: ShiftOptions, full_coverage: bool = False, tours: bool = True
 ) -> RosterProblem:
-    """Turn requirements and shift options into the model's data (aggregating losslessly)."""
+    """Turn requirements and shift options into the model's data (aggregating losslessly); with ``tours``
+    (the default) each person works a weekly tour under the labour rules (:mod:`planner.roster.tours`)."""
     h = scenario.horizon
     pools = list(scenario.pools.values())
     specs = tuple(PoolSpec(p.name, p.site, skillset_of(p.languages, p.channels), p.available) for p in pools)
@@ -78,6 +80,7 @@ def build_problem(
         weeks=h.weeks,
         penalty=penalty,
         relax_headcount=full_coverage,
+        tours=build_tours(scenario, tab, pool_index) if tours else None,
     )
 
 

@@ -36,6 +36,7 @@ import pulp
 from planner.domain import model_name
 from planner.errors import ModelError
 from planner.queueing.deferred import WorkClass
+from planner.roster.tours import TourData
 
 QueueKey = tuple[str, str, str]
 TOL = 1e-6
@@ -94,6 +95,7 @@ class RosterProblem:
     weeks: int = 1
     penalty: float = 1e4  # per scheduled agent-hour of unmet requirement
     relax_headcount: bool = False  # --full-coverage: hire beyond `available` / `max_agents`
+    tours: TourData | None = None  # None: the model without tours (no days off, no rest: the price of the rules)
 
     def __post_init__(self) -> None:
         n = len(self.option_cost)
@@ -149,6 +151,7 @@ class RosterModel:
     backlog: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
     serve: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
     people: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    tours: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # (start cell, pattern)
     on_duty: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     rules: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     uncoverable: dict[tuple[str, int], float] = field(default_factory=dict)  # requirement nobody can meet
@@ -158,6 +161,11 @@ class RosterModel:
         name = safe_name(name)
         self.lp.addConstraint(constraint, name)
         self.rules[rule].append(name)
+
+    @property
+    def decisions(self) -> list[pulp.LpVariable]:
+        """The integer decisions: shift starts, and people per tour when there are tours."""
+        return self.shifts + list(self.tours.values())
 
     @property
     def n_variables(self) -> int:
@@ -335,6 +343,71 @@ def objective_cost(m: RosterModel) -> None:
     m.lp.setObjective(pulp.LpAffineExpression(terms))
 
 
+def add_tour_variables(m: RosterModel) -> None:
+    """tours[c, k]: whole people of a pool working days-off pattern k with their starts in start cell c."""
+    t = m.problem.tours
+    if t is None:
+        return
+    for c, cell in enumerate(t.cells):
+        pool = m.problem.pools[cell.pool].name
+        for k, days in enumerate(t.patterns):
+            label = "".join(str(d) for d in days)
+            name = safe_name(f"tours__{pool}__{cell.label}__works{label}")
+            m.tours[(c, k)] = m.lp.add_variable(name, 0, None, pulp.LpInteger)
+
+
+def rule_tour_cover(m: RosterModel) -> None:
+    """Tours: the shifts a pool starts on a local day within a start cell equal the people whose tour
+    works that day in that cell - so each person works one shift a day on their pattern's days
+    (shifts_per_week days, days off as the pattern has them), starts within the band and has the rest."""
+    p = m.problem
+    t = p.tours
+    if t is None:
+        return
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o in range(len(p.option_cost)):
+        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
+    for c, cell in enumerate(t.cells):
+        pool = p.pools[cell.pool].name
+        for d in range(t.days):
+            terms = [(m.shifts[o], 1.0) for o in slots.get((c, d), [])]
+            terms += [(m.tours[(c, k)], -1.0) for k in range(len(t.patterns)) if t.works(k, d)]
+            if terms:
+                m.add("tour_cover", pulp.LpAffineExpression(terms) == 0, f"tour__{pool}__{cell.label}__d{d:03d}")
+
+
+def rule_tour_nights(m: RosterModel) -> None:
+    """max_nights_per_week: with fewer nights allowed than shifts a week, no tour works night shifts
+    (a person's starts lie within the band, so a week with a night is a week of nights)."""
+    t = m.problem.tours
+    if t is None or not t.rules.nights_forbidden:
+        return
+    for c, cell in enumerate(t.cells):
+        if not cell.night:
+            continue
+        people = [m.tours[(c, k)] for k in range(len(t.patterns))]
+        if people:
+            pool = m.problem.pools[cell.pool].name
+            m.add("tour_nights", pulp.lpSum(people) <= 0, f"nights__{pool}__{cell.label}")
+
+
+def rule_tour_headcount(m: RosterModel) -> None:
+    """Headcount: a pool's people are the people on its tours, at most `available` (unless relaxed)."""
+    p = m.problem
+    t = p.tours
+    if t is None:
+        return
+    per_pool: dict[int, list[pulp.LpVariable]] = defaultdict(list)
+    for (c, _k), var in m.tours.items():
+        per_pool[t.cells[c].pool].append(var)
+    for k, pool in enumerate(p.pools):
+        cap = pool.available if pool.available is not None and not p.relax_headcount else None
+        people = m.lp.add_variable(safe_name(f"people__{pool.name}"), 0, cap, pulp.LpInteger)
+        m.people[pool.name] = people
+        expr = people - pulp.lpSum(per_pool.get(k, []))
+        m.add("tour_headcount", expr == 0, f"people__{pool.name}")
+
+
 #: The business rules, in the order they are added.
 RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
@@ -344,12 +417,26 @@ RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_site_headcount,
 )
 
+#: The business rules with weekly tours (the default), in the order they are added.
+TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
+    rule_live_coverage,
+    rule_deferred_deadlines,
+    rule_agent_time,
+    rule_tour_cover,
+    rule_tour_nights,
+    rule_tour_headcount,
+    rule_site_headcount,
+)
+
 RULE_DESCRIPTIONS = {
     "live_coverage": "live queues staffed to their requirement in every interval",
     "deferred_deadlines": "deferrable work finished within its response window",
     "agent_time": "an agent-hour counts once across the queues a pool serves",
     "pool_headcount": "pool headcount: shifts_per_week per person, one shift per local day",
     "site_headcount": "site max_agents",
+    "tour_cover": "weekly tours: shifts_per_week days, days off, start-time band and rest per person",
+    "tour_nights": "max_nights_per_week",
+    "tour_headcount": "pool headcount on tours, within available",
 }
 
 
@@ -479,7 +566,8 @@ def build_model(problem: RosterProblem, name: str = "roster") -> RosterModel:
     m = RosterModel(problem=problem, lp=lp, shifts=[])
     m.presence = problem.skillset_presence()
     add_shift_variables(m)
-    for rule in RULES:
+    add_tour_variables(m)
+    for rule in TOUR_RULES if problem.tours is not None else RULES:
         rule(m)
     objective_cost(m)
     return m

@@ -27,12 +27,23 @@ import pulp
 from planner import interrupts
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
+from planner.roster.neighbourhood import (
+    apply_bounds,
+    lp_neighbourhood,
+    mip_start,
+    repair_neighbourhood,
+    shift_neighbourhood,
+    whole_shift_starts,
+)
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
-from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
+from planner.roster.rules import RosterModel
 
 #: A stage (repair, full MIP) is not started with less of the time limit left than this:
 #: building the solver's copy of a large model alone takes seconds.
 MIN_STAGE_SECONDS = 3.0
+#: Each step of the tour model's stage 2 gets at least this long, past the time limit if need be: without
+#: it, a loaded machine that spent the budget on the LP would return the crude rounded start.
+MIN_TOUR_STEP_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ class _Solve:
         self.deadline = self.start + options.time_limit
         self.report = Reporter(progress, self.start)
         self.stage: Stage | None = None
+        self.relaxed = False  # solving with some integers relaxed: its solutions are not rosters
 
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.perf_counter())
@@ -216,7 +228,7 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
     return SolveInfo(run.name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
 
 
-def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
+def _lp_bound_stage(run: _Solve) -> tuple[float, dict[str, float], dict[str, float]]:
     """Stage 1: the LP relaxation. Returns its optimum (a lower bound on any roster's cost), the LP's
     shift starts, and the LP roster rounded up (a start for stage 2, so that even a solve cut short by
     its time limit returns a roster near the LP bound rather than a crude first one)."""
@@ -231,8 +243,8 @@ def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
             raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
         lp_bound = run.objective()
         lp_values = run.values()
-        x_lp = [lp_values[v.name] for v in model.shifts]
-        rounded = rounded_start(model, lp_values)
+        x_lp = lp_values
+        rounded = mip_start(model, lp_values)
     finally:
         for v in ints:
             v.cat = pulp.LpInteger
@@ -241,17 +253,17 @@ def _lp_bound_stage(run: _Solve) -> tuple[float, list[float], dict[str, float]]:
 
 
 def _restricted_mip_stage(
-    run: _Solve, x_lp: list[float], rounded: dict[str, float], target: float
+    run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
 ) -> tuple[float, dict[str, float] | None]:
     """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
     values (inf and None when it found none)."""
     model, options = run.model, run.options
-    saved = [(v.lowBound, v.upBound) for v in model.shifts]
-    for v, x in zip(model.shifts, x_lp, strict=True):
-        if x <= 1e-6:
-            v.lowBound, v.upBound = 0, 0
-        else:
-            v.lowBound, v.upBound = math.floor(x + 1e-6), math.ceil(x - 1e-6) + 1
+    if model.tours:
+        run.begin(Stage.RESTRICTED_MIP, 2, "whole people per tour, then whole shift starts")
+        value, found = _restricted_tour_stage(run, x_lp, rounded, target)
+        run.end(2, objective=value if found is not None else None)
+        return value, found
+    saved = apply_bounds(lp_neighbourhood(model, x_lp, rounded))
     incumbent: dict[str, float] | None = None
     best = math.inf
     run.begin(Stage.RESTRICTED_MIP, 2)
@@ -263,10 +275,58 @@ def _restricted_mip_stage(
             best = run.objective()
             incumbent = run.values()
     finally:
-        for v, (lo, up) in zip(model.shifts, saved, strict=True):
-            v.lowBound, v.upBound = lo, up
+        apply_bounds(saved)
     run.end(2, objective=best if incumbent is not None else None)
     return best, incumbent
+
+
+def _restricted_tour_stage(
+    run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
+) -> tuple[float, dict[str, float] | None]:
+    """Stage 2 with tours. First whole shift starts for the tours the start rounds the LP to (each start
+    cell and day's total is then fixed: only the start times within the cell are chosen; quick), a roster
+    to fall back on; then whole people per tour with the shift starts continuous (few integer variables),
+    and whole shift starts for those tours, kept if cheaper."""
+    best, incumbent = _whole_shift_step(run, rounded)
+    people = _whole_people_step(run, x_lp, incumbent or rounded, target)
+    if people is not None:
+        value, values = _whole_shift_step(run, people)
+        if value < best:
+            best, incumbent = value, values
+    return best, incumbent
+
+
+def _whole_people_step(
+    run: _Solve, x_lp: dict[str, float], start: dict[str, float], target: float
+) -> dict[str, float] | None:
+    """The MIP with whole people per tour and continuous shift starts, near the LP."""
+    model, options = run.model, run.options
+    budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - min(30.0, 0.2 * options.time_limit))
+    for v in model.shifts:
+        v.cat = pulp.LpContinuous
+    saved = apply_bounds(lp_neighbourhood(model, x_lp, start))
+    run.relaxed = True
+    try:
+        _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=start, target=target)
+        return run.values() if run.solved() else None
+    finally:
+        run.relaxed = False
+        for v in model.shifts:
+            v.cat = pulp.LpInteger
+        apply_bounds(saved)
+
+
+def _whole_shift_step(run: _Solve, people: dict[str, float]) -> tuple[float, dict[str, float] | None]:
+    """The MIP over shift starts with the tours fixed at ``people``'s whole values."""
+    saved = apply_bounds(shift_neighbourhood(run.model, people))
+    try:
+        budget = max(MIN_TOUR_STEP_SECONDS, 0.15 * run.options.time_limit)
+        _run(run, run.options, budget, mip=True, start=whole_shift_starts(run.model, people))
+        if run.solved():
+            return run.objective(), run.values()
+    finally:
+        apply_bounds(saved)
+    return math.inf, None
 
 
 def _full_mip_stage(
@@ -310,16 +370,13 @@ def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
     move a shift to the short hour while another pool takes over the hour it leaves.
     """
     model = run.model
-    free = set(shortfall_neighbourhood(model))
-    if not free:
-        return None
     current = run.values()
+    bounds, n_free = repair_neighbourhood(model, current)
+    if not n_free:
+        return None
     before = run.objective()
-    saved = [(v.lowBound, v.upBound) for v in model.shifts]
-    for o, v in enumerate(model.shifts):
-        x = round(current[v.name])
-        v.lowBound, v.upBound = (max(0, x - 2), x + 2) if o in free else (x, x)
-    run.begin(Stage.REPAIR, message=f"{len(free)} shift options near the shortfall may move")
+    saved = apply_bounds(bounds)
+    run.begin(Stage.REPAIR, message=f"{n_free} shift options near the shortfall may move")
     try:
         # stop as soon as a roster covers every shortfall, else within the penalty of 0.001
         # agent-hours of the best bound
@@ -333,8 +390,7 @@ def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
         _run(run, options, remaining(), mip=True, start=current, gap_abs=tolerance, stop_when=covered)
         after = run.objective() if run.solved() else math.inf
     finally:
-        for v, (lo, up) in zip(model.shifts, saved, strict=True):
-            v.lowBound, v.upBound = lo, up
+        apply_bounds(saved)
     if after < before - 1e-6:
         run.end(objective=after)
         return after
@@ -441,7 +497,7 @@ def _highs_callback(
             for line in message.splitlines():
                 if line.strip():
                     run.report.log_line(line.rstrip())
-        elif kind == kinds.kCallbackMipImprovingSolution:
+        elif kind == kinds.kCallbackMipImprovingSolution and not run.relaxed:
             run.report.emit(
                 ProgressKind.INCUMBENT_FOUND,
                 stage=run.stage,
@@ -496,6 +552,8 @@ def _highs_solver(
 
     # the log goes to the logging callback only, never to the console
     kwargs: dict[str, object] = {"random_seed": 0, "log_to_console": False}
+    if not mip and run.model.tours:
+        kwargs["solver"] = "ipm"  # the tour model's LP: interior point (with crossover) is about twice as fast
     if mip and target is not None:
         kwargs["objective_target"] = float(target)
     kinds = highspy.cb.HighsCallbackType

@@ -295,7 +295,7 @@ def _moves(
     comp: Compiled, starts: np.ndarray, ends: np.ndarray, pool: np.ndarray, absent: dict[int, list[int]]
 ) -> list[tuple[float, int, int, int]]:
     """Activity-plan moves: at each interval start, the pool's agents on duty (not away) fill the
-    planned activities in agent order; the rest serve the pool's whole routing order."""
+    planned activities (see :func:`_fill_desks`); the rest serve the pool's whole routing order."""
     if not comp.activity_desk:
         return []
     n = comp.sim.n_intervals
@@ -311,12 +311,41 @@ def _moves(
             groups.setdefault((int(pool[a]), k), []).append(a)
     for (p, k), agents in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         plan = comp.activity_desk.get((p, k % n), [])
-        wanted = [d for d, count in plan for _ in range(count)]
-        for j, a in enumerate(agents):
-            d = wanted[j] if j < len(wanted) else p
+        for a, d in _fill_desks(plan, agents, desk_now, p).items():
             if desk_now[a] != d:
                 desk_now[a] = d
                 out.append((float(k * step), _MOVE, a, d))
+    return out
+
+
+def _fill_desks(plan: list[tuple[int, int]], agents: list[int], desk_now: dict[int, int], pool: int) -> dict[int, int]:
+    """The desk of each on-duty agent of a pool for one interval: the planned desks are filled in plan
+    order (live work first); an agent stays at its desk while that desk still wants agents (so agents do
+    not swap desks, carrying a contact in hand, at every interval boundary); agents not needed by the plan
+    serve the pool's whole routing order."""
+    want: dict[int, int] = {}
+    for d, count in plan:
+        want[d] = want.get(d, 0) + count
+    order = list(want)
+    seats: dict[int, list[int]] = {d: [] for d in order}
+    free: list[int] = []
+    for a in agents:
+        d = desk_now[a]
+        if d in seats and len(seats[d]) < want[d]:
+            seats[d].append(a)
+        else:
+            free.append(a)
+    for i, d in enumerate(order):
+        while len(seats[d]) < want[d]:
+            if free:
+                seats[d].append(free.pop(0))
+                continue
+            donor = next((e for e in reversed(order[i + 1 :]) if seats[e]), None)
+            if donor is None:
+                break
+            seats[d].append(seats[donor].pop())
+    out = {a: d for d in order for a in seats[d]}
+    out.update({a: pool for a in free})
     return out
 
 

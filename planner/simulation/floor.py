@@ -113,11 +113,13 @@ def floor_from_shifts(
     queues: Mapping[QueueKey, QueueSpec],
     activities: tuple[Activity, ...] = (),
     routing: Mapping[str, tuple[Level, ...]] | None = None,
+    breaks: Mapping[tuple[str, str, int], tuple[tuple[int, int, int], ...]] | None = None,
 ) -> FloorPlan:
     """A floor plan from a roster's shifts table (columns pool, shift, utc_start, utc_end, agents).
 
-    Breaks follow the shift template's rule (:func:`template_breaks`); the routing order is
-    :func:`default_routing` unless given.
+    ``breaks[(pool, shift, start minute)]`` are a break schedule's ``(minutes after start, length,
+    agents)``; agents of a row it does not place break by the shift template's rule
+    (:func:`template_breaks`). The routing order is :func:`default_routing` unless given.
     """
     templates = {t.name: t for t in scenario.shifts}
     h0 = pd.Timestamp(scenario.horizon.start)
@@ -129,12 +131,19 @@ def floor_from_shifts(
         start = int(round((_utc(r.utc_start) - h0).total_seconds() / 60.0))
         end = int(round((_utc(r.utc_end) - h0).total_seconds() / 60.0))
         tpl = templates.get(str(r.shift))
-        breaks = template_breaks(tpl) if tpl is not None else ()
-        blocks.append(ShiftBlock(str(r.pool), start, end, agents, breaks))
+        placed = (breaks or {}).get((str(r.pool), str(r.shift), start), ())
+        for offset, length, count in placed:
+            count = min(count, agents)
+            if count > 0:
+                blocks.append(ShiftBlock(str(r.pool), start, end, count, ((offset, offset + length),)))
+                agents -= count
+        if agents > 0:
+            rule = template_breaks(tpl) if tpl is not None else ()
+            blocks.append(ShiftBlock(str(r.pool), start, end, agents, rule))
     return FloorPlan(
         pools=tuple(scenario.pools),
         shifts=tuple(blocks),
-        routing=dict(routing) if routing is not None else default_routing(scenario.pools, queues),
+        routing={**default_routing(scenario.pools, queues), **(routing or {})},
         activities=activities,
     )
 

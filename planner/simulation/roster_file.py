@@ -9,20 +9,35 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from planner.analysis.activities import parse_queues
 from planner.domain import Scenario
 from planner.errors import InputError, Problem
 from planner.inputs.read import RawTable, normalize_name, read_book
 from planner.outputs.titles import title
 from planner.simulation.floor import as_datetime
+from planner.simulation.plan_tables import FloorParts, floor_parts
 
 SHIFT_COLUMNS = ("pool", "shift", "utc_start", "utc_end", "agents")
 #: Most agent-shifts a roster may hold (each one is simulated as a person).
 MAX_AGENT_SHIFTS = 2_000_000
+#: The floor-plan sheets the simulation reads, with each column's kind of value.
+PLAN_COLUMNS: dict[str, dict[str, str]] = {
+    "activities": {"pool": "pool", "interval_start": "time", "kind": "text", "queues": "queues", "on_floor": "whole"},
+    "routing": {"pool": "pool", "rank": "whole", "kind": "text", "queues": "queues"},
+    "breaks": {
+        "pool": "pool",
+        "shift": "text",
+        "shift_utc_start": "time",
+        "minutes_after_start": "whole",
+        "break_minutes": "whole",
+        "agents": "whole",
+    },
+}
 COVERAGE_COLUMNS = ("interval_start", "language", "channel", "tier", "staffed", "service_level")
 
 
@@ -32,6 +47,7 @@ class RosterFile:
 
     shifts: pd.DataFrame  # pool, shift, utc_start, utc_end (aware UTC), agents
     coverage: pd.DataFrame | None  # interval, language, channel, tier, staffed, service_level
+    parts: FloorParts = field(default_factory=FloorParts)  # activities, routing and breaks sheets
 
 
 def read_roster_file(path: str | os.PathLike[str], scenario: Scenario) -> RosterFile:
@@ -56,9 +72,15 @@ def read_roster_file(path: str | os.PathLike[str], scenario: Scenario) -> Roster
         )
     cover_table = book.tables.get("coverage")
     coverage = _coverage(cover_table, scenario, problems) if cover_table is not None else None
+    plan = {
+        name: _plan_table(book.tables[name], columns, scenario, problems)
+        for name, columns in PLAN_COLUMNS.items()
+        if name in book.tables
+    }
     if problems:
         raise InputError(book.file, problems)
-    return RosterFile(shifts, coverage)
+    parts = floor_parts(scenario.horizon, plan.get("activities"), plan.get("routing"), plan.get("breaks"))
+    return RosterFile(shifts, coverage, parts)
 
 
 def _columns(table: RawTable, wanted: tuple[str, ...], problems: list[Problem]) -> dict[str, int] | None:
@@ -171,3 +193,38 @@ def _coverage(table: RawTable, scenario: Scenario, problems: list[Problem]) -> p
             (interval, *key, max(0.0, numbers["staffed"] or 0.0), min(1.0, max(0.0, numbers["service_level"] or 0.0)))
         )
     return pd.DataFrame(rows, columns=["interval", "language", "channel", "tier", "staffed", "service_level"])
+
+
+def _plan_table(
+    table: RawTable, columns: dict[str, str], scenario: Scenario, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """A floor-plan sheet with each cell checked (pools of the scenario, date-times, whole numbers,
+    queues written as 'language/channel/tier; ...')."""
+    cols = _columns(table, tuple(columns), problems)
+    if cols is None:
+        return None
+    expected = {
+        "pool": "a pool of the input workbook",
+        "time": "a date-time",
+        "whole": "a whole number >= 0",
+        "queues": "queues as language/channel/tier separated by ';'",
+        "text": "text",
+    }
+    rows = []
+    for row_no, values in table.rows:
+        row: dict[str, Any] = {}
+        for column, kind in columns.items():
+            raw = values[cols[column]]
+            value: Any = {
+                "pool": lambda v: str(v) if str(v) in scenario.pools else None,
+                "time": as_datetime,
+                "whole": _whole,
+                "queues": lambda v: str(v) if parse_queues(str(v)) else None,
+                "text": lambda v: None if v is None else str(v),
+            }[kind](raw)
+            if value is None:
+                shown = str(table.headers[cols[column]])  # the column as the file names it
+                problems.append(Problem.cell(table.file, table.sheet, row_no, shown, raw, expected[kind]))
+            row[column] = value
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(columns))

@@ -24,6 +24,7 @@ from planner.simulation import worker
 from planner.simulation.engine import Tally, compile_input, run_replication
 from planner.simulation.floor import floor_from_shifts
 from planner.simulation.model import Absence, SimInput, build_input
+from planner.simulation.plan_tables import FloorParts, floor_parts
 from planner.simulation.report import SimulationResult, summarise
 from planner.simulation.roster_file import read_roster_file
 
@@ -80,9 +81,14 @@ def verify_roster(
     progress: ProgressFn | None = None,
     absence: Absence = Absence.PLANNED,
 ) -> SimulationResult:
-    """Simulate a roster just planned, against the prediction of its coverage table."""
+    """Simulate a roster just planned, against the prediction of its coverage table; the floor runs the
+    roster's activity plan, routing guidance and break schedule when it has them."""
     req = roster_result.requirements
-    floor = floor_from_shifts(scenario, roster_result.shifts, req.queues)
+    plan = roster_result.floor
+    parts = FloorParts()
+    if plan is not None:
+        parts = floor_parts(scenario.horizon, plan.activities, plan.routing, plan.breaks)
+    floor = floor_from_shifts(scenario, roster_result.shifts, req.queues, parts.activities, parts.routing, parts.breaks)
     sim = build_input(scenario, req, floor, roster_result.coverage, absence)
     return simulate(sim, replications, seed, jobs, progress)
 
@@ -96,9 +102,11 @@ def simulate_roster_file(
     progress: ProgressFn | None = None,
     absence: Absence = Absence.PLANNED,
 ) -> SimulationResult:
-    """Simulate the roster in a workbook written by ``planner roster`` for this scenario."""
+    """Simulate the roster in a workbook written by ``planner roster`` for this scenario (with its
+    activities, routing and breaks sheets when it has them)."""
     roster = read_roster_file(roster_path, scenario)
     req = compute_requirements(scenario)
-    floor = floor_from_shifts(scenario, roster.shifts, req.queues)
+    parts = roster.parts
+    floor = floor_from_shifts(scenario, roster.shifts, req.queues, parts.activities, parts.routing, parts.breaks)
     sim = build_input(scenario, req, floor, roster.coverage, absence)
     return simulate(sim, replications, seed, jobs, progress)

@@ -1,0 +1,360 @@
+"""The activity plan (how many of each pool's on-duty agents work each demand group, per interval) and the
+routing guidance (the order in which each pool takes queues), both derived from the model's allocation."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.domain import Pool, Scenario
+from planner.requirements import QueueKey, QueueSpec, Requirements
+from planner.roster.rules import TOL, PoolSpec, RosterProblem
+from planner.simulation.floor import tier_ranks
+from planner.timezones import utc_to_local
+
+ACTIVITY_COLUMNS = [
+    "pool",
+    "site",
+    "interval_start",
+    "local_start",
+    "group",
+    "kind",
+    "languages",
+    "channels",
+    "queues",
+    "agents",
+    "on_floor",
+    "planned",
+]
+ROUTING_COLUMNS = ["pool", "site", "rank", "group", "kind", "queues", "planned_agent_hours"]
+UNKEPT_COLUMNS = ["interval_start", "group", "required_on_floor", "planned_on_floor"]
+
+#: planned[pool, interval][group] = fractional scheduled agents the model allocated to the group.
+PoolAlloc = dict[tuple[int, int], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """A demand group as the activity plan names it."""
+
+    name: str
+    live: bool
+    queues: tuple[QueueKey, ...]
+    skillsets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActivityPlan:
+    """The activity plan, the routing guidance and the intervals where whole agents cannot keep a live
+    target (``unkept``)."""
+
+    activities: pd.DataFrame
+    routing: pd.DataFrame
+    unkept: pd.DataFrame
+    live_need: np.ndarray  # (pools x intervals) fractional scheduled agents planned for live work
+
+
+def queue_text(queues: tuple[QueueKey, ...]) -> str:
+    """Queues as 'language/channel/tier' joined by '; ' (read back by :func:`parse_queues`)."""
+    return "; ".join("/".join(q) for q in queues)
+
+
+def parse_queues(text: str) -> tuple[QueueKey, ...] | None:
+    """The inverse of :func:`queue_text`; None when the text is not in that form."""
+    out = []
+    for part in str(text).split(";"):
+        bits = [b.strip() for b in part.split("/")]
+        if len(bits) != 3 or not all(bits):
+            return None
+        out.append((bits[0], bits[1], bits[2]))
+    return tuple(out) if out else None
+
+
+def pool_on_duty(problem: RosterProblem, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pool and interval: (on-duty agents as the model counts them: shift counts x presence,
+    people whose shift touches the interval)."""
+    n_pools, n = len(problem.pools), problem.n_intervals
+    duty, people = np.zeros((n_pools, n)), np.zeros((n_pools, n))
+    chosen = np.flatnonzero(agents > 0)
+    for o in chosen:
+        p = int(problem.option_pool[o])
+        idx, frac = problem.cover_index[o], problem.cover_fraction[o]
+        np.add.at(duty[p], idx, frac * agents[o])
+        touched = np.unique(idx[frac > TOL])
+        people[p, touched] += agents[o]
+    return duty, people
+
+
+def split_allocation(problem: RosterProblem, alloc: dict[tuple[str, str, int], float], duty: np.ndarray) -> PoolAlloc:
+    """Each skill set's allocation split over its pools in proportion to their on-duty agents."""
+    by_set: dict[str, list[int]] = defaultdict(list)
+    for i, spec in enumerate(problem.pools):
+        by_set[spec.skillset].append(i)
+    out: PoolAlloc = defaultdict(dict)
+    for (s, g, t), value in alloc.items():
+        if value <= TOL:
+            continue
+        members = by_set.get(s, [])
+        total = float(sum(duty[p, t] for p in members))
+        for p in members:
+            share = float(duty[p, t]) / total if total > TOL else 1.0 / len(members)
+            if value * share > TOL:
+                out[(p, t)][g] = out[(p, t)].get(g, 0.0) + value * share
+    return out
+
+
+def round_interval(
+    planned: dict[int, dict[str, float]],
+    required: dict[str, float],
+    capacity: dict[int, int],
+    live: set[str],
+) -> tuple[dict[int, dict[str, int]], list[str]]:
+    """Whole agents per pool and group in one interval.
+
+    ``planned[pool][group]`` are the model's fractional agents, ``required[group]`` each live group's
+    requirement, ``capacity[pool]`` the whole agents on duty. Live first: every live allocation is
+    rounded down, then each live group whose plan met its requirement gets back the whole agents it
+    needs to meet it again, from pools that planned it and have a free agent (a maximum flow, so a
+    pool's free agents go where only they can help); then live allocations
+    are rounded up while agents are free; deferred groups share what is left of each pool in proportion
+    to their plan (largest remainder). Returns the whole plan and the live groups it cannot keep."""
+    out = {p: {g: int(math.floor(v + 1e-6)) for g, v in plan.items() if g in live} for p, plan in planned.items()}
+    free = {p: capacity.get(p, 0) - sum(out[p].values()) for p in planned}
+    for p in planned:  # round-downs past capacity (capacity below the plan) are cut first
+        while free[p] < 0:
+            g = min((g for g in out[p] if out[p][g] > 0), key=lambda g: (out[p][g], g))
+            out[p][g] -= 1
+            free[p] += 1
+    deficit = {}
+    for g, need in required.items():
+        plan_total = sum(planned[p].get(g, 0.0) for p in planned)
+        if plan_total >= need - 1e-6:  # else the fractional plan itself falls short (the roster's gaps)
+            deficit[g] = max(0, int(math.ceil(need - 1e-6)) - sum(out[p].get(g, 0) for p in planned))
+    edges = {(g, p) for p in planned for g in planned[p] if g in deficit}
+    for (g, p), extra in assign_extra(deficit, free, edges).items():
+        out[p][g] = out[p].get(g, 0) + extra
+        free[p] -= extra
+    unkept = sorted(g for g in deficit if sum(out[p].get(g, 0) for p in planned) < required[g] - 1e-6)
+    for p, plan in planned.items():
+        for g in sorted((g for g in plan if g in live), key=lambda g: -(plan[g] - out[p][g])):
+            if free[p] > 0 and out[p][g] < plan[g] - 1e-6:
+                out[p][g] += 1
+                free[p] -= 1
+        out[p].update(_share(plan, live, free[p]))
+    return {p: {g: v for g, v in plan.items() if v > 0} for p, plan in out.items()}, unkept
+
+
+def assign_extra(
+    deficit: dict[str, int], free: dict[int, int], edges: set[tuple[str, int]]
+) -> dict[tuple[str, int], int]:
+    """Whole agents moved from pools' free agents to groups short of agents (``edges``: which pool may
+    give to which group): a maximum flow (shortest augmenting paths), so as many deficits as possible close."""
+    flow: dict[tuple[str, int], int] = defaultdict(int)
+    left, spare = dict(deficit), dict(free)
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for g, p in sorted(edges):
+        by_group[g].append(p)
+    by_pool: dict[int, list[str]] = defaultdict(list)
+    for g, p in sorted(edges):
+        by_pool[p].append(g)
+    for g0 in sorted(deficit):
+        while left[g0] > 0:
+            path = _augmenting_path(g0, spare, by_group, by_pool, flow)
+            if path is None:
+                break
+            for k, (g, p) in enumerate(path):
+                flow[(g, p)] += 1
+                if k + 1 < len(path):  # the next group takes this pool's unit: g's unit moves from p
+                    flow[(path[k + 1][0], p)] -= 1
+            spare[path[-1][1]] -= 1
+            left[g0] -= 1
+    return {k: v for k, v in flow.items() if v > 0}
+
+
+def _augmenting_path(
+    g0: str,
+    spare: dict[int, int],
+    by_group: dict[str, list[int]],
+    by_pool: dict[int, list[str]],
+    flow: dict[tuple[str, int], int],
+) -> list[tuple[str, int]] | None:
+    """Breadth-first: group g0 takes a unit at pool p; if p has no spare agent, a group holding an extra
+    unit at p gives it up and takes one elsewhere. Returns the (group, pool) steps."""
+    parent: dict[int, tuple[str, int | None]] = {}
+    frontier: list[tuple[str, int | None]] = [(g0, None)]
+    seen_groups = {g0}
+    while frontier:
+        nxt: list[tuple[str, int | None]] = []
+        for g, via in frontier:
+            for p in by_group.get(g, ()):
+                if p in parent:
+                    continue
+                parent[p] = (g, via)
+                if spare.get(p, 0) > 0:
+                    steps: list[tuple[str, int]] = []
+                    cur: int | None = p
+                    while cur is not None:
+                        grp, prev = parent[cur]
+                        steps.append((grp, cur))
+                        cur = prev
+                    steps.reverse()
+                    return steps
+                for g2 in by_pool.get(p, ()):
+                    if g2 not in seen_groups and flow.get((g2, p), 0) > 0:
+                        seen_groups.add(g2)
+                        nxt.append((g2, p))
+        frontier = nxt
+    return None
+
+
+def _share(plan: dict[str, float], live: set[str], rest: int) -> dict[str, int]:
+    """``rest`` whole agents over the deferred groups of ``plan``, in proportion (largest remainder)."""
+    deferred = {g: v for g, v in plan.items() if g not in live and v > TOL}
+    total = sum(deferred.values())
+    if rest <= 0 or total <= TOL:
+        return {}
+    quota = {g: rest * v / total for g, v in deferred.items()}
+    whole = {g: int(math.floor(q)) for g, q in quota.items()}
+    for g in sorted(quota, key=lambda g: (-(quota[g] - whole[g]), g))[: rest - sum(whole.values())]:
+        whole[g] += 1
+    return whole
+
+
+def plan_activities(
+    scenario: Scenario,
+    req: Requirements,
+    problem: RosterProblem,
+    agents: np.ndarray,
+    alloc: dict[tuple[str, str, int], float],
+) -> ActivityPlan:
+    """The activity plan and routing guidance of a solved roster.
+
+    ``agents`` are whole scheduled agents per group (people on duty in the interval, breaks included);
+    ``on_floor`` the same plan for the agents left after shrinkage (the roster's own assumption), which
+    is what a simulation of the floor assigns."""
+    h = scenario.horizon
+    groups = {g.name: GroupInfo(g.name, True, g.queues, g.skillsets) for g in problem.live}
+    groups.update({d.name: GroupInfo(d.name, False, d.queues, d.skillsets) for d in problem.deferred})
+    live = {g.name for g in problem.live}
+    duty, people = pool_on_duty(problem, agents)
+    planned = split_allocation(problem, alloc, duty)
+    keep = 1.0 - scenario.settings.shrinkage
+    by_t: dict[int, dict[int, dict[str, float]]] = defaultdict(dict)
+    for (p, t), plan in planned.items():
+        by_t[t][p] = plan
+    live_need = np.zeros_like(duty)
+    rows, unkept = [], []
+    for t in sorted(by_t):
+        plans = by_t[t]
+        required = {g.name: float(g.requirement[t]) for g in problem.live if g.requirement[t] > TOL}
+        scheduled, _ = round_interval(plans, required, {p: int(people[p, t]) for p in plans}, live)
+        on_floor, missed = round_interval(
+            {p: {g: v * keep for g, v in plan.items()} for p, plan in plans.items()},
+            {g: v * keep for g, v in required.items()},
+            {p: int(math.floor(people[p, t] * keep + 0.5)) for p in plans},
+            live,
+        )
+        when = pd.Timestamp(h.start).tz_convert("UTC") + pd.Timedelta(minutes=t * h.interval_minutes)
+        for g in missed:
+            whole = sum(on_floor[p].get(g, 0) for p in plans)
+            unkept.append((when, g, round(required[g] * keep, 3), whole))
+        for p, plan in sorted(plans.items()):
+            live_need[p, t] = sum(v for g, v in plan.items() if g in live)
+            names = set(scheduled[p]) | set(on_floor[p])
+            for g in sorted(names, key=lambda g: (g not in live, g)):
+                rows.append(_activity_row(scenario, problem, p, when, groups[g], scheduled[p], on_floor[p], plan))
+    return ActivityPlan(
+        activities=pd.DataFrame(rows, columns=ACTIVITY_COLUMNS),
+        routing=routing_table(scenario.pools, problem.pools, req.queues.values(), groups, _hours(problem, planned)),
+        unkept=pd.DataFrame(unkept, columns=UNKEPT_COLUMNS),
+        live_need=live_need,
+    )
+
+
+def _hours(problem: RosterProblem, planned: PoolAlloc) -> dict[int, dict[str, float]]:
+    """Planned agent-hours per pool index and group."""
+    hours: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (p, _t), plan in planned.items():
+        for g, v in plan.items():
+            hours[p][g] += v * problem.interval_hours
+    return hours
+
+
+def _activity_row(
+    scenario: Scenario,
+    problem: RosterProblem,
+    p: int,
+    when: pd.Timestamp,
+    info: GroupInfo,
+    scheduled: dict[str, int],
+    on_floor: dict[str, int],
+    plan: dict[str, float],
+) -> tuple[object, ...]:
+    pool = problem.pools[p]
+    tz = scenario.sites[pool.site].timezone
+    return (
+        pool.name,
+        pool.site,
+        when,
+        utc_to_local(tz, when.to_pydatetime()).strftime("%a %H:%M"),
+        info.name,
+        "live" if info.live else "deferred",
+        "+".join(sorted({q[0] for q in info.queues})),
+        "+".join(sorted({q[1] for q in info.queues})),
+        queue_text(info.queues),
+        scheduled.get(info.name, 0),
+        on_floor.get(info.name, 0),
+        round(plan.get(info.name, 0.0), 3),
+    )
+
+
+def routing_table(
+    pools: Mapping[str, Pool],
+    specs: tuple[PoolSpec, ...],
+    queues: Iterable[QueueSpec],
+    groups: Mapping[str, GroupInfo],
+    hours: Mapping[int, Mapping[str, float]],
+) -> pd.DataFrame:
+    """Per pool, the order in which it takes queues: live before deferred; within each, the groups it was
+    planned for by planned agent-hours (``hours[pool index][group]``, most first), then groups its skill
+    set may serve but was not planned for. A live group's queues are split by tier, each tier one rank,
+    named (stricter) tiers first across the pool's live groups. The pool's deferred queues form one last
+    rank (taken earliest deadline first), listed by planned agent-hours."""
+    ranks = tier_ranks(queues)
+    rows = []
+    for p, spec in enumerate(specs):
+        pool = pools[spec.name]
+        mine = hours.get(p, {})
+        order = sorted(
+            (g for g in groups.values() if spec.skillset in g.skillsets),
+            key=lambda g: (not g.live, -mine.get(g.name, 0.0), g.name),
+        )
+        levels: list[tuple[str, bool, tuple[QueueKey, ...], float]] = []
+        for g in order:
+            tiers = sorted({q[2] for q in g.queues}, key=lambda tier: (ranks.get(tier, 0), tier)) if g.live else [""]
+            for tier in tiers:
+                qs = tuple(q for q in g.queues if (not g.live or q[2] == tier) and pool.serves(q[0], q[1]))
+                if qs:
+                    levels.append((g.name, g.live, qs, round(mine.get(g.name, 0.0), 2)))
+        live_levels = sorted((lv for lv in levels if lv[1]), key=lambda lv: ranks.get(lv[2][0][2], 0))  # stable
+        for rank, (name, _live, qs, hrs) in enumerate(live_levels, start=1):
+            rows.append((spec.name, spec.site, rank, name, "live", queue_text(qs), hrs))
+        deferred = [lv for lv in levels if not lv[1]]
+        if deferred:  # one level: deferred work is taken earliest deadline first, whatever its group
+            rows.append(
+                (
+                    spec.name,
+                    spec.site,
+                    len(live_levels) + 1,
+                    " + ".join(lv[0] for lv in deferred),
+                    "deferred",
+                    queue_text(tuple(q for lv in deferred for q in lv[2])),
+                    round(sum(lv[3] for lv in deferred), 2),
+                )
+            )
+    return pd.DataFrame(rows, columns=ROUTING_COLUMNS)

@@ -1,0 +1,238 @@
+"""Weekly tours: the labour rules of one person's week, turned into the pool-level tour data of the model.
+
+A *tour* is a days-off pattern (which local days of the cyclic week a person works) and a start cell (a
+band of local clock time in which all of the person's starts lie). The model decides how many people of
+each pool work each tour (:func:`planner.roster.rules.rule_tour_cover`); the shifts started in a
+(pool, local day, start cell) equal the people whose tour works that day in that cell.
+
+Start cells partition the local day: cell ``c`` of a pool holds the starts from ``c * w`` to
+``(c + 1) * w`` minutes after local midnight, where the width ``w`` is the start-time band, narrowed where
+needed so that any two starts of one cell on consecutive days leave ``min_rest_hours`` between the end of
+the longer shift and the next start (one hour less again at sites whose clocks change in the horizon).
+So the band and the rest rule hold by construction for every person, whatever shifts of the cell they
+are given. With ``max_nights_per_week`` below ``shifts_per_week``, night shifts form cells of their own
+that no tour may work (the band keeps a person's starts, and so their nights, alike all week).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.domain import Scenario, Settings
+from planner.errors import InputError, Problem
+from planner.timezones import offsets_by_minute
+
+DAY = 24 * 60
+#: A shift is a night shift when at least this many of its minutes fall in the local night window
+#: (the EU working-time directive's night worker: 3 hours of daily working time at night).
+NIGHT_MINUTES = 180
+
+
+@dataclass(frozen=True)
+class TourRules:
+    """The labour rules of one person's week (settings ``shifts_per_week`` ... ``max_nights_per_week``)."""
+
+    shifts_per_week: int = 5
+    consecutive_days_off: bool = True
+    min_rest_hours: float = 11.0
+    max_consecutive_days: int = 6
+    start_time_band_minutes: int = 120
+    max_nights_per_week: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TourRules:
+        return cls(
+            settings.shifts_per_week,
+            settings.consecutive_days_off,
+            settings.min_rest_hours,
+            settings.max_consecutive_days,
+            settings.start_time_band_minutes,
+            settings.max_nights_per_week,
+        )
+
+    @property
+    def nights_forbidden(self) -> bool:
+        """Whether a person may not work night shifts at all (a week of alike starts has only nights or none)."""
+        return self.max_nights_per_week is not None and self.max_nights_per_week < self.shifts_per_week
+
+
+@dataclass(frozen=True)
+class StartCell:
+    """A pool's band of local start times: minutes [start, end) after local midnight; night cells hold the
+    night shifts when nights are forbidden (no tour works them)."""
+
+    pool: int
+    start: int
+    end: int
+    night: bool = False
+
+    @property
+    def label(self) -> str:
+        tag = "_night" if self.night else ""
+        return f"{self.start // 60:02d}{self.start % 60:02d}-{self.end // 60:02d}{self.end % 60:02d}{tag}"
+
+
+@dataclass(frozen=True)
+class TourData:
+    """The tours of a roster problem: days-off patterns, start cells and each shift option's cell.
+
+    ``patterns[k]`` is the tuple of weekdays (0-6, counted from each site's first local day of the horizon)
+    that pattern ``k`` works; ``option_cell[o]`` the start cell of option ``o`` and ``option_slot_day[o]``
+    its local day in the cyclic horizon (0 .. 7 x weeks - 1).
+    """
+
+    rules: TourRules
+    days: int  # local days in the cyclic horizon (7 x weeks)
+    patterns: tuple[tuple[int, ...], ...]
+    cells: tuple[StartCell, ...]
+    option_cell: np.ndarray
+    option_slot_day: np.ndarray
+    option_night: np.ndarray
+
+    def works(self, pattern: int, day: int) -> bool:
+        return day % 7 in self.patterns[pattern]
+
+
+def work_patterns(rules: TourRules) -> tuple[tuple[int, ...], ...]:
+    """Every weekly pattern of working days: shifts_per_week days, days off consecutive (cyclically) when
+    the rule asks, and no more than max_consecutive_days working days in a row (the week repeats)."""
+    out = []
+    for days in itertools.combinations(range(7), rules.shifts_per_week):
+        if rules.consecutive_days_off and not _cyclic_block(set(range(7)) - set(days)):
+            continue
+        if longest_cyclic_run(days) > rules.max_consecutive_days:
+            continue
+        out.append(days)
+    return tuple(out)
+
+
+def _cyclic_block(days: set[int]) -> bool:
+    """Whether the weekdays form one block in the cyclic week (an empty or full set counts)."""
+    if len(days) in (0, 7):
+        return True
+    starts = [d for d in days if (d - 1) % 7 not in days]
+    return len(starts) == 1
+
+
+def longest_cyclic_run(days: tuple[int, ...] | list[int], period: int = 7) -> int:
+    """The most consecutive days of ``days`` in the cyclic week of ``period`` days."""
+    have = set(days)
+    if len(have) >= period:
+        return period
+    best = 0
+    for d in have:
+        if (d - 1) % period in have:
+            continue
+        n = 0
+        while (d + n) % period in have:
+            n += 1
+        best = max(best, n)
+    return best
+
+
+def night_minutes(start_of_day: np.ndarray, length: np.ndarray, night_start: int, night_end: int) -> np.ndarray:
+    """Minutes of each shift (local start, minutes after midnight; length) inside the local night window."""
+    if night_start == night_end:
+        return np.zeros(len(start_of_day), dtype=np.int64)
+    windows = [(night_start, night_end)] if night_start < night_end else [(night_start, DAY), (0, night_end)]
+    total = np.zeros(len(start_of_day), dtype=np.int64)
+    for day in (-1, 0, 1):
+        for a, b in windows:
+            lo, hi = a + day * DAY, b + day * DAY
+            total += np.clip(np.minimum(start_of_day + length, hi) - np.maximum(start_of_day, lo), 0, None)
+    return total
+
+
+def cell_width(scenario: Scenario, site: str, rules: TourRules) -> int:
+    """The start cell width at a site: the start-time band, narrowed so that starts of one cell on
+    consecutive days leave the rest after the longest shift allowed there (an hour more with a clock change)."""
+    lengths = [t.length_minutes for t in scenario.shifts if t.allowed_at(site)]
+    longest = max(lengths, default=0)
+    margin = 60 if _clock_changes(scenario, site) else 0
+    room = DAY - longest - int(round(rules.min_rest_hours * 60)) - margin
+    return max(1, min(rules.start_time_band_minutes, room))
+
+
+def _clock_changes(scenario: Scenario, site: str) -> bool:
+    h = scenario.horizon
+    offsets = offsets_by_minute(scenario.sites[site].timezone, h.start, h.minutes + DAY)
+    return bool(np.unique(offsets).size > 1)
+
+
+def check_rest_rules(scenario: Scenario, rules: TourRules) -> None:
+    """Bad input: a shift template that cannot be worked on two days in a row with min_rest_hours between."""
+    rest = int(round(rules.min_rest_hours * 60))
+    if rules.shifts_per_week < 2:
+        return
+    problems = [
+        Problem(
+            file=scenario.source,
+            sheet="shifts",
+            column="length_hours",
+            value=t.length_hours,
+            has_value=True,
+            message=f"shift {t.name} cannot be worked on two days in a row",
+            expected=f"a length that leaves min_rest_hours ({rules.min_rest_hours:g} h) before the next day's "
+            "start: length + min_rest_hours below 24 h",
+        )
+        for t in scenario.shifts
+        if t.length_minutes + rest >= DAY
+    ]
+    if problems:
+        raise InputError(scenario.source, problems)
+
+
+def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, int]) -> TourData:
+    """The tour data of a roster problem from its shift options' table."""
+    rules = TourRules.from_settings(scenario.settings)
+    check_rest_rules(scenario, rules)
+    days = 7 * scenario.horizon.weeks
+    st = scenario.settings
+    minute = np.array([ts.hour * 60 + ts.minute for ts in table["local_start"]], dtype=np.int64)
+    length = table["length_minutes"].to_numpy(dtype=np.int64)
+    ns, ne = st.night_start.hour * 60 + st.night_start.minute, st.night_end.hour * 60 + st.night_end.minute
+    night = night_minutes(minute, length, ns, ne) >= NIGHT_MINUTES
+    width = {site: cell_width(scenario, site, rules) for site in scenario.sites}
+    cell_ids: dict[tuple[int, int, bool], int] = {}
+    cells: list[StartCell] = []
+    option_cell = np.zeros(len(table), dtype=np.int64)
+    for o, (pool, site) in enumerate(zip(table["pool"], table["site"], strict=True)):
+        w = width[site]
+        k = pool_index[pool]
+        index = int(minute[o] // w)
+        own_night = bool(night[o]) and rules.nights_forbidden
+        key = (k, index, own_night)
+        if key not in cell_ids:
+            cell_ids[key] = len(cells)
+            cells.append(StartCell(k, index * w, min(DAY, (index + 1) * w), own_night))
+        option_cell[o] = cell_ids[key]
+    patterns = work_patterns(rules)
+    if not patterns:
+        raise InputError(
+            scenario.source,
+            [
+                Problem(
+                    file=scenario.source,
+                    sheet="settings",
+                    column="value",
+                    value=rules.max_consecutive_days,
+                    has_value=True,
+                    message="max_consecutive_days leaves no week of shifts_per_week shifts",
+                    expected="a max_consecutive_days that allows a week of shifts_per_week shifts (with "
+                    "consecutive_days_off: at least shifts_per_week)",
+                )
+            ],
+        )
+    return TourData(
+        rules=rules,
+        days=days,
+        patterns=patterns,
+        cells=tuple(cells),
+        option_cell=option_cell,
+        option_slot_day=table["local_day"].to_numpy(dtype=np.int64) % days,
+        option_night=night,
+    )

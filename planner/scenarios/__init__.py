@@ -1,0 +1,1 @@
+"""What-if scenarios: changes to the input read from a `scenarios` sheet, applied, solved side by side."""

@@ -1,0 +1,198 @@
+"""The roster's floor plan: activity-plan rounding, staggered breaks, routing order, and the simulation
+running the plan (issue 13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.analysis.activities import GroupInfo, queue_text, round_interval, routing_table
+from planner.analysis.breaks import BreakGroup, slack_after, stagger
+from planner.domain import Horizon, Pool, Scenario, WorkKind
+from planner.errors import InputError
+from planner.inputs.load import load_scenario
+from planner.outputs.workbooks import write_roster
+from planner.requirements import QueueSpec
+from planner.roster.plan import RosterResult, plan_roster
+from planner.roster.rules import PoolSpec
+from planner.simulation.floor import FloorPlan, ShiftBlock
+from planner.simulation.model import SimInput, SimQueue, slot_minutes
+from planner.simulation.plan_tables import floor_parts
+from planner.simulation.roster_file import read_roster_file
+from planner.simulation.run import simulate
+
+START = dt.datetime(2026, 3, 23, tzinfo=dt.UTC)
+TINY = Path(__file__).resolve().parents[1] / "inputs" / "tiny.xlsx"
+
+
+def test_rounding_keeps_every_live_target_where_the_plan_did() -> None:
+    # pool 0 (4 agents): A 2.4, B 1.3, D 0.3; pool 1 (3 agents): A 1.2, D 1.8; A needs 3.6, B 1.3.
+    # Rounded down: A 2+1 = 3, B 1. A needs one more (ceil 3.6 = 4) and B one more (ceil 1.3 = 2); only
+    # pool 0 plans B, so B's agent must come from pool 0 and A's from pool 1: A 2+2, B 2 (pool 0 full),
+    # and pool 1's last agent goes to its deferred group D.
+    plan = {0: {"A": 2.4, "B": 1.3, "D": 0.3}, 1: {"A": 1.2, "D": 1.8}}
+    whole, unkept = round_interval(plan, {"A": 3.6, "B": 1.3}, {0: 4, 1: 3}, {"A", "B"})
+    assert whole == {0: {"A": 2, "B": 2}, 1: {"A": 2, "D": 1}}
+    assert unkept == []
+
+
+def test_deferred_groups_share_the_rest_by_largest_remainder() -> None:
+    # 6 agents: live A 2.2 -> 3 whole; the other 3 go to D1 (1.0) and D2 (0.6) in proportion:
+    # quotas 3 x 1.0/1.6 = 1.875 and 3 x 0.6/1.6 = 1.125 -> 1 and 1, the last one to D1 (remainder .875)
+    whole, unkept = round_interval({0: {"A": 2.2, "D1": 1.0, "D2": 0.6}}, {"A": 2.2}, {0: 6}, {"A"})
+    assert whole == {0: {"A": 3, "D1": 2, "D2": 1}}
+    assert unkept == []
+
+
+def test_whole_agents_that_cannot_keep_a_live_target_are_reported() -> None:
+    # 2 agents, A 1.5 and B 0.5: whole agents need 2 + 1 = 3; A (first by name) gets the free one, B cannot
+    whole, unkept = round_interval({0: {"A": 1.5, "B": 0.5}}, {"A": 1.5, "B": 0.5}, {0: 2}, {"A", "B"})
+    assert whole == {0: {"A": 2}}
+    assert unkept == ["B"]
+
+
+def test_staggered_breaks_keep_a_half_hour_peak_that_the_mid_shift_rule_empties() -> None:
+    # one start (minute 0), 10 agents, 9-hour shift with a 30-minute break: mid-shift at 255 minutes
+    # ((540 - 30) / 2 = 255), window 195..315. The half-hour 255-285 (slots 17 and 18) needs 8 agents,
+    # the rest of the day 4. Today's rule sends all 10 on break at 255: 0 on duty against 8.
+    step = 15
+    need = np.zeros(96)
+    need[: 540 // step] = 4.0
+    need[17:19] = 8.0
+    group = BreakGroup(key=0, start=0, shift_minutes=540, length=30, earliest=195, latest=315, agents=10)
+    old = slack_after([group], need, step, {0: [(255, 10)]})
+    assert old[17] == -8.0 and old[18] == -8.0
+    placed = stagger([group], need, step)
+    assert sum(n for _, n in placed[0]) == 10
+    assert all(195 <= off <= 315 and off % step == 0 for off, _ in placed[0])
+    assert slack_after([group], need, step, placed)[: 540 // step].min() >= 0.0
+
+
+def _spec(lang: str, chan: str, tier: str, kind: WorkKind = WorkKind.LIVE) -> QueueSpec:
+    target = 1.0 if kind is WorkKind.LIVE else 1440.0
+    return QueueSpec(lang, chan, tier, kind, 3.0, target if tier == "standard" else target / 2, 0.8, 1, None, 0.0)
+
+
+def test_routing_follows_planned_hours_with_named_tiers_first() -> None:
+    pools = {"multi": Pool("multi", "s", ("en", "ja")), "en_only": Pool("en_only", "s", ("en",))}
+    specs = (PoolSpec("multi", "s", "en+ja"), PoolSpec("en_only", "s", "en"))
+    en_chat = (("en", "chat", "standard"), ("en", "chat", "vip"))
+    ja_chat = (("ja", "chat", "standard"),)
+    email = (("en", "email", "standard"),)
+    queues = [_spec(*q) for q in en_chat + ja_chat] + [_spec(*email[0], kind=WorkKind.DEFERRABLE)]
+    groups = {
+        "live:en:chat": GroupInfo("live:en:chat", True, en_chat, ("en", "en+ja")),
+        "live:ja:chat": GroupInfo("live:ja:chat", True, ja_chat, ("en+ja",)),
+        "defer:en:email": GroupInfo("defer:en:email", False, email, ("en", "en+ja")),
+    }
+
+    def order(hours: dict[int, dict[str, float]]) -> list[tuple[str, int, str]]:
+        t = routing_table(pools, specs, queues, groups, hours)
+        return [(r.pool, r.rank, r.queues) for r in t.itertuples(index=False)]
+
+    # multi planned mostly for en: vip first (named tier), then en standard, then ja, then the email rank
+    assert order({0: {"live:en:chat": 50.0, "live:ja:chat": 30.0}}) == [
+        ("multi", 1, "en/chat/vip"),
+        ("multi", 2, "en/chat/standard"),
+        ("multi", 3, "ja/chat/standard"),
+        ("multi", 4, "en/email/standard"),
+        ("en_only", 1, "en/chat/vip"),
+        ("en_only", 2, "en/chat/standard"),
+        ("en_only", 3, "en/email/standard"),
+    ]
+    # planned mostly for ja: among default-tier queues, ja now comes before en
+    assert order({0: {"live:en:chat": 10.0, "live:ja:chat": 60.0}})[:3] == [
+        ("multi", 1, "en/chat/vip"),
+        ("multi", 2, "ja/chat/standard"),
+        ("multi", 3, "en/chat/standard"),
+    ]
+
+
+STEP = 30
+N = 96  # two days of half-hours
+PHONE_HOURS = range(32)  # 00:00-16:00 each day
+PHONE = ("en", "phone", "standard")
+EMAIL = ("en", "email", "standard")
+
+
+def _phone_and_email(with_plan: bool) -> SimInput:
+    """Two agents all day for two days. Phone calls (0.4 a minute, 3-minute handle) arrive 00:00-16:00 with
+    1.5 emails (12-minute handle, 24-hour window) each half-hour; the plan puts both agents on the phone
+    until 16:30 (the last calls are answered) and on email after it."""
+    rows = []
+    for k in range(N):
+        kind, queue = ("live", PHONE) if k % 48 <= 32 else ("deferred", EMAIL)
+        rows.append(("desk", pd.Timestamp(START) + pd.Timedelta(minutes=k * STEP), kind, queue_text((queue,)), 2))
+    sheet = pd.DataFrame(rows, columns=["pool", "interval_start", "kind", "queues", "on_floor"])
+    parts = floor_parts(Horizon(START, STEP), sheet if with_plan else None, None, None)
+    floor = FloorPlan(
+        ("desk",), (ShiftBlock("desk", 0, N * STEP, 2),), {"desk": ((PHONE,), (EMAIL,))}, parts.activities
+    )
+    queues = (
+        SimQueue(PHONE, True, slot_minutes(3.0, 1, 0.7), 1, None, 20 / 60, 0.5),
+        SimQueue(EMAIL, False, slot_minutes(12.0, 1, 0.7), 1, None, 1440.0, 0.9),
+    )
+    rates = np.zeros((2, N))
+    phone = np.array([k % 48 in PHONE_HOURS for k in range(N)])
+    rates[0, phone] = 0.4 * STEP
+    rates[1, phone] = 1.5
+    return SimInput(STEP, queues, rates, floor, warmup_minutes=120.0)
+
+
+def test_the_activity_plan_keeps_the_phone_promise_that_idle_email_breaks() -> None:
+    # with the plan the phone is an M/M/2 queue (load 1.2): Erlang C wait probability
+    # (1.2^2/2 x 2/0.8) / (1 + 1.2 + 1.2^2/2 x 2/0.8) = 0.45, service level within 20 s
+    # 1 - 0.45 exp(-(2 - 1.2) x (20/60) / 3) = 0.588274 against a 50 % target
+    exact = 1.0 - 0.45 * math.exp(-0.8 * (20 / 60) / 3.0)
+    assert exact == pytest.approx(0.588274, abs=1e-6)
+    planned = simulate(_phone_and_email(True), replications=40, seed=3)
+    phone = next(w for w in planned.weeks if w.channel == "phone")
+    assert phone.service_level.low <= exact <= phone.service_level.high
+    assert phone.service_level.mean >= 0.5
+    # without it, agents take 12-minute emails whenever idle and the phone falls far below its 50 % target
+    free = simulate(_phone_and_email(False), replications=40, seed=3)
+    assert next(w for w in free.weeks if w.channel == "phone").service_level.high < 0.5
+    email = next(w for w in planned.weeks if w.channel == "email")
+    assert email.service_level.mean >= 0.9  # 48 emails x 12 min = 9.6 agent-hours a day, done 16:30-24:00
+
+
+@pytest.fixture(scope="module")
+def tiny_roster() -> tuple[Scenario, RosterResult]:
+    scenario = load_scenario(TINY)
+    return scenario, plan_roster(scenario)
+
+
+def test_the_roster_file_carries_the_floor_plan_the_simulation_runs(
+    tmp_path: Path, tiny_roster: tuple[Scenario, RosterResult]
+) -> None:
+    scenario, result = tiny_roster
+    plan = result.floor
+    assert plan is not None
+    assert len(plan.unkept) == 0
+    # every agent of every shift has a break placed, inside its shift
+    placed = plan.breaks.groupby(["pool", "shift", "shift_utc_start"])["agents"].sum()
+    rostered = result.shifts.set_index(["pool", "shift", "utc_start"])["agents"]
+    assert sorted(placed.items()) == sorted(rostered.items())
+    expected = floor_parts(scenario.horizon, plan.activities, plan.routing, plan.breaks)
+    for path in (tmp_path / "r.xlsx", tmp_path / "r_csv"):
+        write_roster(result, path, "csv" if path.suffix == "" else None)
+        assert read_roster_file(path, scenario).parts == expected
+
+
+def test_a_bad_floor_plan_cell_is_reported_where_it_is(
+    tmp_path: Path, tiny_roster: tuple[Scenario, RosterResult]
+) -> None:
+    scenario, result = tiny_roster
+    path = write_roster(result, tmp_path / "r_csv", "csv")
+    routing = pd.read_csv(path / "routing.csv")
+    routing.loc[1, "queues"] = "en chat"
+    routing.to_csv(path / "routing.csv", index=False)
+    with pytest.raises(InputError) as err:
+        read_roster_file(path, scenario)
+    (problem,) = err.value.problems
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("routing", 3, "queues", "en chat")
