@@ -71,7 +71,7 @@ def kill_children(grace: float = 1.0) -> None:
     import psutil
 
     try:
-        children = psutil.Process().children(recursive=True)
+        children = [c for c in psutil.Process().children(recursive=True) if c.pid not in _keep_alive()]
     except psutil.Error:
         return
     for child in children:
@@ -92,6 +92,16 @@ def temporary_folder(path: str) -> Iterator[str]:
         yield path
     finally:
         _state.temporary.discard(path)
+
+
+def _keep_alive() -> set[int]:
+    """Children that must outlive the run: multiprocessing's resource tracker cleans up after the
+    workers (killed, it is relaunched and fails on what the old one had registered)."""
+    import sys
+
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    pid = getattr(getattr(tracker, "_resource_tracker", None), "_pid", None)
+    return {pid} if isinstance(pid, int) else set()
 
 
 def _handler(signum: int, _frame: FrameType | None) -> None:

@@ -585,6 +585,50 @@ def test_signal_stops_the_solve_and_leaves_the_previous_output(
     assert not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)
 
 
+def test_sigterm_stops_a_parallel_scenario_sweep(tmp_path: Path) -> None:
+    """Scenario solves run in worker processes: SIGTERM ends them all (multiprocessing's resource
+    tracker is left to clean up after them, so nothing prints a traceback)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out = tmp_path / "table.xlsx"
+    out.write_bytes(b"previous table")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    args = ["scenarios", "inputs/exchange_week.xlsx", "inputs/scenarios.xlsx", "--jobs", "2", "-o", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planner", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list = []
+        while time.monotonic() < deadline and proc.poll() is None and len(workers) < 3:
+            time.sleep(0.25)
+            workers = psutil.Process(proc.pid).children(recursive=True)  # the tracker and two workers
+        time.sleep(3.0)
+        assert proc.poll() is None, "the sweep ended before the signal was sent"
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=5)
+        assert time.monotonic() - sent < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == "Interrupted (SIGTERM): stopped; existing outputs are left as they were"
+    assert out.read_bytes() == b"previous table"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["table.xlsx"]
+    time.sleep(1.0)  # the resource tracker leaves once its parent has gone
+    assert len(workers) >= 2
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
 def test_a_run_stuck_in_native_code_is_given_up_after_the_grace(tmp_path: Path) -> None:
     """A solver phase that polls no callback: the signal is only recorded inside a native call, so the
     watchdog (woken by the signal itself) removes the registered temporary folder and gives up."""
