@@ -44,6 +44,14 @@ class SolverChoice(StrEnum):
     CBC = "cbc"
 
 
+class ServiceLevelScope(StrEnum):
+    """Over which period a live channel's service level is promised."""
+
+    INTERVAL = "interval"  # in every interval (the default)
+    DAY = "day"  # over each day of the horizon (UTC days)
+    WEEK = "week"  # over each week of the horizon
+
+
 @dataclass(frozen=True)
 class Channel:
     """A contact channel and its first-response promise."""
@@ -56,6 +64,11 @@ class Channel:
     patience_minutes: float | None = None
     deferrable: bool = False
     bot_deflection: float = 0.0
+    tiers_share_agents: bool = False  # False: every tier is its own queue (a separate desk)
+    service_level_scope: ServiceLevelScope = ServiceLevelScope.INTERVAL
+    min_interval_service_level: float = 0.0  # with a day or week scope: the floor in every interval
+    clock: str | None = None  # None: the wall clock; else a Calendar's name
+    holiday_target_minutes: float | None = None  # for contacts arriving on a holiday of the clock
 
     @property
     def kind(self) -> WorkKind:
@@ -72,6 +85,7 @@ class TargetOverride:
     target_minutes: float | None
     service_level: float | None
     row: int = 0
+    priority: int | None = None  # rank among tiers sharing agents (1 is served first)
 
     @property
     def specificity(self) -> int:
@@ -218,6 +232,21 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Calendar:
+    """A working-time clock: business hours per weekday in a time zone, and holidays.
+
+    ``hours`` holds (weekday 0 = Monday, open minute, close minute) in local time; none means
+    around the clock. A holiday closes its local date's hours; ``demand_factors`` scales demand
+    on listed local dates."""
+
+    name: str
+    timezone: str
+    hours: tuple[tuple[int, int, int], ...] = ()
+    holidays: tuple[dt.date, ...] = ()
+    demand_factors: tuple[tuple[dt.date, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Horizon:
     """The cyclic planning horizon: whole weeks of equal intervals, starting at `start` (UTC)."""
 
@@ -260,6 +289,7 @@ class Scenario:
     settings: Settings
     agents: tuple[Agent, ...] = ()
     shifts_defaulted: bool = False
+    calendars: dict[str, Calendar] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
 
@@ -269,6 +299,25 @@ class Scenario:
 
     def pool_hourly_cost(self, pool: Pool) -> float:
         return pool.hourly_cost if pool.hourly_cost is not None else self.sites[pool.site].hourly_cost
+
+
+def priority_source(
+    targets: tuple[TargetOverride, ...], language: str, channel: str, tier: str
+) -> TargetOverride | None:
+    """The `targets` row giving one tier its priority rank: the most specific matching row that
+    sets one (ties as in :func:`resolve_target`); None when no row does."""
+
+    def rank(t: TargetOverride) -> tuple[int, int, int, int, int]:
+        return (t.specificity, t.tier is not None, t.channel is not None, t.language is not None, t.row)
+
+    matching = sorted((t for t in targets if t.priority is not None and t.matches(language, channel, tier)), key=rank)
+    return matching[-1] if matching else None
+
+
+def resolve_priority(targets: tuple[TargetOverride, ...], language: str, channel: str, tier: str) -> int | None:
+    """The priority rank of one tier (1 is served first); None when no `targets` row gives one."""
+    source = priority_source(targets, language, channel, tier)
+    return None if source is None else source.priority
 
 
 def resolve_target(

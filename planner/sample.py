@@ -28,9 +28,9 @@ from planner.inputs.settings import EXAMPLE_SETTINGS
 
 # --- the sheets' columns, in workbook order -------------------------------------------
 
-# the sample models pools of interchangeable agents, so it has no `agents` sheet
+# the sample models pools of interchangeable agents, so it has no `agents` sheet; its clocks are the wall clock
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
-    sheet.name: sheet.column_names for sheet in SHEETS if sheet.name != "agents"
+    sheet.name: sheet.column_names for sheet in SHEETS if sheet.name not in ("agents", "calendars")
 }
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "zh", "ja", "ko", "ru", "pt", "es", "tr", "vi", "de")
@@ -385,7 +385,8 @@ def _join(items: Sequence[str] | None) -> str | None:
 
 def _frame(sheet: str, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     columns = SHEET_COLUMNS[sheet]
-    return pd.DataFrame([list(r) for r in rows], columns=list(columns), dtype=object)
+    # optional columns the sample does not use (e.g. tiers_share_agents, priority) stay blank
+    return pd.DataFrame([[*r, *[None] * (len(columns) - len(r))] for r in rows], columns=list(columns), dtype=object)
 
 
 def _typed(df: pd.DataFrame, numeric: Sequence[str]) -> pd.DataFrame:

@@ -182,3 +182,13 @@ def test_on_time_share_matches_a_slice_by_slice_simulation():
         expected = on_time_share_scalar(work[i].tolist(), capacity[i].tolist(), windows[i], shares[i])
         np.testing.assert_allclose(got[i], expected, atol=1e-12)
     assert (got < 1.0).sum() > 10  # the cases include plenty of late work
+
+
+def test_oldest_open_age_by_hand():
+    # 2 units arrive in interval 0, 1 unit is done in each of intervals 1 and 2 (served in order):
+    # at the end of 0 all is open, the oldest from its start (age 1); at the end of 1 the second
+    # unit is open, arrived halfway through interval 0 (age 2 - 0.5); then nothing is open
+    from planner.queueing.deferred import oldest_open_age
+
+    age = oldest_open_age(np.array([2.0, 0, 0, 0]), np.array([0.0, 1, 1, 0]))
+    assert age.tolist() == pytest.approx([1.0, 1.5, 0.0, 0.0])

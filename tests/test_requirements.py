@@ -185,7 +185,7 @@ def test_cli_requirements_writes_csv_and_json(tmp_path):
     assert run.exit_code == 0
     assert "Peak agents and agent-hours per language and channel" in run.stdout
     sheets = pd.read_excel(tmp_path / "req.xlsx", sheet_name=None)
-    assert list(sheets) == ["requirements", "summary"]
+    assert list(sheets) == ["requirements", "summary", "backlog_age"]
 
 
 def test_cli_requirements_bad_input(tmp_path):

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from planner.domain import Scenario, WorkKind
-from planner.queueing import erlang
+from planner.queueing import erlang, priority
 from planner.queueing.deferred import on_time_share
-from planner.requirements import QueueKey, Requirements, on_floor_agents
+from planner.requirements import QueueKey, Requirements, on_floor_agents, sharing_groups
 from planner.roster.rules import TOL, RosterProblem
 
 GroupSeries = dict[str, np.ndarray]
@@ -76,7 +76,49 @@ def _live_service(scenario: Scenario, req: Requirements, staffed: np.ndarray) ->
         )
         sl[idx] = stats.service_level
         asa[idx] = stats.asa_seconds
+    _shared_service(scenario, req, staffed, lam, sl)
+    _period_service(scenario, req, staffed, sl)
     return sl, asa
+
+
+def _period_service(scenario: Scenario, req: Requirements, staffed: np.ndarray, sl: np.ndarray) -> None:
+    """Queues promised over a day or week: the service level the roster model counted on, from the
+    answered-in-time curve at the (fractional) agents on the floor (planner.queueing.period)."""
+    n = scenario.horizon.n_intervals
+    for i, key in enumerate(req.queues):
+        promise = req.period.get(key)
+        if promise is None:
+            continue
+        on_floor = on_floor_agents(staffed[i * n : (i + 1) * n], scenario.settings.shrinkage)
+        answered = promise.answered_at(on_floor)
+        has = promise.contacts > 0
+        sl[i * n : (i + 1) * n] = np.where(has, answered / np.where(has, promise.contacts, 1.0), 1.0)
+
+
+def _shared_service(
+    scenario: Scenario, req: Requirements, staffed: np.ndarray, lam: np.ndarray, sl: np.ndarray
+) -> None:
+    """Tiers sharing agents: each tier's service level at its group's staffing, served by priority."""
+    n = scenario.horizon.n_intervals
+    keys = list(req.queues)
+    for classes in sharing_groups(keys, req.queues):
+        members = [i for c in classes for i in c]
+        group_staffed = np.sum([staffed[i * n : (i + 1) * n] for i in members], axis=0)
+        on_floor = np.floor(on_floor_agents(group_staffed, scenario.settings.shrinkage) + 1e-6)
+        rates = np.stack([np.sum([lam[i * n : (i + 1) * n] for i in c], axis=0) for c in classes], axis=1)
+        spec = req.queues[keys[classes[0][0]]]
+        levels = priority.tier_service_levels(
+            on_floor,
+            rates,
+            spec.handle_minutes,
+            np.array([[req.queues[keys[c[0]]].target_minutes for c in classes]]),
+            patience_minutes=spec.patience_minutes,
+            concurrency=spec.concurrency,
+            concurrency_efficiency=scenario.settings.concurrency_efficiency,
+        )
+        for r, c in enumerate(classes):
+            for i in c:
+                sl[i * n : (i + 1) * n] = levels[:, r]
 
 
 def coverage_table(

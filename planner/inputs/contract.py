@@ -267,6 +267,66 @@ CHANNELS = Sheet(
             example=0.25,
             checks=(_ge(0), _lt(1)),
         ),
+        Column(
+            "tiers_share_agents",
+            Kind.BOOL,
+            "yes or no",
+            "yes: the channel's tiers (standard, vip ...) are served by the same agents, higher priority first "
+            "(rank in the targets sheet's priority column), and staffed together; no: each tier is its own queue, "
+            "as on a separate desk. Blank means no.",
+            required=False,
+            blank_ok=True,
+            default=False,
+            example="no",
+        ),
+        Column(
+            "service_level_scope",
+            Kind.CODE,
+            "blank, interval, day or week",
+            "Period over which the service level is promised (live channels): interval (every interval meets it), "
+            "day (each UTC day's contacts answered in time, as a share, meet it) or week. With day or week the roster "
+            "may staff some intervals below target and others above. Blank means interval.",
+            required=False,
+            blank_ok=True,
+            default="interval",
+            example="interval",
+        ),
+        Column(
+            "clock",
+            Kind.TEXT,
+            "blank or a calendar listed in the calendars sheet",
+            "Clock of the response target: blank is the wall clock; a calendar name counts only its business hours "
+            "(deferrable channels: 'within 1 working day'), switches to holiday_target_minutes for contacts arriving "
+            "on its holidays and applies its holiday demand factors (any channel).",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "holiday_target_minutes",
+            Kind.NUMBER,
+            "blank or a number of minutes > 0",
+            "Target for contacts arriving on a holiday of the channel's clock (deferrable channels). Blank: the usual "
+            "target.",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example="",
+            checks=POSITIVE,
+        ),
+        Column(
+            "min_interval_service_level",
+            Kind.SHARE,
+            "blank or a share >= 0 and at most the service_level",
+            "With a day or week scope: the service level every interval must still reach (e.g. 0.5), so no hour is "
+            "abandoned. Blank means 0.",
+            required=False,
+            blank_ok=True,
+            default=0.0,
+            unit="share",
+            example="",
+            checks=(_ge(0), _le(1)),
+        ),
     ),
 )
 
@@ -326,6 +386,18 @@ TARGETS = Sheet(
             unit="share",
             example=0.9,
             checks=SHARE_OPEN,
+        ),
+        Column(
+            "priority",
+            Kind.INTEGER,
+            "blank or a whole number >= 1",
+            "Rank of the tier where the channel's tiers share agents (tiers_share_agents = yes): 1 is served first; "
+            "tiers with the same rank wait in one line; tiers without a rank are served after every ranked tier. "
+            "The row must name a tier. Blank: no rank.",
+            required=False,
+            blank_ok=True,
+            example="",
+            checks=(_ge(1),),
         ),
     ),
 )
@@ -562,7 +634,35 @@ SETTINGS = Sheet(
     ),
 )
 
-SHEETS: tuple[Sheet, ...] = (DEMAND, CHANNELS, TARGETS, SITES, POOLS, AGENTS, SHIFTS, SETTINGS)
+CALENDARS = Sheet(
+    name="calendars",
+    description="Working-time clocks for channels (channels sheet, column clock): business hours per weekday in a "
+    "time zone, and holidays. A row gives either business hours (days, open, close) or a holiday (holiday, "
+    "optionally demand_factor). A calendar without business-hours rows runs around the clock. A holiday closes the "
+    "business hours of its local date; contacts arriving on it get the channel's holiday_target_minutes.",
+    required=False,
+    columns=(
+        Column("calendar", Kind.TEXT, "a calendar name", "Calendar name, as named in the channels sheet's clock.",
+               example="office"),
+        Column("timezone", Kind.TEXT, "an IANA time zone name such as Europe/Lisbon",
+               "Time zone of the business hours and holiday dates (the same on every row of a calendar).",
+               example="Europe/Lisbon"),
+        Column("days", Kind.LIST, "blank or weekdays such as 'mon-fri' or 'sat, sun'",
+               "Weekdays the hours apply to (mon, tue, wed, thu, fri, sat, sun; ranges such as mon-fri).",
+               required=False, blank_ok=True, example="mon-fri"),
+        Column("open", Kind.CLOCK, "blank or a local time such as 09:00", "Local opening time.",
+               required=False, blank_ok=True, example="09:00"),
+        Column("close", Kind.CLOCK, "blank or a local time after open, such as 17:00 (24:00 for midnight)",
+               "Local closing time.", required=False, blank_ok=True, example="17:00"),
+        Column("holiday", Kind.DATETIME, "blank or a date within the planning horizon such as 2026-03-25",
+               "A holiday (local date of the calendar).", required=False, blank_ok=True, example=""),
+        Column("demand_factor", Kind.NUMBER, "blank or a number >= 0",
+               "On a holiday row: demand of the channels on this clock is multiplied by it on that date (e.g. 0.6). "
+               "Blank means 1.", required=False, blank_ok=True, example="", checks=NONNEG),
+    ),
+)  # fmt: skip
+
+SHEETS: tuple[Sheet, ...] = (DEMAND, CHANNELS, TARGETS, SITES, POOLS, AGENTS, SHIFTS, SETTINGS, CALENDARS)
 SHEETS_BY_KEY = {normalize_name(s.name): s for s in SHEETS}
 
 

@@ -23,18 +23,26 @@ from planner.domain import (
     DEFAULT_SHIFTS,
     DEFAULT_TIER,
     Agent,
+    Calendar,
     Channel,
     Horizon,
     Pool,
     Scenario,
+    ServiceLevelScope,
     Settings,
     ShiftTemplate,
     Site,
     TargetOverride,
+    priority_source,
+    resolve_target,
 )
 from planner.errors import Problem, ProblemLog, Severity
 from planner.inputs.checks import IntervalGuess, infer_interval, name_collisions, offered_load_problems
 from planner.inputs.contract import (
+    CALENDARS as CALENDARS_SPEC,
+)
+from planner.inputs.contract import (
+    CHANNELS,
     SHEETS,
     SHEETS_BY_KEY,
     SITES,
@@ -71,14 +79,20 @@ def build_scenario(book: RawBook) -> Scenario:
     log.extend(book.problems)
     tables = _typed_tables(book, log)
     settings = _settings(tables.get("settings"), log)
-    channels = _channels(tables.get("channels"))
+    channels = _channels(tables.get("channels"), log)
     sites = _sites(tables.get("sites"), log)
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
     for sheet in ("sites", "pools", "shifts"):
         log.extend(name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1]))
     targets = _targets(tables.get("targets"), channels, log)
+    calendars = _calendars(tables.get("calendars"), log)
+    _check_clocks(tables.get("channels"), calendars, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
+    if horizon is not None:
+        _check_holidays(tables.get("calendars"), calendars, horizon, log)
+    if demand is not None:
+        _priority_conflicts(demand, channels, tuple(targets), book, log)
     if demand is not None and not log.errors:
         _coverage_warnings(demand, pools, targets, book, log)
         _site_warnings(sites, shifts, book, log)
@@ -97,6 +111,7 @@ def build_scenario(book: RawBook) -> Scenario:
         settings=settings,
         agents=tuple(agents),
         shifts_defaulted=defaulted,
+        calendars=calendars,
         warnings=tuple(p.describe() for p in log.warnings),
         notes=tuple(p.describe() for p in log.notes),
     )
@@ -232,11 +247,35 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
 # --------------------------------------------------------------------------- small tables
 
 
-def _channels(table: TypedTable | None) -> dict[str, Channel]:
+def _check_scope(table: TypedTable, row: int, r: pd.Series, log: ProblemLog) -> None:
+    """A day or week scope is for live channels whose tiers do not share agents, with a floor at most the target."""
+    scope, floor, level = r["service_level_scope"], r["min_interval_service_level"], r["service_level"]
+    if row in table.bad:
+        return
+    if isinstance(floor, float) and isinstance(level, float) and floor > level:
+        expected = f"a share at most the channel's service_level ({level:g})"
+        log.add(Problem.cell(table.file, table.sheet, row, "min_interval_service_level", floor, expected))
+        table.bad.add(row)
+    if scope in (None, "interval"):
+        return
+    if scope not in {s.value for s in ServiceLevelScope}:
+        expected = CHANNELS.column("service_level_scope").expected
+    elif r["deferrable"]:
+        expected = "interval (or blank): deferrable work has its own window; day and week apply to live channels"
+    elif r["tiers_share_agents"]:
+        expected = "interval (or blank) where tiers share agents (day and week are for channels without sharing)"
+    else:
+        return
+    log.add(Problem.cell(table.file, table.sheet, row, "service_level_scope", scope, expected))
+    table.bad.add(row)
+
+
+def _channels(table: TypedTable | None, log: ProblemLog) -> dict[str, Channel]:
     out: dict[str, Channel] = {}
     if table is None:
         return out
     for _, r in table.frame.iterrows():
+        _check_scope(table, int(r["row"]), r, log)
         if int(r["row"]) in table.bad:
             # Keep the name (with placeholder values) so demand rows naming a channel whose
             # row is already reported are not reported a second time. Errors stop the load.
@@ -252,6 +291,11 @@ def _channels(table: TypedTable | None) -> dict[str, Channel]:
             patience_minutes=_optional_float(r["patience_minutes"]),
             deferrable=bool(r["deferrable"]),
             bot_deflection=float(r["bot_deflection"]),
+            tiers_share_agents=bool(r["tiers_share_agents"]),
+            service_level_scope=ServiceLevelScope(r["service_level_scope"]),
+            min_interval_service_level=float(r["min_interval_service_level"]),
+            clock=r["clock"],
+            holiday_target_minutes=_optional_float(r["holiday_target_minutes"]),
         )
     return out
 
@@ -501,7 +545,9 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
             table.bad.add(row)
         if row in table.bad:
             continue
-        if r["target_minutes"] is None and r["service_level"] is None:
+        if r["priority"] is not None and not _check_priority_row(table, row, r, channels, log):
+            continue
+        if r["target_minutes"] is None and r["service_level"] is None and r["priority"] is None:
             log.add(
                 Problem(
                     table.file,
@@ -520,9 +566,185 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
                 target_minutes=_optional_float(r["target_minutes"]),
                 service_level=_optional_float(r["service_level"]),
                 row=row,
+                priority=_optional_int(r["priority"]),
             )
         )
     return out
+
+
+def _check_priority_row(
+    table: TypedTable, row: int, r: pd.Series, channels: dict[str, Channel], log: ProblemLog
+) -> bool:
+    """A priority rank names a tier, and its channel (or, blank, some channel) has tiers sharing agents."""
+    if r["tier"] is None:
+        log.add(Problem.cell(table.file, table.sheet, row, "tier", "", "a tier name on a row that sets a priority"))
+        table.bad.add(row)
+        return False
+    sharing = sorted(c.name for c in channels.values() if c.tiers_share_agents)
+    if r["channel"] is not None and r["channel"] not in sharing or not sharing:
+        expected = "blank, or a channel whose tiers share agents (tiers_share_agents = yes in the channels sheet"
+        expected += f": {', '.join(sharing)})" if sharing else ": none has)"
+        log.add(Problem.cell(table.file, table.sheet, row, "priority", r["priority"], expected))
+        table.bad.add(row)
+        return False
+    return True
+
+
+def _priority_conflicts(
+    demand: pd.DataFrame,
+    channels: dict[str, Channel],
+    targets: tuple[TargetOverride, ...],
+    book: RawBook,
+    log: ProblemLog,
+) -> None:
+    """Tiers sharing agents with the same rank wait in one line, so they must have the same target."""
+    pairs = demand[["language", "channel", "tier"]].drop_duplicates()
+    for (lang, chan), tiers in pairs.groupby(["language", "channel"], sort=True)["tier"]:
+        if chan not in channels or not channels[chan].tiers_share_agents:
+            continue
+        seen: dict[int, tuple[str, float]] = {}
+        for tier in sorted(tiers):
+            source = priority_source(targets, lang, chan, tier)
+            if source is None or source.priority is None:
+                continue
+            target = resolve_target(channels[chan], targets, lang, tier)[0]
+            first = seen.setdefault(source.priority, (tier, target))
+            if first[1] != target:
+                expected = (
+                    f"a rank other than {source.priority}, which tier '{first[0]}' of {lang} {chan} already has with "
+                    f"target {first[1]:g} minutes (tiers of one rank wait in one line: they need the same target)"
+                )
+                log.add(Problem.cell(book.file, "targets", source.row, "priority", source.priority, expected))
+
+
+# --------------------------------------------------------------------------- calendars
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(items: tuple[str, ...]) -> list[int] | None:
+    """Weekday numbers (0 = Monday) from codes and ranges such as mon-fri; None when one is unknown."""
+    out: list[int] = []
+    for item in items:
+        first, _, last = item.partition("-")
+        if first[:3] not in WEEKDAYS or (last and last[:3] not in WEEKDAYS):
+            return None
+        a = WEEKDAYS.index(first[:3])
+        b = WEEKDAYS.index(last[:3]) if last else a
+        out.extend((a + k) % 7 for k in range((b - a) % 7 + 1))
+    return sorted(set(out))
+
+
+def _minute(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _calendars(table: TypedTable | None, log: ProblemLog) -> dict[str, Calendar]:
+    """The calendars: business-hours rows and holiday rows, each checked where it stands."""
+    if table is None:
+        return {}
+    zones: dict[str, str] = {}
+    hours: dict[str, list[tuple[int, int, int, int]]] = {}
+    holidays: dict[str, list[tuple[dt.date, float]]] = {}
+    for _, r in table.frame.iterrows():
+        row = int(r["row"])
+        if row in table.bad or not _calendar_zone(table, row, r, zones, log):
+            continue
+        name = r["calendar"]
+        hours.setdefault(name, [])
+        holidays.setdefault(name, [])
+        if r["holiday"] is not None:
+            holidays[name].append(
+                (r["holiday"].date(), 1.0 if r["demand_factor"] is None else float(r["demand_factor"]))
+            )
+            continue
+        _calendar_hours(table, row, r, hours[name], log)
+    return {
+        name: Calendar(
+            name,
+            zones[name],
+            tuple((d, a, b) for d, a, b, _ in hours[name]),
+            tuple(d for d, _ in holidays[name]),
+            tuple((d, f) for d, f in holidays[name] if f != 1.0),
+        )
+        for name in zones
+    }
+
+
+def _calendar_zone(table: TypedTable, row: int, r: pd.Series, zones: dict[str, str], log: ProblemLog) -> bool:
+    """A calendar row's time zone is real and the same as on the calendar's other rows."""
+    tz, name = r["timezone"], r["calendar"]
+    if not _valid_zone(tz):
+        expected = "an IANA time zone name such as Europe/Lisbon"
+    elif zones.setdefault(name, tz) != tz:
+        expected = f"{zones[name]}, the time zone of calendar '{name}' on its earlier rows"
+    else:
+        return True
+    log.add(Problem.cell(table.file, table.sheet, row, "timezone", tz, expected))
+    table.bad.add(row)
+    return False
+
+
+def _calendar_hours(
+    table: TypedTable, row: int, r: pd.Series, seen: list[tuple[int, int, int, int]], log: ProblemLog
+) -> None:
+    """A business-hours row: known weekdays, open before close, no overlap with the calendar's earlier rows."""
+    for column in ("days", "open", "close"):
+        if r[column] is None:
+            expected = f"a value on a business-hours row ({CALENDARS_SPEC.column(column).expected})"
+            log.add(Problem.cell(table.file, table.sheet, row, column, "", expected))
+            table.bad.add(row)
+            return
+    days = _weekdays(r["days"])
+    if days is None:
+        expected = CALENDARS_SPEC.column("days").expected
+        log.add(Problem.cell(table.file, table.sheet, row, "days", ", ".join(r["days"]), expected))
+        table.bad.add(row)
+        return
+    start, end = _minute(r["open"]), _minute(r["close"]) or 24 * 60
+    if end <= start:
+        expected = f"a local time after open ({r['open']:%H:%M}); 24:00 for midnight"
+        log.add(Problem.cell(table.file, table.sheet, row, "close", f"{r['close']:%H:%M}", expected))
+        table.bad.add(row)
+        return
+    for d, a, b, other in seen:
+        if d in days and a < end and start < b:
+            span = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+            expected = f"hours not overlapping row {other} ({WEEKDAYS[d]} {span})"
+            log.add(Problem.cell(table.file, table.sheet, row, "open", f"{r['open']:%H:%M}", expected))
+            table.bad.add(row)
+            return
+    seen.extend((d, start, end, row) for d in days)
+
+
+def _check_clocks(table: TypedTable | None, calendars: dict[str, Calendar], log: ProblemLog) -> None:
+    """Every channel's clock names a calendar of the calendars sheet."""
+    if table is None:
+        return
+    for _, r in table.frame.iterrows():
+        clock = r["clock"]
+        if clock is not None and clock not in calendars:
+            known = ", ".join(sorted(calendars)) or "none is given"
+            expected = f"blank (the wall clock) or a calendar listed in the calendars sheet ({known})"
+            log.add(Problem.cell(table.file, table.sheet, int(r["row"]), "clock", clock, expected))
+
+
+def _check_holidays(
+    table: TypedTable | None, calendars: dict[str, Calendar], horizon: Horizon, log: ProblemLog
+) -> None:
+    """Every holiday is a local date the planning horizon touches."""
+    if table is None:
+        return
+    for _, r in table.frame.iterrows():
+        name, day = r["calendar"], r["holiday"]
+        if day is None or name not in calendars or int(r["row"]) in table.bad:
+            continue
+        zone = zoneinfo.ZoneInfo(calendars[name].timezone)
+        first = horizon.start.astimezone(zone).date()
+        last = (horizon.end - dt.timedelta(minutes=1)).astimezone(zone).date()
+        if not first <= day.date() <= last:
+            expected = f"a date within the planning horizon ({first} to {last} in {calendars[name].timezone})"
+            log.add(Problem.cell(table.file, table.sheet, int(r["row"]), "holiday", f"{day.date()}", expected))
 
 
 # --------------------------------------------------------------------------- demand

@@ -43,15 +43,15 @@ def _examples() -> dict[str, pd.DataFrame]:
     demand = _example_demand()
     channels = pd.DataFrame(
         [
-            ("chat", 9, 1, 0.8, 2, 4, "no", 0.25),
-            ("phone", 6, 0.5, 0.8, 1, 3, "no", None),
-            ("email", 12, 1440, 0.95, 1, None, "yes", None),
-            ("social", 7, 120, 0.9, 1, None, "yes", 0.1),
+            ("chat", 9, 1, 0.8, 2, 4, "no", 0.25, None, None, None, None, None),
+            ("phone", 6, 0.5, 0.8, 1, 3, "no", None, None, None, None, None, None),
+            ("email", 12, 1440, 0.95, 1, None, "yes", None, None, None, None, None, None),
+            ("social", 7, 120, 0.9, 1, None, "yes", 0.1, None, None, None, None, None),
         ],
         columns=_columns("channels"),
     )
     targets = pd.DataFrame(
-        [(None, "chat", "vip", 0.5, 0.9), (None, "email", "vip", 240, 0.95)],
+        [(None, "chat", "vip", 0.5, 0.9, None), (None, "email", "vip", 240, 0.95, None)],
         columns=_columns("targets"),
     )
     sites = pd.DataFrame(
@@ -76,6 +76,9 @@ def _examples() -> dict[str, pd.DataFrame]:
     )
     settings = pd.DataFrame(list(EXAMPLE_SETTINGS), columns=_columns("settings"))
     agents = pd.DataFrame(columns=_columns("agents"))
+    calendars = pd.DataFrame(
+        [("office", "Europe/Lisbon", "mon-fri", "09:00", "17:00", None, None)], columns=_columns("calendars")
+    )
     return {
         "demand": demand,
         "channels": channels,
@@ -85,6 +88,7 @@ def _examples() -> dict[str, pd.DataFrame]:
         "agents": agents,
         "shifts": shifts,
         "settings": settings,
+        "calendars": calendars,
     }
 
 

@@ -75,6 +75,7 @@ def write_requirements(req: Requirements, path: str | os.PathLike[str]) -> Path:
                 summary,
                 number_formats={c: HOURS for c in summary.columns if c not in ("language", "channel", "kind")},
             ),
+            SheetOut("backlog_age", req.backlog_age_by_day(), number_formats={"day": "yyyy-mm-dd"}),
         ],
     )
 

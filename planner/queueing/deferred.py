@@ -57,6 +57,7 @@ class DeferredWork:
     window: float  # response target, in intervals
     share: float  # share of each interval's work due within the window
     classes: tuple[WorkClass, ...]  # due within the window; the rest (if share < 1)
+    clock: str = ""  # a working-time clock's name and targets ("": the wall clock, deadlines a fixed window)
 
     @property
     def total(self) -> float:
@@ -92,6 +93,42 @@ def window_sums(work: np.ndarray, window: float | np.ndarray) -> np.ndarray:
     if whole.any():
         out[whole] = np.array([float(row.sum()) for row in work2[whole]])[:, None]
     return out[0] if one else out
+
+
+def deadline_sums(work: np.ndarray, due_start: np.ndarray, due_end: np.ndarray) -> np.ndarray:
+    """Work not yet due at each interval end on a cyclic horizon, with a deadline per arrival interval.
+
+    ``due_start[t]`` and ``due_end[t]`` are the deadlines of work arriving at the start and at the
+    end of interval ``t``, in intervals from the start of ``t`` (between them the deadline moves
+    linearly); at the end of interval ``t + k`` the share of ``work[t]`` not yet due is
+    ``clip((due_end - (k+1)) / (due_end - due_start), 0, 1)``. With a fixed window ``W``
+    (``due_start = W``, ``due_end = W + 1``) this is :func:`window_sums`.
+    """
+    work = np.asarray(work, dtype=float)
+    n = work.size
+    out = np.zeros(n)
+    spread = due_end - due_start
+    u = np.arange(n)
+    for k in range(min(n, int(np.ceil(due_end.max())))):
+        t = (u - k) % n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            moving = np.clip((due_end[t] - (k + 1)) / spread[t], 0.0, 1.0)
+        share = np.where(spread[t] > 1e-12, moving, (due_start[t] > k + 1).astype(float))
+        out += share * work[t]
+    return out
+
+
+def clocked_work(work: np.ndarray, share: float, due: np.ndarray, late_due: np.ndarray, clock: str) -> DeferredWork:
+    """One queue's deferrable work whose deadlines follow a working-time clock.
+
+    ``due`` and ``late_due`` are, per interval boundary ``0..n``, the intervals from an arrival
+    there until the share's deadline and the rest's (see :mod:`planner.calendars`).
+    """
+    first, rest = share * work, (1.0 - share) * work
+    classes = [WorkClass(first, float(due.max()), deadline_sums(first, due[:-1], due[1:] + 1.0))]
+    if share < 1.0:
+        classes.append(WorkClass(rest, float(late_due.max()), deadline_sums(rest, late_due[:-1], late_due[1:] + 1.0)))
+    return DeferredWork(work=work, window=float(due[:-1].mean()), share=share, classes=tuple(classes), clock=clock)
 
 
 def deferred_works(work: np.ndarray, windows: np.ndarray, shares: np.ndarray) -> list[DeferredWork]:
@@ -298,6 +335,32 @@ def backlog(work: np.ndarray, done: np.ndarray) -> np.ndarray:
     return np.maximum(b[..., n:], 0.0)
 
 
+def oldest_open_age(work: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """Age, in intervals, of the oldest open contact at each interval end of a cyclic queue served at
+    ``done``, oldest first (arrivals spread evenly over their interval; 0 when nothing is open).
+
+    The open work at the end of interval ``t`` is the last ``B[t]`` arrived (:func:`backlog`); the
+    oldest of it arrived where the cumulative arrivals reach ``A(t+1) - B[t]``. With two deadline
+    classes the later class can hold older work; this is the age if the queue were served in order.
+    Works on 1-d arrays or (queues x intervals).
+    """
+    one = np.ndim(work) == 1
+    work = np.atleast_2d(np.asarray(work, dtype=float))
+    done = np.atleast_2d(np.asarray(done, dtype=float))
+    q, n = work.shape
+    open_work = np.atleast_2d(backlog(work, done))
+    arrived = np.concatenate([np.zeros((q, 1)), np.cumsum(np.tile(work, 3), axis=1)], axis=1)  # at boundaries 0..3n
+    ends = np.arange(n) + 2 * n + 1  # the end of each interval in the third copy
+    out = np.zeros((q, n))
+    for i in range(q):
+        goal = arrived[i, ends] - open_work[i]
+        j = np.clip(np.searchsorted(arrived[i], goal, side="right") - 1, 0, 3 * n - 1)
+        step = arrived[i, j + 1] - arrived[i, j]
+        frac = np.where(step > 0, (goal - arrived[i, j]) / np.where(step > 0, step, 1.0), 0.0)
+        out[i] = np.where(open_work[i] > 1e-9, ends - (j + np.clip(frac, 0.0, 1.0)), 0.0)
+    return out[0] if one else out
+
+
 def _lindley(net: np.ndarray) -> np.ndarray:
     """B[t] = max(0, B[t-1] + net[t]) from B[-1] = 0, along the last axis, in closed form."""
     x = np.cumsum(net, axis=-1)
@@ -319,7 +382,8 @@ def on_time_share(
     horizon: the ``share`` class (due within the window) is served first, oldest first;
     the rest is served, oldest first, with the capacity left. Intervals without work get 1.0.
     ``work`` and ``capacity`` are (queues x intervals), or 1-d for one queue; ``window``
-    (in intervals) and ``share`` are scalars or one value per queue. Two cycles suffice for
+    (in intervals) is a scalar, one value per queue or (queues x intervals) per arrival interval
+    (a working-time clock), ``share`` a scalar or one value per queue. Two cycles suffice for
     the steady state (the first one warms up). Each class's open work follows Lindley's
     recursion, which is solved in closed form (:func:`_lindley`), so nothing loops over
     slices.
@@ -328,9 +392,11 @@ def on_time_share(
     work = np.atleast_2d(np.asarray(work, dtype=float))
     capacity = np.atleast_2d(np.asarray(capacity, dtype=float))
     q, n = work.shape
-    window = np.broadcast_to(np.asarray(window, dtype=float), (q,))
-    share = np.broadcast_to(np.asarray(share, dtype=float), (q,))
     m = substeps
+    window = np.asarray(window, dtype=float)
+    # per queue, or per queue and arrival interval (a working-time clock): per slice
+    slice_window = np.repeat(window, m, axis=1) if window.ndim == 2 else np.broadcast_to(window, (q,))[:, None]
+    share = np.broadcast_to(np.asarray(share, dtype=float), (q,))
     k = n * m
     cap = np.tile(np.repeat(capacity / m, m, axis=1), 2)
     avail = cap
@@ -352,7 +418,7 @@ def on_time_share(
         need = 0.5 * (a_cum[:, :k] + a_cum[:, 1 : k + 1])
         # on time = answered within the target window (for the second class too,
         # although its own deadline is later)
-        due = np.minimum(u[None, :] + window[:, None] * m, 2 * k)
+        due = np.minimum(u[None, :] + slice_window * m, 2 * k)
         j = np.minimum(np.floor(due).astype(np.int64), 2 * k - 1)
         lo_s = np.take_along_axis(s_cum, j, axis=1)
         hi_s = np.take_along_axis(s_cum, j + 1, axis=1)

@@ -58,7 +58,7 @@ def build_problem(
         return tuple(sorted({skillset_of(p.languages, p.channels) for p in pools if p.serves(lang, chan)}))
 
     used: set[str] = set()
-    live = _live_groups(req, eligible, used)
+    live = _live_groups(req, eligible, used, 1.0 - scenario.settings.shrinkage)
     deferred = _deferred_groups(req, eligible, used)
     penalty = scenario.settings.under_coverage_penalty or default_penalty(scenario)
     if full_coverage:
@@ -84,17 +84,21 @@ def build_problem(
     )
 
 
-def _live_groups(req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str]) -> list[LiveGroup]:
-    """Live queues served by the same skill sets, their requirements added up."""
-    live_parts: dict[tuple[str, ...], list[QueueKey]] = defaultdict(list)
+def _live_groups(
+    req: Requirements, eligible: Callable[[str, str], tuple[str, ...]], used: set[str], on_floor_share: float
+) -> list[LiveGroup]:
+    """Live queues served by the same skill sets, their requirements added up; a queue promised over
+    a day or week is a group of its own (its staffing decides its answered-in-time contacts)."""
+    live_parts: dict[tuple[tuple[str, ...], QueueKey | None], list[QueueKey]] = defaultdict(list)
     for key in sorted(req.live):
         if req.live[key].sum() > TOL:
-            live_parts[eligible(key[0], key[1])].append(key)
+            live_parts[(eligible(key[0], key[1]), key if key in req.period else None)].append(key)
     live: list[LiveGroup] = []
-    for sets, queues in sorted(live_parts.items(), key=lambda kv: kv[1][0]):
-        name = _unique(_group_name("live", queues), used)
+    for (sets, own), queues in sorted(live_parts.items(), key=lambda kv: kv[1][0]):
+        name = _unique(_group_name("live", queues) + (f":{own[2]}" if own else ""), used)
         requirement = np.sum([req.live[q] for q in queues], axis=0)
-        live.append(LiveGroup(name, tuple(queues), sets, requirement))
+        promise = req.period.get(queues[0]) if own else None
+        live.append(LiveGroup(name, tuple(queues), sets, requirement, promise, on_floor_share))
     return live
 
 
@@ -106,9 +110,9 @@ def _deferred_groups(
     for key in sorted(req.deferred):
         dw = req.deferred[key]
         if dw.total > TOL:
-            def_parts[(eligible(key[0], key[1]), round(dw.window, 9), round(dw.share, 9))].append(key)
+            def_parts[(eligible(key[0], key[1]), round(dw.window, 9), round(dw.share, 9), dw.clock)].append(key)
     deferred: list[DeferredGroup] = []
-    for (sets, window, share), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
+    for (sets, window, share, _clock), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
         name = _unique(_group_name("defer", queues), used)
         work = np.sum([req.deferred[q].work for q in queues], axis=0)
         # classes are linear in the work (same window and share): add them up

@@ -36,10 +36,13 @@ import pulp
 from planner.domain import model_name
 from planner.errors import ModelError
 from planner.queueing.deferred import WorkClass
+from planner.queueing.period import PeriodPromise
 from planner.roster.tours import TourData
 
 QueueKey = tuple[str, str, str]
 TOL = 1e-6
+#: Contacts answered in time per extra agent below which a service-level curve counts as flat.
+FLAT_SLOPE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class LiveGroup:
     queues: tuple[QueueKey, ...]
     skillsets: tuple[str, ...]
     requirement: np.ndarray  # scheduled agents per interval
+    period: PeriodPromise | None = None  # one queue promised over a day or week (planner.queueing.period)
+    on_floor_share: float = 1.0  # agents on the floor per scheduled agent (1 - shrinkage)
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ class RosterModel:
     rules: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     uncoverable: dict[tuple[str, int], float] = field(default_factory=dict)  # requirement nobody can meet
     presence: dict[str, np.ndarray] = field(default_factory=dict)
+    penalties: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # other penalised slack
 
     def add(self, rule: str, constraint: pulp.LpConstraint, name: str) -> None:
         name = safe_name(name)
@@ -340,6 +346,7 @@ def objective_cost(m: RosterModel) -> None:
     weight = p.penalty * p.interval_hours
     terms = [(var, float(c)) for var, c in zip(m.shifts, p.option_cost, strict=True)]
     terms += [(var, weight) for var in m.short.values()]
+    terms += m.penalties
     m.lp.setObjective(pulp.LpAffineExpression(terms))
 
 
@@ -408,6 +415,40 @@ def rule_tour_headcount(m: RosterModel) -> None:
         m.add("tour_headcount", expr == 0, f"people__{pool.name}")
 
 
+def rule_period_service_level(m: RosterModel) -> None:
+    """A live queue promised over a day or week answers the period's share of contacts in time:
+    per interval, answered-in-time contacts below every chord of its concave curve of agents on the
+    floor (planner.queueing.period) and at most the curve's value at its last breakpoint; per period,
+    their sum at least the share (soft: `sl_short`, per contact at the penalty of an agent-hour). Live
+    coverage already gives every interval the floor."""
+    p = m.problem
+    weight = p.penalty * p.interval_hours
+    for g in p.live:
+        promise = g.period
+        if promise is None:
+            continue
+        by_period: dict[int, list[pulp.LpVariable]] = defaultdict(list)
+        for t in map(int, np.flatnonzero(promise.period >= 0)):
+            answered = m.lp.add_variable(safe_name(f"answered__{g.name}__t{t:05d}"), 0, float(promise.contacts[t]))
+            by_period[int(promise.period[t])].append(answered)
+            staffed = [(_alloc(m, s, g.name, t), -g.on_floor_share) for s in g.skillsets if m.presence[s][t]]
+            k, f = promise.breakpoints(t)
+            answered.upBound = float(f[-1])  # past the last breakpoint: no more than there (conservative)
+            for j in range(len(k) - 1):
+                slope = float(f[j + 1] - f[j])
+                if slope < FLAT_SLOPE:  # flat from here on: more agents answer no more in time
+                    answered.upBound = float(f[j])
+                    break
+                expr = pulp.LpAffineExpression([(answered, 1.0), *((v, c * slope) for v, c in staffed)])
+                m.add("period_service_level", expr <= float(f[j] - slope * k[j]), f"chord__{g.name}__t{t:05d}__k{j}")
+        for d, answered_vars in sorted(by_period.items()):
+            need = promise.level * float(promise.contacts[promise.period == d].sum())
+            short = m.lp.add_variable(safe_name(f"sl_short__{g.name}__p{d:03d}"), 0)
+            m.penalties.append((short, weight))
+            expr = pulp.LpAffineExpression([(v, 1.0) for v in answered_vars] + [(short, 1.0)])
+            m.add("period_service_level", expr >= need, f"period_sl__{g.name}__p{d:03d}")
+
+
 #: The business rules, in the order they are added.
 RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
@@ -415,9 +456,10 @@ RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_agent_time,
     rule_pool_headcount,
     rule_site_headcount,
+    rule_period_service_level,
 )
 
-#: The business rules with weekly tours (the default), in the order they are added.
+#: The business rules with weekly tours (the `weekly_tours` setting), in the order they are added.
 TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
     rule_deferred_deadlines,
@@ -426,6 +468,7 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_tour_nights,
     rule_tour_headcount,
     rule_site_headcount,
+    rule_period_service_level,
 )
 
 RULE_DESCRIPTIONS = {
@@ -437,6 +480,7 @@ RULE_DESCRIPTIONS = {
     "tour_cover": "weekly tours: shifts_per_week days, days off, start-time band and rest per person",
     "tour_nights": "max_nights_per_week",
     "tour_headcount": "pool headcount on tours, within available",
+    "period_service_level": "a day's or week's share of contacts answered in time (service_level_scope)",
 }
 
 
