@@ -275,5 +275,5 @@ def test_bad_drivers_policies_and_settings_are_located(tmp_path):
 def test_docs_carry_the_plan_reference():
     from planner.outputs.capacity import plan_reference
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "capacity.md").read_text(encoding="utf-8")
-    assert plan_reference().strip() in text, "regenerate the sheet tables in docs/capacity.md from plan_reference()"
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert plan_reference().strip() in text, "regenerate the sheet tables in README.md from plan_reference()"
