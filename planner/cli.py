@@ -7,6 +7,9 @@ Exit codes: 0 success; 1 bad input, or a result that fails its targets; 2 wrong 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -16,6 +19,7 @@ import click
 
 from planner import __version__
 from planner.errors import InputError, PlannerError, SolverTimeLimitError
+from planner.interrupts import Interrupted, signals_handled
 
 if TYPE_CHECKING:
     from planner.domain import Scenario
@@ -31,13 +35,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 _FLAG_HINTS: tuple[tuple[type[PlannerError], str], ...] = ((SolverTimeLimitError, " (use --time-limit)"),)
 
 
+def _interrupted_line(signum: int) -> str:
+    return f"Interrupted ({signal.Signals(signum).name}): stopped; existing outputs are left as they were"
+
+
+def _give_up(signum: int) -> None:
+    """A run still busy in native solver code two seconds after a signal: leave at once (called from
+    the watchdog thread, once temporary files and solver processes are gone; nothing was written)."""
+    click.echo(_interrupted_line(signum), err=True)
+    sys.stderr.flush()
+    os._exit(128 + signum)
+
+
 def _library_errors(fn: F) -> F:
-    """Turn library errors into `Error: ...` messages with exit code 1 (no traceback)."""
+    """Turn library errors into `Error: ...` messages with exit code 1 (no traceback); Ctrl-C and
+    SIGTERM stop the command with one line and exit 130 / 143."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with signals_handled(give_up=_give_up):
+                return fn(*args, **kwargs)
+        except Interrupted as exc:
+            click.echo(_interrupted_line(exc.signum), err=True)
+            raise SystemExit(exc.exit_code) from None
         except InputError as exc:
             for other in exc.others:
                 if other.severity.value == "warning":
@@ -48,6 +69,8 @@ def _library_errors(fn: F) -> F:
             raise click.ClickException(f"{exc}{hint}") from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted") from None
+        except MemoryError:
+            raise click.ClickException("not enough memory to finish: the input is too large for this machine") from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -77,7 +100,7 @@ def _solver_options(scope: str) -> Callable[[F], F]:
                 ),
                 click.option(
                     "--time-limit",
-                    type=click.FloatRange(min=1),
+                    type=click.FloatRange(min=1, max=604_800),
                     default=None,
                     metavar="SECONDS",
                     help=f"Solver time limit for {scope} (default: settings, else 50).",
@@ -90,7 +113,7 @@ def _solver_options(scope: str) -> Callable[[F], F]:
                     help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).",
                 ),
                 click.option(
-                    "--threads", type=click.IntRange(min=1), default=None, metavar="N", help="Solver threads."
+                    "--threads", type=click.IntRange(min=1, max=256), default=None, metavar="N", help="Solver threads."
                 ),
             )
         ):
@@ -125,10 +148,12 @@ def init_cmd(path: Path, force: bool) -> None:
       planner init inputs/my_week.xlsx
       planner validate inputs/my_week.xlsx
     """
+    from planner.outputs.files import check_output_path
     from planner.outputs.paths import OutputFormat
     from planner.outputs.template import write_template
 
     _check_output(path, OutputFormat.XLSX, "PATH", "")
+    check_output_path(path)
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to overwrite it")
     write_template(path)
@@ -196,12 +221,14 @@ def requirements_cmd(input_path: Path, output: Path | None, fmt: str | None, as_
       planner requirements inputs/tiny.xlsx -o outputs/tiny_requirements --format csv
     """
     from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
     from planner.outputs.text import requirements_json, requirements_text
     from planner.outputs.workbooks import write_requirements
     from planner.requirements import compute_requirements
 
     if output is not None:
         output = _requirements_path(output, fmt)
+        check_output_path(output, [input_path])
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     req = compute_requirements(scenario)
@@ -378,6 +405,7 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --plots outputs/week_plots
     """
     from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
     from planner.outputs.text import roster_json, roster_text
     from planner.outputs.workbooks import default_output_path, write_roster
     from planner.roster.plan import RosterOptions, plan_roster
@@ -385,6 +413,7 @@ def roster_cmd(
 
     target = output if output is not None else default_output_path("roster", fmt)
     _check_roster_paths(target, fmt, plots_dir)
+    check_output_path(target, [input_path], folder=fmt == "csv")
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
@@ -501,14 +530,16 @@ def capacity_cmd(input_path: Path, plan_path: Path, output: Path | None, fmt: st
     from planner.capacity.plan import plan_capacity
     from planner.inputs.load import load_scenario
     from planner.outputs.capacity import capacity_json, capacity_text, write_capacity
+    from planner.outputs.files import check_output_path
     from planner.outputs.workbooks import default_output_path
 
+    target = output if output is not None else default_output_path("capacity", fmt)
+    check_output_path(target, [input_path, plan_path], folder=fmt == "csv")
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     plan = load_plan(plan_path, scenario)
     _echo_findings(plan.warnings, ())
     result = plan_capacity(scenario, plan, log=lambda line: click.echo(line, err=True))
-    target = output if output is not None else default_output_path("capacity", fmt)
     written = write_capacity(result, target, fmt=fmt)
     if as_json:
         _echo_json(capacity_json(result, str(written)))
@@ -600,10 +631,13 @@ def simulate_cmd(
       planner simulate inputs/tiny.xlsx outputs/tiny_roster.xlsx -o outputs/tiny_sim.xlsx --json
     """
     from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
     from planner.simulation.model import Absence
     from planner.simulation.report import simulation_text, write_simulation
     from planner.simulation.run import simulate_roster_file
 
+    if output is not None:
+        check_output_path(output, [input_path, roster_path], folder=output.suffix == "")
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     progress = _ReplicationProgress(replications)
@@ -631,7 +665,11 @@ def simulate_cmd(
     help="Write each scenario's roster workbook to DIR/<scenario>.xlsx.",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Local processes (default: the cores)."
+    "--jobs",
+    type=click.IntRange(min=1, max=256),
+    default=None,
+    metavar="N",
+    help="Local processes (default: the cores).",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask scheduler, e.g. tcp://host:8786.")
 @_solver_options("each scenario's solve")
@@ -674,6 +712,7 @@ def scenarios_cmd(
       planner scenarios inputs/exchange_week.xlsx inputs/scenarios.xlsx --scheduler tcp://dask-scheduler:8786
     """
     from planner.inputs.load import load_scenario
+    from planner.outputs.files import check_output_path
     from planner.outputs.scenarios import scenarios_json, scenarios_text, write_scenarios
     from planner.roster.plan import RosterOptions
     from planner.roster.solve import SolveOptions
@@ -682,6 +721,9 @@ def scenarios_cmd(
 
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output}: the table is written to an .xlsx workbook", param_hint="-o/--output")
+    inputs = [input_path] if scenarios_path is None else [input_path, scenarios_path]
+    if output is not None:
+        check_output_path(output, inputs)
     base = load_scenario(input_path)
     _echo_findings(base.warnings, ())
     specs = load_specs(base, input_path, scenarios_path)

@@ -7,6 +7,7 @@ workbook; the queueing maths, the model builder and the reports consume them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -15,6 +16,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALLOWED_INTERVAL_MINUTES = (15, 30, 60)
+
+
+def model_name(text: str) -> str:
+    """A name as the optimisation model spells it (PuLP/MPS-safe): letters, digits, '_' and '.';
+    other ASCII runs become '_', other characters their code point (so '東京' and '大阪' stay distinct).
+    Two input names that spell the same here are refused before any solve."""
+    spelled = "".join(ch if ch.isascii() else f"u{ord(ch):x}" for ch in text)
+    return re.sub(r"[^A-Za-z0-9_.]+", "_", spelled).strip("_")
+
+
 DEFAULT_TIER = "standard"
 
 

@@ -39,7 +39,7 @@ import planner.inputs.read
 from planner.inputs.load import load_scenario
 
 XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
-DT = "a date-time such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
+DT = "a date-time in the years 1900-2199 such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
 KNOWN_SETTINGS = (
     "currency, shrinkage, max_occupancy, deferred_max_occupancy, concurrency_efficiency, shifts_per_week, "
     "weekly_tours, consecutive_days_off, min_rest_hours, max_consecutive_days, start_time_band_minutes, max_nights_per_week, "
@@ -275,10 +275,10 @@ def text_in_number_columns(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0"),
-        at(p, "channels", 2, "handle_minutes", "'9 min'", "a number of minutes > 0"),
-        at(p, "sites", 3, "hourly_cost", "TRUE", "a number >= 0"),
-        at(p, "pools", 2, "available", "'2.5'", "blank (hire as needed) or a whole number >= 0"),
+        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0 and <= 1,000,000"),
+        at(p, "channels", 2, "handle_minutes", "'9 min'", "a number of minutes > 0 and <= 1440"),
+        at(p, "sites", 3, "hourly_cost", "TRUE", "a number >= 0 and <= 1,000,000"),
+        at(p, "pools", 2, "available", "'2.5'", "blank (hire as needed) or a whole number from 0 to 1,000,000"),
     ]
 
 
@@ -309,10 +309,10 @@ def negative_numbers(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "demand", 7, "contacts", "-1", "a number >= 0"),
-        at(p, "sites", 2, "hourly_cost", "-18.5", "a number >= 0"),
-        at(p, "sites", 3, "night_premium", "-0.25", "blank or a share >= 0 (0.25 means +25 %)"),
-        at(p, "pools", 4, "available", "-4", "blank (hire as needed) or a whole number >= 0"),
+        at(p, "demand", 7, "contacts", "-1", "a number >= 0 and <= 1,000,000"),
+        at(p, "sites", 2, "hourly_cost", "-18.5", "a number >= 0 and <= 1,000,000"),
+        at(p, "sites", 3, "night_premium", "-0.25", "blank or a share >= 0 and <= 10 (0.25 means +25 %)"),
+        at(p, "pools", 4, "available", "-4", "blank (hire as needed) or a whole number from 0 to 1,000,000"),
     ]
 
 
@@ -325,11 +325,11 @@ def csv_nan_and_infinity(tmp: Path):
     t["sites"][1][2] = "1e999"  # overflows to infinity
     p = write_csv_folder(t, tmp / "csv")
     return p, [
-        at(p / "demand.csv", "demand", 4, "contacts", "'nan'", "a number >= 0"),
-        at(p / "demand.csv", "demand", 6, "contacts", "'inf'", "a number >= 0"),
-        at(p / "demand.csv", "demand", 7, "contacts", "'-Infinity'", "a number >= 0"),
-        at(p / "channels.csv", "channels", 2, "handle_minutes", "'NaN'", "a number of minutes > 0"),
-        at(p / "sites.csv", "sites", 2, "hourly_cost", "'1e999'", "a number >= 0"),
+        at(p / "demand.csv", "demand", 4, "contacts", "'nan'", "a number >= 0 and <= 1,000,000"),
+        at(p / "demand.csv", "demand", 6, "contacts", "'inf'", "a number >= 0 and <= 1,000,000"),
+        at(p / "demand.csv", "demand", 7, "contacts", "'-Infinity'", "a number >= 0 and <= 1,000,000"),
+        at(p / "channels.csv", "channels", 2, "handle_minutes", "'NaN'", "a number of minutes > 0 and <= 1440"),
+        at(p / "sites.csv", "sites", 2, "hourly_cost", "'1e999'", "a number >= 0 and <= 1,000,000"),
     ]
 
 
@@ -342,7 +342,7 @@ def blank_required_cells(tmp: Path):
     p = xlsx_with(mutate)(tmp)
     return p, [
         at(p, "demand", 5, "language", "blank", "a language code such as en or ja"),
-        at(p, "demand", 5, "contacts", "blank", "a number >= 0"),
+        at(p, "demand", 5, "contacts", "blank", "a number >= 0 and <= 1,000,000"),
         at(p, "pools", 3, "languages", "blank", "a list of language codes such as 'ja, en'"),
     ]
 
@@ -357,7 +357,7 @@ def bad_codes_flags_and_integers(tmp: Path):
     p = xlsx_with(mutate)(tmp)
     return p, [
         at(p, "demand", 3, "language", "'en us'", "a language code such as en or ja"),
-        at(p, "channels", 2, "concurrency", "1.5", "a whole number >= 1"),
+        at(p, "channels", 2, "concurrency", "1.5", "a whole number from 1 to 100"),
         at(p, "channels", 2, "deferrable", "'maybe'", "yes or no"),
         at(p, "channels", 3, "bot_deflection", "1", "blank or a share >= 0 and < 1"),
     ]
@@ -407,9 +407,9 @@ def handle_time_not_positive(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "channels", 2, "handle_minutes", "0", "a number of minutes > 0"),
-        at(p, "channels", 3, "handle_minutes", "-3", "a number of minutes > 0"),
-        at(p, "channels", 3, "target_minutes", "0", "a number of minutes > 0"),
+        at(p, "channels", 2, "handle_minutes", "0", "a number of minutes > 0 and <= 1440"),
+        at(p, "channels", 3, "handle_minutes", "-3", "a number of minutes > 0 and <= 1440"),
+        at(p, "channels", 3, "target_minutes", "0", "a number of minutes > 0 and <= 10080"),
     ]
 
 
@@ -692,6 +692,153 @@ def duplicate_setting(tmp: Path):
 # --------------------------------------------------------------------------- many problems at once
 
 
+def numbers_beyond_what_the_maths_allows(tmp: Path):
+    """Values the maths cannot use: 1e20 contacts used to spin the staffing search for ever, 1e308 to
+    give a PuLP traceback, a year-9999 date an OverflowError; every bound is in the input reference."""
+
+    def mutate(t: Tables) -> None:
+        t["demand"][1][4] = 1e20
+        t["demand"][2][4] = 1e9
+        t["demand"][3][0] = dt.datetime(9999, 12, 31, 23, 0)
+        t["channels"][1][1] = 1e9
+        t["channels"][1][2] = 20000
+        t["channels"][1][4] = 1000
+        t["sites"][1][2] = 1e308
+        t["sites"][2][4] = 50
+        t["pools"][1][4] = 10**7
+
+    p = xlsx_with(mutate)(tmp)
+    return p, [
+        at(p, "demand", 2, "contacts", "1e+20", "a number >= 0 and <= 1,000,000"),
+        at(p, "demand", 3, "contacts", "1000000000", "a number >= 0 and <= 1,000,000"),
+        at(p, "demand", 4, "interval_start", "9999-12-31 23:00:00", DT),
+        at(p, "channels", 2, "handle_minutes", "1000000000", "a number of minutes > 0 and <= 1440"),
+        at(p, "channels", 2, "target_minutes", "20000", "a number of minutes > 0 and <= 10080"),
+        at(p, "channels", 2, "concurrency", "1000", "a whole number from 1 to 100"),
+        at(p, "sites", 2, "hourly_cost", "1e+308", "a number >= 0 and <= 1,000,000"),
+        at(p, "sites", 3, "weekend_premium", "50", "blank or a share >= 0 and <= 10 (0.25 means +25 %)"),
+        at(p, "pools", 2, "available", "10000000", "blank (hire as needed) or a whole number from 0 to 1,000,000"),
+    ]
+
+
+def settings_beyond_what_the_maths_allows(tmp: Path):
+    """weeks_per_year 1e308 used to write Infinity into JSON; 100000 threads to raise MemoryError."""
+
+    def mutate(t: Tables) -> None:
+        t["settings"] += [
+            ["weeks_per_year", 1e308],
+            ["threads", 100000],
+            ["time_limit_seconds", 1e9],
+            ["under_coverage_penalty", 1e20],
+        ]
+
+    p = xlsx_with(mutate)(tmp)
+    return p, [
+        at(p, "settings", 5, "value", "1e+308", "a number > 0 and <= 53 for setting 'weeks_per_year'"),
+        at(p, "settings", 6, "value", "100000", "a whole number from 1 to 256 for setting 'threads'"),
+        at(
+            p,
+            "settings",
+            7,
+            "value",
+            "1000000000",
+            "a number of seconds > 0 and <= 604,800 (a week) for setting 'time_limit_seconds'",
+        ),
+        at(
+            p,
+            "settings",
+            8,
+            "value",
+            "1e+20",
+            "a number > 0 and <= 10,000,000,000 for setting 'under_coverage_penalty'",
+        ),
+    ]
+
+
+def offered_load_beyond_the_search(tmp: Path):
+    """Each bound holds alone, but 200,000 chats an hour of 600 minutes each would keep 2,000,000
+    agents busy at once (after the chat channel's 25 % bot deflection: 1,500,000)."""
+
+    def mutate(t: Tables) -> None:
+        t["channels"][1][1] = 600
+        t["demand"][1][4] = 200_000
+        t["demand"][2][4] = 100_000
+
+    p = xlsx_with(mutate)(tmp)
+    limit = "at most 133,333 contacts for channel 'chat' in a 60-minute interval (with its 600-minute handle time, more would keep over 1,000,000 agents busy at once)"
+    return p, [
+        at(p, "demand", 2, "contacts", "200000", limit),
+    ]
+
+
+def control_characters_in_names(tmp: Path):
+    """Names a workbook cell cannot hold used to crash the writer after the solve (a UTF-16 export
+    can hold a NUL character)."""
+    t = valid_tables()
+    t["pools"][1][0] = "lisbon\x07en"
+    t["shifts"][2][0] = "la\x1bte"
+    t["demand"][1][1] = "e\x00n"
+    p = write_csv_folder(t, tmp / "csv", delimiter="\t", encoding="utf-16")
+    return (
+        p,
+        [
+            at(
+                p / "demand.csv",
+                "demand",
+                2,
+                "language",
+                "'e\\x00n'",
+                "a language code such as en or ja without control characters (this one holds U+0000)",
+            ),
+            at(
+                p / "pools.csv",
+                "pools",
+                2,
+                "pool",
+                "'lisbon\\x07en'",
+                "a pool name without control characters (this one holds U+0007)",
+            ),
+            at(
+                p / "shifts.csv",
+                "shifts",
+                3,
+                "shift",
+                "'la\\x1bte'",
+                "a shift name without control characters (this one holds U+001B)",
+            ),
+        ],
+        p,
+    )
+
+
+def names_colliding_in_the_model(tmp: Path):
+    """'tokyo-ja-en' and 'tokyo_ja_en' are one name in the optimisation model (a CBC traceback before)."""
+
+    def mutate(t: Tables) -> None:
+        t["pools"][3][0] = "tokyo-ja-en"
+        t["shifts"][2][0] = "day!"
+
+    p = xlsx_with(mutate)(tmp)
+    return p, [
+        f"{p}, sheet 'pools', row 4, column 'pool': pool 'tokyo-ja-en' and pool 'tokyo_ja_en' (row 3) are the same name once spaces and punctuation are ignored; expected pool names that differ in letters or digits",
+        f"{p}, sheet 'shifts', row 3, column 'shift': shift 'day!' and shift 'day' (row 2) are the same name once spaces and punctuation are ignored; expected shift names that differ in letters or digits",
+    ]
+
+
+def mixed_interval_lengths(tmp: Path):
+    """en/chat every 30 minutes, the other series hourly: read as 30-minute data, the hourly counts
+    would fall into every other half hour."""
+
+    def mutate(t: Tables) -> None:
+        half = dt.timedelta(minutes=30)
+        t["demand"] += [[T0 + h * dt.timedelta(hours=1) + half, "en", "chat", "standard", 3.0] for h in range(24)]
+
+    p = xlsx_with(mutate)(tmp)
+    return p, [
+        f"{p}, sheet 'demand', column 'interval_start': the interval length is ambiguous: the stamps are 30 minutes apart, but some language/channel/tier has rows exactly every 60 minutes; expected one interval length for the whole file; state it with the interval_minutes setting"
+    ]
+
+
 def csv_folder_errors_across_files(tmp: Path):
     t = valid_tables()
     t["demand"][2][0] = "2026-03-23 25:00"
@@ -711,14 +858,14 @@ def csv_folder_errors_across_files(tmp: Path):
             "'120%'",
             "a share > 0 and <= 1 (e.g. 0.8 or 80%)",
         ),
-        at(p / "sites.csv", "sites", 2, "hourly_cost", "'-5'", "a number >= 0"),
+        at(p / "sites.csv", "sites", 2, "hourly_cost", "'-5'", "a number >= 0 and <= 1,000,000"),
         at(
             p / "pools.csv",
             "pools",
             3,
             "available",
             "'2.5'",
-            "blank (hire as needed) or a whole number >= 0",
+            "blank (hire as needed) or a whole number from 0 to 1,000,000",
         ),
         at(p / "shifts.csv", "shifts", 3, "earliest_start", "'noon'", "a local clock time HH:MM"),
         at(
@@ -745,7 +892,7 @@ def many_errors_in_one_workbook(tmp: Path):
 
     p = xlsx_with(mutate)(tmp)
     return p, [
-        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0"),
+        at(p, "demand", 4, "contacts", "'lots'", "a number >= 0 and <= 1,000,000"),
         at(
             p,
             "demand",
@@ -754,8 +901,8 @@ def many_errors_in_one_workbook(tmp: Path):
             "'phone'",
             "a channel listed in the channels sheet (chat, email)",
         ),
-        at(p, "channels", 3, "handle_minutes", "0", "a number of minutes > 0"),
-        at(p, "targets", 2, "target_minutes", "-1", "blank or a number of minutes > 0"),
+        at(p, "channels", 3, "handle_minutes", "0", "a number of minutes > 0 and <= 1440"),
+        at(p, "targets", 2, "target_minutes", "-1", "blank or a number of minutes > 0 and <= 10080"),
         at(p, "sites", 3, "timezone", "'Mars/Olympus'", "an IANA time zone name such as Asia/Tokyo"),
         at(p, "pools", 4, "site", "'osaka'", "a site listed in the sites sheet (lisbon, tokyo)"),
         at(p, "shifts", 2, "latest_start", "'25:00'", "a local clock time HH:MM"),
@@ -813,6 +960,12 @@ CASES = {
         unknown_setting,
         bad_setting_values,
         duplicate_setting,
+        numbers_beyond_what_the_maths_allows,
+        settings_beyond_what_the_maths_allows,
+        offered_load_beyond_the_search,
+        control_characters_in_names,
+        names_colliding_in_the_model,
+        mixed_interval_lengths,
         csv_folder_errors_across_files,
         many_errors_in_one_workbook,
     )

@@ -195,7 +195,9 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     folder = tmp_path / "csv"
     run = run_cli("roster", "inputs/tiny.xlsx", "--format", "csv", "-o", folder)
     assert run.exit_code == 0, run.stderr
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.csv" for s in ["summary", *data_sheets])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".planner-output", *(f"{s}.csv" for s in ["summary", *data_sheets])]
+    )
     csv_shifts = pd.read_csv(folder / "shifts.csv")
     assert csv_shifts["agents"].sum() == shifts["agents"].sum()
 
@@ -272,9 +274,9 @@ def test_roster_bad_input_lists_problems_and_writes_nothing(tmp_path):
     assert run.exit_code == 1
     assert run.stderr.splitlines() == [
         f"Error: {path}: 3 problems found",
-        f"{path}, sheet 'demand', row 2, column 'contacts': got -4; expected a number >= 0",
-        f"{path}, sheet 'demand', row 3, column 'interval_start': got 'soon'; expected a date-time such as "
-        "2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00",
+        f"{path}, sheet 'demand', row 2, column 'contacts': got -4; expected a number >= 0 and <= 1,000,000",
+        f"{path}, sheet 'demand', row 3, column 'interval_start': got 'soon'; expected a date-time in the years "
+        "1900-2199 such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00",
         f"{path}, sheet 'sites', row 2, column 'timezone': got 'Mars/Base'; expected an IANA time zone name "
         "such as Asia/Tokyo",
     ]

@@ -187,7 +187,7 @@ def solver_fields(info: SolveInfo) -> dict[str, Any]:
         "mip_gap": round(info.gap, 6),
         "lp_relaxation_bound": None if info.lp_bound is None else round(info.lp_bound, 2),
         "gap_to_lp_bound": None
-        if not info.lp_bound
+        if info.lp_bound is None
         else round((info.objective - info.lp_bound) / max(abs(info.objective), 1e-9), 6),
         "solve_seconds": round(info.seconds, 2),
         "lp_seconds": round(info.lp_seconds, 2),

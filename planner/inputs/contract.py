@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import Problem, Severity
-from planner.inputs.read import RawTable, is_unreadable, normalize_name
+from planner.inputs.read import RawTable, control_characters, is_unreadable, normalize_name
 
 
 class Kind(StrEnum):
@@ -107,7 +107,30 @@ NONNEG = (_ge(0),)
 POSITIVE = (_gt(0),)
 SHARE_OPEN = (_gt(0), _le(1))
 
-DATETIME_EXPECTED = "a date-time such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
+# Upper bounds where the maths needs them: beyond these, floating point stops resolving the staffing
+# search, costs overflow the solver's tolerances, or dates leave what the calendar code can represent.
+#: Most contacts in one interval.
+MAX_CONTACTS = 1_000_000
+#: Longest handle time and patience (a day), and longest first-response target (a week), in minutes.
+MAX_HANDLE_MINUTES = 1440
+MAX_TARGET_MINUTES = 10080
+#: Most contacts one agent works at once.
+MAX_CONCURRENCY = 100
+#: Highest cost of a paid hour, and highest premium share.
+MAX_HOURLY_COST = 1_000_000
+MAX_PREMIUM = 10
+#: Largest headcount cap.
+MAX_HEADCOUNT = 1_000_000
+#: Years a date-time may fall in.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+COST = (*NONNEG, _le(MAX_HOURLY_COST))
+PREMIUM = (*NONNEG, _le(MAX_PREMIUM))
+HEADCOUNT = (*NONNEG, _le(MAX_HEADCOUNT))
+
+DATETIME_EXPECTED = (
+    f"a date-time in the years {MIN_YEAR}-{MAX_YEAR} such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
+)
 LANG_LIST = "a list of language codes such as 'ja, en'"
 
 DEMAND = Sheet(
@@ -121,7 +144,8 @@ DEMAND = Sheet(
             Kind.DATETIME,
             DATETIME_EXPECTED,
             "Start of the interval. Values without an offset are UTC; values with an offset or Z are converted to UTC. "
-            "The interval length (15, 30 or 60 minutes) is inferred from the data, one length per file.",
+            "The interval length (15, 30 or 60 minutes) is inferred from the spacing of the stamps, one length per "
+            "file (hourly stamps at :15 are hourly); when series are spaced differently, set interval_minutes.",
             unit="date-time",
             example=dt.datetime(2026, 3, 23, 9, 0),
         ),
@@ -152,11 +176,11 @@ DEMAND = Sheet(
         Column(
             "contacts",
             Kind.NUMBER,
-            "a number >= 0",
+            f"a number >= 0 and <= {MAX_CONTACTS:,}",
             "Forecast arrivals in the interval (may be fractional).",
             unit="contacts per interval",
             example=42.5,
-            checks=NONNEG,
+            checks=(*NONNEG, _le(MAX_CONTACTS)),
         ),
     ),
 )
@@ -173,20 +197,20 @@ CHANNELS = Sheet(
         Column(
             "handle_minutes",
             Kind.NUMBER,
-            "a number of minutes > 0",
+            f"a number of minutes > 0 and <= {MAX_HANDLE_MINUTES}",
             "Average handling time of the first response.",
             unit="minutes",
             example=9,
-            checks=POSITIVE,
+            checks=(*POSITIVE, _le(MAX_HANDLE_MINUTES)),
         ),
         Column(
             "target_minutes",
             Kind.NUMBER,
-            "a number of minutes > 0",
+            f"a number of minutes > 0 and <= {MAX_TARGET_MINUTES}",
             "First-response target: answer within this many minutes.",
             unit="minutes",
             example=1,
-            checks=POSITIVE,
+            checks=(*POSITIVE, _le(MAX_TARGET_MINUTES)),
         ),
         Column(
             "service_level",
@@ -200,25 +224,25 @@ CHANNELS = Sheet(
         Column(
             "concurrency",
             Kind.INTEGER,
-            "a whole number >= 1",
+            f"a whole number from 1 to {MAX_CONCURRENCY}",
             "Contacts an agent works at once (chat). Blank means 1.",
             required=False,
             blank_ok=True,
             default=1,
             example=2,
-            checks=(_ge(1),),
+            checks=(_ge(1), _le(MAX_CONCURRENCY)),
         ),
         Column(
             "patience_minutes",
             Kind.NUMBER,
-            "blank or a number of minutes > 0",
+            f"blank or a number of minutes > 0 and <= {MAX_HANDLE_MINUTES}",
             "Mean time before a waiting customer abandons. Blank means nobody abandons (Erlang C); "
             "a value selects Erlang A.",
             required=False,
             blank_ok=True,
             unit="minutes",
             example=4,
-            checks=POSITIVE,
+            checks=(*POSITIVE, _le(MAX_HANDLE_MINUTES)),
         ),
         Column(
             "deferrable",
@@ -344,13 +368,13 @@ TARGETS = Sheet(
         Column(
             "target_minutes",
             Kind.NUMBER,
-            "blank or a number of minutes > 0",
+            f"blank or a number of minutes > 0 and <= {MAX_TARGET_MINUTES}",
             "Overriding target (blank: keep the channel's).",
             required=False,
             blank_ok=True,
             unit="minutes",
             example=0.5,
-            checks=POSITIVE,
+            checks=(*POSITIVE, _le(MAX_TARGET_MINUTES)),
         ),
         Column(
             "service_level",
@@ -395,46 +419,46 @@ SITES = Sheet(
         Column(
             "hourly_cost",
             Kind.NUMBER,
-            "a number >= 0",
+            f"a number >= 0 and <= {MAX_HOURLY_COST:,}",
             "Cost per paid hour, in the settings currency.",
             unit="currency per paid hour",
             example=32,
-            checks=NONNEG,
+            checks=COST,
         ),
         Column(
             "night_premium",
             Kind.NUMBER,
-            "blank or a share >= 0 (0.25 means +25 %)",
+            f"blank or a share >= 0 and <= {MAX_PREMIUM} (0.25 means +25 %)",
             "Extra share paid for hours in the local night window (settings night_hours). Blank means 0.",
             required=False,
             blank_ok=True,
             default=0.0,
             unit="share",
             example=0.25,
-            checks=NONNEG,
+            checks=PREMIUM,
         ),
         Column(
             "weekend_premium",
             Kind.NUMBER,
-            "blank or a share >= 0 (0.25 means +25 %)",
+            f"blank or a share >= 0 and <= {MAX_PREMIUM} (0.25 means +25 %)",
             "Extra share paid for local Saturday and Sunday hours. Blank means 0.",
             required=False,
             blank_ok=True,
             default=0.0,
             unit="share",
             example=0.35,
-            checks=NONNEG,
+            checks=PREMIUM,
         ),
         Column(
             "max_agents",
             Kind.INTEGER,
-            "blank or a whole number >= 0",
+            f"blank or a whole number from 0 to {MAX_HEADCOUNT:,}",
             "Headcount cap of the site (people). Blank means no cap.",
             required=False,
             blank_ok=True,
             unit="people",
             example=400,
-            checks=NONNEG,
+            checks=HEADCOUNT,
         ),
     ),
 )
@@ -443,13 +467,13 @@ SITES = Sheet(
 HOURLY_COST_OVERRIDE = Column(
     "hourly_cost",
     Kind.NUMBER,
-    "blank or a number >= 0",
+    f"blank or a number >= 0 and <= {MAX_HOURLY_COST:,}",
     "Cost per paid hour; overrides the site's.",
     required=False,
     blank_ok=True,
     unit="currency per paid hour",
     example="",
-    checks=NONNEG,
+    checks=COST,
 )
 
 POOLS = Sheet(
@@ -481,13 +505,13 @@ POOLS = Sheet(
         Column(
             "available",
             Kind.INTEGER,
-            "blank (hire as needed) or a whole number >= 0",
+            f"blank (hire as needed) or a whole number from 0 to {MAX_HEADCOUNT:,}",
             "Headcount cap (people); each works at most shifts_per_week shifts. Blank means as many as needed (hire).",
             required=False,
             blank_ok=True,
             unit="people",
             example=30,
-            checks=NONNEG,
+            checks=HEADCOUNT,
         ),
         HOURLY_COST_OVERRIDE,
     ),
@@ -657,6 +681,17 @@ _FALSE = {"no", "n", "false", "0"}
 class ParseError(ValueError):
     """A cell could not be read as its column's type."""
 
+    #: Said after the column's expectation, e.g. why an otherwise valid-looking text is refused.
+    detail: str = ""
+
+
+class ControlCharacters(ParseError):
+    """Text holding NUL, line breaks or other control characters, which no workbook cell can hold."""
+
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(found)
+        self.detail = f" without control characters (this one holds {', '.join(found)})"
+
 
 def _number(value: Any) -> float:
     if isinstance(value, bool):
@@ -676,6 +711,17 @@ def _number(value: Any) -> float:
 
 
 def parse_datetime(value: Any) -> dt.datetime:
+    """A date-time as UTC (aware), in the years MIN_YEAR to MAX_YEAR."""
+    try:
+        moment = _parse_datetime(value)
+    except OverflowError:
+        raise ParseError from None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ParseError
+    return moment
+
+
+def _parse_datetime(value: Any) -> dt.datetime:
     """A date-time as UTC (aware). Naive values are UTC; offsets are converted."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
@@ -733,6 +779,9 @@ def _text(value: Any) -> str:
         text = str(value).strip()
         if not text:
             raise ParseError
+        found = control_characters(text)
+        if found:
+            raise ControlCharacters(found)
         return text
     raise ParseError
 
@@ -904,9 +953,9 @@ def _parse_column(raw: RawTable, col: Column, cells: list[Any], problems: list[P
             continue
         try:
             out[i] = parse_cell(col.kind, v)
-        except ParseError:
+        except ParseError as exc:
             if not is_unreadable(v):  # an unreadable cell is already reported by the reader
-                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected))
+                problems.append(Problem.cell(raw.file, raw.sheet, row_no, col.name, v, col.expected + exc.detail))
             bad.add(row_no)
             continue
         if memo is not None:

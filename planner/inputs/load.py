@@ -14,14 +14,12 @@ import os
 import re
 import zoneinfo
 from collections.abc import Iterator
-from functools import reduce
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from planner.domain import (
-    ALLOWED_INTERVAL_MINUTES,
     DEFAULT_SHIFTS,
     DEFAULT_TIER,
     Agent,
@@ -39,6 +37,7 @@ from planner.domain import (
     resolve_target,
 )
 from planner.errors import Problem, ProblemLog, Severity
+from planner.inputs.checks import IntervalGuess, infer_interval, name_collisions, offered_load_problems
 from planner.inputs.contract import (
     CALENDARS as CALENDARS_SPEC,
 )
@@ -84,6 +83,8 @@ def build_scenario(book: RawBook) -> Scenario:
     sites = _sites(tables.get("sites"), log)
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
+    for sheet in ("sites", "pools", "shifts"):
+        log.extend(name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1]))
     targets = _targets(tables.get("targets"), channels, log)
     calendars = _calendars(tables.get("calendars"), log)
     _check_clocks(tables.get("channels"), calendars, log)
@@ -774,7 +775,11 @@ def _demand(
     else:
         ref = int(minutes.min()) // (24 * 60) * (24 * 60)  # 00:00 UTC of the first day with demand
     rel = minutes - ref
-    length, how = _interval_length(rel, settings)
+    grid = _interval_grid(table, good, rel, settings, channels, log)
+    if grid is None:
+        return None, None
+    length, how, phase = grid
+    ref, rel = ref + phase, rel - phase
     misaligned = rel % length != 0
     expected = (
         f"a start aligned to the {length}-minute intervals of this file ({how}), counted from {_show_minutes(ref)} UTC"
@@ -815,19 +820,43 @@ def _flag_starts(table: TypedTable, log: ProblemLog, rows: np.ndarray, minutes: 
         log.add(Problem.cell(table.file, table.sheet, int(r), "interval_start", _show_minutes(int(m)), expected))
 
 
-def _interval_length(rel: np.ndarray, settings: Settings) -> tuple[int, str]:
-    """The interval length in minutes and how it was found: the setting, else the longest allowed
-    length dividing every start's offset, else the allowed length most starts align to."""
+def _interval_grid(
+    table: TypedTable,
+    good: pd.DataFrame,
+    rel: np.ndarray,
+    settings: Settings,
+    channels: dict[str, Channel],
+    log: ProblemLog,
+) -> tuple[int, str, int] | None:
+    """The interval length, how it was found, and the grid's offset in minutes from ``rel``'s origin
+    (15 for hourly stamps at :15); None, with the problems logged, when the data mixes interval
+    lengths or a queue-interval would offer more work than the staffing search resolves."""
     if settings.interval_minutes is not None:
-        return settings.interval_minutes, "set by the interval_minutes setting"
-    how = "inferred from the data"
-    g = int(reduce(math.gcd, (int(x) for x in np.unique(rel)), 0))
-    if g == 0:
-        return 60, how
-    if any(g % L == 0 for L in ALLOWED_INTERVAL_MINUTES):
-        return next(L for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True) if g % L == 0), how
-    counts = {L: int(np.sum(rel % L == 0)) for L in sorted(ALLOWED_INTERVAL_MINUTES, reverse=True)}
-    return max(counts, key=lambda L: (counts[L], L)), how
+        length, how, phase = settings.interval_minutes, "set by the interval_minutes setting", 0
+    else:
+        series = zip(good["language"], good["channel"], good["tier"].fillna(DEFAULT_TIER), strict=True)
+        guess = infer_interval(rel, series)
+        if guess.coarser is not None:
+            log.add(_mixed_lengths(table, guess))
+            return None
+        length, how = guess.length, "inferred from the data"
+        phase = guess.phase if settings.week_start is None else 0
+    problems = offered_load_problems(table.file, table.sheet, good, channels, length)
+    if problems:
+        log.extend(problems)
+        return None
+    return length, how, phase
+
+
+def _mixed_lengths(table: TypedTable, guess: IntervalGuess) -> Problem:
+    return Problem(
+        table.file,
+        f"the interval length is ambiguous: the stamps are {guess.length} minutes apart, but some "
+        f"language/channel/tier has rows exactly every {guess.coarser} minutes",
+        sheet=table.sheet,
+        column="interval_start",
+        expected="one interval length for the whole file; state it with the interval_minutes setting",
+    )
 
 
 def _demand_frame(good: pd.DataFrame, starts: pd.Series, interval: np.ndarray) -> pd.DataFrame:

@@ -20,14 +20,16 @@ import datetime as dt
 import io
 import os
 import re
+import stat
+import unicodedata
 import zipfile
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Problem, Severity
+from planner.inputs.archive import ArchiveCorrupt, ArchiveLimit, ArchiveScan, Budget, scan_archive
 
 #: Largest uncompressed size of all parts of an .xlsx file (a zip archive).
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
@@ -41,6 +43,30 @@ MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200
 #: Largest accepted input file (either kind).
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Largest number of cells in all sheets of a workbook together (counted in the sheets' XML), or in one CSV file.
+MAX_CELLS = 2_000_000
+#: Largest span (rows x columns) of one sheet's cells; a larger ``<dimension>`` claim is not refused,
+#: but then the sheet is streamed with openpyxl instead of read by calamine, which allocates the claim.
+MAX_GRID_CELLS = 2_000_000
+#: Largest number of shared strings (the table that text cells refer to).
+MAX_SHARED_STRINGS = 1_000_000
+#: Largest amount of shared text all cells together refer to (one long string used by many cells counts many times).
+MAX_SHARED_TEXT_BYTES = 64 * 1024 * 1024
+#: Largest number of style records (cell formats, fonts, fills, borders, number formats); Excel allows 64,000 formats.
+MAX_STYLES = 100_000
+
+
+def budget() -> Budget:
+    """The reading budget of one workbook (the ``MAX_*`` limits above)."""
+    return Budget(
+        uncompressed_bytes=MAX_UNCOMPRESSED_BYTES,
+        cells=MAX_CELLS,
+        grid_cells=MAX_GRID_CELLS,
+        shared_strings=MAX_SHARED_STRINGS,
+        shared_text_bytes=MAX_SHARED_TEXT_BYTES,
+        styles=MAX_STYLES,
+    )
+
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -61,6 +87,11 @@ def _one_line(exc: BaseException, limit: int = 120) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters (NUL, tab, line breaks, other C0/C1 codes) in ``text``, as U+XXXX."""
+    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(text) if unicodedata.category(ch) == "Cc"]
 
 
 def normalize_name(name: Any) -> str:
@@ -111,6 +142,7 @@ def read_book(path: str | os.PathLike[str]) -> RawBook:
         )
     if p.is_dir():
         return _read_csv_folder(p, shown)
+    _require_regular_file(p, shown, "an .xlsx workbook or a folder of CSV files")
     if p.suffix.lower() == ".csv":
         raise InputError(
             shown,
@@ -123,6 +155,27 @@ def read_book(path: str | os.PathLike[str]) -> RawBook:
             ],
         )
     return _read_xlsx(p, shown)
+
+
+def _require_regular_file(path: Path, shown: str, expected: str) -> None:
+    """Only regular files are read: a FIFO would block for ever, a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(
+            shown, [Problem(shown, f"the file cannot be read ({exc.strerror})", expected=expected)]
+        ) from None
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise InputError(shown, [Problem(shown, f"this is {kind}, not a regular file", expected=expected)])
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -139,8 +192,12 @@ def _diagnose_not_xlsx(path: Path, shown: str, head: bytes) -> Problem:
             with olefile.OleFileIO(str(path)) as ole:
                 encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
                 legacy = ole.exists("Workbook") or ole.exists("Book")
-        except OSError:
-            encrypted, legacy = False, False
+        except Exception:  # olefile raises many kinds on a damaged container
+            return Problem(
+                shown,
+                "this is a damaged OLE compound document (an old .xls or an encrypted workbook?) that cannot be read",
+                expected=expected,
+            )
         if encrypted:
             return Problem(
                 shown,
@@ -170,75 +227,51 @@ def _diagnose_not_xlsx(path: Path, shown: str, head: bytes) -> Problem:
     return Problem(shown, "the file is not an Excel workbook", expected=expected)
 
 
-def _check_archive(path: Path, shown: str) -> None:
-    expected = "an Excel .xlsx workbook (Excel 2007 or later)"
+_XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
+
+
+def _refuse(shown: str, message: str, expected: str = _XLSX) -> InputError:
+    """The error for a file that cannot be read at all: one problem, naming the file."""
+    return InputError(shown, [Problem(shown, message, expected=expected)])
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], shown: str) -> None:
+    """What the archive's directory says: the number of parts, their declared sizes, the workbook part."""
+    if len(infos) > MAX_ARCHIVE_MEMBERS:
+        raise _refuse(shown, f"the archive holds {len(infos)} parts, more than the limit of {MAX_ARCHIVE_MEMBERS}")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _refuse(
+            shown,
+            f"the workbook would expand to {_size(total)}, more than the limit of "
+            f"{_size(MAX_UNCOMPRESSED_BYTES)}; refused",
+            "a workbook below the size limit",
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.bin" in names:
+        raise _refuse(shown, "this is a binary .xlsb workbook; save it as .xlsx")
+    if "xl/workbook.xml" not in names:
+        raise _refuse(shown, "this zip archive is not an Excel workbook (no xl/workbook.xml)")
+
+
+def _check_archive(path: Path, shown: str) -> ArchiveScan:
+    """Check the archive's directory, then inflate and measure every part within the budget (the
+    directory's declared sizes are checked first, but only what actually inflates counts)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ARCHIVE_MEMBERS:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown,
-                            f"the archive holds {len(infos)} parts, more than the limit of {MAX_ARCHIVE_MEMBERS}",
-                            expected=expected,
-                        )
-                    ],
-                )
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown,
-                            f"the workbook would expand to {_size(total)}, more than the limit of "
-                            f"{_size(MAX_UNCOMPRESSED_BYTES)}; refused",
-                            expected="a workbook below the size limit",
-                        )
-                    ],
-                )
-            names = {i.filename for i in infos}
-            if "xl/workbook.bin" in names:
-                raise InputError(
-                    shown, [Problem(shown, "this is a binary .xlsb workbook; save it as .xlsx", expected=expected)]
-                )
-            if "xl/workbook.xml" not in names:
-                raise InputError(
-                    shown,
-                    [
-                        Problem(
-                            shown, "this zip archive is not an Excel workbook (no xl/workbook.xml)", expected=expected
-                        )
-                    ],
-                )
-            for info in infos:
-                # Read every part (bounded by its declared size) so a corrupt part is reported
-                # here rather than as a crash later; zlib errors are not BadZipFile.
-                try:
-                    with zf.open(info) as part:
-                        while part.read(1 << 20):
-                            pass
-                except (zipfile.BadZipFile, zlib.error, EOFError):
-                    raise InputError(
-                        shown,
-                        [
-                            Problem(
-                                shown,
-                                f"the archive is corrupt (part {info.filename} cannot be read)",
-                                expected=expected,
-                            )
-                        ],
-                    ) from None
+            _check_directory(zf.infolist(), shown)
+        return scan_archive(str(path), budget())
+    except ArchiveLimit as exc:
+        raise _refuse(
+            shown, f"the workbook holds {exc}; refused", "a workbook within planner's reading limits"
+        ) from None
+    except ArchiveCorrupt as exc:
+        because = f": {exc.reason}" if exc.reason else ""
+        raise _refuse(shown, f"the archive is corrupt (part {exc.part} cannot be read{because})") from None
     except zipfile.BadZipFile:
-        raise InputError(
-            shown, [Problem(shown, "the file is a damaged or incomplete zip archive", expected=expected)]
-        ) from None
+        raise _refuse(shown, "the file is a damaged or incomplete zip archive") from None
     except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise InputError(
-            shown, [Problem(shown, f"the archive cannot be read ({exc.__class__.__name__})", expected=expected)]
-        ) from None
+        raise _refuse(shown, f"the archive cannot be read ({exc.__class__.__name__})") from None
 
 
 def _read_xlsx(path: Path, shown: str) -> RawBook:
@@ -258,12 +291,16 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
         head = fh.read(4096)
     if not zipfile.is_zipfile(path):
         raise InputError(shown, [_diagnose_not_xlsx(path, shown, head)])
-    _check_archive(path, shown)
-    if not _has_formulas(path):
+    scan = _check_archive(path, shown)
+    if scan.fast_reader_safe(budget()):
         fast = _read_xlsx_values(path, shown)
         if fast is not None:
             return fast
+    return _read_xlsx_streaming(path, shown)
 
+
+def _read_xlsx_streaming(path: Path, shown: str) -> RawBook:
+    """Read a workbook with openpyxl in read-only (streaming) mode; formulas yield their cached values."""
     import warnings
 
     import openpyxl
@@ -288,13 +325,17 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
             key = normalize_name(title)
             if _duplicate_sheet(book, title):
                 continue
+            _hidden_sheet(book, title, str(ws.sheet_state) == "veryHidden")
+            ws.reset_dimensions()  # never trust the sheet's <dimension> claim: no padding to it
             headers, rows, formulas = _read_sheet(ws, shown, title, book.problems)
             if formulas:
                 if cached_wb is None:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         cached_wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-                _fill_cached_values(cached_wb[title], shown, title, headers, rows, formulas, book.problems)
+                cached_ws = cached_wb[title]
+                cached_ws.reset_dimensions()
+                _fill_cached_values(cached_ws, shown, title, headers, rows, formulas, book.problems)
             book.tables[key] = RawTable(file=shown, sheet=title, headers=headers, rows=rows)
     except InputError:
         raise
@@ -317,18 +358,6 @@ def _read_xlsx(path: Path, shown: str) -> RawBook:
     return book
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the (already size-checked) archive holds a formula cell."""
-    with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml") and _FORMULA_TAG.search(zf.read(name)):
-                return True
-    return False
-
-
 def _read_xlsx_values(path: Path, shown: str) -> RawBook | None:
     """Read a workbook without formulas with calamine (Rust; one of pandas' Excel engines),
     many times faster than openpyxl. None when calamine is missing or cannot read the file
@@ -340,10 +369,12 @@ def _read_xlsx_values(path: Path, shown: str) -> RawBook | None:
     book = RawBook(file=shown, kind="xlsx")
     try:
         wb = CalamineWorkbook.from_path(str(path))
+        hidden = {m.name for m in wb.sheets_metadata if "veryhidden" in str(m.visible).lower()}
         for title in wb.sheet_names:
             key = normalize_name(title)
             if _duplicate_sheet(book, title):
                 continue
+            _hidden_sheet(book, title, title in hidden)
             grid = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
             headers, rows = _table_rows(([_cell(v) for v in row] for row in grid), shown, title, book.problems)
             book.tables[key] = RawTable(file=shown, sheet=title, headers=headers, rows=rows)
@@ -424,6 +455,19 @@ def _table_rows(
     return headers, rows
 
 
+def _hidden_sheet(book: RawBook, title: str, very_hidden: bool) -> None:
+    """A very hidden sheet (visible only in the VBA editor) is read like any other, but never silently."""
+    if very_hidden:
+        book.problems.append(
+            Problem(
+                book.file,
+                "the sheet is very hidden (it shows only in the VBA editor); it is read like any other sheet",
+                sheet=title,
+                severity=Severity.WARNING,
+            )
+        )
+
+
 def _duplicate_sheet(book: RawBook, title: str) -> bool:
     """Whether a sheet of that name (case and spaces ignored) was read already; warns if so."""
     if normalize_name(title) not in book.tables:
@@ -451,7 +495,7 @@ def _read_sheet(
             headers = _header([c.value for c in cells], shown, title, problems)
             continue
         row_cells = cells[: len(headers)]
-        values = _data_row([c.value for c in row_cells], len(headers))
+        values = _data_row([_openpyxl_value(c) for c in row_cells], len(headers))
         if values is None:
             continue
         if len(rows) >= MAX_ROWS:
@@ -461,6 +505,14 @@ def _read_sheet(
                 formulas.add((row_no, col))
         rows.append((row_no, values))
     return headers, rows, formulas
+
+
+def _openpyxl_value(cell: Any) -> Any:
+    """A cell's value; an error cell (#N/A, #DIV/0! ...) becomes a :class:`CellError`."""
+    value = cell.value
+    if getattr(cell, "data_type", None) == "e" and value is not None:
+        return CellError(str(value))
+    return value
 
 
 def _fill_cached_values(
@@ -505,7 +557,23 @@ def _fill_cached_values(
             )
             values[col] = _FormulaWithoutValue()
         else:
-            values[col] = value
+            values[col] = CellError(value) if isinstance(value, str) and value in EXCEL_ERRORS else value
+
+
+#: The error values Excel writes into cells.
+EXCEL_ERRORS = frozenset(
+    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
+)
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value in a cell (#N/A, #DIV/0! ...): reported as itself, never as blank."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.code} (an Excel error value)"
 
 
 class _FormulaWithoutValue:
@@ -524,7 +592,11 @@ def is_unreadable(value: Any) -> bool:
 
 def _read_csv_folder(folder: Path, shown: str) -> RawBook:
     book = RawBook(file=shown, kind="csv")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    entries = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+    for p in entries:
+        if not p.is_dir():
+            _require_regular_file(p, display_path(p), "a CSV text file")
+    files = [p for p in entries if p.is_file()]
     if not files:
         raise InputError(
             shown,
@@ -550,6 +622,22 @@ def _read_csv_folder(folder: Path, shown: str) -> RawBook:
     return book
 
 
+def _decode_csv(data: bytes, shown: str) -> str:
+    """CSV text: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
+    "Unicode Text" export), else Windows-1252; NUL bytes otherwise mean a binary file."""
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in data[:4096]:
+        raise InputError(
+            shown, [Problem(shown, "this is a binary file, not a CSV text file", expected="a UTF-8 CSV file")]
+        )
+    for encoding in ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(shown, [Problem(shown, "the file is not valid UTF-8 text", expected="a UTF-8 CSV file")])
+
+
 def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
@@ -563,25 +651,23 @@ def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
                 )
             ],
         )
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise InputError(
-            shown, [Problem(shown, "this is a binary file, not a CSV text file", expected="a UTF-8 CSV file")]
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InputError(
-                shown, [Problem(shown, "the file is not valid UTF-8 text", expected="a UTF-8 CSV file")]
-            ) from None
+    text = _decode_csv(path.read_bytes(), shown)
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    if text.count(delimiter) + text.count("\n") + 1 > MAX_CELLS:  # an upper bound on the cells, before parsing
+        raise InputError(
+            shown,
+            [
+                Problem(
+                    shown,
+                    f"the file holds more than {MAX_CELLS:,} cells; refused",
+                    expected="a CSV file within planner's reading limits",
+                )
+            ],
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] = []
     rows: list[tuple[int, list[Any]]] = []

@@ -187,12 +187,12 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "under_coverage_penalty",
         Kind.NUMBER,
-        "a number > 0",
+        "a number > 0 and <= 10,000,000,000",
         "Cost of one scheduled agent-hour of unmet requirement. Default: 100 x the highest hourly cost "
         "including premiums, far above any wage.",
         None,
         "derived",
-        lambda v: v > 0,
+        lambda v: 0 < v <= 1e10,
     ),
     SettingSpec(
         "solver",
@@ -207,11 +207,11 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "time_limit_seconds",
         Kind.NUMBER,
-        "a number of seconds > 0",
+        "a number of seconds > 0 and <= 604,800 (a week)",
         "Time budget of the whole solve (LP bound, restricted MIP, full MIP).",
         50.0,
         "50",
-        lambda v: v > 0,
+        lambda v: 0 < v <= 604_800,
     ),
     SettingSpec(
         "mip_gap",
@@ -225,11 +225,11 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "threads",
         Kind.INTEGER,
-        "a whole number >= 1",
+        "a whole number from 1 to 256",
         "Solver threads (default: the solver's choice).",
         None,
         "solver default",
-        lambda v: v >= 1,
+        lambda v: 1 <= v <= 256,
     ),
     SettingSpec(
         "interval_minutes",
@@ -251,11 +251,11 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "weeks_per_year",
         Kind.NUMBER,
-        "a number > 0",
+        "a number > 0 and <= 53",
         "Weeks used to annualise weekly cost.",
         52.0,
         "52",
-        lambda v: v > 0,
+        lambda v: 0 < v <= 53,
     ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTING_SPECS}

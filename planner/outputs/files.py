@@ -2,6 +2,11 @@
 
 * Atomic: every file is written to a temporary file in the target folder and renamed over
   the target only when complete, so a failure never leaves a half-written output.
+* Never destructive: an output never replaces an input file or folder, nor anything but a regular
+  file or a folder planner wrote (marked by a ``.planner-output`` file); :func:`check_output_path`
+  says so before any work is done, and the writers check again when they write.
+* A CSV output folder is written whole into a temporary folder next to it and swapped in, so a
+  failed or concurrent run never leaves a folder mixing two results.
 * Safe: text that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return)
   could be taken for a formula by Excel or by a spreadsheet opening the CSV; such text is
   written with a leading apostrophe (OWASP's advice on CSV injection).
@@ -13,6 +18,8 @@ import contextlib
 import datetime as dt
 import math
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +41,78 @@ def escape_text(value: Any) -> Any:
     return value
 
 
+#: The file that marks a folder as written by planner (only such folders are ever replaced).
+MARKER = ".planner-output"
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a file"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _clash_with_input(target: Path, source: Path, folder: bool) -> str | None:
+    """Why writing ``target`` would destroy the input ``source`` (None when it would not)."""
+    t, s = target.resolve(), source.resolve()
+    if t == s or _same_file(t, s):
+        return f"it is the input {source}"
+    if s.is_dir() and t.parent == s and t.suffix.lower() == ".csv":
+        return f"it would be a file of the input folder {source}"
+    if folder and _inside(s, t):
+        return f"it holds the input {source}"
+    return None
+
+
+def check_output_path(
+    path: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]] = (), folder: bool = False
+) -> Path:
+    """Refuse, before any work is done, an output that would replace an input, or anything but a
+    regular file (``folder``: a folder planner wrote, or an empty one). Returns the path."""
+    target = Path(path)
+    for source in inputs:
+        reason = _clash_with_input(target, Path(source), folder)
+        if reason:
+            raise OutputError(f"refusing to write {target}: {reason}")
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if folder:
+        if not stat.S_ISDIR(mode):
+            raise OutputError(f"refusing to write CSV files into {target}: it is {_kind_of(mode)}, not a folder")
+        if not (target / MARKER).is_file() and any(target.iterdir()):
+            raise OutputError(
+                f"refusing to replace the folder {target}: planner did not write it (it has no {MARKER} file); "
+                "give a new or empty folder"
+            )
+    elif not stat.S_ISREG(mode):
+        raise OutputError(f"refusing to write {target}: it is {_kind_of(mode)}, not a regular file")
+    return target
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it over ``path`` on success."""
-    target = Path(path)
+    target = check_output_path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -61,9 +136,7 @@ def _new_file_mode(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
 
 
 @dataclass
@@ -183,10 +256,45 @@ def _csv_value(v: Any) -> Any:
 
 
 def write_csv_folder(folder: str | os.PathLike[str], tables: dict[str, pd.DataFrame]) -> Path:
-    """Write several CSV files into a folder, each one atomically."""
-    base = Path(folder)
-    if base.exists() and not base.is_dir():
-        raise OutputError(f"cannot write CSV files into {base}: it is a file, not a folder")
-    for name, frame in tables.items():
-        write_csv(base / f"{name}.csv", frame)
+    """Write several CSV files into a new folder, marked as planner's, and swap it in whole."""
+    base = check_output_path(folder, folder=True)
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{base.name}.", suffix=".tmp", dir=base.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {base}: {exc.strerror or exc}") from None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        for name, frame in tables.items():
+            write_csv(tmp / f"{name}.csv", frame)
+        (tmp / MARKER).write_text("written by planner; planner may replace this folder\n", encoding="utf-8")
+        _swap_in(tmp, base)
+    except OSError as exc:
+        raise OutputError(f"cannot write {base}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return base
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in place of ``target``: the old folder is moved aside first and
+    removed only once the new one is in place (restored if that fails)."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    check_output_path(target, folder=True)
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask

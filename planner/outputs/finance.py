@@ -104,10 +104,13 @@ def finance_pack(result: RosterResult) -> FinancePack:
     table = pd.concat(frames, ignore_index=True)
     table["monthly_cost"] = table["weekly_cost"] * st.weeks_per_year / 12.0
     table["annual_cost"] = table["weekly_cost"] * st.weeks_per_year
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["cost_per_contact"] = np.where(table["contacts"] > 0, table["weekly_cost"] / table["contacts"], np.nan)
-        table["cost_per_agent_hour"] = np.where(
-            table["agent_hours"] > 0, table["weekly_cost"] / table["agent_hours"], np.nan
-        )
+    table["cost_per_contact"] = _per(table["weekly_cost"], table["contacts"])
+    table["cost_per_agent_hour"] = _per(table["weekly_cost"], table["agent_hours"])
     table["key"] = table["key"].astype(str)
     return FinancePack(st.currency, st.weeks_per_year, table[FINANCE_COLUMNS])
+
+
+def _per(amount: pd.Series, base: pd.Series) -> np.ndarray:
+    """amount / base where base > 0, else NaN (floats throughout: an empty roster has object columns)."""
+    a, b = amount.to_numpy(dtype=float), base.to_numpy(dtype=float)
+    return np.divide(a, b, out=np.full_like(a, np.nan), where=b > 0)

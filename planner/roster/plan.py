@@ -19,7 +19,6 @@ from planner.analysis.roster_tables import RosterSolution, build_tables, summari
 from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
 from planner.analysis.weeks import named_weeks, roster_frame, tour_groups
 from planner.domain import Scenario
-from planner.errors import ModelError
 from planner.requirements import Requirements, compute_requirements
 from planner.roster.check import PersonWeek, assert_roster
 from planner.roster.options import ShiftOptions, enumerate_options
@@ -94,9 +93,7 @@ def plan_roster(
     """
     options = options or RosterOptions()
     req = compute_requirements(scenario)
-    shift_options = enumerate_options(scenario)
-    if len(shift_options) == 0:
-        raise ModelError("no shift can be scheduled: no shift template may be used at any pool's site")
+    shift_options = enumerate_options(scenario)  # may be empty: then every demand is a named gap
     if options.tours is None:
         options = replace(options, tours=scenario.settings.weekly_tours)
     tours = bool(options.tours)

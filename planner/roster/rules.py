@@ -26,7 +26,6 @@ constraints under a common name prefix, so a binding rule can be named in words.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
+from planner.domain import model_name
 from planner.errors import ModelError
 from planner.queueing.deferred import WorkClass
 from planner.queueing.period import PeriodPromise
@@ -140,8 +140,8 @@ class RosterProblem:
 
 
 def safe_name(text: str) -> str:
-    """A PuLP/MPS-safe readable name."""
-    return re.sub(r"[^A-Za-z0-9_.]+", "_", text).strip("_")
+    """A PuLP/MPS-safe readable name (see :func:`planner.domain.model_name`)."""
+    return model_name(text)
 
 
 @dataclass
@@ -271,9 +271,11 @@ def rule_deferred_deadlines(m: RosterModel) -> None:
                     short = m.lp.add_variable(safe_name(f"short__{tag}__t{t:05d}"), 0)
                     m.short[(g.name, t, c)] = short
                     terms.append((short, 1.0))
+                # work below the tolerance has no `short` to absorb it: it counts as none (else a
+                # negligible amount left undone could make the model infeasible)
                 m.add(
                     "deferred_deadlines",
-                    pulp.LpAffineExpression(terms) >= float(cls.work[t]),
+                    pulp.LpAffineExpression(terms) >= (float(cls.work[t]) if cls.work[t] > TOL else 0.0),
                     f"backlog__{tag}__t{t:05d}",
                 )
         if split:

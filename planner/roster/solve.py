@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from typing import Any
 
 import pulp
 
+from planner import interrupts
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
 from planner.roster.neighbourhood import (
@@ -426,7 +428,8 @@ def _run(
         solver = _highs_solver(
             run, options, time_limit, mip=mip, start=start, gap_abs=gap_abs, target=target, stop_when=stop_when
         )
-        model.lp.solve(solver)
+        with interrupts.native_call():  # HiGHS stops through its interrupt callbacks
+            model.lp.solve(solver)
         h = model.lp.solverModel
         info = h.getInfo()
         text = h.modelStatusToString(h.getModelStatus()).lower()
@@ -504,10 +507,20 @@ def _highs_callback(
             )
             if stop_when is not None:
                 stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
-        elif kind == kinds.kCallbackMipInterrupt and stop["now"]:
-            data_in.user_interrupt = True
+        elif kind in interrupt_kinds:
+            done = stop["now"] and kind == kinds.kCallbackMipInterrupt
+            data_in.user_interrupt = bool(done or interrupts.requested())
 
+    interrupt_kinds = _interrupt_kinds()
     return callback
+
+
+def _interrupt_kinds() -> tuple[Any, ...]:
+    """The HiGHS callbacks that may stop a solve (a signal arrived: see :mod:`planner.interrupts`)."""
+    import highspy
+
+    kinds = highspy.cb.HighsCallbackType
+    return (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt)
 
 
 def _highs_solver(
@@ -551,9 +564,10 @@ def _highs_solver(
         active.append(kinds.kCallbackMipImprovingSolution)
     if mip and stop_when is not None:
         active.append(kinds.kCallbackMipInterrupt)
-    if active:
-        kwargs["callbackTuple"] = (_highs_callback(run, stop_when), None)
-        kwargs["callbacksToActivate"] = active
+    # polled by HiGHS in every phase: a signal stops the solve within a fraction of a second
+    active += [k for k in _interrupt_kinds() if k not in active]
+    kwargs["callbackTuple"] = (_highs_callback(run, stop_when), None)
+    kwargs["callbacksToActivate"] = active
     return WarmHiGHS(
         mip=mip,
         msg=bool(run.report),
@@ -577,9 +591,24 @@ def _run_cbc(
     gap_abs: float | None = None,
 ) -> tuple[str, float]:
     """One CBC call; its log file is followed (as progress events) while it runs."""
+    work = tempfile.mkdtemp(prefix="planner-cbc-")  # CBC's model, solution and log files; removed below
+    with interrupts.temporary_folder(work):
+        return _run_cbc_in(run, options, time_limit, mip, start, gap_abs, work)
+
+
+def _run_cbc_in(
+    run: _Solve,
+    options: SolveOptions,
+    time_limit: float,
+    mip: bool,
+    start: dict[str, float] | None,
+    gap_abs: float | None,
+    work: str,
+) -> tuple[str, float]:
+    """One CBC call with its files in the folder ``work`` (removed at the end)."""
     model = run.model
-    fd, log_path = tempfile.mkstemp(prefix="planner-cbc-", suffix=".log")
-    os.close(fd)
+    log_path = os.path.join(work, "cbc.log")
+    open(log_path, "w").close()
     stop = threading.Event()
     follower = None
     if run.report:
@@ -598,6 +627,7 @@ def _run_cbc(
             warmStart=bool(start),
             options=["randomSeed 1", "randomCbcSeed 1"],
         )
+        solver.tmpDir = work
         model.lp.solve(solver)
     finally:
         stop.set()
@@ -605,7 +635,7 @@ def _run_cbc(
             follower.join(timeout=2)
         with open(log_path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
-        os.unlink(log_path)
+        shutil.rmtree(work, ignore_errors=True)
     return _cbc_status(model, text, mip)
 
 
