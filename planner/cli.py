@@ -414,6 +414,8 @@ def roster_cmd(
     target = output if output is not None else default_output_path("roster", fmt)
     _check_roster_paths(target, fmt, plots_dir)
     check_output_path(target, [input_path], folder=fmt == "csv")
+    if plots_dir is not None:
+        check_output_path(plots_dir, [input_path], folder=True)
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)

@@ -210,18 +210,29 @@ def test_formula_like_text_is_still_escaped(tiny: RosterResult, tmp_path: Path) 
 
 def test_plots_written_as_one_folder_and_json_alone_on_stdout(tmp_path: Path) -> None:
     plots = tmp_path / "plots"
-    plots.mkdir()
-    (plots / "stale.png").write_bytes(b"old")
+    assert run_cli("roster", TINY, "-o", tmp_path / "r.xlsx", "--plots", plots).exit_code == 0
+    (plots / "stale.png").write_bytes(b"old")  # a folder planner wrote is replaced whole
     run = run_cli("roster", TINY, "-o", tmp_path / "r.xlsx", "--plots", plots, "--json")
     assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["output"] == str(tmp_path / "r.xlsx")
-    names = sorted(p.name for p in plots.iterdir())
+    names = sorted(p.name for p in plots.iterdir() if p.name != ".planner-output")
     assert names == [
         *["cost_by_channel.png", "cost_by_site.png", "coverage_en.png", "coverage_ja.png"],
         *["heatmap_en.png", "heatmap_ja.png", "people_by_site.png"],
     ]
     assert all((plots / n).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for n in names)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plots", "r.xlsx"]
+
+
+def test_plots_never_replace_a_folder_planner_did_not_write(tmp_path: Path) -> None:
+    plots = tmp_path / "photos"
+    plots.mkdir()
+    (plots / "holiday.png").write_bytes(b"mine")
+    run = run_cli("roster", TINY, "-o", tmp_path / "r.xlsx", "--plots", plots)
+    assert run.exit_code == 1
+    assert "planner did not write it" in run.stderr
+    assert (plots / "holiday.png").read_bytes() == b"mine"
+    assert not (tmp_path / "r.xlsx").exists()  # refused before the solve
 
 
 @pytest.mark.parametrize(

@@ -618,7 +618,7 @@ def _read_csv_folder(folder: Path, shown: str) -> RawBook:
                 )
             )
             continue
-        book.tables[key] = _read_csv_file(f, fshown, book.problems)
+        book.tables[key] = read_csv_file(f, fshown, book.problems)
     return book
 
 
@@ -638,7 +638,7 @@ def _decode_csv(data: bytes, shown: str) -> str:
     raise InputError(shown, [Problem(shown, "the file is not valid UTF-8 text", expected="a UTF-8 CSV file")])
 
 
-def _read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
+def read_csv_file(path: Path, shown: str, problems: list[Problem]) -> RawTable:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         raise InputError(

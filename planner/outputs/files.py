@@ -21,7 +21,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,7 @@ def check_output_path(
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     if folder:
         if not stat.S_ISDIR(mode):
-            raise OutputError(f"refusing to write CSV files into {target}: it is {_kind_of(mode)}, not a folder")
+            raise OutputError(f"refusing to write files into {target}: it is {_kind_of(mode)}, not a folder")
         if not (target / MARKER).is_file() and any(target.iterdir()):
             raise OutputError(
                 f"refusing to replace the folder {target}: planner did not write it (it has no {MARKER} file); "
@@ -153,7 +153,7 @@ class SheetOut:
     landscape: bool = False  # printed landscape, fitted to the page width
 
 
-def _cell_value(v: Any) -> Any:
+def cell_value(v: Any) -> Any:
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (np.integer,)):
@@ -202,13 +202,13 @@ def write_workbook(path: str | os.PathLike[str], sheets: Sequence[SheetOut]) -> 
             first_data_row = 2
         values = frame.to_numpy(dtype=object)
         for rec in values:
-            ws.append([_cell_value(v) for v in rec])
+            ws.append([cell_value(v) for v in rec])
         last_row = first_data_row + len(values) - 1
         for i, c in enumerate(cols, start=1):
             letter = get_column_letter(i)
             width = sheet.widths.get(c)
             if width is None:
-                sample = frame[c].head(200).map(lambda v: len(str(_cell_value(v))) if v is not None else 0)
+                sample = frame[c].head(200).map(lambda v: len(str(cell_value(v))) if v is not None else 0)
                 width = min(60.0, max(len(c) + 2.0, float(sample.max() if len(sample) else 0) + 2.0))
             ws.column_dimensions[letter].width = width
             fmt = sheet.number_formats.get(c)
@@ -257,6 +257,18 @@ def _csv_value(v: Any) -> Any:
 
 def write_csv_folder(folder: str | os.PathLike[str], tables: dict[str, pd.DataFrame]) -> Path:
     """Write several CSV files into a new folder, marked as planner's, and swap it in whole."""
+
+    def fill(tmp: Path) -> None:
+        for name, frame in tables.items():
+            write_csv(tmp / f"{name}.csv", frame)
+
+    return write_folder(folder, fill)
+
+
+def write_folder(folder: str | os.PathLike[str], fill: Callable[[Path], None]) -> Path:
+    """Write a whole output folder: ``fill`` writes into a new temporary folder next to it, which is
+    marked as planner's and swapped in only when complete (an existing folder is replaced only if
+    planner wrote it or it is empty)."""
     base = check_output_path(folder, folder=True)
     try:
         base.parent.mkdir(parents=True, exist_ok=True)
@@ -265,8 +277,7 @@ def write_csv_folder(folder: str | os.PathLike[str], tables: dict[str, pd.DataFr
         raise OutputError(f"cannot write {base}: {exc.strerror or exc}") from None
     try:
         os.chmod(tmp, 0o777 & ~_umask())
-        for name, frame in tables.items():
-            write_csv(tmp / f"{name}.csv", frame)
+        fill(tmp)
         (tmp / MARKER).write_text("written by planner; planner may replace this folder\n", encoding="utf-8")
         _swap_in(tmp, base)
     except OSError as exc:

@@ -6,17 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from planner.errors import OutputError
 from planner.outputs.charts import hourly_coverage, language_intervals
 from planner.outputs.dashboard import build_dashboard
+from planner.outputs.files import write_folder
 from planner.outputs.finance import finance_pack
 from planner.outputs.heatmaps import Heatmap, heatmaps
 from planner.outputs.onshift import speakers_on_shift
@@ -39,46 +37,12 @@ def write_plots(result: RosterResult, folder: str | os.PathLike[str]) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
-    target = Path(folder)
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"cannot write plots into {target}: it is a file, not a folder")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
+
+    def fill(tmp: Path) -> None:
         for name, figure in _figures(result):
             _save(figure, tmp / f"{name}.png")
-        tmp.chmod(0o777 & ~_umask())
-        _swap_folder(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _swap_folder(new: Path, target: Path) -> None:
-    """Put ``new`` where ``target`` is (the old folder is removed only once the new one is in place)."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-    old.rmdir()
-    os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    return write_folder(folder, fill)
 
 
 def _save(figure: Figure, path: Path) -> None:

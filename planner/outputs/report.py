@@ -29,7 +29,7 @@ from planner.outputs.charts import (
     language_intervals,
 )
 from planner.outputs.dashboard import Dashboard, build_dashboard
-from planner.outputs.files import SheetOut, _cell_value, atomic_path, escape_text
+from planner.outputs.files import SheetOut, atomic_path, cell_value, escape_text
 from planner.outputs.finance import FinancePack, finance_pack
 from planner.outputs.heatmaps import Heatmap, heatmaps
 from planner.outputs.onshift import speakers_on_shift
@@ -127,13 +127,13 @@ def _table_sheet(wb: Workbook, sheet: SheetOut) -> Worksheet:
     cols = [str(c) for c in frame.columns]
     ws.append([escape_text(t) for t in _unique_titles(cols)])
     for rec in frame.to_numpy(dtype=object):
-        ws.append([_cell_value(v) for v in rec])
+        ws.append([cell_value(v) for v in rec])
     n = len(frame)
     for i, c in enumerate(cols, start=1):
         letter = get_column_letter(i)
         width = sheet.widths.get(c)
         if width is None:
-            sample = frame[c].head(200).map(lambda v: len(str(_cell_value(v))) if v is not None else 0)
+            sample = frame[c].head(200).map(lambda v: len(str(cell_value(v))) if v is not None else 0)
             width = min(60.0, max(len(title(c)) + 4.0, float(sample.max() if n else 0) + 2.0))
         ws.column_dimensions[letter].width = width
         fmt = sheet.number_formats.get(c) or (BOOLEAN if _is_boolean(frame[c]) else None)
@@ -189,7 +189,7 @@ def _print_setup(ws: Worksheet, area: str, pages_high: int = 0) -> None:
 
 def _put(ws: Worksheet, row: int, values: Sequence[Any], formats: Sequence[str | None] = (), font: Font | None = None):
     for col, v in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=_cell_value(v))
+        cell = ws.cell(row=row, column=col, value=cell_value(v))
         fmt = formats[col - 1] if col - 1 < len(formats) else None
         if isinstance(cell.value, bool):
             fmt = BOOLEAN
@@ -298,7 +298,7 @@ def _write_heatmaps(ws: Worksheet, maps: list[Heatmap]) -> None:
             r = row + 2 + i
             ws.cell(row=r, column=1, value=day)
             for j in range(24):
-                cell = ws.cell(row=r, column=2 + j, value=_cell_value(grid[i, j]))
+                cell = ws.cell(row=r, column=2 + j, value=cell_value(grid[i, j]))
                 cell.number_format = RATIO
                 if short[i, j]:
                     cell.font, cell.border = SHORT_FONT, SHORT_BORDER

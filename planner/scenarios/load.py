@@ -15,7 +15,7 @@ import pandas as pd
 from planner.domain import Scenario
 from planner.errors import InputError, Problem, ProblemLog
 from planner.inputs.contract import LANG_LIST, NONNEG, POSITIVE, SHARE_OPEN, Column, Kind, Sheet, type_table
-from planner.inputs.read import RawTable, _read_csv_file, display_path, normalize_name, read_book
+from planner.inputs.read import RawTable, display_path, normalize_name, read_book, read_csv_file
 from planner.scenarios.changes import BASE_NAME, Change, ChangeKind, ScenarioSpec
 
 
@@ -109,7 +109,7 @@ def _raw_sheet(path: Path, own_file: bool) -> RawTable:
     shown = display_path(path)
     if path.suffix.lower() == ".csv" and path.is_file():
         problems: list[Problem] = []
-        csv_table = _read_csv_file(path, shown, problems)
+        csv_table = read_csv_file(path, shown, problems)
         if any(p.severity.value == "error" for p in problems):
             raise InputError(shown, problems)
         return csv_table
