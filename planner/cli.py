@@ -86,6 +86,30 @@ def _echo_findings(warnings: tuple[str, ...], notes: tuple[str, ...]) -> None:
         click.echo(f"note: {n}", err=True)
 
 
+def _output_options(kind: str) -> Callable[[F], F]:
+    """-o/--output and --format for a command whose result is a workbook or a folder of CSV files."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["xlsx", "csv"]),
+            default="xlsx",
+            show_default=True,
+            help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
+        )(fn)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path),
+            default=None,
+            help=f"Output workbook (default outputs/{kind}.xlsx), or a folder with --format csv "
+            f"(default outputs/{kind}).",
+        )(fn)
+
+    return decorate
+
+
 def _solver_options(scope: str) -> Callable[[F], F]:
     """--solver, --time-limit, --gap and --threads (None: the settings sheet decides), for `scope`."""
 
@@ -325,21 +349,7 @@ class _ProgressView:
 
 @cli.command("roster", context_settings=CONTEXT)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output workbook (default outputs/roster.xlsx), or a folder with --format csv (default outputs/roster).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["xlsx", "csv"]),
-    default="xlsx",
-    show_default=True,
-    help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
-)
+@_output_options("roster")
 @_solver_options("the whole solve")
 @click.option(
     "--full-coverage",
@@ -495,21 +505,7 @@ def _roster_hints(result: RosterResult) -> tuple[str, ...]:
 @cli.command("capacity", context_settings=CONTEXT)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.argument("plan_path", metavar="PLAN", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output workbook (default outputs/capacity.xlsx), or a folder with --format csv (default outputs/capacity).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["xlsx", "csv"]),
-    default="xlsx",
-    show_default=True,
-    help="xlsx: one workbook; csv: one CSV file per sheet in a folder.",
-)
+@_output_options("capacity")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @_library_errors
 def capacity_cmd(input_path: Path, plan_path: Path, output: Path | None, fmt: str, as_json: bool) -> None:
