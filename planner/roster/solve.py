@@ -36,6 +36,10 @@ MIN_STAGE_SECONDS = 3.0
 #: Work limits of the stages (search-tree nodes), counted by the solver: they, not the clock, end a stage.
 RESTRICTED_MIP_NODES = 500
 REPAIR_NODES = 200
+#: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
+DIVE_ROUND_UP = 0.8
+DIVE_SHARE = 0.2
+DIVE_ROUNDS = 400
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,9 @@ class _Backend(Protocol):
 
     def lp(self) -> tuple[float, np.ndarray]: ...
 
-    def complete(self, start: np.ndarray) -> np.ndarray: ...
+    def complete(self, start: np.ndarray) -> np.ndarray | None: ...
+
+    def dive(self, x_lp: np.ndarray) -> np.ndarray | None: ...
 
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip: ...
 
@@ -242,7 +248,7 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
             f"the solver found no roster within its time limit of {options.time_limit:g} s; a longer one may find one"
         )
     _write_back(model, backend, values)
-    if run.cut_short and _gap(best, bound) > options.gap:
+    if run.cut_short:  # the only case in which the machine's load may change the roster
         status = "time limit"
     if _gap(best, bound) <= 1e-9:
         status = "optimal"
@@ -256,7 +262,9 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
     lp_bound, x_lp = backend.lp()
     run.lp_seconds = time.perf_counter() - run.start
     run.end(1, bound=lp_bound)
-    start = backend.complete(_rounded(run.model, backend, x_lp))
+    start = _dive_stage(run, backend, x_lp)
+    if start is None:
+        start = backend.complete(_rounded(run.model, backend, x_lp))
     target = lp_bound / (1.0 - run.options.gap) if run.options.gap > 0 else lp_bound
     best, values = _restricted_mip_stage(run, backend, x_lp, start, target)
     if values is not None and run.time_left():
@@ -266,6 +274,16 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
     return lp_bound, best, values
 
 
+def _dive_stage(run: _Solve, backend: _Backend, x_lp: np.ndarray) -> np.ndarray | None:
+    """A first roster from the LP by diving (HiGHS only): round up, re-solve the LP, repeat."""
+    if run.name != "highs":
+        return None
+    run.begin(Stage.LP_DIVE)
+    values = backend.dive(x_lp)
+    run.end(objective=float(backend.cost @ values) if values is not None else None)
+    return values
+
+
 def _rounded(model: RosterModel, backend: _Backend, x: np.ndarray) -> np.ndarray:
     """The LP roster rounded up (see :func:`planner.roster.rules.rounded_start`) as column values."""
     start = rounded_start(model, dict(zip(backend.names, map(float, x), strict=True)))
@@ -273,7 +291,7 @@ def _rounded(model: RosterModel, backend: _Backend, x: np.ndarray) -> np.ndarray
 
 
 def _restricted_mip_stage(
-    run: _Solve, backend: _Backend, x_lp: np.ndarray, start: np.ndarray, target: float
+    run: _Solve, backend: _Backend, x_lp: np.ndarray, start: np.ndarray | None, target: float
 ) -> tuple[float, np.ndarray | None]:
     """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
     values (inf and None when it found none)."""
@@ -281,6 +299,9 @@ def _restricted_mip_stage(
     zero = x <= 1e-6
     lower = np.where(zero, 0.0, np.floor(x + 1e-6))
     upper = np.where(zero, 0.0, np.ceil(x - 1e-6) + 1.0)
+    if start is not None:  # the neighbourhood holds the start
+        lower = np.minimum(lower, start[backend.shift_columns])
+        upper = np.maximum(upper, start[backend.shift_columns])
     run.begin(Stage.RESTRICTED_MIP, 2)
     limits = _Limits(gap=run.options.gap / 2, target=target, max_nodes=RESTRICTED_MIP_NODES)
     result = backend.mip((lower, upper), start, limits)
@@ -349,6 +370,20 @@ def _repair(run: _Solve, backend: _Backend, values: np.ndarray) -> tuple[float, 
     return None
 
 
+def _dive_pick(x: np.ndarray) -> np.ndarray:
+    """The shift starts a dive round rounds up (see _HighsBackend.dive)."""
+    f = x - np.floor(x + 1e-6)
+    frac = f > 1e-6
+    pick = frac & (f >= DIVE_ROUND_UP)
+    if pick.any() or not frac.any():
+        return pick
+    k = max(1, int(frac.sum() * DIVE_SHARE))
+    order = np.argsort(-np.where(frac, f, -1.0), kind="stable")[:k]
+    pick = np.zeros(len(x), dtype=bool)
+    pick[order] = True
+    return pick
+
+
 def _gap(value: float, bound: float) -> float:
     if not math.isfinite(value):
         return math.inf
@@ -368,7 +403,11 @@ class _HighsBackend:
         for line in _highs_banner().splitlines():
             if line.strip():
                 run.report.log_line(line.rstrip())
-        options: dict[str, bool | float | str | int] = {"random_seed": 0, "log_to_console": False, "output_flag": bool(run.report)}
+        options: dict[str, bool | float | str | int] = {
+            "random_seed": 0,
+            "log_to_console": False,
+            "output_flag": bool(run.report),
+        }
         if run.options.threads is not None:
             options["threads"] = int(run.options.threads)
         self.run = run
@@ -411,21 +450,57 @@ class _HighsBackend:
             raise SolverError(f"the LP relaxation ended with status {status}")
         return float(self.model.info().objective_function_value), self.model.values()
 
-    def complete(self, start: np.ndarray) -> np.ndarray:
+    def complete(self, start: np.ndarray) -> np.ndarray | None:
         """A whole start made a full roster: integer columns fixed at the start's values, the rest
-        from the LP (warm-started from the last basis). The start itself when that LP fails."""
+        from the LP (warm-started from the last basis). None when no such roster exists."""
         cols = self.model.integer_columns
         m = self.model
         m.set_integer(False)
         self._limits(None)
         m.h.changeColsBounds(len(cols), cols, start[cols], start[cols])
         try:
-            status = m.run()
-            done = m.values() if status == "optimal" else start
+            done = m.values() if m.run() == "optimal" else None
         finally:
             m.h.changeColsBounds(len(cols), cols, m.matrix.lower[cols], m.matrix.upper[cols])
-        done[cols] = start[cols]
+        if done is not None:
+            done[cols] = start[cols]
         return done
+
+    def dive(self, x_lp: np.ndarray) -> np.ndarray | None:
+        """Fix-and-resolve from the LP: round up the shift starts at least ``DIVE_ROUND_UP`` fractional
+        (else the most fractional ``DIVE_SHARE`` of them) as lower bounds, re-solve the LP from its basis,
+        until no start is fractional; a rounding that breaks a headcount cap is made a rounding down.
+        Headcounts are then rounded up. Returns a roster of the model, or None when the dive fails."""
+        m, cols = self.model, self.shift_columns
+        m.set_integer(False)
+        self._limits(None)
+        lower, upper = m.matrix.lower[cols].copy(), m.matrix.upper[cols].copy()
+        x = x_lp[cols]
+        try:
+            for _ in range(DIVE_ROUNDS):
+                pick = _dive_pick(x)
+                if not pick.any():
+                    break
+                trial = lower.copy()
+                trial[pick] = np.ceil(x[pick])
+                m.set_shift_bounds(trial, upper)
+                if m.run() == "optimal":
+                    lower = trial
+                else:  # a cap: round these down instead
+                    upper[pick] = np.floor(x[pick] + 1e-6)
+                    m.set_shift_bounds(lower, upper)
+                    if m.run() != "optimal":
+                        return None
+                x = m.values()[cols]
+            else:
+                return None
+            values = m.values()
+        finally:
+            m.reset_shift_bounds()
+        values[cols] = np.round(values[cols])
+        people = np.setdiff1d(m.integer_columns, cols)
+        values[people] = np.ceil(values[people] - 1e-6)
+        return self.complete(values)
 
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
         m = self.model
@@ -486,8 +561,11 @@ class _CbcBackend:
             for v in ints:
                 v.cat = pulp.LpInteger
 
-    def complete(self, start: np.ndarray) -> np.ndarray:
+    def complete(self, start: np.ndarray) -> np.ndarray | None:
         return start  # CBC completes a partial start itself
+
+    def dive(self, x_lp: np.ndarray) -> np.ndarray | None:
+        return None
 
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
         model = self.run.model
