@@ -35,6 +35,8 @@ from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbour
 MIN_STAGE_SECONDS = 3.0
 #: Work limits of the stages (search-tree nodes), counted by the solver: they, not the clock, end a stage.
 RESTRICTED_MIP_NODES = 500
+#: The restricted MIP lets each shift start the LP uses go this far above its rounded-up LP value.
+RESTRICTED_MIP_SLACK = 0.0
 REPAIR_NODES = 200
 #: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
 DIVE_ROUND_UP = 0.8
@@ -298,7 +300,7 @@ def _restricted_mip_stage(
     x = x_lp[backend.shift_columns]
     zero = x <= 1e-6
     lower = np.where(zero, 0.0, np.floor(x + 1e-6))
-    upper = np.where(zero, 0.0, np.ceil(x - 1e-6) + 1.0)
+    upper = np.where(zero, 0.0, np.ceil(x - 1e-6) + RESTRICTED_MIP_SLACK)
     if start is not None:  # the neighbourhood holds the start
         lower = np.minimum(lower, start[backend.shift_columns])
         upper = np.maximum(upper, start[backend.shift_columns])
