@@ -193,13 +193,14 @@ class DefaultRun:
     shifts: Any
 
 
-def solve_default(scenario: Any, busy: bool) -> DefaultRun:
+def solve_default(scenario: Any, busy: bool, time_limit: float | None = None) -> DefaultRun:
     """Solve with the scenario's own options (what the CLI does without flags); with ``busy``, next to a
     CPU-bound process."""
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
     try:
         t0 = time.perf_counter()
-        result = plan_roster(scenario, RosterOptions(solve=SolveOptions.from_settings(scenario.settings)))
+        solve = SolveOptions.from_settings(scenario.settings, time_limit=time_limit)
+        result = plan_roster(scenario, RosterOptions(solve=solve))
         seconds = time.perf_counter() - t0
     finally:
         if hog is not None:
@@ -212,8 +213,9 @@ def solve_default(scenario: Any, busy: bool) -> DefaultRun:
     )
 
 
-def default_budget(chosen: list[Instance], folder: Path) -> None:
-    """Each instance twice with the default options (the second next to a CPU-bound process)."""
+def default_budget(chosen: list[Instance], folder: Path, time_limit: float | None = None) -> None:
+    """Each instance twice with the default options (the second next to a CPU-bound process); ``time_limit``
+    replaces the scenario's own when given."""
     print(
         "instance            weekly cost      objective LP bound   gap to LP  coverable ah  idle s  busy s"
         "  status         same roster"
@@ -223,8 +225,12 @@ def default_budget(chosen: list[Instance], folder: Path) -> None:
         write_workbook(build_sample(inst.spec), path)
         scenario = load_scenario(path)
         print(f"... {inst.name} ({inst.note})", file=sys.stderr, flush=True)
-        idle = solve_default(scenario, busy=False)
-        busy = solve_default(scenario, busy=True)
+        try:
+            idle = solve_default(scenario, busy=False, time_limit=time_limit)
+            busy = solve_default(scenario, busy=True, time_limit=time_limit)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it doesn't stop
+            print(f"{inst.name:<18}  FAILED: {type(exc).__name__}: {exc}", flush=True)
+            continue
         same = idle.shifts.equals(busy.shifts)
         gap = "-" if idle.gap is None else f"{idle.gap:.3%}"
         bound = "-" if idle.lp_bound is None else f"{idle.lp_bound:,.0f}"
@@ -299,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--solver", choices=[c.value for c in SolverChoice], default="highs")
     parser.add_argument(
-        "--time-limit", type=float, default=300.0, help="solver time limit per instance, seconds (default 300)"
+        "--time-limit",
+        type=float,
+        default=None,
+        help="solver time limit per instance, seconds (default 300; with --default-budget, the scenario's)",
     )
     parser.add_argument("--gap", type=float, default=None, help=f"relative MIP gap (default {SolveOptions().gap})")
     parser.add_argument("--threads", type=int, default=None, help="solver threads")
@@ -319,18 +328,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.default_budget:
         print(f"machine: {platform.machine()}, {cpus()} CPU cores; planner revision: {git_revision()}")
         with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
-            default_budget(chosen, args.keep or Path(tmp))
+            default_budget(chosen, args.keep or Path(tmp), args.time_limit)
         return 0
+    time_limit = 300.0 if args.time_limit is None else args.time_limit
     solve = SolveOptions(
         solver=SolverChoice(args.solver),
-        time_limit=args.time_limit,
+        time_limit=time_limit,
         gap=SolveOptions().gap if args.gap is None else args.gap,
         threads=args.threads,
     )
     options = RosterOptions(solve=solve)
     print(
         f"machine: {platform.machine()}, {cpus()} CPU cores, Python {platform.python_version()}"
-        f"; solver {args.solver}, time limit {args.time_limit:g} s, gap {solve.gap:g}"
+        f"; solver {args.solver}, time limit {time_limit:g} s, gap {solve.gap:g}"
         f", threads {args.threads or 'default'}"
     )
     print(f"planner revision: {git_revision()}")

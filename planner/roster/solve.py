@@ -39,9 +39,9 @@ RESTRICTED_MIP_NODES = 500
 RESTRICTED_MIP_SLACK = 0.0
 REPAIR_NODES = 200
 #: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
-DIVE_ROUND_UP = 0.8
+DIVE_ROUND_UP = 0.7
 DIVE_SHARE = 0.2
-DIVE_ROUNDS = 400
+DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
 
 
 @dataclass(frozen=True)
@@ -372,11 +372,12 @@ def _repair(run: _Solve, backend: _Backend, values: np.ndarray) -> tuple[float, 
     return None
 
 
-def _dive_pick(x: np.ndarray) -> np.ndarray:
-    """The shift starts a dive round rounds up (see _HighsBackend.dive)."""
+def _dive_pick(x: np.ndarray, last: bool = False) -> np.ndarray:
+    """The shift starts a dive round rounds up (see _HighsBackend.dive); in the ``last`` round, all
+    fractional ones."""
     f = x - np.floor(x + 1e-6)
     frac = f > 1e-6
-    pick = frac & (f >= DIVE_ROUND_UP)
+    pick = frac & (f >= DIVE_ROUND_UP) if not last else frac
     if pick.any() or not frac.any():
         return pick
     k = max(1, int(frac.sum() * DIVE_SHARE))
@@ -448,6 +449,11 @@ class _HighsBackend:
         self.model.set_integer(False)
         self._limits(None)
         status = self.model.run()
+        if status == "time limit reached":
+            raise SolverTimeLimitError(
+                f"the LP relaxation alone took longer than the time limit of {self.run.options.time_limit:g} s;"
+                " a longer one may find a roster"
+            )
         if status != "optimal":
             raise SolverError(f"the LP relaxation ended with status {status}")
         return float(self.model.info().objective_function_value), self.model.values()
@@ -472,30 +478,36 @@ class _HighsBackend:
         """Fix-and-resolve from the LP: round up the shift starts at least ``DIVE_ROUND_UP`` fractional
         (else the most fractional ``DIVE_SHARE`` of them) as lower bounds, re-solve the LP from its basis,
         until no start is fractional; a rounding that breaks a headcount cap is made a rounding down.
-        Headcounts are then rounded up. Returns a roster of the model, or None when the dive fails."""
+        The last of ``DIVE_ROUNDS`` rounds rounds up every start still fractional. Headcounts are then
+        rounded up. Returns a roster of the model, or None when the dive fails."""
         m, cols = self.model, self.shift_columns
         m.set_integer(False)
         self._limits(None)
         lower, upper = m.matrix.lower[cols].copy(), m.matrix.upper[cols].copy()
         x = x_lp[cols]
         try:
-            for _ in range(DIVE_ROUNDS):
-                pick = _dive_pick(x)
+            for rounds_left in range(DIVE_ROUNDS - 1, -1, -1):
+                pick = _dive_pick(x, last=rounds_left == 0)
                 if not pick.any():
                     break
                 trial = lower.copy()
                 trial[pick] = np.ceil(x[pick])
+                if rounds_left == 0:  # the last round fixes every start
+                    trial = np.maximum(trial, np.round(x))
+                    upper = trial.copy()
                 m.set_shift_bounds(trial, upper)
-                if m.run() == "optimal":
-                    lower = trial
-                else:  # a cap: round these down instead
+                status = m.run()
+                if status == "infeasible" and rounds_left > 0:  # a cap: round these down instead
                     upper[pick] = np.floor(x[pick] + 1e-6)
+                    lower = np.minimum(lower, upper)
                     m.set_shift_bounds(lower, upper)
-                    if m.run() != "optimal":
-                        return None
+                    status = m.run()
+                else:
+                    lower = trial
+                if status != "optimal":
+                    self.run.cut_short |= status == "time limit reached"
+                    return None
                 x = m.values()[cols]
-            else:
-                return None
             values = m.values()
         finally:
             m.reset_shift_bounds()
