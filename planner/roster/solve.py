@@ -213,10 +213,12 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
     on any machine load whenever the solve ends before that limit):
 
     1. the LP relaxation, whose optimum is a lower bound on any roster's cost;
-    2. an LP-guided restricted MIP (at most ``RESTRICTED_MIP_NODES`` nodes): shift starts the LP
-       leaves at zero stay at zero and the others may take a whole value from floor(x) to ceil(x) + 1
-       (a RENS-style neighbourhood; Berthold, "RENS: the optimal rounding", Math. Prog. Comp. 6,
-       2014), started from the LP roster rounded up. Every roster it finds is a roster of the full model;
+    then a first roster by an LP dive (HiGHS; see ``_HighsBackend.dive``), else the LP roster rounded up;
+    2. an LP-guided restricted MIP (at most ``RESTRICTED_MIP_NODES`` nodes), started from that roster:
+       shift starts the LP leaves at zero stay at zero and the others may take a whole value from
+       floor(x) to ceil(x) (a RENS-style neighbourhood; Berthold, "RENS: the optimal rounding",
+       Math. Prog. Comp. 6, 2014), widened to hold the first roster. Every roster it finds is a
+       roster of the full model;
     3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP, warm-started
        from it, until the gap or the time limit.
 
@@ -269,6 +271,8 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
         start = backend.complete(_rounded(run.model, backend, x_lp))
     target = lp_bound / (1.0 - run.options.gap) if run.options.gap > 0 else lp_bound
     best, values = _restricted_mip_stage(run, backend, x_lp, start, target)
+    if values is None and start is not None and run.name == "highs":  # HiGHS's first roster is checked: it stands
+        best, values = float(backend.cost @ start), start
     if values is not None and run.time_left():
         repaired = _repair(run, backend, values)
         if repaired is not None and repaired[0] < best:
