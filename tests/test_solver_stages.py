@@ -35,6 +35,10 @@ def test_matrix_of_reads_columns_rows_and_bounds():
     assert list(m.starts) == [0, 2, 4]
     assert list(zip(m.index, m.value, strict=True)) == [(0, 1.0), (1, 2.0), (0, 1.0), (1, -1.0)]
     assert (m.size.rows, m.size.columns, m.size.nonzeros) == (2, 2, 4)
+    assert m.feasible(np.array([1.0, 1.0]))  # 1 + 2 = 3 >= 3, 1 - 1 = 0 <= 1
+    assert not m.feasible(np.array([3.0, 0.0]))  # 3 - 0 > 1
+    assert not m.feasible(np.array([0.5, 1.5]))  # x not whole
+    assert not m.feasible(np.array([5.0, 4.0]))  # x above its bound
 
 
 def _cyclic_day(scale: float = 1.0 / 3.0) -> RosterProblem:

@@ -53,6 +53,18 @@ class Matrix:
     def size(self) -> MatrixSize:
         return MatrixSize(len(self.row_names), len(self.names), len(self.value))
 
+    def feasible(self, values: np.ndarray, tol: float = 1e-5) -> bool:
+        """Whether column values satisfy every bound, row and integrality (within ``tol``)."""
+        if np.any(values < self.lower - tol) or np.any(values > self.upper + tol):
+            return False
+        if np.any(np.abs(values[self.integer] - np.round(values[self.integer])) > tol):
+            return False
+        products = self.value * values[self.index]
+        activity = np.zeros(len(self.row_names))
+        rows = np.repeat(np.arange(len(self.row_names)), np.diff(self.starts))
+        np.add.at(activity, rows, products)
+        return bool(np.all(activity >= self.row_lower - tol) and np.all(activity <= self.row_upper + tol))
+
 
 def matrix_of(lp: pulp.LpProblem) -> Matrix:
     """The matrix of any PuLP minimisation model (so that new rules need nothing here)."""

@@ -191,6 +191,8 @@ class _Backend(Protocol):
 
     def dive(self, x_lp: np.ndarray) -> np.ndarray | None: ...
 
+    def feasible(self, values: np.ndarray) -> bool: ...
+
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip: ...
 
 
@@ -268,11 +270,14 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
     run.end(1, bound=lp_bound)
     start = _dive_stage(run, backend, x_lp)
     if start is None:
-        start = backend.complete(_rounded(run.model, backend, x_lp))
+        rounded = _rounded(run.model, backend, x_lp)
+        start = backend.complete(rounded) if run.time_left() else None
+        if start is None and backend.feasible(rounded):  # a roster as it stands (no capped pool rounded down)
+            start = rounded
     target = lp_bound / (1.0 - run.options.gap) if run.options.gap > 0 else lp_bound
     best, values = _restricted_mip_stage(run, backend, x_lp, start, target)
-    if values is None and start is not None and run.name == "highs":  # HiGHS's first roster is checked: it stands
-        best, values = float(backend.cost @ start), start
+    if start is not None and backend.feasible(start) and (values is None or float(backend.cost @ start) < best):
+        best, values = float(backend.cost @ start), start  # the first roster stands if the MIP found no better
     if values is not None and run.time_left():
         repaired = _repair(run, backend, values)
         if repaired is not None and repaired[0] < best:
@@ -462,6 +467,9 @@ class _HighsBackend:
             raise SolverError(f"the LP relaxation ended with status {status}")
         return float(self.model.info().objective_function_value), self.model.values()
 
+    def feasible(self, values: np.ndarray) -> bool:
+        return self.model.matrix.feasible(values)
+
     def complete(self, start: np.ndarray) -> np.ndarray | None:
         """A whole start made a full roster: integer columns fixed at the start's values, the rest
         from the LP (warm-started from the last basis). None when no such roster exists."""
@@ -584,6 +592,9 @@ class _CbcBackend:
 
     def dive(self, x_lp: np.ndarray) -> np.ndarray | None:
         return None
+
+    def feasible(self, values: np.ndarray) -> bool:
+        return False  # CBC checks and completes a start itself
 
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
         model = self.run.model
