@@ -14,6 +14,7 @@ Instances (``--only`` takes these names):
 
 * ``sample``             the default ``SampleSpec()`` (= inputs/exchange_week.xlsx)
 * ``2x-languages-sites`` twice the languages (10 more, synthetic) and 7 extra sites
+* ``30-min``             the sample week in 30-minute intervals
 * ``15-min``             the sample week in 15-minute intervals
 * ``2-weeks``            a two-week horizon
 * ``half``               the first 5 languages only (a small instance)
@@ -30,6 +31,11 @@ bound) / objective. The weekly cost includes no under-coverage penalty and is pe
 ``2-weeks``). The shortfall is in agent-hours per week. Below the table, one line per
 instance splits the solve time into the stages ``solve_model`` reports as progress events.
 
+With ``--default-budget`` each instance is solved twice with the options a user gets by default
+(the scenario's settings: time limit, gap, solver), the second time next to a CPU-bound process,
+and one line per instance gives the cost, LP bound, gap, coverable shortfall, wall time of each run
+and whether both runs gave the same roster (their shifts sheets compared).
+
 This is a benchmark, not a test: nothing is asserted, and an instance that fails or runs
 out of time is reported with its error text or status.
 """
@@ -39,6 +45,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -77,6 +84,7 @@ INSTANCES: tuple[Instance, ...] = (
         SampleSpec(languages=DEFAULT_LANGUAGES + MORE_LANGUAGES, extra_sites=7),
         "20 languages, 7 extra sites",
     ),
+    Instance("30-min", SampleSpec(interval_minutes=30), "30-minute intervals"),
     Instance("15-min", SampleSpec(interval_minutes=15), "15-minute intervals"),
     Instance("2-weeks", SampleSpec(weeks=2), "two-week horizon"),
     Instance("half", SampleSpec(languages=DEFAULT_LANGUAGES[:5]), "first 5 languages"),
@@ -172,6 +180,68 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
     return row
 
 
+@dataclass(frozen=True)
+class DefaultRun:
+    """One solve with the default options: its figures and its shifts sheet."""
+
+    cost: float
+    lp_bound: float | None
+    gap: float | None
+    coverable_shortfall: float
+    seconds: float
+    status: str
+    shifts: Any
+
+
+def solve_default(scenario: Any, busy: bool, time_limit: float | None = None) -> DefaultRun:
+    """Solve with the scenario's own options (what the CLI does without flags); with ``busy``, next to a
+    CPU-bound process."""
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
+    try:
+        t0 = time.perf_counter()
+        solve = SolveOptions.from_settings(scenario.settings, time_limit=time_limit)
+        result = plan_roster(scenario, RosterOptions(solve=solve))
+        seconds = time.perf_counter() - t0
+    finally:
+        if hog is not None:
+            hog.kill()
+            hog.wait()
+    m = result.summary
+    coverable = float(m.shortfall_agent_hours or 0.0) - float(m.shortfall_uncoverable_agent_hours or 0.0)
+    return DefaultRun(
+        m.weekly_cost, m.lp_relaxation_bound, m.gap_to_lp_bound, coverable, seconds, m.solver_status, result.shifts
+    )
+
+
+def default_budget(chosen: list[Instance], folder: Path, time_limit: float | None = None) -> None:
+    """Each instance twice with the default options (the second next to a CPU-bound process); ``time_limit``
+    replaces the scenario's own when given."""
+    print(
+        "instance            weekly cost      objective LP bound   gap to LP  coverable ah  idle s  busy s"
+        "  status         same roster"
+    )
+    for inst in chosen:
+        path = folder / f"{inst.name}.xlsx"
+        write_workbook(build_sample(inst.spec), path)
+        scenario = load_scenario(path)
+        print(f"... {inst.name} ({inst.note})", file=sys.stderr, flush=True)
+        try:
+            idle = solve_default(scenario, busy=False, time_limit=time_limit)
+            busy = solve_default(scenario, busy=True, time_limit=time_limit)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it doesn't stop
+            print(f"{inst.name:<18}  FAILED: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        same = idle.shifts.equals(busy.shifts)
+        gap = "-" if idle.gap is None else f"{idle.gap:.3%}"
+        bound = "-" if idle.lp_bound is None else f"{idle.lp_bound:,.0f}"
+        print(
+            f"{inst.name:<18}  {idle.cost:>11,.2f}  {bound:>22}  {gap:>9}  {idle.coverable_shortfall:>12.3f}"
+            f"  {idle.seconds:>6.1f}  {busy.seconds:>6.1f}  {idle.status:<13}  {'yes' if same else 'NO'}"
+            + ("" if same else f" (busy run: {busy.cost:,.2f}, {busy.status})"),
+            flush=True,
+        )
+
+
 def stage_summary(row: dict) -> str:
     """Duration of each solver stage, from the progress events ``solve_model`` emits
     (stage started / ended / skipped)."""
@@ -235,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--solver", choices=[c.value for c in SolverChoice], default="highs")
     parser.add_argument(
-        "--time-limit", type=float, default=300.0, help="solver time limit per instance, seconds (default 300)"
+        "--time-limit",
+        type=float,
+        default=None,
+        help="solver time limit per instance, seconds (default 300; with --default-budget, the scenario's)",
     )
     parser.add_argument("--gap", type=float, default=None, help=f"relative MIP gap (default {SolveOptions().gap})")
     parser.add_argument("--threads", type=int, default=None, help="solver threads")
@@ -244,19 +317,30 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, default=None, help="write the generated workbooks here instead of a temp folder"
     )
     parser.add_argument("--verbose", action="store_true", help="stream the solver log to stderr")
+    parser.add_argument(
+        "--default-budget",
+        action="store_true",
+        help="solve each instance twice with the default options (once next to a CPU-bound process)",
+    )
     args = parser.parse_args(argv)
 
     chosen = [BY_NAME[n] for n in args.only] if args.only else list(INSTANCES)
+    if args.default_budget:
+        print(f"machine: {platform.machine()}, {cpus()} CPU cores; planner revision: {git_revision()}")
+        with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+            default_budget(chosen, args.keep or Path(tmp), args.time_limit)
+        return 0
+    time_limit = 300.0 if args.time_limit is None else args.time_limit
     solve = SolveOptions(
         solver=SolverChoice(args.solver),
-        time_limit=args.time_limit,
+        time_limit=time_limit,
         gap=SolveOptions().gap if args.gap is None else args.gap,
         threads=args.threads,
     )
     options = RosterOptions(solve=solve)
     print(
         f"machine: {platform.machine()}, {cpus()} CPU cores, Python {platform.python_version()}"
-        f"; solver {args.solver}, time limit {args.time_limit:g} s, gap {solve.gap:g}"
+        f"; solver {args.solver}, time limit {time_limit:g} s, gap {solve.gap:g}"
         f", threads {args.threads or 'default'}"
     )
     print(f"planner revision: {git_revision()}")

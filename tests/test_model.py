@@ -359,7 +359,7 @@ def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
     # two 4-interval shifts (starts 0 and 4) cover a flat need of 1 agent; start from a roster
     # with only the first one, i.e. 4 agent-hours short; the repair adds the second
     from planner.domain import SolverChoice
-    from planner.roster.solve import _repair, _Solve
+    from planner.roster.solve import _HighsBackend, _repair, _Solve, _write_back
 
     n = 8
     problem = RosterProblem(
@@ -379,8 +379,13 @@ def test_repair_covers_a_shortfall_cheaper_than_its_penalty():
     for (_g, t, _c), v in model.short.items():
         v.varValue = 0.0 if t < 4 else 1.0
     assert sum(v.varValue for v in model.short.values()) == 4.0
-    after = _repair(_Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None), lambda: 30.0)
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    repaired = _repair(run, backend, np.array([v.varValue for v in model.lp.variables()]))
+    assert repaired is not None
+    after, values = repaired
     assert after == pytest.approx(8.0)
+    _write_back(model, backend, values)
     assert sum(v.varValue for v in model.short.values()) == pytest.approx(0.0)
     assert sum(round(v.varValue) for v in model.shifts) == 2
 

@@ -24,6 +24,7 @@ class Stage(Enum):
     """The stages of a solve (see :func:`planner.roster.solve.solve_model`)."""
 
     LP_BOUND = "LP relaxation (lower bound)"
+    LP_DIVE = "rounding dive from the LP (first roster)"
     RESTRICTED_MIP = "restricted MIP around the LP solution"
     REPAIR = "repair of the shortfall"
     FULL_MIP = "full MIP"

@@ -19,31 +19,32 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+import numpy as np
 import pulp
 
 from planner import interrupts
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
-from planner.roster.neighbourhood import (
-    apply_bounds,
-    lp_neighbourhood,
-    mip_start,
-    repair_neighbourhood,
-    shift_neighbourhood,
-    whole_shift_starts,
-)
+from planner.roster.highs_model import STAGE_OPTIONS_RESET, HighsModel
+from planner.roster.neighbourhood import mip_start
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
-from planner.roster.rules import RosterModel
+from planner.roster.rules import RosterModel, shortfall_neighbourhood
 
 #: A stage (repair, full MIP) is not started with less of the time limit left than this:
 #: building the solver's copy of a large model alone takes seconds.
 MIN_STAGE_SECONDS = 3.0
-#: Each step of the tour model's stage 2 gets at least this long, past the time limit if need be: without
-#: it, a loaded machine that spent the budget on the LP would return the crude rounded start.
-MIN_TOUR_STEP_SECONDS = 8.0
+#: Work limits of the stages (search-tree nodes), counted by the solver: they, not the clock, end a stage.
+RESTRICTED_MIP_NODES = 500
+#: The restricted MIP lets each shift start the LP uses go this far above its rounded-up LP value.
+RESTRICTED_MIP_SLACK = 0.0
+REPAIR_NODES = 200
+#: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
+DIVE_ROUND_UP = 0.7
+DIVE_SHARE = 0.2
+DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def choose_solver(choice: SolverChoice) -> str:
 
 
 class _Solve:
-    """One solve's shared state: the model, the solver, the time budget and the progress reporter."""
+    """One solve's shared state: the model, the solver, the overall time limit and the progress reporter."""
 
     def __init__(self, model: RosterModel, options: SolveOptions, progress: ProgressFn | None) -> None:
         self.model = model
@@ -144,17 +145,19 @@ class _Solve:
         self.deadline = self.start + options.time_limit
         self.report = Reporter(progress, self.start)
         self.stage: Stage | None = None
-        self.relaxed = False  # solving with some integers relaxed: its solutions are not rosters
+        self.lp_seconds = 0.0
+        self.cut_short = False  # a stage was skipped or stopped by the overall time limit
 
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.perf_counter())
 
     def time_left(self) -> bool:
-        """Whether enough of the budget is left for another stage to achieve anything."""
-        return self.deadline - time.perf_counter() >= MIN_STAGE_SECONDS
-
-    def repair_budget(self) -> float:
-        return min(self.remaining(), max(5.0, 0.15 * self.options.time_limit))
+        """Whether enough of the overall limit is left for another stage; when not, the solve is cut short
+        (and says so), the only way machine load can change its result."""
+        if self.deadline - time.perf_counter() >= MIN_STAGE_SECONDS:
+            return True
+        self.cut_short = True
+        return False
 
     def begin(self, stage: Stage, number: int | None = None, message: str = "") -> None:
         self.stage = stage
@@ -164,57 +167,86 @@ class _Solve:
         kind = ProgressKind.STAGE_ENDED
         self.report.emit(kind, stage=self.stage, stage_number=number, objective=objective, bound=bound)
 
-    def values(self) -> dict[str, float]:
-        return {v.name: float(v.varValue or 0.0) for v in self.model.lp.variables()}
 
-    def objective(self) -> float:
-        return float(pulp.value(self.model.lp.objective) or 0.0)
+@dataclass(frozen=True)
+class _Mip:
+    """One MIP call's result: HiGHS-style status text, the roster's cost (inf without one), the best
+    bound, the roster's column values (None without one), and whether the overall time limit stopped it."""
 
-    def solved(self) -> bool:
-        return self.model.lp.status == pulp.LpStatusOptimal and _has_solution(self.model)
+    status: str
+    objective: float
+    bound: float
+    values: np.ndarray | None
+    timed_out: bool
+
+
+class _Backend(Protocol):
+    """A solver holding the model: columns in ``model.lp.variables()`` order."""
+
+    names: tuple[str, ...]
+    shift_columns: np.ndarray
+    short_columns: np.ndarray
+    cost: np.ndarray
+
+    def lp(self) -> tuple[float, np.ndarray]: ...
+
+    def complete(self, start: np.ndarray) -> np.ndarray | None: ...
+
+    def dive(self, x_lp: np.ndarray) -> np.ndarray | None: ...
+
+    def feasible(self, values: np.ndarray) -> bool: ...
+
+    def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip: ...
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """What stops one MIP call besides the overall time limit: all counted by the solver, never timed."""
+
+    gap: float
+    gap_abs: float | None = None
+    target: float | None = None
+    max_nodes: int | None = None
+    stop_when: Callable[[np.ndarray], bool] | None = None
 
 
 def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn | None = None) -> SolveInfo:
     """Solve the roster model; the solution values land on the model's variables.
 
-    Three stages share one time budget (``options.time_limit``):
+    The stages (only ``options.time_limit``, for the whole solve, is measured in seconds; every
+    stage's own limit is a count of the solver's work, so that the same input gives the same roster
+    on any machine load whenever the solve ends before that limit):
 
     1. the LP relaxation, whose optimum is a lower bound on any roster's cost;
-    2. an LP-guided restricted MIP: shift starts the LP leaves at zero stay at zero and
-       the others may take a whole value from floor(x) to ceil(x) + 1 (a RENS-style
-       neighbourhood; Berthold, "RENS: the optimal rounding", Math. Prog. Comp. 6, 2014).
-       Every roster it finds is a roster of the full model;
-    3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP,
-       warm-started from it, until the gap or the time limit.
+    then a first roster by an LP dive (HiGHS; see ``_HighsBackend.dive``), else the LP roster rounded up;
+    2. an LP-guided restricted MIP (at most ``RESTRICTED_MIP_NODES`` nodes), started from that roster:
+       shift starts the LP leaves at zero stay at zero and the others may take a whole value from
+       floor(x) to ceil(x) (a RENS-style neighbourhood; Berthold, "RENS: the optimal rounding",
+       Math. Prog. Comp. 6, 2014), widened to hold the first roster. Every roster it finds is a
+       roster of the full model;
+    3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP, warm-started
+       from it, until the gap or the time limit.
 
-    A roster within the gap may still leave a small shortfall whose penalty is inside the
-    tolerance. After stage 2 (and again after stage 3, if it ran) a repair step frees the
-    shift options within a day of the shortfall, of the pools that could serve it (each may
-    move by two agents), and re-solves with everything else fixed: a shortfall is covered
-    wherever covering it costs less than its penalty. ``progress`` receives the stages'
-    events and the solver's log lines.
+    After stage 2 (and again after stage 3, if it ran) a repair (at most ``REPAIR_NODES`` nodes) frees
+    the shift options within a day of any shortfall, of the pools that could serve it (each may move by
+    two agents), and re-solves with everything else fixed: a shortfall is covered wherever covering it
+    costs less than its penalty. With HiGHS the model is built once (:mod:`planner.roster.highs_model`)
+    and each stage changes bounds in place. ``progress`` receives the stages' events and the solver's
+    log lines.
     """
     run = _Solve(model, options, progress)
-    lp_bound, x_lp, rounded = _lp_bound_stage(run)
-    lp_seconds = time.perf_counter() - run.start
-    # a roster at or below this cost is within the gap of the LP bound: stop there
-    target = lp_bound / (1.0 - options.gap) if options.gap > 0 else lp_bound
-    best, incumbent = _restricted_mip_stage(run, x_lp, rounded, target)
-    if incumbent is not None and run.time_left():
-        # if the roster is already within the gap, stage 3 will not run: the repair may use the rest
-        budget = run.remaining if _gap(best, lp_bound) <= options.gap else run.repair_budget
-        repaired = _repair(run, budget)
-        if repaired is not None and repaired < best:
-            best = repaired
-            incumbent = run.values()
+    if not model.lp.variables():  # nothing to decide (no shift can be scheduled): the empty roster
+        return SolveInfo(run.name, "optimal", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    backend: _Backend = _HighsBackend(run) if run.name == "highs" else _CbcBackend(run)
+    lp_bound, best, values = _first_stages(run, backend)
+    lp_seconds = run.lp_seconds
     bound = lp_bound
     status = "gap reached"
-    full_mip = incumbent is None or _gap(best, lp_bound) > options.gap
-    if full_mip and incumbent is not None and not run.time_left():
-        status = "time limit"
+    full_mip = values is None or _gap(best, lp_bound) > options.gap
+    if full_mip and values is not None and not run.time_left():
         run.report.emit(ProgressKind.STAGE_SKIPPED, stage=Stage.FULL_MIP, stage_number=3, message="time limit reached")
     elif full_mip:
-        best, bound, status = _full_mip_stage(run, best, incumbent, lp_bound, target)
+        best, bound, values = _full_mip_stage(run, backend, best, values, lp_bound)
     else:
         run.report.emit(
             ProgressKind.STAGE_SKIPPED,
@@ -222,181 +254,151 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
             stage_number=3,
             message=f"the restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound",
         )
-    seconds = time.perf_counter() - run.start
-    if _gap(best, bound) <= 1e-9:
-        status = "optimal"
-    return SolveInfo(run.name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
-
-
-def _lp_bound_stage(run: _Solve) -> tuple[float, dict[str, float], dict[str, float]]:
-    """Stage 1: the LP relaxation. Returns its optimum (a lower bound on any roster's cost), the LP's
-    shift starts, and the LP roster rounded up (a start for stage 2, so that even a solve cut short by
-    its time limit returns a roster near the LP bound rather than a crude first one)."""
-    model = run.model
-    run.begin(Stage.LP_BOUND, 1)
-    ints = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
-    for v in ints:
-        v.cat = pulp.LpContinuous
-    try:
-        _run(run, run.options, run.remaining(), mip=False)
-        if model.lp.status != pulp.LpStatusOptimal:
-            raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
-        lp_bound = run.objective()
-        lp_values = run.values()
-        x_lp = lp_values
-        rounded = mip_start(model, lp_values)
-    finally:
-        for v in ints:
-            v.cat = pulp.LpInteger
-    run.end(1, bound=lp_bound)
-    return lp_bound, x_lp, rounded
-
-
-def _restricted_mip_stage(
-    run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
-) -> tuple[float, dict[str, float] | None]:
-    """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
-    values (inf and None when it found none)."""
-    model, options = run.model, run.options
-    if model.tours:
-        run.begin(Stage.RESTRICTED_MIP, 2, "whole people per tour, then whole shift starts")
-        value, found = _restricted_tour_stage(run, x_lp, rounded, target)
-        run.end(2, objective=value if found is not None else None)
-        return value, found
-    saved = apply_bounds(lp_neighbourhood(model, x_lp, rounded))
-    incumbent: dict[str, float] | None = None
-    best = math.inf
-    run.begin(Stage.RESTRICTED_MIP, 2)
-    try:
-        reserve = min(30.0, 0.2 * options.time_limit)  # kept for the repair step and the rest
-        budget = max(1.0, run.remaining() - reserve)
-        _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=rounded, target=target)
-        if run.solved():
-            best = run.objective()
-            incumbent = run.values()
-    finally:
-        apply_bounds(saved)
-    run.end(2, objective=best if incumbent is not None else None)
-    return best, incumbent
-
-
-def _restricted_tour_stage(
-    run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
-) -> tuple[float, dict[str, float] | None]:
-    """Stage 2 with tours. First whole shift starts for the tours the start rounds the LP to (each start
-    cell and day's total is then fixed: only the start times within the cell are chosen; quick), a roster
-    to fall back on; then whole people per tour with the shift starts continuous (few integer variables),
-    and whole shift starts for those tours, kept if cheaper."""
-    best, incumbent = _whole_shift_step(run, rounded)
-    people = _whole_people_step(run, x_lp, incumbent or rounded, target)
-    if people is not None:
-        value, values = _whole_shift_step(run, people)
-        if value < best:
-            best, incumbent = value, values
-    return best, incumbent
-
-
-def _whole_people_step(
-    run: _Solve, x_lp: dict[str, float], start: dict[str, float], target: float
-) -> dict[str, float] | None:
-    """The MIP with whole people per tour and continuous shift starts, near the LP."""
-    model, options = run.model, run.options
-    budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - min(30.0, 0.2 * options.time_limit))
-    for v in model.shifts:
-        v.cat = pulp.LpContinuous
-    saved = apply_bounds(lp_neighbourhood(model, x_lp, start))
-    run.relaxed = True
-    try:
-        _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=start, target=target)
-        return run.values() if run.solved() else None
-    finally:
-        run.relaxed = False
-        for v in model.shifts:
-            v.cat = pulp.LpInteger
-        apply_bounds(saved)
-
-
-def _whole_shift_step(run: _Solve, people: dict[str, float]) -> tuple[float, dict[str, float] | None]:
-    """The MIP over shift starts with the tours fixed at ``people``'s whole values."""
-    saved = apply_bounds(shift_neighbourhood(run.model, people))
-    try:
-        budget = max(MIN_TOUR_STEP_SECONDS, 0.15 * run.options.time_limit)
-        _run(run, run.options, budget, mip=True, start=whole_shift_starts(run.model, people))
-        if run.solved():
-            return run.objective(), run.values()
-    finally:
-        apply_bounds(saved)
-    return math.inf, None
-
-
-def _full_mip_stage(
-    run: _Solve, best: float, incumbent: dict[str, float] | None, lp_bound: float, target: float
-) -> tuple[float, float, str]:
-    """Stage 3: the full MIP, warm-started from the incumbent, then a repair. Returns the best cost,
-    the best bound and the status; the best roster's values are left on the model."""
-    model, options = run.model, run.options
-    run.begin(Stage.FULL_MIP, 3, "warm-started" if incumbent else "")
-    bound = lp_bound
-    status = "gap reached"
-    mip_status, mip_bound = _run(run, options, run.remaining(), mip=True, start=incumbent, target=target)
-    if run.solved():
-        value = run.objective()
-        bound = max(lp_bound, mip_bound)
-        status = mip_status
-        if value <= best:
-            best, incumbent = value, None
-    if incumbent is not None:
-        _assign(model, incumbent)
-    if not math.isfinite(best):
+    if values is None or not math.isfinite(best):
         raise SolverTimeLimitError(
             f"the solver found no roster within its time limit of {options.time_limit:g} s; a longer one may find one"
         )
-    if time.perf_counter() >= run.deadline - 1e-3 and _gap(best, bound) > options.gap:
+    _write_back(model, backend, values)
+    if run.cut_short:  # the only case in which the machine's load may change the roster
         status = "time limit"
-    run.end(3, objective=best, bound=bound)
-    if run.time_left():
-        repaired = _repair(run, run.repair_budget)  # the full MIP may leave a shortfall too
-        if repaired is not None and repaired < best:
-            best = repaired
-    return best, bound, status
+    if _gap(best, bound) <= 1e-9:
+        status = "optimal"
+    seconds = time.perf_counter() - run.start
+    return SolveInfo(run.name, status, best, bound, _gap(best, bound), lp_bound, seconds, lp_seconds)
 
 
-def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
+def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndarray | None]:
+    """Stages 1 and 2 and the repair after them: the LP bound, the best roster's cost and values."""
+    run.begin(Stage.LP_BOUND, 1)
+    lp_bound, x_lp = backend.lp()
+    run.lp_seconds = time.perf_counter() - run.start
+    run.end(1, bound=lp_bound)
+    start = _dive_stage(run, backend, x_lp)
+    if start is None:
+        rounded = _rounded(run.model, backend, x_lp)
+        start = backend.complete(rounded) if run.time_left() else None
+        if start is None and backend.feasible(rounded):  # a roster as it stands (no capped pool rounded down)
+            start = rounded
+    target = lp_bound / (1.0 - run.options.gap) if run.options.gap > 0 else lp_bound
+    best, values = _restricted_mip_stage(run, backend, x_lp, start, target)
+    if start is not None and backend.feasible(start) and (values is None or float(backend.cost @ start) < best):
+        best, values = float(backend.cost @ start), start  # the first roster stands if the MIP found no better
+    if values is not None and run.time_left():
+        repaired = _repair(run, backend, values)
+        if repaired is not None and repaired[0] < best:
+            best, values = repaired
+    return lp_bound, best, values
+
+
+def _dive_stage(run: _Solve, backend: _Backend, x_lp: np.ndarray) -> np.ndarray | None:
+    """A first roster from the LP by diving (HiGHS only): round up, re-solve the LP, repeat."""
+    if run.name != "highs":
+        return None
+    run.begin(Stage.LP_DIVE)
+    values = backend.dive(x_lp)
+    run.end(objective=float(backend.cost @ values) if values is not None else None)
+    return values
+
+
+def _rounded(model: RosterModel, backend: _Backend, x: np.ndarray) -> np.ndarray:
+    """The LP roster rounded up (see :func:`planner.roster.rules.rounded_start`) as column values."""
+    start = mip_start(model, dict(zip(backend.names, map(float, x), strict=True)))
+    return np.array([start[name] for name in backend.names], dtype=float)
+
+
+def _restricted_mip_stage(
+    run: _Solve, backend: _Backend, x_lp: np.ndarray, start: np.ndarray | None, target: float
+) -> tuple[float, np.ndarray | None]:
+    """Stage 2: the MIP with each shift start held near its LP value. Returns the roster's cost and
+    values (inf and None when it found none)."""
+    x = x_lp[backend.shift_columns]
+    zero = x <= 1e-6
+    lower = np.where(zero, 0.0, np.floor(x + 1e-6))
+    upper = np.where(zero, 0.0, np.ceil(x - 1e-6) + RESTRICTED_MIP_SLACK)
+    if start is not None:  # the neighbourhood holds the start
+        lower = np.minimum(lower, start[backend.shift_columns])
+        upper = np.maximum(upper, start[backend.shift_columns])
+    run.begin(Stage.RESTRICTED_MIP, 2)
+    limits = _Limits(gap=run.options.gap / 2, target=target, max_nodes=RESTRICTED_MIP_NODES)
+    result = backend.mip((lower, upper), start, limits)
+    run.cut_short |= result.timed_out
+    run.end(2, objective=result.objective if result.values is not None else None)
+    return result.objective, result.values
+
+
+def _full_mip_stage(
+    run: _Solve, backend: _Backend, best: float, values: np.ndarray | None, lp_bound: float
+) -> tuple[float, float, np.ndarray | None]:
+    """Stage 3: the full MIP, warm-started from the incumbent, then a repair. Returns the best cost,
+    the best bound and the best roster's values."""
+    options = run.options
+    run.begin(Stage.FULL_MIP, 3, "warm-started" if values is not None else "")
+    target = lp_bound / (1.0 - options.gap) if options.gap > 0 else lp_bound
+    result = backend.mip(None, values, _Limits(gap=options.gap, target=target))
+    run.cut_short |= result.timed_out
+    bound = max(lp_bound, result.bound) if result.values is not None else lp_bound
+    if result.values is not None and result.objective <= best:
+        best, values = result.objective, result.values
+    run.end(3, objective=best if math.isfinite(best) else None, bound=bound)
+    if values is not None and run.time_left():
+        repaired = _repair(run, backend, values)  # the full MIP may leave a shortfall too
+        if repaired is not None and repaired[0] < best:
+            best, values = repaired
+    return best, bound, values
+
+
+def _repair(run: _Solve, backend: _Backend, values: np.ndarray) -> tuple[float, np.ndarray] | None:
     """Cover shortfalls that cost less to cover than their penalty (see solve_model).
 
     The shift options near a shortfall of the pools that could serve it (see
     :func:`planner.roster.rules.shortfall_neighbourhood`) may move by up to two agents (options at
     zero may take up to two); every other shift count stays fixed. That lets a capped pool
     move a shift to the short hour while another pool takes over the hour it leaves.
+    Returns the repaired roster's cost and values, or None when it found no cheaper one.
     """
     model = run.model
-    current = run.values()
-    bounds, n_free = repair_neighbourhood(model, current)
-    if not n_free:
+    _write_back(model, backend, values)
+    free = set(shortfall_neighbourhood(model))
+    if not free:
         return None
-    before = run.objective()
-    saved = apply_bounds(bounds)
-    run.begin(Stage.REPAIR, message=f"{n_free} shift options near the shortfall may move")
-    try:
-        # stop as soon as a roster covers every shortfall, else within the penalty of 0.001
-        # agent-hours of the best bound
-        tolerance = 0.001 * model.problem.penalty * model.problem.interval_hours
-        shorts = list(model.short.values())
+    before = float(backend.cost @ values)
+    x = np.round(values[backend.shift_columns])
+    movable = np.zeros(len(x), dtype=bool)
+    movable[sorted(free)] = True
+    lower = np.where(movable, np.maximum(0.0, x - 2), x)
+    upper = np.where(movable, x + 2, x)
+    run.begin(Stage.REPAIR, message=f"{len(free)} shift options near the shortfall may move")
+    # stop as soon as a roster covers every shortfall, else within the penalty of 0.001
+    # agent-hours of the best bound
+    tolerance = 0.001 * model.problem.penalty * model.problem.interval_hours
+    shorts = backend.short_columns
 
-        def covered(values: Any) -> bool:
-            return sum(float(values[v.index]) for v in shorts) <= 1e-6
+    def covered(candidate: np.ndarray) -> bool:
+        return float(np.sum(candidate[shorts])) <= 1e-6
 
-        options = replace(run.options, gap=1e-9)
-        _run(run, options, remaining(), mip=True, start=current, gap_abs=tolerance, stop_when=covered)
-        after = run.objective() if run.solved() else math.inf
-    finally:
-        apply_bounds(saved)
-    if after < before - 1e-6:
-        run.end(objective=after)
-        return after
+    limits = _Limits(gap=1e-9, gap_abs=tolerance, max_nodes=REPAIR_NODES, stop_when=covered)
+    result = backend.mip((lower, upper), values, limits)
+    run.cut_short |= result.timed_out
+    if result.values is not None and result.objective < before - 1e-6:
+        run.end(objective=result.objective)
+        return result.objective, result.values
     run.end(objective=before)
-    _assign(model, current)
     return None
+
+
+def _dive_pick(x: np.ndarray, last: bool = False) -> np.ndarray:
+    """The shift starts a dive round rounds up (see _HighsBackend.dive); in the ``last`` round, all
+    fractional ones."""
+    f = x - np.floor(x + 1e-6)
+    frac = f > 1e-6
+    pick = frac & (f >= DIVE_ROUND_UP) if not last else frac
+    if pick.any() or not frac.any():
+        return pick
+    k = max(1, int(frac.sum() * DIVE_SHARE))
+    order = np.argsort(-np.where(frac, f, -1.0), kind="stable")[:k]
+    pick = np.zeros(len(x), dtype=bool)
+    pick[order] = True
+    return pick
 
 
 def _gap(value: float, bound: float) -> float:
@@ -405,43 +407,219 @@ def _gap(value: float, bound: float) -> float:
     return max(0.0, (value - bound) / max(abs(value), 1e-9))
 
 
-def _assign(model: RosterModel, values: dict[str, float]) -> None:
-    for v in model.lp.variables():
-        v.varValue = values.get(v.name, 0.0)
+def _write_back(model: RosterModel, backend: _Backend, values: np.ndarray) -> None:
+    """Column values onto the PuLP model's variables."""
+    for v, x in zip(model.lp.variables(), values, strict=True):
+        v.varValue = float(x)
 
 
-def _run(
-    run: _Solve,
-    options: SolveOptions,
-    time_limit: float,
-    mip: bool,
-    start: dict[str, float] | None = None,
-    gap_abs: float | None = None,
-    target: float | None = None,
-    stop_when: Callable[[Any], bool] | None = None,
-) -> tuple[str, float]:
-    """One solver call; returns (status text, best bound). ``target``: stop (MIP) at the first
-    roster whose cost is at or below it; ``stop_when``: stop once an improving roster (its
-    column values) satisfies it (HiGHS only)."""
-    model = run.model
-    if run.name == "highs":
-        solver = _highs_solver(
-            run, options, time_limit, mip=mip, start=start, gap_abs=gap_abs, target=target, stop_when=stop_when
+class _HighsBackend:
+    """HiGHS through its own API: one model for the whole solve (see :mod:`planner.roster.highs_model`)."""
+
+    def __init__(self, run: _Solve) -> None:
+        for line in _highs_banner().splitlines():
+            if line.strip():
+                run.report.log_line(line.rstrip())
+        options: dict[str, bool | float | str | int] = {
+            "random_seed": 0,
+            "log_to_console": False,
+            "output_flag": bool(run.report),
+        }
+        if run.options.threads is not None:
+            options["threads"] = int(run.options.threads)
+        self.run = run
+        self.model = HighsModel(run.model, options)
+        self.names = self.model.matrix.names
+        self.shift_columns = self.model.shift_columns
+        self.short_columns = self.model.short_columns
+        self.cost = self.model.matrix.cost
+        self.stop_when: Callable[[np.ndarray], bool] | None = None
+        self.interrupt = False
+        self._callbacks()
+
+    def _callbacks(self) -> None:
+        import highspy
+
+        kinds = highspy.cb.HighsCallbackType
+        self.model.set_callback(
+            _highs_callback(self.run, self),
+            [kinds.kCallbackLogging, kinds.kCallbackMipImprovingSolution, *_interrupt_kinds()],
         )
-        with interrupts.native_call():  # HiGHS stops through its interrupt callbacks
-            model.lp.solve(solver)
-        h = model.lp.solverModel
-        info = h.getInfo()
-        text = h.modelStatusToString(h.getModelStatus()).lower()
-        if mip and text in ("optimal", "objective target reached", "target for objective reached"):
-            text = "gap reached" if float(info.mip_gap) > 1e-9 else "optimal"
-        bound = float(info.mip_dual_bound) if mip else float(info.objective_function_value)
-        return text, bound
-    return _run_cbc(run, options, time_limit, mip=mip, start=start, gap_abs=gap_abs)
+
+    def _limits(self, limits: _Limits | None) -> None:
+        options: dict[str, bool | float | str | int] = dict(STAGE_OPTIONS_RESET)
+        options["time_limit"] = float(self.run.remaining())
+        if limits is not None:
+            options["mip_rel_gap"] = float(limits.gap)
+            if limits.gap_abs is not None:
+                options["mip_abs_gap"] = float(limits.gap_abs)
+            if limits.target is not None:
+                options["objective_target"] = float(limits.target)
+            if limits.max_nodes is not None:
+                options["mip_max_nodes"] = int(limits.max_nodes)
+        self.model.set_options(options)
+
+    def lp(self) -> tuple[float, np.ndarray]:
+        self.model.set_integer(False)
+        self._limits(None)
+        status = self.model.run()
+        if status == "time limit reached":
+            raise SolverTimeLimitError(
+                f"the LP relaxation alone took longer than the time limit of {self.run.options.time_limit:g} s;"
+                " a longer one may find a roster"
+            )
+        if status != "optimal":
+            raise SolverError(f"the LP relaxation ended with status {status}")
+        return float(self.model.info().objective_function_value), self.model.values()
+
+    def feasible(self, values: np.ndarray) -> bool:
+        return self.model.matrix.feasible(values)
+
+    def complete(self, start: np.ndarray) -> np.ndarray | None:
+        """A whole start made a full roster: integer columns fixed at the start's values, the rest
+        from the LP (warm-started from the last basis). None when no such roster exists."""
+        cols = self.model.integer_columns
+        m = self.model
+        m.set_integer(False)
+        self._limits(None)
+        m.h.changeColsBounds(len(cols), cols, start[cols], start[cols])
+        try:
+            done = m.values() if m.run() == "optimal" else None
+        finally:
+            m.h.changeColsBounds(len(cols), cols, m.matrix.lower[cols], m.matrix.upper[cols])
+        if done is not None:
+            done[cols] = start[cols]
+        return done
+
+    def dive(self, x_lp: np.ndarray) -> np.ndarray | None:
+        """Fix-and-resolve from the LP: round up the shift starts at least ``DIVE_ROUND_UP`` fractional
+        (else the most fractional ``DIVE_SHARE`` of them) as lower bounds, re-solve the LP from its basis,
+        until no start is fractional; a rounding that breaks a headcount cap is made a rounding down.
+        The last of ``DIVE_ROUNDS`` rounds rounds up every start still fractional. Headcounts are then
+        rounded up. Returns a roster of the model, or None when the dive fails."""
+        m, cols = self.model, self.shift_columns
+        m.set_integer(False)
+        self._limits(None)
+        lower, upper = m.matrix.lower[cols].copy(), m.matrix.upper[cols].copy()
+        x = x_lp[cols]
+        try:
+            for rounds_left in range(DIVE_ROUNDS - 1, -1, -1):
+                pick = _dive_pick(x, last=rounds_left == 0)
+                if not pick.any():
+                    break
+                trial = lower.copy()
+                trial[pick] = np.ceil(x[pick])
+                if rounds_left == 0:  # the last round fixes every start
+                    trial = np.maximum(trial, np.round(x))
+                    upper = trial.copy()
+                m.set_shift_bounds(trial, upper)
+                status = m.run()
+                if status == "infeasible" and rounds_left > 0:  # a cap: round these down instead
+                    upper[pick] = np.floor(x[pick] + 1e-6)
+                    lower = np.minimum(lower, upper)
+                    m.set_shift_bounds(lower, upper)
+                    status = m.run()
+                else:
+                    lower = trial
+                if status != "optimal":
+                    self.run.cut_short |= status == "time limit reached"
+                    return None
+                x = m.values()[cols]
+            values = m.values()
+        finally:
+            m.reset_shift_bounds()
+        values[cols] = np.round(values[cols])
+        people = np.setdiff1d(m.integer_columns, cols)
+        values[people] = np.ceil(values[people] - 1e-6)
+        return self.complete(values)
+
+    def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
+        m = self.model
+        m.set_integer(True)
+        if bounds is not None:
+            m.set_shift_bounds(*bounds)
+        self._limits(limits)
+        self.stop_when, self.interrupt = limits.stop_when, False
+        try:
+            if start is not None:
+                m.set_start(start)
+            return self._result(m.run())  # read before the bounds change: a change clears HiGHS's solution
+        finally:
+            self.stop_when = None
+            if bounds is not None:
+                m.reset_shift_bounds()
+
+    def _result(self, status: str) -> _Mip:
+        m = self.model
+        info = m.info()
+        timed_out = status == "time limit reached"
+        if not m.has_solution():
+            return _Mip(status, math.inf, float(info.mip_dual_bound), None, timed_out)
+        values = m.values()
+        if status in ("optimal", "objective target reached", "target for objective reached"):
+            status = "gap reached" if float(info.mip_gap) > 1e-9 else "optimal"
+        return _Mip(status, float(self.cost @ values), float(info.mip_dual_bound), values, timed_out)
 
 
-def _has_solution(model: RosterModel) -> bool:
-    return all(v.varValue is not None for v in model.shifts)
+class _CbcBackend:
+    """CBC through PuLP (the fallback): the model is handed over at each stage; node limits as with HiGHS."""
+
+    def __init__(self, run: _Solve) -> None:
+        self.run = run
+        variables = run.model.lp.variables()
+        self.names = tuple(v.name for v in variables)
+        position = {name: j for j, name in enumerate(self.names)}
+        self.shift_columns = np.array([position[v.name] for v in run.model.shifts], dtype=np.int64)
+        self.short_columns = np.array([position[v.name] for v in run.model.short.values()], dtype=np.int64)
+        self.cost = np.zeros(len(variables))
+        for v, c in run.model.lp.objective.items():
+            self.cost[position[v.name]] = float(c)
+
+    def _values(self) -> np.ndarray:
+        return np.array([float(v.varValue or 0.0) for v in self.run.model.lp.variables()])
+
+    def lp(self) -> tuple[float, np.ndarray]:
+        model = self.run.model
+        ints = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
+        for v in ints:
+            v.cat = pulp.LpContinuous
+        try:
+            _run_cbc(self.run, _Limits(gap=0.0), mip=False)
+            if model.lp.status != pulp.LpStatusOptimal:
+                raise SolverError(f"the LP relaxation ended with status {pulp.LpStatus[model.lp.status]}")
+            return float(pulp.value(model.lp.objective) or 0.0), self._values()
+        finally:
+            for v in ints:
+                v.cat = pulp.LpInteger
+
+    def complete(self, start: np.ndarray) -> np.ndarray | None:
+        return start  # CBC completes a partial start itself
+
+    def dive(self, x_lp: np.ndarray) -> np.ndarray | None:
+        return None
+
+    def feasible(self, values: np.ndarray) -> bool:
+        return False  # CBC checks and completes a start itself
+
+    def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
+        model = self.run.model
+        saved = [(v.lowBound, v.upBound) for v in model.shifts]
+        if bounds is not None:
+            for v, lo, up in zip(model.shifts, *bounds, strict=True):
+                v.lowBound, v.upBound = int(lo), int(up)
+        if start is not None:
+            _write_back(model, self, start)
+        try:
+            status, bound = _run_cbc(self.run, limits, mip=True, start=start is not None)
+        finally:
+            for v, (lo, up) in zip(model.shifts, saved, strict=True):
+                v.lowBound, v.upBound = lo, up
+        solved = model.lp.status == pulp.LpStatusOptimal and all(v.varValue is not None for v in model.shifts)
+        timed_out = status == "time limit"
+        if not solved:
+            return _Mip(status, math.inf, bound, None, timed_out)
+        values = self._values()
+        return _Mip(status, float(self.cost @ values), bound, values, timed_out)
 
 
 _BANNER_SHOWN: list[str] = []
@@ -482,22 +660,20 @@ def _highs_banner() -> str:
         return text
 
 
-def _highs_callback(
-    run: _Solve, stop_when: Callable[[Any], bool] | None
-) -> Callable[[object, str, Any, Any, object], None]:
-    """HiGHS's callback: log lines and improving rosters become progress events; ``stop_when``
-    interrupts the MIP once an improving roster satisfies it."""
+def _highs_callback(run: _Solve, backend: _HighsBackend) -> Callable[[object, str, Any, Any, object], None]:
+    """HiGHS's callback: log lines and improving rosters become progress events; the backend's
+    ``stop_when`` interrupts the MIP once an improving roster satisfies it."""
     import highspy
 
     kinds = highspy.cb.HighsCallbackType
-    stop = {"now": False}
 
     def callback(kind: object, message: str, data_out: Any, data_in: Any, _user: object) -> None:
         if kind == kinds.kCallbackLogging:
-            for line in message.splitlines():
-                if line.strip():
-                    run.report.log_line(line.rstrip())
-        elif kind == kinds.kCallbackMipImprovingSolution and not run.relaxed:
+            if run.report:
+                for line in message.splitlines():
+                    if line.strip():
+                        run.report.log_line(line.rstrip())
+        elif kind == kinds.kCallbackMipImprovingSolution:
             run.report.emit(
                 ProgressKind.INCUMBENT_FOUND,
                 stage=run.stage,
@@ -505,11 +681,11 @@ def _highs_callback(
                 objective=float(data_out.objective_function_value),
                 bound=float(data_out.mip_dual_bound),
             )
-            if stop_when is not None:
-                stop["now"] = stop["now"] or bool(stop_when(data_out.mip_solution))
+            if backend.stop_when is not None and not backend.interrupt:
+                backend.interrupt = bool(backend.stop_when(np.asarray(data_out.mip_solution, dtype=float)))
         elif kind in interrupt_kinds:
-            done = stop["now"] and kind == kinds.kCallbackMipInterrupt
-            data_in.user_interrupt = bool(done or interrupts.requested())
+            done = backend.interrupt and kind == kinds.kCallbackMipInterrupt
+            data_in.user_interrupt = bool(done or interrupts.requested())  # a signal stops any phase
 
     interrupt_kinds = _interrupt_kinds()
     return callback
@@ -523,88 +699,17 @@ def _interrupt_kinds() -> tuple[Any, ...]:
     return (kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt, kinds.kCallbackMipInterrupt)
 
 
-def _highs_solver(
-    run: _Solve,
-    options: SolveOptions,
-    time_limit: float,
-    mip: bool,
-    start: dict[str, float] | None = None,
-    gap_abs: float | None = None,
-    target: float | None = None,
-    stop_when: Callable[[Any], bool] | None = None,
-) -> pulp.LpSolver:
-    import highspy
-
-    for line in _highs_banner().splitlines():
-        if line.strip():
-            run.report.log_line(line.rstrip())
-
-    class WarmHiGHS(pulp.HiGHS):
-        """PuLP's HiGHS interface, handing HiGHS a starting roster when there is one."""
-
-        def callSolver(self, lp: pulp.LpProblem) -> None:
-            if start:
-                sol = highspy.HighsSolution()
-                sol.col_value = [start.get(v.name, 0.0) for v in lp.variables()]
-                sol.value_valid = True
-                lp.solverModel.setSolution(sol)
-            super().callSolver(lp)
-
-    # the log goes to the logging callback only, never to the console
-    kwargs: dict[str, object] = {"random_seed": 0, "log_to_console": False}
-    if not mip and run.model.tours:
-        kwargs["solver"] = "ipm"  # the tour model's LP: interior point (with crossover) is about twice as fast
-    if mip and target is not None:
-        kwargs["objective_target"] = float(target)
-    kinds = highspy.cb.HighsCallbackType
-    active = []
-    if run.report:
-        active.append(kinds.kCallbackLogging)
-    if mip and (stop_when is not None or run.report):
-        active.append(kinds.kCallbackMipImprovingSolution)
-    if mip and stop_when is not None:
-        active.append(kinds.kCallbackMipInterrupt)
-    # polled by HiGHS in every phase: a signal stops the solve within a fraction of a second
-    active += [k for k in _interrupt_kinds() if k not in active]
-    kwargs["callbackTuple"] = (_highs_callback(run, stop_when), None)
-    kwargs["callbacksToActivate"] = active
-    return WarmHiGHS(
-        mip=mip,
-        msg=bool(run.report),
-        gapRel=options.gap if mip else None,
-        gapAbs=gap_abs if mip else None,
-        timeLimit=time_limit,
-        threads=options.threads,
-        **kwargs,
-    )
-
-
 _CBC_INCUMBENT = re.compile(r"Integer solution of\s+([-\d.eE+]+)\s+found")
 
 
-def _run_cbc(
-    run: _Solve,
-    options: SolveOptions,
-    time_limit: float,
-    mip: bool,
-    start: dict[str, float] | None = None,
-    gap_abs: float | None = None,
-) -> tuple[str, float]:
+def _run_cbc(run: _Solve, limits: _Limits, mip: bool, start: bool = False) -> tuple[str, float]:
     """One CBC call; its log file is followed (as progress events) while it runs."""
     work = tempfile.mkdtemp(prefix="planner-cbc-")  # CBC's model, solution and log files; removed below
     with interrupts.temporary_folder(work):
-        return _run_cbc_in(run, options, time_limit, mip, start, gap_abs, work)
+        return _run_cbc_in(run, limits, mip, start, work)
 
 
-def _run_cbc_in(
-    run: _Solve,
-    options: SolveOptions,
-    time_limit: float,
-    mip: bool,
-    start: dict[str, float] | None,
-    gap_abs: float | None,
-    work: str,
-) -> tuple[str, float]:
+def _run_cbc_in(run: _Solve, limits: _Limits, mip: bool, start: bool, work: str) -> tuple[str, float]:
     """One CBC call with its files in the folder ``work`` (removed at the end)."""
     model = run.model
     log_path = os.path.join(work, "cbc.log")
@@ -614,17 +719,17 @@ def _run_cbc_in(
     if run.report:
         follower = threading.Thread(target=_follow, args=(log_path, run, stop), daemon=True)
         follower.start()
-    if start:
-        _assign(model, start)
     try:
         solver = _bundled_cbc(
             msg=False,
             mip=mip,
-            gapRel=options.gap if mip else None,
-            timeLimit=time_limit,
-            threads=options.threads,
+            gapRel=limits.gap if mip else None,
+            gapAbs=limits.gap_abs if mip else None,
+            maxNodes=limits.max_nodes if mip else None,
+            timeLimit=run.remaining(),
+            threads=run.options.threads,
             logPath=log_path,
-            warmStart=bool(start),
+            warmStart=start,
             options=["randomSeed 1", "randomCbcSeed 1"],
         )
         solver.tmpDir = work

@@ -1,0 +1,103 @@
+"""The solve's stages: the persistent HiGHS model's matrix, the LP dive, and stage limits that do not
+depend on the clock (so that the same input gives the same roster on any machine load)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pulp
+import pytest
+from test_model import DAY, Q_EN, one_person_week, shifts_every_interval
+
+from planner.domain import SolverChoice
+from planner.roster import solve as solve_module
+from planner.roster.highs_model import matrix_of
+from planner.roster.rules import LiveGroup, PoolSpec, RosterProblem, build_model
+from planner.roster.solve import SolveOptions, _HighsBackend, _Solve, solve_model
+
+
+def test_matrix_of_reads_columns_rows_and_bounds():
+    # min 3x + 2y  s.t.  x + 2y >= 3,  x - y <= 1,  x integer in [0, 4], y >= 0
+    lp = pulp.LpProblem("m", pulp.LpMinimize)
+    x = lp.add_variable("x", 0, 4, pulp.LpInteger)
+    y = lp.add_variable("y", 0)
+    lp.setObjective(3 * x + 2 * y)
+    lp.addConstraint(x + 2 * y >= 3, "c1")
+    lp.addConstraint(x - y <= 1, "c2")
+    m = matrix_of(lp)
+    assert m.names == ("x", "y")
+    assert list(m.cost) == [3.0, 2.0]
+    assert list(m.lower) == [0.0, 0.0] and list(m.upper) == [4.0, np.inf]
+    assert list(m.integer) == [True, False]
+    assert m.row_names == ("c1", "c2")
+    assert list(m.row_lower) == [3.0, -np.inf] and list(m.row_upper) == [np.inf, 1.0]
+    assert list(m.starts) == [0, 2, 4]
+    assert list(zip(m.index, m.value, strict=True)) == [(0, 1.0), (1, 2.0), (0, 1.0), (1, -1.0)]
+    assert (m.size.rows, m.size.columns, m.size.nonzeros) == (2, 2, 4)
+    assert m.feasible(np.array([1.0, 1.0]))  # 1 + 2 = 3 >= 3, 1 - 1 = 0 <= 1
+    assert not m.feasible(np.array([3.0, 0.0]))  # 3 - 0 > 1
+    assert not m.feasible(np.array([0.5, 1.5]))  # x not whole
+    assert not m.feasible(np.array([5.0, 4.0]))  # x above its bound
+
+
+def _cyclic_day(scale: float = 1.0 / 3.0) -> RosterProblem:
+    return RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.array(DAY, float) * scale),),
+        penalty=1000.0,
+        **shifts_every_interval(24, 8),
+    )
+
+
+def _dive(problem: RosterProblem) -> tuple[float, np.ndarray | None, _HighsBackend]:
+    model = build_model(problem)
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    lp_bound, x_lp = backend.lp()
+    return lp_bound, backend.dive(x_lp), backend
+
+
+def test_dive_gives_a_whole_roster_that_covers_the_day():
+    # the cyclic day scaled by 1/3 needs fractional staff: the LP is fractional, the dive's roster whole
+    # (each start a whole number), covering every hour, and it costs no less than the LP bound
+    problem = _cyclic_day()
+    lp_bound, values, backend = _dive(problem)
+    assert values is not None
+    shifts = values[backend.shift_columns]
+    assert np.allclose(shifts, np.round(shifts))
+    need = np.array(DAY, float) / 3.0
+    on_duty = [sum(shifts[(t - k) % 24] for k in range(8)) for t in range(24)]
+    assert all(on_duty[t] >= need[t] - 1e-6 for t in range(24))
+    assert float(np.sum(values[backend.short_columns])) == pytest.approx(0.0)
+    assert float(backend.cost @ values) >= lp_bound - 1e-6
+    assert float(backend.cost @ values) == pytest.approx(shifts.sum())
+
+
+def test_dive_keeps_a_headcount_cap():
+    # one person, 5 shifts a week, need 1.5 every day: the LP would round up beyond the cap; the dive's
+    # roster keeps one shift a day and five a week
+    lp_bound, values, backend = _dive(one_person_week(1.5))
+    assert values is not None
+    shifts = np.round(values[backend.shift_columns])
+    assert shifts.sum() == 5 and shifts.max() == 1
+
+
+def test_same_roster_whatever_the_clock_says(monkeypatch):
+    # stage limits are counts of the solver's work: a clock that runs 1000 times faster (as on a
+    # heavily loaded machine), still far from the overall limit, changes nothing
+    problem = _cyclic_day(0.37)
+
+    def roster() -> tuple[list[int], str]:
+        model = build_model(problem)
+        info = solve_model(model, SolveOptions(solver=SolverChoice.HIGHS, time_limit=1e6, gap=0.0))
+        return [round(v.varValue) for v in model.shifts], info.status
+
+    calm = roster()
+    ticks = itertools.count()
+    monkeypatch.setattr(solve_module.time, "perf_counter", lambda: 1000.0 * next(ticks))
+    busy = roster()
+    assert busy == calm
+    assert calm[1] == "optimal"
