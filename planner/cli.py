@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from planner.domain import Scenario
     from planner.roster.plan import RosterResult
     from planner.roster.progress import ProgressEvent
+    from planner.scenarios.gaps import GapPricing
     from planner.simulation.report import SimulationResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -415,17 +416,12 @@ def roster_cmd(
       planner roster inputs/exchange_week.xlsx -o outputs/week.xlsx --plots outputs/week_plots
     """
     from planner.inputs.load import load_scenario
-    from planner.outputs.files import check_output_path
-    from planner.outputs.text import roster_json, roster_text
     from planner.outputs.workbooks import default_output_path, write_roster
     from planner.roster.plan import RosterOptions, plan_roster
     from planner.roster.solve import SolveOptions
 
     target = output if output is not None else default_output_path("roster", fmt)
-    _check_roster_paths(target, fmt, plots_dir)
-    check_output_path(target, [input_path], folder=fmt == "csv")
-    if plots_dir is not None:
-        check_output_path(plots_dir, [input_path], folder=True)
+    _check_roster_paths(target, fmt, plots_dir, input_path)
     scenario = load_scenario(input_path)
     _echo_findings(scenario.warnings, ())
     solve = SolveOptions.from_settings(scenario.settings, solver, time_limit, gap, threads)
@@ -444,25 +440,38 @@ def roster_cmd(
 
         write_plots(result, plots_dir)
     verification = _verify(scenario, result, replications) if verify else None
+    _print_roster(result, str(written), pricing, verification, as_json)
+    _echo_findings((), _roster_hints(result))
+    if result.has_shortfall:
+        ctx.exit(1)
+
+
+def _print_roster(
+    result: RosterResult,
+    written: str,
+    pricing: GapPricing | None,
+    verification: SimulationResult | None,
+    as_json: bool,
+) -> None:
+    """The roster's summary (text or JSON), with the gap prices and the verification when asked for."""
+    from planner.outputs.text import roster_json, roster_text
+
     if as_json:
-        data = roster_json(result, str(written))
+        data = roster_json(result, written)
         if pricing is not None:
             data["gap_prices"] = pricing.records()
         if verification is not None:
             data["verification"] = verification.to_dict()
         _echo_json(data)
-    else:
-        click.echo(roster_text(result, str(written)))
-        if pricing is not None:
-            click.echo("Price of each gap (closing it with hires starting at any hour):")
-            click.echo("\n".join("  " + line for line in pricing.lines()))
-        if verification is not None:
-            from planner.simulation.report import simulation_text
+        return
+    click.echo(roster_text(result, written))
+    if pricing is not None:
+        click.echo("Price of each gap (closing it with hires starting at any hour):")
+        click.echo("\n".join("  " + line for line in pricing.lines()))
+    if verification is not None:
+        from planner.simulation.report import simulation_text
 
-            click.echo(simulation_text(verification, None))
-    _echo_findings((), _roster_hints(result))
-    if result.has_shortfall:
-        ctx.exit(1)
+        click.echo(simulation_text(verification, None))
 
 
 def _verify(scenario: Scenario, result: RosterResult, replications: int) -> SimulationResult:
@@ -478,8 +487,10 @@ def _verify(scenario: Scenario, result: RosterResult, replications: int) -> Simu
         progress.close()
 
 
-def _check_roster_paths(target: Path, fmt: str, plots_dir: Path | None) -> None:
-    """Refuse, before solving, an output path that does not suit --format, or a --plots path that is a file."""
+def _check_roster_paths(target: Path, fmt: str, plots_dir: Path | None, input_path: Path) -> None:
+    """Refuse, before solving, an output path that does not suit --format, a --plots path that is a file,
+    or an output that would replace the input or anything planner did not write."""
+    from planner.outputs.files import check_output_path
     from planner.outputs.paths import OutputFormat, plots_folder_problem
 
     if fmt == "xlsx":
@@ -489,6 +500,9 @@ def _check_roster_paths(target: Path, fmt: str, plots_dir: Path | None) -> None:
     problem = None if plots_dir is None else plots_folder_problem(plots_dir)
     if problem is not None:
         raise click.BadParameter(problem, param_hint="--plots")
+    check_output_path(target, [input_path], folder=fmt == "csv")
+    if plots_dir is not None:
+        check_output_path(plots_dir, [input_path], folder=True)
 
 
 def _roster_hints(result: RosterResult) -> tuple[str, ...]:
