@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from workbooks import write_xlsx
 
@@ -255,3 +256,12 @@ def test_checker_names_the_caps_and_fails_loudly():
     assert rules_broken(*crowd) == {"available", "max_agents"}
     with pytest.raises(ModelError, match="internal error"):
         assert_roster(crowd, FRAME)
+
+
+def test_cumulative_round_keeps_running_totals_within_a_half() -> None:
+    """Worked by hand: running totals 0.4, 0.8, 1.2, 2.0 round to 0, 1, 1, 2, so the counts are 0, 1, 0, 1;
+    a start at zero stays at zero (running totals 0, 0.5, 0.5, 1.0 round to 0, 1, 1, 1)."""
+    from planner.roster.neighbourhood import cumulative_round
+
+    assert cumulative_round(np.array([0.4, 0.4, 0.4, 0.8])) == [0, 1, 0, 1]
+    assert cumulative_round(np.array([0.0, 0.5, 0.0, 0.5])) == [0, 1, 0, 0]

@@ -261,7 +261,7 @@ def _restricted_mip_stage(
         value, found = _restricted_tour_stage(run, x_lp, rounded, target)
         run.end(2, objective=value if found is not None else None)
         return value, found
-    saved = apply_bounds(lp_neighbourhood(model, x_lp, rounded))
+    saved = apply_bounds(lp_neighbourhood(model, x_lp))
     incumbent: dict[str, float] | None = None
     best = math.inf
     run.begin(Stage.RESTRICTED_MIP, 2)
@@ -281,14 +281,15 @@ def _restricted_mip_stage(
 def _restricted_tour_stage(
     run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
 ) -> tuple[float, dict[str, float] | None]:
-    """Stage 2 with tours. First whole shift starts for the tours the start rounds the LP to (each start
-    cell and day's total is then fixed: only the start times within the cell are chosen; quick), a roster
-    to fall back on; then whole people per tour with the shift starts continuous (few integer variables),
-    and whole shift starts for those tours, kept if cheaper."""
-    best, incumbent = _whole_shift_step(run, rounded)
+    """Stage 2 with tours (see planner.roster.neighbourhood): first whole shift starts for the LP's tours
+    rounded up (``rounded``: quick, a roster to fall back on); then whole people per tour near the LP with
+    the shift starts continuous (few integer variables), and whole shift starts for those tours, kept if
+    cheaper."""
+    best, incumbent = _whole_shift_step(run, rounded, MIN_TOUR_STEP_SECONDS, room=1)
     people = _whole_people_step(run, x_lp, incumbent or rounded, target)
     if people is not None:
-        value, values = _whole_shift_step(run, people)
+        budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - min(5.0, 0.1 * run.options.time_limit))
+        value, values = _whole_shift_step(run, people, budget)
         if value < best:
             best, incumbent = value, values
     return best, incumbent
@@ -299,10 +300,10 @@ def _whole_people_step(
 ) -> dict[str, float] | None:
     """The MIP with whole people per tour and continuous shift starts, near the LP."""
     model, options = run.model, run.options
-    budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - min(30.0, 0.2 * options.time_limit))
+    budget = max(MIN_TOUR_STEP_SECONDS, 0.35 * run.remaining())
     for v in model.shifts:
         v.cat = pulp.LpContinuous
-    saved = apply_bounds(lp_neighbourhood(model, x_lp, start))
+    saved = apply_bounds(lp_neighbourhood(model, x_lp))
     run.relaxed = True
     try:
         _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=start, target=target)
@@ -314,11 +315,13 @@ def _whole_people_step(
         apply_bounds(saved)
 
 
-def _whole_shift_step(run: _Solve, people: dict[str, float]) -> tuple[float, dict[str, float] | None]:
-    """The MIP over shift starts with the tours fixed at ``people``'s whole values."""
-    saved = apply_bounds(shift_neighbourhood(run.model, people))
+def _whole_shift_step(
+    run: _Solve, people: dict[str, float], budget: float, room: int = 0
+) -> tuple[float, dict[str, float] | None]:
+    """The MIP over shift starts with the tours at ``people``'s whole values (``room``: see
+    planner.roster.neighbourhood.shift_neighbourhood)."""
+    saved = apply_bounds(shift_neighbourhood(run.model, people, room))
     try:
-        budget = max(MIN_TOUR_STEP_SECONDS, 0.15 * run.options.time_limit)
         _run(run, run.options, budget, mip=True, start=whole_shift_starts(run.model, people))
         if run.solved():
             return run.objective(), run.values()
