@@ -42,6 +42,11 @@ MIN_STAGE_SECONDS = 3.0
 #: Each step of the tour model's stage 2 gets at least this long, past the time limit if need be: without
 #: it, a loaded machine that spent the budget on the LP would return the crude rounded start.
 MIN_TOUR_STEP_SECONDS = 8.0
+#: The tour model's stage 2 also tries the LP's tours rounded up when its roster is further than this
+#: from the LP bound (a loaded machine that cut its steps short).
+FALLBACK_GAP = 0.03
+#: The tour model's whole-people step stops at a roster this close to the LP bound (or twice the gap).
+PEOPLE_GAP = 0.01
 
 
 @dataclass(frozen=True)
@@ -281,15 +286,20 @@ def _restricted_mip_stage(
 def _restricted_tour_stage(
     run: _Solve, x_lp: dict[str, float], rounded: dict[str, float], target: float
 ) -> tuple[float, dict[str, float] | None]:
-    """Stage 2 with tours (see planner.roster.neighbourhood): first whole shift starts for the LP's tours
-    rounded up (``rounded``: quick, a roster to fall back on); then whole people per tour near the LP with
-    the shift starts continuous (few integer variables), and whole shift starts for those tours, kept if
-    cheaper."""
-    best, incumbent = _whole_shift_step(run, rounded, MIN_TOUR_STEP_SECONDS, room=1)
-    people = _whole_people_step(run, x_lp, incumbent or rounded, target)
+    """Stage 2 with tours (see planner.roster.neighbourhood): whole people per tour near the LP with the
+    shift starts continuous (few integer variables; stopped within ``PEOPLE_GAP`` of the LP bound, found in
+    seconds), then whole shift starts for those tours (the slow step), leaving a tenth of the time limit
+    for the repair of a shortfall. The LP's tours rounded up (``rounded``) give
+    a roster to fall back on (quick, a few per cent above the bound) when those steps find none within
+    ``FALLBACK_GAP`` of the LP bound."""
+    lp_bound = target * (1.0 - run.options.gap)
+    people = _whole_people_step(run, x_lp, rounded, lp_bound / (1.0 - max(2 * run.options.gap, PEOPLE_GAP)))
+    best, incumbent = math.inf, None
     if people is not None:
-        budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - min(5.0, 0.1 * run.options.time_limit))
-        value, values = _whole_shift_step(run, people, budget)
+        budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - 0.1 * run.options.time_limit)
+        best, incumbent = _whole_shift_step(run, people, budget, target=target)
+    if incumbent is None or _gap(best, lp_bound) > FALLBACK_GAP:
+        value, values = _whole_shift_step(run, rounded, MIN_TOUR_STEP_SECONDS, room=1)
         if value < best:
             best, incumbent = value, values
     return best, incumbent
@@ -298,7 +308,7 @@ def _restricted_tour_stage(
 def _whole_people_step(
     run: _Solve, x_lp: dict[str, float], start: dict[str, float], target: float
 ) -> dict[str, float] | None:
-    """The MIP with whole people per tour and continuous shift starts, near the LP."""
+    """The MIP with whole people per tour and continuous shift starts, near the LP; stops at ``target``."""
     model, options = run.model, run.options
     budget = max(MIN_TOUR_STEP_SECONDS, 0.35 * run.remaining())
     for v in model.shifts:
@@ -306,7 +316,7 @@ def _whole_people_step(
     saved = apply_bounds(lp_neighbourhood(model, x_lp))
     run.relaxed = True
     try:
-        _run(run, replace(options, gap=options.gap / 2), budget, mip=True, start=start, target=target)
+        _run(run, options, budget, mip=True, start=start, target=target)
         return run.values() if run.solved() else None
     finally:
         run.relaxed = False
@@ -316,13 +326,13 @@ def _whole_people_step(
 
 
 def _whole_shift_step(
-    run: _Solve, people: dict[str, float], budget: float, room: int = 0
+    run: _Solve, people: dict[str, float], budget: float, room: int = 0, target: float | None = None
 ) -> tuple[float, dict[str, float] | None]:
     """The MIP over shift starts with the tours at ``people``'s whole values (``room``: see
     planner.roster.neighbourhood.shift_neighbourhood)."""
     saved = apply_bounds(shift_neighbourhood(run.model, people, room))
     try:
-        _run(run, run.options, budget, mip=True, start=whole_shift_starts(run.model, people))
+        _run(run, run.options, budget, mip=True, start=whole_shift_starts(run.model, people), target=target)
         if run.solved():
             return run.objective(), run.values()
     finally:
