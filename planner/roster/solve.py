@@ -302,6 +302,8 @@ def _restricted_tour_stage(
         value, values = _whole_shift_step(run, rounded, MIN_TOUR_STEP_SECONDS, room=1)
         if value < best:
             best, incumbent = value, values
+    if incumbent is not None:
+        _assign(run.model, incumbent)  # the best roster's values, whichever step found it
     return best, incumbent
 
 
