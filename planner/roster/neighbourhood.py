@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pulp
@@ -210,3 +212,26 @@ def cumulative_round(x: np.ndarray) -> list[int]:
     people on duty at any time then differ from the fractional roster's by less than one per start cell."""
     running = np.floor(np.cumsum(x) + 0.5 + 1e-9).astype(int)
     return [int(n) for n in np.diff(np.concatenate(([0], running)))]
+
+
+#: With tours, the repair step prices unmet requirement this many times higher: closing a small gap takes a
+#: whole person's week, dearer than the default penalty of a fraction of an agent-hour, yet a gap any pool
+#: could close should be closed (the repair's neighbourhood is small, so the raised price stays local).
+TOUR_REPAIR_PENALTY_FACTOR = 1000.0
+
+
+@contextmanager
+def repair_penalty(m: RosterModel) -> Iterator[None]:
+    """With tours, the shortfall's objective weight times TOUR_REPAIR_PENALTY_FACTOR inside the block."""
+    if not m.tours:
+        yield
+        return
+    objective = m.lp.objective
+    saved = {v: objective[v] for v in m.short.values() if v in objective}
+    for v, w in saved.items():
+        objective[v] = w * TOUR_REPAIR_PENALTY_FACTOR
+    try:
+        yield
+    finally:
+        for v, w in saved.items():
+            objective[v] = w

@@ -26,10 +26,12 @@ import pulp
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
 from planner.roster.neighbourhood import (
+    Bounds,
     apply_bounds,
     lp_neighbourhood,
     mip_start,
     repair_neighbourhood,
+    repair_penalty,
     shift_neighbourhood,
     whole_shift_starts,
 )
@@ -207,7 +209,7 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
         # if the roster is already within the gap, stage 3 will not run: the repair may use the rest
         budget = run.remaining if _gap(best, lp_bound) <= options.gap else run.repair_budget
         repaired = _repair(run, budget)
-        if repaired is not None and repaired < best:
+        if repaired is not None and (repaired < best or model.tours):  # tours: covering is worth a person
             best = repaired
             incumbent = run.values()
     bound = lp_bound
@@ -369,7 +371,7 @@ def _full_mip_stage(
     run.end(3, objective=best, bound=bound)
     if run.time_left():
         repaired = _repair(run, run.repair_budget)  # the full MIP may leave a shortfall too
-        if repaired is not None and repaired < best:
+        if repaired is not None and (repaired < best or model.tours):
             best = repaired
     return best, bound, status
 
@@ -387,6 +389,19 @@ def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
     bounds, n_free = repair_neighbourhood(model, current)
     if not n_free:
         return None
+    with repair_penalty(model):
+        improved = _repair_solve(run, remaining, current, bounds, n_free)
+    if not improved:
+        _assign(model, current)
+        return None
+    return run.objective()
+
+
+def _repair_solve(
+    run: _Solve, remaining: Callable[[], float], current: dict[str, float], bounds: Bounds, n_free: int
+) -> bool:
+    """The repair's solve (see _repair); whether it found a cheaper roster (at the objective in force)."""
+    model = run.model
     before = run.objective()
     saved = apply_bounds(bounds)
     run.begin(Stage.REPAIR, message=f"{n_free} shift options near the shortfall may move")
@@ -404,12 +419,8 @@ def _repair(run: _Solve, remaining: Callable[[], float]) -> float | None:
         after = run.objective() if run.solved() else math.inf
     finally:
         apply_bounds(saved)
-    if after < before - 1e-6:
-        run.end(objective=after)
-        return after
-    run.end(objective=before)
-    _assign(model, current)
-    return None
+    run.end(objective=after if after < before - 1e-6 else before)
+    return after < before - 1e-6
 
 
 def _gap(value: float, bound: float) -> float:
