@@ -299,7 +299,7 @@ def _restricted_tour_stage(
     best, incumbent = math.inf, None
     if people is not None:
         budget = max(MIN_TOUR_STEP_SECONDS, run.remaining() - 0.1 * run.options.time_limit)
-        best, incumbent = _whole_shift_step(run, people, budget, target=target)
+        best, incumbent = _whole_shift_step(run, people, budget)
     if incumbent is None or _gap(best, lp_bound) > FALLBACK_GAP:
         value, values = _whole_shift_step(run, rounded, MIN_TOUR_STEP_SECONDS, room=1)
         if value < best:
