@@ -255,3 +255,25 @@ def test_checker_names_the_caps_and_fails_loudly():
     assert rules_broken(*crowd) == {"available", "max_agents"}
     with pytest.raises(ModelError, match="internal error"):
         assert_roster(crowd, FRAME)
+
+
+def test_fairness_spreads_and_hires_per_pool() -> None:
+    """Hand-built weeks (day 0 is a Monday): Ana works Mon-Fri (no weekend day, no night), Bo Wed-Sun with
+    one night (2 weekend days), a group of three Thu-Mon (2 weekend days); an agent not needed is left out;
+    a hire works Mon-Fri at 100 a shift. Spreads: weekend 2 - 0 = 2, nights 1 - 0 = 1; one hire, 500 a week."""
+    from dataclasses import replace
+
+    from planner.analysis.weeks import pool_fairness
+
+    bo = [shift(d, 9) for d in (2, 3, 4, 5)] + [shift(6, 22, night=True)]
+    weeks = [
+        good_week("ana"),
+        PersonWeek("bo", "en", "hq", tuple(bo)),
+        PersonWeek("group", "en", "hq", tuple(shift(d, 9) for d in (3, 4, 5, 6, 0)), people=3),
+        PersonWeek("idle", "en", "hq", ()),
+        PersonWeek("hire 1 (en)", "en", "hq", tuple(replace(shift(d, 9), cost=100.0) for d in range(5)), hire=True),
+        PersonWeek("cy", "fr", "hq", (shift(5, 9),)),
+    ]
+    en, fr = pool_fairness(weeks)
+    assert (en.pool, en.weekend_days_spread, en.nights_spread, en.hires, en.hires_weekly_cost) == ("en", 2, 1, 1, 500.0)
+    assert (fr.pool, fr.weekend_days_spread, fr.nights_spread, fr.hires, fr.hires_weekly_cost) == ("fr", 0, 0, 0, 0.0)

@@ -46,6 +46,18 @@ class LabourRulesPrice:
 
 
 @dataclass(frozen=True)
+class PoolFairness:
+    """A tour roster's fairness in one pool: the spread (most minus fewest per working person) of weekend
+    days and of nights, and the hires a named-agent shortfall needs, with their weekly cost."""
+
+    pool: str
+    weekend_days_spread: int
+    nights_spread: int
+    hires: int
+    hires_weekly_cost: float
+
+
+@dataclass(frozen=True)
 class ModelSize:
     variables: int
     integer_variables: int
@@ -92,6 +104,7 @@ class RosterSummary:
     comparison: FullCoverageComparison | None = None
     tours: bool = True
     labour_rules: LabourRulesPrice | None = None
+    fairness: tuple[PoolFairness, ...] = ()
 
     @property
     def has_shortfall(self) -> bool:
@@ -140,6 +153,13 @@ class RosterSummary:
                 ("price_of_labour_rules_weekly", r.price_weekly),
                 ("price_of_labour_rules_at_lp_bounds_weekly", r.price_at_lp_bounds_weekly),
                 ("price_of_labour_rules_annual", r.price_annual),
+            ]
+        for f in self.fairness:
+            rows += [
+                (f"weekend_days_spread pool {f.pool}", f.weekend_days_spread),
+                (f"nights_spread pool {f.pool}", f.nights_spread),
+                (f"hires pool {f.pool}", f.hires),
+                (f"hires_weekly_cost pool {f.pool}", f.hires_weekly_cost),
             ]
         return rows
 

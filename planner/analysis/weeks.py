@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis.roster_tables import RosterSolution
+from planner.analysis.summary import PoolFairness
 from planner.domain import Agent, Scenario
 from planner.roster.check import PersonWeek, RosterFrame, WorkedShift
 from planner.roster.options import ShiftOptions
@@ -174,7 +175,7 @@ def named_weeks(
             fit = next((a for a in free if _meets_contract(a, w, longest_paid_minutes)), None)
             if fit is None:
                 hires += 1
-                out.append(replace(w, name=f"hire {hires} ({pool})"))
+                out.append(replace(w, name=f"hire {hires} ({pool})", hire=True))
                 continue
             free.remove(fit)
             out.append(replace(w, name=fit.name, weekly_hours=fit.weekly_hours))
@@ -184,3 +185,28 @@ def named_weeks(
 
 def _meets_contract(agent: Agent, week: PersonWeek, longest_paid_minutes: int) -> bool:
     return agent.weekly_hours is None or abs(week.paid_hours - agent.weekly_hours) <= longest_paid_minutes / 60 + 1e-9
+
+
+def pool_fairness(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> tuple[PoolFairness, ...]:
+    """Per pool: the spread (most minus fewest) of weekend days and of night shifts over the people who
+    work that week (agents not needed are left out), and the hires that close a named-agent shortfall with
+    their weekly cost; pools in name order."""
+    by_pool: dict[str, list[PersonWeek]] = defaultdict(list)
+    for g in groups:
+        by_pool[g.pool].append(g)
+    out = []
+    for pool in sorted(by_pool):
+        working = [g for g in by_pool[pool] if g.shifts and g.people > 0]
+        weekend = [g.weekend_days for g in working]
+        nights = [g.nights for g in working]
+        hires = [g for g in by_pool[pool] if g.hire]
+        out.append(
+            PoolFairness(
+                pool=pool,
+                weekend_days_spread=max(weekend) - min(weekend) if weekend else 0,
+                nights_spread=max(nights) - min(nights) if nights else 0,
+                hires=sum(g.people for g in hires),
+                hires_weekly_cost=round(sum(g.cost * g.people for g in hires), 2),
+            )
+        )
+    return tuple(out)

@@ -46,6 +46,7 @@ class PersonWeek:
     latest_start: dt.time | None = None
     max_nights: int | None = None
     weekly_hours: float | None = None
+    hire: bool = False  # a week no named agent could take: a person to hire
 
     @property
     def paid_hours(self) -> float:

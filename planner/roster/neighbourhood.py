@@ -1,5 +1,5 @@
-"""The solve's neighbourhoods and starts, with or without tours: the LP-guided restricted MIP's bounds, the
-repair step's bounds, and a whole-people roster rounded from the LP (a MIP start)."""
+"""The solve's first roster from the LP, with or without tours: the LP rounded up (shifts), or whole people
+per tour rounded from the LP with their shift starts (a MIP start)."""
 
 from __future__ import annotations
 
@@ -9,63 +9,12 @@ from collections import defaultdict
 import numpy as np
 import pulp
 
-from planner.roster.rules import RosterModel, rounded_start, shortfall_neighbourhood
-
-Bounds = list[tuple[pulp.LpVariable, float | None, float | None]]
-
-
-def apply_bounds(bounds: Bounds) -> Bounds:
-    """Set the bounds; return the ones they replace (to restore with another call)."""
-    saved: Bounds = [(v, v.lowBound, v.upBound) for v, _, _ in bounds]
-    for v, lo, up in bounds:
-        v.lowBound, v.upBound = lo, up
-    return saved
+from planner.roster.rules import RosterModel, rounded_start
 
 
 def mip_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
     """A whole-people roster from the LP's values (see :func:`planner.roster.rules.rounded_start`)."""
     return rounded_tour_start(m, values) if m.tours else rounded_start(m, values)
-
-
-def lp_neighbourhood(m: RosterModel, values: dict[str, float], start: dict[str, float] | None = None) -> Bounds:
-    """Stage 2's bounds: a decision the LP leaves at zero stays at zero; the others may take a whole value
-    from floor(x) to ceil(x) + 1. With tours (few variables), the tours are free, and so are the shift
-    starts the LP or the ``start`` uses; the others stay at zero."""
-    out: Bounds = []
-    if m.tours:
-        used = start or {}
-        out += [(v, 0, None) for v in m.tours.values()]
-        for v in m.shifts:
-            zero = values.get(v.name, 0.0) <= 1e-6 and used.get(v.name, 0.0) <= 1e-6
-            out.append((v, 0, 0 if zero else None))
-        return out
-    for v in m.shifts:
-        x = values.get(v.name, 0.0)
-        out.append((v, 0, 0) if x <= 1e-6 else (v, math.floor(x + 1e-6), math.ceil(x - 1e-6) + 1))
-    return out
-
-
-def repair_neighbourhood(m: RosterModel, values: dict[str, float]) -> tuple[Bounds, int]:
-    """The repair step's bounds (every decision fixed but those near a shortfall, which may move by two;
-    with tours, the tours of the start cells near it, and those cells' shift starts) and how many move."""
-    free = set(shortfall_neighbourhood(m))
-    if not free:
-        return [], 0
-    t = m.problem.tours
-    out: Bounds = []
-    if t is None or not m.tours:
-        for o, v in enumerate(m.shifts):
-            x = round(values.get(v.name, 0.0))
-            out.append((v, max(0, x - 2), x + 2) if o in free else (v, x, x))
-        return out, len(free)
-    cells = {int(t.option_cell[o]) for o in free}
-    for o, v in enumerate(m.shifts):
-        x = round(values.get(v.name, 0.0))
-        out.append((v, 0, None) if int(t.option_cell[o]) in cells else (v, x, x))
-    for (c, _k), v in m.tours.items():
-        x = round(values.get(v.name, 0.0))
-        out.append((v, max(0, x - 2), x + 2) if c in cells else (v, x, x))
-    return out, len(free)
 
 
 def rounded_tour_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
@@ -165,33 +114,7 @@ def _fewest_tours(
     return {key: round(var.varValue or 0.0) for key, var in y.items()}
 
 
-def shift_neighbourhood(m: RosterModel, values: dict[str, float]) -> Bounds:
-    """Near whole tours: each tour may take one person more (cheaper than a shortfall where rounding the
-    starts leaves one), each shift start from floor(x) to ceil(x) + 2 (and its value in
-    :func:`whole_shift_starts`), zero staying zero."""
-    out: Bounds = [(v, round(values.get(v.name, 0.0)), round(values.get(v.name, 0.0)) + 1) for v in m.tours.values()]
-    start = whole_shift_starts(m, values)
-    for v in m.shifts:
-        x, s = values.get(v.name, 0.0), start[v.name]
-        if max(x, s) <= 1e-6:
-            out.append((v, 0, 0))
-        else:
-            out.append((v, math.floor(min(x, s) + 1e-6), max(math.ceil(x - 1e-6) + 2, round(s))))
-    return out
-
-
-def whole_shift_starts(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
-    """Whole shift starts for whole tours: each start cell and day's total (its tours' people) spread over
-    the starts by largest remainder (see :func:`spread`); other values as given (the solver completes them)."""
-    t = m.problem.tours
-    assert t is not None
-    start = dict(values)
-    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for o in range(len(m.shifts)):
-        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
-    for (c, d), opts in slots.items():
-        total = sum(round(values.get(m.tours[(c, k)].name, 0.0)) for k in range(len(t.patterns)) if t.works(k, d))
-        x = np.array([values.get(m.shifts[o].name, 0.0) for o in opts])
-        for o, n in zip(opts, spread(total, x), strict=True):
-            start[m.shifts[o].name] = float(n)
-    return start
+#: With tours, the repair step prices unmet requirement this many times higher: closing a small gap takes a
+#: whole person's week, dearer than the default penalty of a fraction of an agent-hour, yet a gap any pool
+#: could close should be closed (the repair's neighbourhood is small, so the raised price stays local).
+TOUR_REPAIR_PENALTY_FACTOR = 1000.0

@@ -17,7 +17,7 @@ import pandas as pd
 from planner.analysis.floorplan import FloorTables, floor_tables
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
 from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
-from planner.analysis.weeks import named_weeks, roster_frame, tour_groups
+from planner.analysis.weeks import named_weeks, pool_fairness, roster_frame, tour_groups
 from planner.domain import Scenario
 from planner.requirements import Requirements, compute_requirements
 from planner.roster.check import PersonWeek, assert_roster
@@ -201,6 +201,10 @@ def _solve_once(
         headcount=tables.headcount,
         language_sites=tables.language_sites,
         tour_groups=groups,
-        summary=replace(summarize(scenario, problem, tables, solution.agents, info, size, full), tours=tours),
+        summary=replace(
+            summarize(scenario, problem, tables, solution.agents, info, size, full),
+            tours=tours,
+            fairness=pool_fairness(groups),
+        ),
         floor=floor_tables(scenario, req, shift_options, problem, solution.agents, solution.alloc),
     )
