@@ -23,8 +23,8 @@ from planner.capacity.contract import (
 from planner.capacity.model import SitePolicy
 from planner.capacity.weeks import DEFAULT_WEEKLY_TIME_LIMIT
 from planner.domain import Scenario
-from planner.errors import Problem, ProblemLog, Severity
-from planner.inputs.contract import Kind, ParseError, TypedTable, duplicate_problems, parse_cell, type_table
+from planner.errors import Problem, ProblemLog
+from planner.inputs.contract import Kind, ParseError, TypedTable, parse_cell, type_sheets
 from planner.inputs.read import RawBook, normalize_name, read_book
 
 #: Longest plan accepted, in weeks (two years).
@@ -144,40 +144,7 @@ def build_plan(book: RawBook, scenario: Scenario) -> CapacityPlan:
 
 
 def _typed_tables(book: RawBook, log: ProblemLog) -> dict[str, TypedTable]:
-    known = {normalize_name(s.name) for s in PLAN_SHEETS} | {"about"}
-    for key, raw in book.tables.items():
-        if key not in known:
-            log.add(Problem(raw.file, f"unknown sheet '{raw.sheet}' is ignored", severity=Severity.NOTE))
-    tables: dict[str, TypedTable] = {}
-    for spec in PLAN_SHEETS:
-        found = book.tables.get(normalize_name(spec.name))
-        if found is None:
-            if spec.required:
-                suffix = f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""
-                log.add(
-                    Problem(
-                        book.file,
-                        f"missing required sheet '{spec.name}'",
-                        expected=f"a sheet named '{spec.name}'{suffix}",
-                    )
-                )
-            continue
-        typed = type_table(found, spec, log.problems)
-        if typed is None:
-            continue
-        if typed.frame.empty and spec.required:
-            log.add(
-                Problem(
-                    found.file,
-                    "the sheet has a header but no data rows",
-                    sheet=found.sheet,
-                    expected="at least one data row",
-                )
-            )
-            continue
-        duplicate_problems(typed, log.problems)
-        tables[spec.name] = typed
-    return tables
+    return type_sheets(book, PLAN_SHEETS, log, ignored=frozenset({"about"}))
 
 
 def _rows(table: TypedTable | None) -> list[dict[str, Any]]:

@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner.errors import Problem, Severity
-from planner.inputs.read import RawTable, control_characters, is_unreadable, normalize_name
+from planner.errors import Problem, ProblemLog, Severity
+from planner.inputs.read import RawBook, RawTable, control_characters, is_unreadable, normalize_name
 
 
 class Kind(StrEnum):
@@ -1026,3 +1026,45 @@ def _show_key(v: Any) -> str:
     if isinstance(v, dt.datetime):
         return v.strftime("%Y-%m-%d %H:%M")
     return "blank" if v == "" else str(v)
+
+
+def type_sheets(
+    book: RawBook, sheets: tuple[Sheet, ...], log: ProblemLog, ignored: frozenset[str] = frozenset()
+) -> dict[str, TypedTable]:
+    """Each sheet of a contract typed against it, by sheet name, with its duplicate keys reported; sheets
+    the contract does not know (other than ``ignored`` ones) are noted, missing required ones and required
+    ones without data rows are problems."""
+    known = {normalize_name(s.name) for s in sheets} | ignored
+    for key, raw in book.tables.items():
+        if key not in known:
+            log.add(Problem(raw.file, f"unknown sheet '{raw.sheet}' is ignored", severity=Severity.NOTE))
+    tables: dict[str, TypedTable] = {}
+    for spec in sheets:
+        found = book.tables.get(normalize_name(spec.name))
+        if found is None:
+            if spec.required:
+                suffix = f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""
+                log.add(
+                    Problem(
+                        book.file,
+                        f"missing required sheet '{spec.name}'",
+                        expected=f"a sheet named '{spec.name}'{suffix}",
+                    )
+                )
+            continue
+        typed = type_table(found, spec, log.problems)
+        if typed is None:
+            continue
+        if typed.frame.empty and spec.required:
+            log.add(
+                Problem(
+                    typed.file,
+                    "the sheet has a header but no data rows",
+                    sheet=typed.sheet,
+                    expected="at least one data row",
+                )
+            )
+            continue
+        duplicate_problems(typed, log.problems)
+        tables[spec.name] = typed
+    return tables

@@ -49,9 +49,8 @@ from planner.inputs.contract import (
     ParseError,
     Sheet,
     TypedTable,
-    duplicate_problems,
     is_blank,
-    type_table,
+    type_sheets,
 )
 from planner.inputs.read import RawBook, normalize_name, read_book
 from planner.inputs.settings import DEFAULT_SETTINGS, SETTING_SPECS, SETTINGS_BY_KEY, make_settings
@@ -119,31 +118,7 @@ def build_scenario(book: RawBook) -> Scenario:
 
 def _typed_tables(book: RawBook, log: ProblemLog) -> dict[str, TypedTable]:
     """Each known sheet typed against its contract, by sheet name; missing and empty sheets are reported."""
-    for key, raw in book.tables.items():
-        if key not in SHEETS_BY_KEY and key not in DOCUMENTATION_SHEETS:
-            log.add(Problem(raw.file, f"unknown sheet '{raw.sheet}' is ignored", severity=Severity.NOTE))
-    tables: dict[str, TypedTable] = {}
-    for spec in SHEETS:
-        found = book.tables.get(normalize_name(spec.name))
-        if found is None:
-            if spec.required:
-                log.add(
-                    Problem(
-                        book.file,
-                        f"missing required sheet '{spec.name}'",
-                        expected=f"a sheet named '{spec.name}'"
-                        + (f" (or a file {spec.name}.csv)" if book.kind == "csv" else ""),
-                    )
-                )
-            continue
-        typed = type_table(found, spec, log.problems)
-        if typed is None:
-            continue
-        if typed.frame.empty and spec.required:
-            log.add(_no_data_rows(typed.file, typed.sheet))
-            continue
-        duplicate_problems(typed, log.problems)
-        tables[spec.name] = typed
+    tables = type_sheets(book, SHEETS, log, ignored=frozenset(DOCUMENTATION_SHEETS))
     _check_people_sheets(book, tables, log)
     return tables
 
