@@ -6,10 +6,10 @@ Parsing, located errors and bounded reading come from :mod:`planner.inputs.contr
 
 from __future__ import annotations
 
-from planner.inputs.contract import NONNEG, POSITIVE, Column, Kind, Sheet, _ge, _le, _lt
+from planner.inputs.contract import NONNEG, POSITIVE, Column, Kind, Sheet, at_least, at_most, below
 
 #: attrition and shrinkage shares: 0 <= x < 1
-SHARE_BELOW1 = (_ge(0), _lt(1))
+SHARE_BELOW1 = (at_least(0), below(1))
 DATE_EXPECTED = "a date such as 2026-01-01"
 
 PERIODS = Sheet(
@@ -228,7 +228,7 @@ WORKFORCE = Sheet(
             blank_ok=True,
             unit="people",
             example=15,
-            checks=(_ge(1),),
+            checks=(at_least(1),),
         ),
         Column(
             "cost_per_hire",
@@ -319,7 +319,7 @@ POLICIES = Sheet(
             required=False,
             blank_ok=True,
             example=0.1,
-            checks=(_ge(0), _le(1)),
+            checks=(at_least(0), at_most(1)),
         ),
         Column(
             "overtime_premium",

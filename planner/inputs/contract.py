@@ -87,25 +87,25 @@ class Sheet:
         raise KeyError(name)
 
 
-def _ge(bound: float) -> Callable[[pd.Series], pd.Series]:
+def at_least(bound: float) -> Callable[[pd.Series], pd.Series]:
     return lambda s: s >= bound
 
 
-def _gt(bound: float) -> Callable[[pd.Series], pd.Series]:
+def above(bound: float) -> Callable[[pd.Series], pd.Series]:
     return lambda s: s > bound
 
 
-def _le(bound: float) -> Callable[[pd.Series], pd.Series]:
+def at_most(bound: float) -> Callable[[pd.Series], pd.Series]:
     return lambda s: s <= bound
 
 
-def _lt(bound: float) -> Callable[[pd.Series], pd.Series]:
+def below(bound: float) -> Callable[[pd.Series], pd.Series]:
     return lambda s: s < bound
 
 
-NONNEG = (_ge(0),)
-POSITIVE = (_gt(0),)
-SHARE_OPEN = (_gt(0), _le(1))
+NONNEG = (at_least(0),)
+POSITIVE = (above(0),)
+SHARE_OPEN = (above(0), at_most(1))
 
 # Upper bounds where the maths needs them: beyond these, floating point stops resolving the staffing
 # search, costs overflow the solver's tolerances, or dates leave what the calendar code can represent.
@@ -124,9 +124,9 @@ MAX_HEADCOUNT = 1_000_000
 #: Years a date-time may fall in.
 MIN_YEAR, MAX_YEAR = 1900, 2199
 
-COST = (*NONNEG, _le(MAX_HOURLY_COST))
-PREMIUM = (*NONNEG, _le(MAX_PREMIUM))
-HEADCOUNT = (*NONNEG, _le(MAX_HEADCOUNT))
+COST = (*NONNEG, at_most(MAX_HOURLY_COST))
+PREMIUM = (*NONNEG, at_most(MAX_PREMIUM))
+HEADCOUNT = (*NONNEG, at_most(MAX_HEADCOUNT))
 
 DATETIME_EXPECTED = (
     f"a date-time in the years {MIN_YEAR}-{MAX_YEAR} such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
@@ -180,7 +180,7 @@ DEMAND = Sheet(
             "Forecast arrivals in the interval (may be fractional).",
             unit="contacts per interval",
             example=42.5,
-            checks=(*NONNEG, _le(MAX_CONTACTS)),
+            checks=(*NONNEG, at_most(MAX_CONTACTS)),
         ),
     ),
 )
@@ -201,7 +201,7 @@ CHANNELS = Sheet(
             "Average handling time of the first response.",
             unit="minutes",
             example=9,
-            checks=(*POSITIVE, _le(MAX_HANDLE_MINUTES)),
+            checks=(*POSITIVE, at_most(MAX_HANDLE_MINUTES)),
         ),
         Column(
             "target_minutes",
@@ -210,7 +210,7 @@ CHANNELS = Sheet(
             "First-response target: answer within this many minutes.",
             unit="minutes",
             example=1,
-            checks=(*POSITIVE, _le(MAX_TARGET_MINUTES)),
+            checks=(*POSITIVE, at_most(MAX_TARGET_MINUTES)),
         ),
         Column(
             "service_level",
@@ -230,7 +230,7 @@ CHANNELS = Sheet(
             blank_ok=True,
             default=1,
             example=2,
-            checks=(_ge(1), _le(MAX_CONCURRENCY)),
+            checks=(at_least(1), at_most(MAX_CONCURRENCY)),
         ),
         Column(
             "patience_minutes",
@@ -242,7 +242,7 @@ CHANNELS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=4,
-            checks=(*POSITIVE, _le(MAX_HANDLE_MINUTES)),
+            checks=(*POSITIVE, at_most(MAX_HANDLE_MINUTES)),
         ),
         Column(
             "deferrable",
@@ -265,7 +265,7 @@ CHANNELS = Sheet(
             default=0.0,
             unit="share",
             example=0.25,
-            checks=(_ge(0), _lt(1)),
+            checks=(at_least(0), below(1)),
         ),
         Column(
             "tiers_share_agents",
@@ -325,7 +325,7 @@ CHANNELS = Sheet(
             default=0.0,
             unit="share",
             example="",
-            checks=(_ge(0), _le(1)),
+            checks=(at_least(0), at_most(1)),
         ),
     ),
 )
@@ -374,7 +374,7 @@ TARGETS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=0.5,
-            checks=(*POSITIVE, _le(MAX_TARGET_MINUTES)),
+            checks=(*POSITIVE, at_most(MAX_TARGET_MINUTES)),
         ),
         Column(
             "service_level",
@@ -397,7 +397,7 @@ TARGETS = Sheet(
             required=False,
             blank_ok=True,
             example="",
-            checks=(_ge(1),),
+            checks=(at_least(1),),
         ),
     ),
 )
@@ -546,7 +546,7 @@ AGENTS = Sheet(
             blank_ok=True,
             unit="hours",
             example=40,
-            checks=(_gt(0), _le(168)),
+            checks=(above(0), at_most(168)),
         ),
         HOURLY_COST_OVERRIDE,
     ),
@@ -568,7 +568,7 @@ SHIFTS = Sheet(
             "Paid hours of the shift.",
             unit="hours",
             example=8,
-            checks=(_gt(0), _le(24)),
+            checks=(above(0), at_most(24)),
         ),
         Column(
             "length_hours",
@@ -577,7 +577,7 @@ SHIFTS = Sheet(
             "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
             unit="hours",
             example=9,
-            checks=(_gt(0), _le(24)),
+            checks=(above(0), at_most(24)),
         ),
         Column(
             "earliest_start",
@@ -602,7 +602,7 @@ SHIFTS = Sheet(
             blank_ok=True,
             unit="minutes",
             example=60,
-            checks=(_ge(1), _le(1440)),
+            checks=(at_least(1), at_most(1440)),
         ),
         Column(
             "sites",
