@@ -90,7 +90,7 @@ def _one_line(exc: BaseException, limit: int = 120) -> str:
 
 
 def control_characters(text: str) -> list[str]:
-    """The control characters (NUL, tab, line breaks, other C0/C1 codes) in ``text``, as U+XXXX."""
+    """The control characters (NUL, tab, line breaks, other C0/C1 codes) in ``text``, as U+hhhh code points."""
     return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(text) if unicodedata.category(ch) == "Cc"]
 
 
