@@ -49,7 +49,7 @@ def test_measures_are_probabilities(
     asa = float(stats.asa_seconds)
     assert asa >= 0.0 and not math.isnan(asa)
     # Nobody is answered within the target unless they are answered at all.
-    assert float(stats.service_level) <= 1.0 - float(stats.abandon_rate) + 1e-12
+    assert float(stats.service_level) <= 1.0 - float(stats.abandon_rate) + 1e-9  # float rounding
     if pat is None or math.isinf(pat):
         assert float(stats.abandon_rate) == 0.0
 
