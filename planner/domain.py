@@ -52,6 +52,10 @@ class ServiceLevelScope(StrEnum):
     WEEK = "week"  # over each week of the horizon
 
 
+#: The `targets` sheet's name for the wall clock (overriding a channel's calendar).
+WALL_CLOCK = "wall"
+
+
 @dataclass(frozen=True)
 class Channel:
     """A contact channel and its first-response promise."""
@@ -86,6 +90,11 @@ class TargetOverride:
     service_level: float | None
     row: int = 0
     priority: int | None = None  # rank among tiers sharing agents (1 is served first)
+    # The promise's shape for the matching queues; None keeps the channel's (or a less specific row's)
+    service_level_scope: ServiceLevelScope | None = None
+    min_interval_service_level: float | None = None
+    clock: str | None = None  # WALL_CLOCK or a Calendar's name
+    holiday_target_minutes: float | None = None
 
     @property
     def specificity(self) -> int:
@@ -306,11 +315,17 @@ def priority_source(
 ) -> TargetOverride | None:
     """The `targets` row giving one tier its priority rank: the most specific matching row that
     sets one (ties as in :func:`resolve_target`); None when no row does."""
+    return field_source(targets, language, channel, tier, "priority")
 
-    def rank(t: TargetOverride) -> tuple[int, int, int, int, int]:
-        return (t.specificity, t.tier is not None, t.channel is not None, t.language is not None, t.row)
 
-    matching = sorted((t for t in targets if t.priority is not None and t.matches(language, channel, tier)), key=rank)
+def field_source(
+    targets: tuple[TargetOverride, ...], language: str, channel: str, tier: str, name: str
+) -> TargetOverride | None:
+    """The `targets` row whose value of the field ``name`` one queue gets (the most specific
+    matching row setting it, ties as in :func:`resolve_target`); None when no row sets it."""
+    matching = sorted(
+        (t for t in targets if getattr(t, name) is not None and t.matches(language, channel, tier)), key=_field_rank
+    )
     return matching[-1] if matching else None
 
 
@@ -318,6 +333,42 @@ def resolve_priority(targets: tuple[TargetOverride, ...], language: str, channel
     """The priority rank of one tier (1 is served first); None when no `targets` row gives one."""
     source = priority_source(targets, language, channel, tier)
     return None if source is None else source.priority
+
+
+@dataclass(frozen=True)
+class Promise:
+    """One queue's promise after the `targets` overrides (each field resolved on its own)."""
+
+    target_minutes: float
+    service_level: float
+    scope: ServiceLevelScope
+    floor_level: float  # with a day or week scope: the service level of every interval
+    clock: str | None  # a Calendar's name; None: the wall clock
+    holiday_target_minutes: float | None
+    floor_row: int | None = None  # the `targets` row that set the floor (None: the channel's)
+
+
+def _field_rank(t: TargetOverride) -> tuple[int, int, int, int, int]:
+    return (t.specificity, t.tier is not None, t.channel is not None, t.language is not None, t.row)
+
+
+def resolve_promise(channel: Channel, targets: tuple[TargetOverride, ...], language: str, tier: str) -> Promise:
+    """One queue's promise: the channel's values, each overridden by the most specific matching
+    `targets` row that sets it (ties as in :func:`resolve_target`)."""
+    matching = sorted((t for t in targets if t.matches(language, channel.name, tier)), key=_field_rank)
+    target, level = resolve_target(channel, targets, language, tier)
+    scope, floor, floor_row = channel.service_level_scope, channel.min_interval_service_level, None
+    clock, holiday = channel.clock, channel.holiday_target_minutes
+    for t in matching:  # ascending rank: the last assignment wins
+        if t.service_level_scope is not None:
+            scope = t.service_level_scope
+        if t.min_interval_service_level is not None:
+            floor, floor_row = t.min_interval_service_level, t.row
+        if t.clock is not None:
+            clock = None if t.clock == WALL_CLOCK else t.clock
+        if t.holiday_target_minutes is not None:
+            holiday = t.holiday_target_minutes
+    return Promise(target, level, scope, floor, clock, holiday, floor_row)
 
 
 def resolve_target(
@@ -330,10 +381,7 @@ def resolve_target(
     then the channel, then the language; then to the later row.
     """
 
-    def rank(t: TargetOverride) -> tuple[int, int, int, int, int]:
-        return (t.specificity, t.tier is not None, t.channel is not None, t.language is not None, t.row)
-
-    matching = sorted((t for t in targets if t.matches(language, channel.name, tier)), key=rank)
+    matching = sorted((t for t in targets if t.matches(language, channel.name, tier)), key=_field_rank)
     target = channel.target_minutes
     level = channel.service_level
     for t in matching:  # ascending rank: the last assignment wins

@@ -41,7 +41,7 @@ from planner.domain import (
     Settings,
     WorkKind,
     resolve_priority,
-    resolve_target,
+    resolve_promise,
 )
 from planner.queueing import erlang, priority
 from planner.queueing.deferred import (
@@ -228,23 +228,23 @@ def queue_specs(scenario: Scenario, keys: list[QueueKey] | None = None) -> dict[
     out: dict[QueueKey, QueueSpec] = {}
     for lang, chan, tier in keys:
         ch = scenario.channels[chan]
-        target, level = resolve_target(ch, scenario.targets, lang, tier)
+        promise = resolve_promise(ch, scenario.targets, lang, tier)
         out[(lang, chan, tier)] = QueueSpec(
             language=lang,
             channel=chan,
             tier=tier,
             kind=ch.kind,
             handle_minutes=ch.handle_minutes,
-            target_minutes=target,
-            service_level=level,
+            target_minutes=promise.target_minutes,
+            service_level=promise.service_level,
             concurrency=ch.concurrency,
             patience_minutes=ch.patience_minutes,
             bot_deflection=ch.bot_deflection,
             shares_agents=ch.tiers_share_agents and ch.kind is WorkKind.LIVE,
-            scope=ch.service_level_scope if ch.kind is WorkKind.LIVE else ServiceLevelScope.INTERVAL,
-            floor_level=ch.min_interval_service_level,
-            clock=ch.clock,
-            holiday_target_minutes=ch.holiday_target_minutes,
+            scope=promise.scope if ch.kind is WorkKind.LIVE else ServiceLevelScope.INTERVAL,
+            floor_level=promise.floor_level,
+            clock=promise.clock,
+            holiday_target_minutes=promise.holiday_target_minutes,
             priority=resolve_priority(scenario.targets, lang, chan, tier),
         )
     return out

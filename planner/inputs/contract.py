@@ -332,8 +332,9 @@ CHANNELS = Sheet(
 
 TARGETS = Sheet(
     name="targets",
-    description="Overrides of target_minutes and service_level for a language, channel and/or tier "
-    "(e.g. stricter targets for vip). Blank language, channel or tier means all. The most specific matching row wins.",
+    description="Overrides of a channel's promise (target_minutes, service_level, and its scope, floor, clock and "
+    "holiday target) for a language, channel and/or tier (e.g. stricter targets for vip). Blank language, channel or "
+    "tier means all; a blank value keeps the channel's. Per column, the most specific matching row wins.",
     required=False,
     key=("language", "channel", "tier"),
     key_text="each language, channel and tier combination once",
@@ -398,6 +399,49 @@ TARGETS = Sheet(
             blank_ok=True,
             example="",
             checks=(at_least(1),),
+        ),
+        Column(
+            "service_level_scope",
+            Kind.CODE,
+            "blank, interval, day or week",
+            "Period over which the matching live queues' service level is promised (as the channels sheet's column). "
+            "Blank: the channel's.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "min_interval_service_level",
+            Kind.SHARE,
+            "blank or a share >= 0 and at most the queue's service_level",
+            "With a day or week scope: the service level every interval of the matching queues must still reach. "
+            "Blank: the channel's.",
+            required=False,
+            blank_ok=True,
+            unit="share",
+            example="",
+            checks=(at_least(0), at_most(1)),
+        ),
+        Column(
+            "clock",
+            Kind.TEXT,
+            "blank, wall or a calendar listed in the calendars sheet",
+            "Clock of the matching queues' target: wall (the wall clock) or a calendar name, as the channels sheet's "
+            "column. Blank: the channel's.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "holiday_target_minutes",
+            Kind.NUMBER,
+            "blank or a number of minutes > 0",
+            "Target for contacts of the matching queues arriving on a holiday of their clock. Blank: the channel's.",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example="",
+            checks=POSITIVE,
         ),
     ),
 )

@@ -22,6 +22,7 @@ import pandas as pd
 from planner.domain import (
     DEFAULT_SHIFTS,
     DEFAULT_TIER,
+    WALL_CLOCK,
     Agent,
     Calendar,
     Channel,
@@ -33,7 +34,9 @@ from planner.domain import (
     ShiftTemplate,
     Site,
     TargetOverride,
+    field_source,
     priority_source,
+    resolve_promise,
     resolve_target,
 )
 from planner.errors import Problem, ProblemLog, Severity
@@ -46,6 +49,7 @@ from planner.inputs.contract import (
     SHEETS,
     SHEETS_BY_KEY,
     SITES,
+    TARGETS,
     ParseError,
     Sheet,
     TypedTable,
@@ -84,14 +88,15 @@ def build_scenario(book: RawBook) -> Scenario:
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
     for sheet in ("sites", "pools", "shifts"):
         log.extend(name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1]))
-    targets = _targets(tables.get("targets"), channels, log)
     calendars = _calendars(tables.get("calendars"), log)
     _check_clocks(tables.get("channels"), calendars, log)
+    targets = _targets(tables.get("targets"), channels, calendars, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
     if horizon is not None:
         _check_holidays(tables.get("calendars"), calendars, horizon, log)
     if demand is not None:
         _priority_conflicts(demand, channels, tuple(targets), book, log)
+        _promise_conflicts(demand, channels, tuple(targets), book, log)
     if demand is not None and not log.errors:
         _coverage_warnings(demand, pools, targets, book, log)
         _site_warnings(sites, shifts, book, log)
@@ -222,6 +227,13 @@ def _settings(table: TypedTable | None, log: ProblemLog) -> Settings:
 # --------------------------------------------------------------------------- small tables
 
 
+#: Why a day or week scope is refused where tiers share agents.
+SHARING_SCOPE = (
+    "interval (or blank) where tiers share agents (day and week are for channels without sharing: the period "
+    "promise of a priority group is not modelled)"
+)
+
+
 def _check_scope(table: TypedTable, row: int, r: pd.Series, log: ProblemLog) -> None:
     """A day or week scope is for live channels whose tiers do not share agents, with a floor at most the target."""
     scope, floor, level = r["service_level_scope"], r["min_interval_service_level"], r["service_level"]
@@ -238,7 +250,7 @@ def _check_scope(table: TypedTable, row: int, r: pd.Series, log: ProblemLog) -> 
     elif r["deferrable"]:
         expected = "interval (or blank): deferrable work has its own window; day and week apply to live channels"
     elif r["tiers_share_agents"]:
-        expected = "interval (or blank) where tiers share agents (day and week are for channels without sharing)"
+        expected = SHARING_SCOPE
     else:
         return
     log.add(Problem.cell(table.file, table.sheet, row, "service_level_scope", scope, expected))
@@ -500,7 +512,9 @@ def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str,
             table.bad.add(row)
 
 
-def _targets(table: TypedTable | None, channels: dict[str, Channel], log: ProblemLog) -> list[TargetOverride]:
+def _targets(
+    table: TypedTable | None, channels: dict[str, Channel], calendars: dict[str, Calendar], log: ProblemLog
+) -> list[TargetOverride]:
     out: list[TargetOverride] = []
     if table is None:
         return out
@@ -522,11 +536,13 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
             continue
         if r["priority"] is not None and not _check_priority_row(table, row, r, channels, log):
             continue
-        if r["target_minutes"] is None and r["service_level"] is None and r["priority"] is None:
+        if not _check_promise_row(table, row, r, channels, calendars, log):
+            continue
+        if all(r[c.name] is None for c in TARGETS.columns if c.name not in TARGETS.key):
             log.add(
                 Problem(
                     table.file,
-                    "row overrides nothing (target_minutes and service_level are blank); ignored",
+                    "row overrides nothing (every value column is blank); ignored",
                     sheet=table.sheet,
                     row=row,
                     severity=Severity.NOTE,
@@ -542,9 +558,48 @@ def _targets(table: TypedTable | None, channels: dict[str, Channel], log: Proble
                 service_level=_optional_float(r["service_level"]),
                 row=row,
                 priority=_optional_int(r["priority"]),
+                service_level_scope=None
+                if r["service_level_scope"] is None
+                else ServiceLevelScope(r["service_level_scope"]),
+                min_interval_service_level=_optional_float(r["min_interval_service_level"]),
+                clock=r["clock"],
+                holiday_target_minutes=_optional_float(r["holiday_target_minutes"]),
             )
         )
     return out
+
+
+def _check_promise_row(
+    table: TypedTable,
+    row: int,
+    r: pd.Series,
+    channels: dict[str, Channel],
+    calendars: dict[str, Calendar],
+    log: ProblemLog,
+) -> bool:
+    """A targets row's scope is known (day or week only for live channels without sharing), its clock
+    is the wall clock or a calendar, and its floor is at most its own service level."""
+    problems: list[tuple[str, Any, str]] = []
+    scope, clock = r["service_level_scope"], r["clock"]
+    floor, level = r["min_interval_service_level"], r["service_level"]
+    channel = channels.get(r["channel"]) if r["channel"] is not None else None
+    if scope is not None and scope not in {s.value for s in ServiceLevelScope}:
+        problems.append(("service_level_scope", scope, TARGETS.column("service_level_scope").expected))
+    elif scope not in (None, "interval") and channel is not None and channel.deferrable:
+        expected = "interval (or blank): deferrable work has its own window; day and week apply to live channels"
+        problems.append(("service_level_scope", scope, expected))
+    elif scope not in (None, "interval") and channel is not None and channel.tiers_share_agents:
+        problems.append(("service_level_scope", scope, SHARING_SCOPE))
+    if clock is not None and clock != WALL_CLOCK and clock not in calendars:
+        known = ", ".join(sorted(calendars)) or "none is given"
+        problems.append(("clock", clock, f"blank, {WALL_CLOCK} or a calendar listed in the calendars sheet ({known})"))
+    if isinstance(floor, float) and isinstance(level, float) and floor > level:
+        problems.append(("min_interval_service_level", floor, f"a share at most the row's service_level ({level:g})"))
+    for column, value, expected in problems:
+        log.add(Problem.cell(table.file, table.sheet, row, column, value, expected))
+    if problems:
+        table.bad.add(row)
+    return not problems
 
 
 def _check_priority_row(
@@ -590,6 +645,40 @@ def _priority_conflicts(
                     f"target {first[1]:g} minutes (tiers of one rank wait in one line: they need the same target)"
                 )
                 log.add(Problem.cell(book.file, "targets", source.row, "priority", source.priority, expected))
+
+
+def _promise_conflicts(
+    demand: pd.DataFrame,
+    channels: dict[str, Channel],
+    targets: tuple[TargetOverride, ...],
+    book: RawBook,
+    log: ProblemLog,
+) -> None:
+    """Each queue's resolved promise holds together: its interval floor is at most its service level,
+    and a day or week scope does not reach tiers sharing agents (through a row naming no channel)."""
+    seen: set[tuple[int, str]] = set()
+    pairs = demand[["language", "channel", "tier"]].drop_duplicates()
+    for lang, chan, tier in sorted(pairs.itertuples(index=False, name=None)):
+        if chan not in channels or channels[chan].deferrable:
+            continue
+        promise = resolve_promise(channels[chan], targets, lang, tier)
+        found: list[tuple[TargetOverride | None, str, Any, str]] = []
+        if promise.floor_level > promise.service_level:
+            floor_row = field_source(targets, lang, chan, tier, "min_interval_service_level")
+            column = "min_interval_service_level" if floor_row is not None else "service_level"
+            source = floor_row or field_source(targets, lang, chan, tier, "service_level")
+            expected = (
+                f"a value keeping the floor of {lang} {chan} {tier} ({promise.floor_level:g}) at most its "
+                f"service_level ({promise.service_level:g})"
+            )
+            found.append((source, column, getattr(source, column, None), expected))
+        if promise.scope is not ServiceLevelScope.INTERVAL and channels[chan].tiers_share_agents:
+            source = field_source(targets, lang, chan, tier, "service_level_scope")
+            found.append((source, "service_level_scope", promise.scope.value, SHARING_SCOPE))
+        for source, column, value, expected in found:
+            if source is not None and (source.row, column) not in seen:
+                seen.add((source.row, column))
+                log.add(Problem.cell(book.file, "targets", source.row, column, value, expected))
 
 
 # --------------------------------------------------------------------------- calendars
