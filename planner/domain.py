@@ -130,6 +130,7 @@ class Pool:
     channels: tuple[str, ...] | None = None  # None: every channel
     available: int | None = None  # None: as many as needed (hire)
     hourly_cost: float | None = None  # None: the site's
+    calendar: str | None = None  # the Calendar whose holidays the pool observes (its available shares)
 
     def serves(self, language: str, channel: str) -> bool:
         return language in self.languages and (self.channels is None or channel in self.channels)
@@ -246,13 +247,14 @@ class Calendar:
 
     ``hours`` holds (weekday 0 = Monday, open minute, close minute) in local time; none means
     around the clock. A holiday closes its local date's hours; ``demand_factors`` scales demand
-    on listed local dates."""
+    on listed local dates; ``available_shares`` caps the people of observing pools on listed dates."""
 
     name: str
     timezone: str
     hours: tuple[tuple[int, int, int], ...] = ()
     holidays: tuple[dt.date, ...] = ()
     demand_factors: tuple[tuple[dt.date, float], ...] = ()
+    available_shares: tuple[tuple[dt.date, float], ...] = ()  # share of a pool's people working on a holiday
 
 
 @dataclass(frozen=True)

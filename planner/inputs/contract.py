@@ -558,6 +558,17 @@ POOLS = Sheet(
             checks=HEADCOUNT,
         ),
         HOURLY_COST_OVERRIDE,
+        Column(
+            "calendar",
+            Kind.TEXT,
+            "blank or a calendar listed in the calendars sheet",
+            "Calendar whose holidays the pool observes: on a holiday with an available_share, at most that share of "
+            "the pool's available people (rounded down) work a shift starting on that date (the site's local date). "
+            "Needs available. Blank: no holidays.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
     ),
 )
 
@@ -703,6 +714,10 @@ CALENDARS = Sheet(
         Column("demand_factor", Kind.NUMBER, "blank or a number >= 0",
                "On a holiday row: demand of the channels on this clock is multiplied by it on that date (e.g. 0.6). "
                "Blank means 1.", required=False, blank_ok=True, example="", checks=NONNEG),
+        Column("available_share", Kind.SHARE, "blank or a share from 0 to 1",
+               "On a holiday row: the share of the available people of each pool observing this calendar (pools "
+               "sheet, column calendar) who may work that date, e.g. 0.5 for a half team. Blank means 1.",
+               required=False, blank_ok=True, unit="share", example="", checks=(at_least(0), at_most(1))),
     ),
 )  # fmt: skip
 

@@ -90,6 +90,7 @@ def build_scenario(book: RawBook) -> Scenario:
         log.extend(name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1]))
     calendars = _calendars(tables.get("calendars"), log)
     _check_clocks(tables.get("channels"), calendars, log)
+    _check_pool_calendars(tables.get("pools"), calendars, log)
     targets = _targets(tables.get("targets"), channels, calendars, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
     if horizon is not None:
@@ -393,6 +394,7 @@ def _pool_rows(
             channels=r["channels"],
             available=_optional_int(r["available"]),
             hourly_cost=_optional_float(r["hourly_cost"]),
+            calendar=r["calendar"],
         )
     return pools
 
@@ -709,7 +711,7 @@ def _calendars(table: TypedTable | None, log: ProblemLog) -> dict[str, Calendar]
         return {}
     zones: dict[str, str] = {}
     hours: dict[str, list[tuple[int, int, int, int]]] = {}
-    holidays: dict[str, list[tuple[dt.date, float]]] = {}
+    holidays: dict[str, list[tuple[dt.date, float, float]]] = {}
     for _, r in table.frame.iterrows():
         row = int(r["row"])
         if row in table.bad or not _calendar_zone(table, row, r, zones, log):
@@ -718,18 +720,22 @@ def _calendars(table: TypedTable | None, log: ProblemLog) -> dict[str, Calendar]
         hours.setdefault(name, [])
         holidays.setdefault(name, [])
         if r["holiday"] is not None:
-            holidays[name].append(
-                (r["holiday"].date(), 1.0 if r["demand_factor"] is None else float(r["demand_factor"]))
-            )
+            factor = 1.0 if r["demand_factor"] is None else float(r["demand_factor"])
+            share = 1.0 if r["available_share"] is None else float(r["available_share"])
+            holidays[name].append((r["holiday"].date(), factor, share))
             continue
+        for column in ("demand_factor", "available_share"):
+            if r[column] is not None:
+                log.add(Problem.cell(table.file, table.sheet, row, column, r[column], "blank on a business-hours row"))
         _calendar_hours(table, row, r, hours[name], log)
     return {
         name: Calendar(
             name,
             zones[name],
             tuple((d, a, b) for d, a, b, _ in hours[name]),
-            tuple(d for d, _ in holidays[name]),
-            tuple((d, f) for d, f in holidays[name] if f != 1.0),
+            tuple(d for d, _, _ in holidays[name]),
+            tuple((d, f) for d, f, _ in holidays[name] if f != 1.0),
+            tuple((d, a) for d, _, a in holidays[name] if a != 1.0),
         )
         for name in zones
     }
@@ -791,6 +797,23 @@ def _check_clocks(table: TypedTable | None, calendars: dict[str, Calendar], log:
             known = ", ".join(sorted(calendars)) or "none is given"
             expected = f"blank (the wall clock) or a calendar listed in the calendars sheet ({known})"
             log.add(Problem.cell(table.file, table.sheet, int(r["row"]), "clock", clock, expected))
+
+
+def _check_pool_calendars(table: TypedTable | None, calendars: dict[str, Calendar], log: ProblemLog) -> None:
+    """Every pool's calendar is listed; a pool whose calendar reduces the team on holidays has a headcount."""
+    if table is None:
+        return
+    for _, r in table.frame.iterrows():
+        name, row = r["calendar"], int(r["row"])
+        if name is None or row in table.bad:
+            continue
+        if name not in calendars:
+            known = ", ".join(sorted(calendars)) or "none is given"
+            expected = f"blank or a calendar listed in the calendars sheet ({known})"
+            log.add(Problem.cell(table.file, table.sheet, row, "calendar", name, expected))
+        elif calendars[name].available_shares and r["available"] is None:
+            expected = "a headcount: the holiday available_share of this calendar is a share of available people"
+            log.add(Problem.cell(table.file, table.sheet, row, "available", "", expected))
 
 
 def _check_holidays(

@@ -5,23 +5,36 @@ Queues served by the same skill sets are merged (losslessly) into live and defer
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from planner.domain import Scenario
+from planner.domain import Pool, Scenario
 from planner.queueing.deferred import WorkClass
 from planner.requirements import QueueKey, Requirements
 from planner.roster.options import ShiftOptions
 from planner.roster.rules import TOL, DeferredGroup, LiveGroup, PoolSpec, RosterProblem, safe_name
 from planner.roster.tours import build_tours
+from planner.timezones import utc_to_local
 
 #: Full coverage multiplies the penalty by this, making coverage effectively hard.
 FULL_COVERAGE_FACTOR = 1000.0
 #: The default penalty is this multiple of the highest hourly cost including premiums.
 DEFAULT_PENALTY_FACTOR = 100.0
+
+
+def holiday_caps(scenario: Scenario, pool: Pool) -> tuple[tuple[int, int], ...]:
+    """(local day number, most people working) for each holiday of the pool's calendar that reduces its
+    team: the share of its available people, rounded down. Days count from the local date of the
+    horizon's start at the pool's site, as the shift options' ``local_day``."""
+    if pool.calendar is None or pool.available is None:
+        return ()
+    first = utc_to_local(scenario.sites[pool.site].timezone, scenario.horizon.start).date()
+    shares = scenario.calendars[pool.calendar].available_shares
+    return tuple(sorted(((day - first).days, math.floor(share * pool.available + 1e-9)) for day, share in shares))
 
 
 def skillset_of(languages: tuple[str, ...], channels: tuple[str, ...] | None) -> str:
@@ -46,7 +59,10 @@ def build_problem(
     (the default) each person works a weekly tour under the labour rules (:mod:`planner.roster.tours`)."""
     h = scenario.horizon
     pools = list(scenario.pools.values())
-    specs = tuple(PoolSpec(p.name, p.site, skillset_of(p.languages, p.channels), p.available) for p in pools)
+    specs = tuple(
+        PoolSpec(p.name, p.site, skillset_of(p.languages, p.channels), p.available, holiday_caps(scenario, p))
+        for p in pools
+    )
     pool_index = {p.name: i for i, p in enumerate(pools)}
     tab = options.table
     names = tuple(

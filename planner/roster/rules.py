@@ -53,6 +53,7 @@ class PoolSpec:
     site: str
     skillset: str
     available: int | None = None
+    holiday_caps: tuple[tuple[int, int], ...] = ()  # (local day, most people working): a reduced holiday team
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,20 @@ def rule_pool_headcount(m: RosterModel) -> None:
             m.add("pool_headcount", expr <= 0, f"pool_day__{pool.name}__d{d:03d}")
 
 
+def rule_holiday_headcount(m: RosterModel) -> None:
+    """A pool's holiday team: on a holiday of its calendar at most the reduced team starts shifts
+    that local day (one shift a person a day), unless headcount is relaxed."""
+    p = m.problem
+    if p.relax_headcount:
+        return
+    for k, pool in enumerate(p.pools):
+        for day, cap in pool.holiday_caps:
+            options = np.flatnonzero((p.option_pool == k) & (p.option_day == day))
+            if len(options):
+                expr = pulp.LpAffineExpression([(m.shifts[int(o)], 1.0) for o in options])
+                m.add("holiday_headcount", expr <= cap, f"holiday_team__{pool.name}__d{day:03d}")
+
+
 def rule_site_headcount(m: RosterModel) -> None:
     """Site `max_agents`: the pools of a site employ at most that many people."""
     p = m.problem
@@ -455,6 +470,7 @@ RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_deferred_deadlines,
     rule_agent_time,
     rule_pool_headcount,
+    rule_holiday_headcount,
     rule_site_headcount,
     rule_period_service_level,
 )
@@ -467,6 +483,7 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_tour_cover,
     rule_tour_nights,
     rule_tour_headcount,
+    rule_holiday_headcount,
     rule_site_headcount,
     rule_period_service_level,
 )
@@ -480,6 +497,7 @@ RULE_DESCRIPTIONS = {
     "tour_cover": "weekly tours: shifts_per_week days, days off, start-time band and rest per person",
     "tour_nights": "max_nights_per_week",
     "tour_headcount": "pool headcount on tours, within available",
+    "holiday_headcount": "a pool's reduced team on its calendar's holidays (available_share)",
     "period_service_level": "a day's or week's share of contacts answered in time (service_level_scope)",
 }
 
