@@ -55,6 +55,8 @@ def test_a_holiday_at_035_of_ten_people_staffs_three_and_the_rest_is_shortfall(t
     assert days.pop("2026-03-25") == 3 and set(days.values()) == {4}
     assert holiday.summary.shortfall_agent_hours == 8.0
     assert holiday.summary.weekly_cost == plain.summary.weekly_cost - 8 * 20
+    assert set(holiday.gaps["reason"]) == {"headcount cap: pool p has its holiday team of 3 on shift"}
+    assert len(holiday.gaps) == 8 and (holiday.gaps["shortfall"] == 1.0).all()
 
 
 def test_the_holiday_cap_binds_the_model_directly():

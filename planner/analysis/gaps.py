@@ -82,7 +82,8 @@ class HeadcountLimits:
         return cls(problem, weekly, day_count, covering_days, full)
 
     def exhausted(self, pool: str, intervals: list[int]) -> bool:
-        """Is every available person of ``pool`` on shift when it could cover ``intervals``?"""
+        """Is every available person of ``pool`` (its reduced team on a holiday) on shift when it could
+        cover ``intervals``?"""
         p = self.problem
         k = next(i for i, pp in enumerate(p.pools) if pp.name == pool)
         cap = p.pools[k].available
@@ -90,8 +91,24 @@ class HeadcountLimits:
             return False
         if self.weekly[k] >= cap * p.shifts_per_week * p.weeks - 0.5:
             return True
+        return bool(self._full_days(k, intervals, cap))
+
+    def holiday_team(self, pool: str, intervals: list[int]) -> int | None:
+        """The reduced holiday team of ``pool`` that is all on shift when it could cover ``intervals``, or None."""
+        p = self.problem
+        k = next(i for i, pp in enumerate(p.pools) if pp.name == pool)
+        cap = p.pools[k].available
+        if cap is None or p.relax_headcount:
+            return None
+        holidays = dict(p.pools[k].holiday_caps)
+        full = [holidays[d] for d in self._full_days(k, intervals, cap) if d in holidays]
+        return min(full) if full else None
+
+    def _full_days(self, k: int, intervals: list[int], cap: int) -> list[int]:
+        """Local days covering ``intervals`` on which pool ``k`` has everyone it may staff on shift."""
+        day_cap = dict(self.problem.pools[k].holiday_caps)
         days = set().union(*(self.covering_days[(k, u)] for u in intervals)) if intervals else set()
-        return any(self.day_count[(k, d)] >= cap - 0.5 for d in days)
+        return sorted(d for d in days if self.day_count[(k, d)] >= day_cap.get(d, cap) - 0.5)
 
 
 def _group_of(problem: RosterProblem) -> dict[QueueKey, LiveGroup | DeferredGroup]:
@@ -103,6 +120,13 @@ def _group_of(problem: RosterProblem) -> dict[QueueKey, LiveGroup | DeferredGrou
     return out
 
 
+def _pool_part(scenario: Scenario, limits: HeadcountLimits, name: str, span: list[int]) -> str:
+    team = limits.holiday_team(name, span)
+    if team is not None:
+        return f"pool {name} has its holiday team of {team} on shift"
+    return f"pool {name} has all {scenario.pools[name].available} available people on shift"
+
+
 def _cap_reason(
     scenario: Scenario, problem: RosterProblem, limits: HeadcountLimits, serving: list[str], span: list[int]
 ) -> str | None:
@@ -111,7 +135,7 @@ def _cap_reason(
     sites = sorted({scenario.pools[name].site for name in serving} & limits.full_sites)
     if not pools and not sites:
         return None
-    parts = [f"pool {name} has all {scenario.pools[name].available} available people on shift" for name in pools]
+    parts = [_pool_part(scenario, limits, name, span) for name in pools]
     parts += [f"site {s} is at max_agents ({problem.site_caps[s]})" for s in sites]
     return "headcount cap: " + "; ".join(parts)
 
