@@ -51,7 +51,10 @@ def _examples() -> dict[str, pd.DataFrame]:
         columns=_columns("channels"),
     )
     targets = pd.DataFrame(
-        [(None, "chat", "vip", 0.5, 0.9, None), (None, "email", "vip", 240, 0.95, None)],
+        [
+            (None, "chat", "vip", 0.5, 0.9, None, None, None, None, None),
+            (None, "email", "vip", 240, 0.95, None, None, None, None, None),
+        ],
         columns=_columns("targets"),
     )
     sites = pd.DataFrame(
@@ -60,9 +63,9 @@ def _examples() -> dict[str, pd.DataFrame]:
     )
     pools = pd.DataFrame(
         [
-            ("tokyo_ja_en", "tokyo", "ja, en", None, None, None),
-            ("lisbon_en", "lisbon", "en", "chat, email, social", 25, None),
-            ("lisbon_ja_en", "lisbon", "ja, en", "chat, email", 6, 24),
+            ("tokyo_ja_en", "tokyo", "ja, en", None, None, None, None),
+            ("lisbon_en", "lisbon", "en", "chat, email, social", 25, None, None),
+            ("lisbon_ja_en", "lisbon", "ja, en", "chat, email", 6, 24, None),
         ],
         columns=_columns("pools"),
     )
@@ -77,7 +80,7 @@ def _examples() -> dict[str, pd.DataFrame]:
     settings = pd.DataFrame(list(EXAMPLE_SETTINGS), columns=_columns("settings"))
     agents = pd.DataFrame(columns=_columns("agents"))
     calendars = pd.DataFrame(
-        [("office", "Europe/Lisbon", "mon-fri", "09:00", "17:00", None, None)], columns=_columns("calendars")
+        [("office", "Europe/Lisbon", "mon-fri", "09:00", "17:00", None, None, None)], columns=_columns("calendars")
     )
     return {
         "demand": demand,
