@@ -140,3 +140,16 @@ def test_a_row_floor_above_the_channel_level_is_reported_where_it_is_set(tmp_pat
         f"Error: {path}: 1 problem found",
         f"{path}, sheet 'targets', row 2, column 'min_interval_service_level': got 0.9; expected a value keeping the floor of en chat standard (0.9) at most its service_level (0.8)",
     ]  # fmt: skip
+
+
+def test_a_calendar_may_not_be_called_wall(tmp_path):
+    t = tables(EMAIL, [])
+    t["calendars"] = [CAL[0], ["wall", "UTC", "mon-fri", "09:00", "17:00", None]]
+    t["channels"][1] = [*EMAIL[:9], None, None]
+    path = write_xlsx(t, tmp_path / "in.xlsx")
+    run = run_cli("validate", path)
+    assert run.exit_code == 1
+    assert run.stderr_lines == [
+        f"Error: {path}: 1 problem found",
+        f"{path}, sheet 'calendars', row 2, column 'calendar': got 'wall'; expected a calendar name other than 'wall' (the targets sheet's word for the wall clock)",
+    ]  # fmt: skip

@@ -714,6 +714,10 @@ def _calendars(table: TypedTable | None, log: ProblemLog) -> dict[str, Calendar]
     holidays: dict[str, list[tuple[dt.date, float, float]]] = {}
     for _, r in table.frame.iterrows():
         row = int(r["row"])
+        if r["calendar"] == WALL_CLOCK and row not in table.bad:
+            expected = f"a calendar name other than '{WALL_CLOCK}' (the targets sheet's word for the wall clock)"
+            log.add(Problem.cell(table.file, table.sheet, row, "calendar", r["calendar"], expected))
+            table.bad.add(row)
         if row in table.bad or not _calendar_zone(table, row, r, zones, log):
             continue
         name = r["calendar"]
