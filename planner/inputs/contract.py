@@ -697,8 +697,8 @@ CALENDARS = Sheet(
     "business hours of its local date; contacts arriving on it get the channel's holiday_target_minutes.",
     required=False,
     columns=(
-        Column("calendar", Kind.TEXT, "a calendar name other than wall", "Calendar name, as named in the channels sheet's clock.",
-               example="office"),
+        Column("calendar", Kind.TEXT, "a calendar name other than wall",
+               "Calendar name, as named in the channels sheet's clock.", example="office"),
         Column("timezone", Kind.TEXT, "an IANA time zone name such as Europe/Lisbon",
                "Time zone of the business hours and holiday dates (the same on every row of a calendar).",
                example="Europe/Lisbon"),
