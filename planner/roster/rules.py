@@ -374,7 +374,7 @@ def rule_deferred_blocks(m: RosterModel) -> None:
                     m.short[(g.name, ((b - 1) % nb) * length, c)] = short
                     terms.append((short, 1.0))
                 m.add(
-                    "deferred_deadlines",
+                    "deferred_blocks",
                     pulp.LpAffineExpression(terms) >= (work if work > TOL else 0.0),
                     f"backlog__{tag}__b{b:05d}",
                 )
@@ -585,7 +585,8 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
 
 RULE_DESCRIPTIONS = {
     "live_coverage": "live queues staffed to their requirement in every interval",
-    "deferred_deadlines": "deferrable work finished within its response window (per hour block below hourly intervals)",
+    "deferred_deadlines": "deferrable work finished within its response window",
+    "deferred_blocks": "deferrable work finished within its response window, per hour block (deadlines one block shorter)",
     "agent_time": "an agent-hour counts once across the queues a pool serves",
     "pool_headcount": "pool headcount: shifts_per_week per person, one shift per local day",
     "site_headcount": "site max_agents",
