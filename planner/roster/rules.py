@@ -45,6 +45,9 @@ from planner.roster.tours import TourData
 
 QueueKey = tuple[str, str, str]
 TOL = 1e-6
+#: Deferrable work is kept per block only where every deadline is at least this many blocks away (the
+#: block model shortens deadlines by one block: at most a quarter of the window).
+BLOCK_MIN_WINDOW = 4
 #: Contacts answered in time per extra agent below which a service-level curve counts as flat.
 FLAT_SLOPE = 1e-4
 
@@ -142,9 +145,9 @@ class RosterProblem:
 
     def blocked(self, group: DeferredGroup) -> bool:
         """Whether a deferrable group is modelled per block: blocks longer than an interval, a fixed
-        window (wall clock) and every deadline class's window at least two blocks."""
+        window (wall clock) and every deadline class's window at least BLOCK_MIN_WINDOW blocks."""
         length = self.block_length
-        return length > 1 and not group.clock and all(c.window >= 2 * length for c in group.classes)
+        return length > 1 and not group.clock and all(c.window >= BLOCK_MIN_WINDOW * length for c in group.classes)
 
     def skillset_presence(self) -> dict[str, np.ndarray]:
         """Per skill set, whether anyone of it could be on duty in each interval."""
@@ -586,7 +589,7 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
 RULE_DESCRIPTIONS = {
     "live_coverage": "live queues staffed to their requirement in every interval",
     "deferred_deadlines": "deferrable work finished within its response window",
-    "deferred_blocks": "deferrable work finished within its response window, per hour block (deadlines one block shorter)",
+    "deferred_blocks": "deferrable work done within its window, per hour block (deadlines an hour shorter)",
     "agent_time": "an agent-hour counts once across the queues a pool serves",
     "pool_headcount": "pool headcount: shifts_per_week per person, one shift per local day",
     "site_headcount": "site max_agents",
