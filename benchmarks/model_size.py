@@ -8,7 +8,8 @@ per rule (the constraints' name prefix, see ``RULE_DESCRIPTIONS``) its rows and 
 family (the variables' name prefix) its columns; then the whole model's rows, columns and nonzeros and,
 per HiGHS LP method asked for, the seconds of the LP relaxation (one thread, presolve on) and its value.
 
-LP methods: ``simplex`` (HiGHS's default choice, dual simplex), ``ipm`` (interior point with crossover),
+LP methods: ``choose`` (HiGHS's default choice, as the solve runs it), ``simplex`` (dual simplex),
+``primal`` (primal simplex), ``ipm`` (interior point with crossover),
 ``ipm-nocross`` (interior point without crossover), ``simplex-nopresolve``.
 
 This is a benchmark, not a test: nothing is asserted.
@@ -39,7 +40,9 @@ from planner.roster.rules import RosterModel, build_model  # noqa: E402
 from planner.sample import build_sample, write_workbook  # noqa: E402
 
 LP_METHODS: dict[str, dict[str, bool | float | str | int]] = {
+    "choose": {},
     "simplex": {"solver": "simplex"},
+    "primal": {"solver": "simplex", "simplex_strategy": 4},
     "ipm": {"solver": "ipm", "run_crossover": "on"},
     "ipm-nocross": {"solver": "ipm", "run_crossover": "off"},
     "simplex-nopresolve": {"solver": "simplex", "presolve": "off"},

@@ -174,7 +174,7 @@ class RosterModel:
     shifts: list[pulp.LpVariable]
     alloc: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     short: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, interval, class
-    backlog: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
+    backlog: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval|block
     serve: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
     people: dict[str, pulp.LpVariable] = field(default_factory=dict)
     block_alloc: dict[tuple[str, str, int, int], pulp.LpVariable] = field(default_factory=dict)  # s, g, class, block
