@@ -444,3 +444,97 @@ def test_rounded_lp_start_keeps_pool_and_site_caps():
     assert start[model.people["p"].name] == 1.0
     # only the rows that the shifts no longer back (the two days rounded down) are violated
     assert sorted({name.split("__")[0] for name in _violations(model, start)}) == ["agent_time"]
+
+
+def _quarter_hour_email_week(clock: str = "") -> RosterProblem:
+    """The off-peak email day in 15-minute intervals: chat needs 4 agents 08-16 and half an agent
+    16-24; 16 agent-intervals (4 agent-hours) of email arrive 08:00-08:15, due within 24 h."""
+    n = 96
+    chat = np.zeros(n)
+    chat[32:64] = 4
+    chat[64:96] = 0.5
+    work = np.zeros(n)
+    work[32] = 16.0
+    dw = deferred_work(work, window=96, share=1.0)
+    email = DeferredGroup("email", (("en", "email", "standard"),), ("en",), dw.work, dw.classes, 96.0, 1.0, clock)
+    return RosterProblem(
+        n_intervals=n,
+        interval_hours=0.25,
+        pools=(PoolSpec("p", "s", "en"),),
+        live=(LiveGroup("chat", (Q_EN,), ("en",), chat),),
+        deferred=(email,),
+        penalty=1e3,
+        **shifts_every_interval(n, 32, cost=8.0),
+    )
+
+
+def test_hour_blocks_of_deferrable_work_keep_the_fine_optimum():
+    # By hand: 4 day shifts 08-16 cover chat; the 16-24 half agent needs one shift, whose idle half
+    # (0.5 x 32 intervals = 16 agent-intervals) does the email from 16:00 on, well before 07:00 the
+    # next day (24 h less the one-hour block). Optimum 5 shifts x 8 = 40, per interval and per block.
+    blocked = _quarter_hour_email_week()
+    assert blocked.block_length == 4 and blocked.blocked(blocked.deferred[0])
+    fine = _quarter_hour_email_week(clock="per interval")  # a clock's deadlines are kept per interval
+    assert not fine.blocked(fine.deferred[0])
+    for problem in (blocked, fine):
+        model, info, shifts = solve(problem)
+        assert info.objective == pytest.approx(40.0)
+        assert shifts.sum() == 5
+    model, _, _ = solve(blocked)
+    assert len(model.rules["deferred_blocks"]) == 24  # one backlog balance per hour, not per interval
+    assert "deferred_deadlines" not in model.rules
+    # per interval, the email's agents (the block allocation spread over its intervals) fit the
+    # agents left over by chat, and add up to the work
+    alloc = model.interval_alloc()
+    email = np.zeros(96)
+    used = np.zeros(96)
+    for (_s, g, t), x in alloc.items():
+        used[t] += x
+        if g == "email":
+            email[t] += x
+    agents = np.array([round(v.varValue) for v in model.shifts])
+    duty = agents @ blocked.presence()
+    assert email.sum() == pytest.approx(16.0)
+    assert np.all(used <= duty + 1e-6)
+    assert email[:64].sum() == pytest.approx(0.0, abs=1e-6)  # nothing left over before 16:00
+
+
+def _late_email_morning(clock: str = "") -> RosterProblem:
+    """15-minute intervals: 4 agent-intervals of email arrive 08:00-08:15, due within 4 h (12:00-12:15).
+    Option `early` (09:00-11:00, cost 10 an agent) and option `late` (11:15-13:15, cost 1 an agent)."""
+    n = 96
+    work = np.zeros(n)
+    work[32] = 4.0
+    dw = deferred_work(work, window=16, share=1.0)
+    email = DeferredGroup("email", (("en", "email", "standard"),), ("en",), dw.work, dw.classes, 16.0, 1.0, clock)
+    return RosterProblem(
+        n_intervals=n,
+        interval_hours=0.25,
+        pools=(PoolSpec("p", "s", "en"),),
+        option_pool=np.array([0, 0]),
+        option_cost=np.array([10.0, 1.0]),
+        option_day=np.array([0, 0]),
+        option_names=("early", "late"),
+        cover_index=np.array([np.arange(36, 44), np.arange(45, 53)]),
+        cover_fraction=np.ones((2, 8)),
+        deferred=(email,),
+        penalty=1e3,
+    )
+
+
+def test_hour_blocks_shorten_deadlines_by_one_hour():
+    # Per interval, the late agent serves one agent-interval from 11:15: the contact at share f of the
+    # arrivals (arrived at 08:00 + f x 15 min) is done at 11:15 + f hours, before its deadline
+    # 12:00 + f x 15 min, so one late agent (cost 1) is the optimum. On hour blocks all work due
+    # 12:00-13:00 must be done by 12:00, and a late agent gives only 3 agent-intervals before then:
+    # two late agents (cost 2) are cheaper than an early one (10) or a shortfall (1000 x 0.25 a unit).
+    fine = _late_email_morning(clock="per interval")
+    _, info, shifts = solve(fine)
+    assert list(shifts) == [0, 1]
+    assert info.objective == pytest.approx(1.0)
+    blocked = _late_email_morning()
+    assert blocked.blocked(blocked.deferred[0])
+    model, info, shifts = solve(blocked)
+    assert list(shifts) == [0, 2]
+    assert info.objective == pytest.approx(2.0)
+    assert sum(v.varValue for v in model.short.values()) == pytest.approx(0.0, abs=1e-9)

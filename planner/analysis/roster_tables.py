@@ -56,7 +56,7 @@ class RosterSolution:
             people={k: round(v.varValue or 0.0) for k, v in model.people.items()} if tours else None,
             tours={k: round(v.varValue or 0.0) for k, v in model.tours.items()} if tours else None,
             agents=np.array([round(v.varValue or 0.0) for v in model.shifts], dtype=np.int64),
-            alloc={k: float(v.varValue or 0.0) for k, v in model.alloc.items()},
+            alloc=model.interval_alloc(),
             short={k: float(v.varValue or 0.0) for k, v in model.short.items()},
             uncoverable=dict(model.uncoverable),
         )

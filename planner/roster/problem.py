@@ -128,7 +128,7 @@ def _deferred_groups(
         if dw.total > TOL:
             def_parts[(eligible(key[0], key[1]), round(dw.window, 9), round(dw.share, 9), dw.clock)].append(key)
     deferred: list[DeferredGroup] = []
-    for (sets, window, share, _clock), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
+    for (sets, window, share, clock), queues in sorted(def_parts.items(), key=lambda kv: kv[1][0]):
         name = _unique(_group_name("defer", queues), used)
         work = np.sum([req.deferred[q].work for q in queues], axis=0)
         # classes are linear in the work (same window and share): add them up
@@ -141,7 +141,7 @@ def _deferred_groups(
             )
             for c in range(len(first))
         )
-        deferred.append(DeferredGroup(name, tuple(queues), sets, work, classes, float(window), float(share)))
+        deferred.append(DeferredGroup(name, tuple(queues), sets, work, classes, float(window), float(share), clock))
     return deferred
 
 

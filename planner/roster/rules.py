@@ -11,6 +11,10 @@ Decision variables (every one has a readable name):
 * ``backlog[g, c, t]`` (continuous): open deferrable work of deadline class ``c`` at the end
   of interval ``t``; ``serve[g, c, t]``: the group's capacity given to class ``c``.
 * ``people[p]`` (integer): headcount of pool ``p``, only where a headcount cap applies.
+* ``block_alloc[s, g, c, b]`` (continuous): with intervals shorter than an hour, the agent-intervals
+  skill set ``s`` gives deadline class ``c`` of deferrable group ``g`` in block ``b`` (one hour of
+  intervals); the group's ``backlog[g, c, b]`` and ``short`` are then kept per block
+  (:func:`rule_deferred_blocks`).
 
 Aggregation that loses nothing: queues whose eligible skill sets are the same (the tiers
 of a language and channel, and often several channels) form one live group - any split
@@ -41,6 +45,9 @@ from planner.roster.tours import TourData
 
 QueueKey = tuple[str, str, str]
 TOL = 1e-6
+#: Deferrable work is kept per block only where every deadline is at least this many blocks away (the
+#: block model shortens deadlines by one block: at most a quarter of the window).
+BLOCK_MIN_WINDOW = 4
 #: Contacts answered in time per extra agent below which a service-level curve counts as flat.
 FLAT_SLOPE = 1e-4
 
@@ -79,6 +86,7 @@ class DeferredGroup:
     classes: tuple[WorkClass, ...]  # deadline classes with their backlog caps (planner.queueing.deferred)
     window: float
     share: float
+    clock: str = ""  # a working-time clock's name ("": the wall clock, deadlines a fixed window)
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,19 @@ class RosterProblem:
         np.add.at(out, (rows, self.cover_index.ravel()), self.cover_fraction.ravel())
         return out
 
+    @property
+    def block_length(self) -> int:
+        """Intervals per block of deferrable work: one hour's intervals (1 at hourly intervals or longer),
+        or 1 when the horizon does not split into whole hours."""
+        length = max(1, int(round(1.0 / self.interval_hours)))
+        return length if self.n_intervals % length == 0 else 1
+
+    def blocked(self, group: DeferredGroup) -> bool:
+        """Whether a deferrable group is modelled per block: blocks longer than an interval, a fixed
+        window (wall clock) and every deadline class's window at least BLOCK_MIN_WINDOW blocks."""
+        length = self.block_length
+        return length > 1 and not group.clock and all(c.window >= BLOCK_MIN_WINDOW * length for c in group.classes)
+
     def skillset_presence(self) -> dict[str, np.ndarray]:
         """Per skill set, whether anyone of it could be on duty in each interval."""
         pres = self.presence() > TOL
@@ -154,9 +175,10 @@ class RosterModel:
     shifts: list[pulp.LpVariable]
     alloc: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     short: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, interval, class
-    backlog: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
+    backlog: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval|block
     serve: dict[tuple[str, int, int], pulp.LpVariable] = field(default_factory=dict)  # group, class, interval
     people: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    block_alloc: dict[tuple[str, str, int, int], pulp.LpVariable] = field(default_factory=dict)  # s, g, class, block
     tours: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # (start cell, pattern)
     on_duty: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     rules: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -181,6 +203,29 @@ class RosterModel:
     @property
     def n_constraints(self) -> int:
         return len(self.lp.constraints())
+
+    def interval_alloc(self) -> dict[tuple[str, str, int], float]:
+        """The solution's agents per (skill set, group, interval): a block's deferrable allocation is
+        spread over the block's intervals in proportion to the skill set's agents on duty left over
+        by the per-interval allocations (so no interval gives more than its agents on duty)."""
+        out = {k: float(v.varValue or 0.0) for k, v in self.alloc.items()}
+        if not self.block_alloc:
+            return out
+        length = self.problem.block_length
+        used: dict[tuple[str, int], float] = defaultdict(float)
+        for (s, _g, t), x in out.items():
+            used[(s, t)] += x
+        for (s, g, _c, b), var in sorted(self.block_alloc.items()):
+            x = float(var.varValue or 0.0)
+            if x <= 0.0:
+                continue
+            ts = range(b * length, (b + 1) * length)
+            duty = [self.on_duty[(s, t)].value() if (s, t) in self.on_duty else 0.0 for t in ts]
+            spare = np.maximum(np.array([(d or 0.0) - used[(s, t)] for d, t in zip(duty, ts, strict=True)]), 0.0)
+            share = spare / spare.sum() if spare.sum() > TOL else np.full(length, 1.0 / length)
+            for t, f in zip(ts, share, strict=True):
+                out[(s, g, t)] = out.get((s, g, t), 0.0) + x * float(f)
+        return out
 
 
 # --------------------------------------------------------------------------- variables
@@ -241,11 +286,12 @@ def rule_live_coverage(m: RosterModel) -> None:
 def rule_deferred_deadlines(m: RosterModel) -> None:
     """Deferrable work is done within its window: per deadline class a cyclic backlog
     balance and a backlog no larger than the work not yet due (a bound); the group's
-    capacity is split between its classes. Work that cannot be done in time is `short`."""
+    capacity is split between its classes. Work that cannot be done in time is `short`.
+    Groups modelled per block are :func:`rule_deferred_blocks`'s."""
     p = m.problem
     n = p.n_intervals
     for g in p.deferred:
-        if g.work.sum() <= TOL:
+        if g.work.sum() <= TOL or p.blocked(g):
             continue
         active = [s for s in g.skillsets if m.presence[s].any()]
         if not active:
@@ -286,8 +332,62 @@ def rule_deferred_deadlines(m: RosterModel) -> None:
                 m.add("deferred_deadlines", pulp.LpAffineExpression(terms) <= 0, f"split__{g.name}__t{t:05d}")
 
 
+def _block_sums(values: np.ndarray, length: int) -> np.ndarray:
+    return np.asarray(values, dtype=float).reshape(-1, length).sum(axis=1)
+
+
+def rule_deferred_blocks(m: RosterModel) -> None:
+    """Deferrable work on a grid of blocks (one hour of intervals; :attr:`RosterProblem.blocked`):
+    per deadline class and block ``b``, ``backlog[b]`` is the work that arrived before ``b`` still
+    open at its end, ``backlog[b] >= backlog[b-1] + arrived[b-1] - served[b] - short[b]`` (cyclic), so
+    a block serves only work already waiting when it starts and any timing inside the block is a
+    roster; and all work due within one block after the block's end is done by then,
+    ``backlog[b] + arrived[b] <= cap[end + block] - arrived[b+1]`` (the deadlines shortened by one
+    block: conservative). Work that cannot be done in time is `short` (keyed by the block's first
+    arrival interval). Agent time per block is :func:`rule_agent_time`'s."""
+    p = m.problem
+    n, length = p.n_intervals, p.block_length
+    nb = n // length
+    for g in p.deferred:
+        if g.work.sum() <= TOL or not p.blocked(g):
+            continue
+        active = [s for s in g.skillsets if m.presence[s].any()]
+        if not active:
+            for t in map(int, np.flatnonzero(g.work > TOL)):
+                m.uncoverable[(g.name, t)] = float(g.work[t])
+            continue
+        present = {s: _block_sums(m.presence[s], length) > 0 for s in active}
+        for c, cls in enumerate(g.classes):
+            tag = f"{g.name}__c{c}"
+            arrived = _block_sums(cls.work, length)
+            ends = np.arange(nb) * length + length - 1
+            bound = np.maximum(cls.cap[(ends + length) % n] - np.roll(arrived, -1) - arrived, 0.0)
+            backlog = [m.lp.add_variable(safe_name(f"backlog__{tag}__b{b:05d}"), 0, float(bound[b])) for b in range(nb)]
+            for b in range(nb):
+                m.backlog[(g.name, c, b)] = backlog[b]
+                served = []
+                for s in active:
+                    if present[s][b]:
+                        var = m.lp.add_variable(safe_name(f"block_alloc__{s}__{tag}__b{b:05d}"), 0)
+                        m.block_alloc[(s, g.name, c, b)] = var
+                        served.append((var, 1.0))
+                terms = [(backlog[b], 1.0), (backlog[b - 1], -1.0), *served]
+                work = float(arrived[b - 1])
+                if work > TOL:
+                    short = m.lp.add_variable(safe_name(f"short__{tag}__b{b:05d}"), 0)
+                    m.short[(g.name, ((b - 1) % nb) * length, c)] = short
+                    terms.append((short, 1.0))
+                m.add(
+                    "deferred_blocks",
+                    pulp.LpAffineExpression(terms) >= (work if work > TOL else 0.0),
+                    f"backlog__{tag}__b{b:05d}",
+                )
+
+
 def rule_agent_time(m: RosterModel) -> None:
-    """An agent-hour counts once: what a skill set gives all groups <= its agents on duty."""
+    """An agent-hour counts once: what a skill set gives all groups <= its agents on duty, per
+    interval and, where deferrable work is kept per block, per block (the block's agents on duty
+    less what its intervals give live groups: exact for capacity)."""
     by_set_t: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
     for (s, _g, t), var in m.alloc.items():
         by_set_t[(s, t)].append(var)
@@ -299,6 +399,19 @@ def rule_agent_time(m: RosterModel) -> None:
             continue
         expr = pulp.LpAffineExpression([(v, 1.0) for v in allocs]) - duty
         m.add("agent_time", expr <= 0, f"agent_time__{s}__t{t:05d}")
+    by_set_b: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
+    for (s, _g, _c, b), var in m.block_alloc.items():
+        by_set_b[(s, b)].append(var)
+    length = m.problem.block_length
+    for (s, b), allocs in sorted(by_set_b.items()):
+        terms = [(v, 1.0) for v in allocs]
+        for t in range(b * length, (b + 1) * length):
+            terms += [(v, 1.0) for v in by_set_t.get((s, t), [])]
+            duty = m.on_duty.get((s, t))
+            if duty is not None:
+                terms += [(v, -c) for v, c in duty.items()]
+        expr = pulp.LpAffineExpression(_merge(terms))
+        m.add("agent_time", expr <= 0, f"agent_time__{s}__b{b:05d}")
 
 
 def rule_pool_headcount(m: RosterModel) -> None:
@@ -468,6 +581,7 @@ def rule_period_service_level(m: RosterModel) -> None:
 RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
     rule_deferred_deadlines,
+    rule_deferred_blocks,
     rule_agent_time,
     rule_pool_headcount,
     rule_holiday_headcount,
@@ -479,6 +593,7 @@ RULES: tuple[Callable[[RosterModel], None], ...] = (
 TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
     rule_deferred_deadlines,
+    rule_deferred_blocks,
     rule_agent_time,
     rule_tour_cover,
     rule_tour_nights,
@@ -491,6 +606,7 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
 RULE_DESCRIPTIONS = {
     "live_coverage": "live queues staffed to their requirement in every interval",
     "deferred_deadlines": "deferrable work finished within its response window",
+    "deferred_blocks": "deferrable work done within its window, per hour block (deadlines an hour shorter)",
     "agent_time": "an agent-hour counts once across the queues a pool serves",
     "pool_headcount": "pool headcount: shifts_per_week per person, one shift per local day",
     "site_headcount": "site max_agents",
