@@ -54,7 +54,8 @@ def short_spots(
         served = presence[:, span].sum(axis=1) * serves
         usable = np.flatnonzero(served > tol)
         price = p.option_cost[usable] / served[usable]
-        reach = (presence[np.ix_(usable, sorted(set(short_of_group[keys[i][0]])))] > tol).sum(axis=1)
+        hours = np.array(sorted(set(short_of_group[keys[i][0]])), dtype=np.int64)
+        reach = (presence[np.ix_(usable, hours)] > tol).sum(axis=1)
         order = usable[np.lexsort((usable, -reach, price))]
         spots.append(ShortSpot(i, float(short_values[i]), tuple(int(o) for o in order)))
     spots.sort(key=lambda s: (-s.amount, s.short))
