@@ -62,14 +62,18 @@ def short_spots(
     return spots
 
 
-def first_additions(spots: list[ShortSpot], skip: set[int] | None = None) -> list[int]:
+def first_additions(spots: list[ShortSpot], cost: np.ndarray, weight: float, skip: set[int] | None = None) -> list[int]:
     """One option per spot, its cheapest not in ``skip``, for each spot that no option already chosen
-    serves."""
+    serves; an option is left out when its ``cost`` is at least the penalty (``weight`` per unit short)
+    of all the spots it could serve, since adding it cannot lower the objective."""
     chosen: list[int] = []
     for spot in spots:
         if any(o in chosen for o in spot.options):
             continue  # served by a shift already added
         pick = next((o for o in spot.options if o not in (skip or set())), None)
-        if pick is not None and pick not in chosen:
+        if pick is None or pick in chosen:
+            continue
+        saving = weight * sum(s.amount for s in spots if pick in s.options)
+        if cost[pick] < saving:
             chosen.append(pick)
     return chosen

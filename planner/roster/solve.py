@@ -445,7 +445,8 @@ class _Cover:
         skip: set[int] = set()
         while self.solves > 0 and self.run.time_left():
             spots = short_spots(self.run.model, self.values[self.backend.short_columns], self.presence)
-            picks = first_additions(spots, skip)
+            problem = self.run.model.problem
+            picks = first_additions(spots, problem.option_cost, problem.penalty * problem.interval_hours, skip)
             if not picks:
                 return
             if self._try(picks, +1):
