@@ -12,6 +12,7 @@ from test_model import DAY, Q_EN, concat, one_person_week, shifts_every_interval
 
 from planner.domain import SolverChoice
 from planner.roster import solve as solve_module
+from planner.roster.cover import ShortSpot, first_additions
 from planner.roster.highs_model import matrix_of
 from planner.roster.rules import LiveGroup, PoolSpec, RosterProblem, build_model
 from planner.roster.solve import SolveOptions, _HighsBackend, _Solve, solve_model
@@ -167,3 +168,17 @@ def test_constructive_cover_drops_a_shift_it_no_longer_needs():
     assert values is not None and best == pytest.approx(17.0)
     shifts = dict(zip((v.name for v in model.shifts), np.round(values[backend.shift_columns]), strict=True))
     assert {name: n for name, n in shifts.items() if n} == {"shifts__p0_s00": 1.0, "shifts__p1_s12": 1.0}
+
+
+def test_cover_adds_a_shift_only_where_the_penalty_it_saves_exceeds_its_cost():
+    # penalty 1000 per unit short; option 0 costs 8, option 1 costs 6; spots largest first.
+    # A (0.005 short, options 1 then 0): option 1 could save at most 1000 x (0.005 + 0.004) = 9 > 6: added.
+    # B (0.004, option 1) is served by it already. C (0.002, option 0): option 0 could save 1000 x
+    # (0.005 + 0.002) = 7 < 8: left short. Without option 1, option 0 is the only one and never pays.
+    spots = [
+        ShortSpot(short=0, amount=0.005, options=(1, 0)),
+        ShortSpot(short=1, amount=0.004, options=(1,)),
+        ShortSpot(short=2, amount=0.002, options=(0,)),
+    ]
+    assert first_additions(spots, np.array([8.0, 6.0]), 1000.0) == [1]
+    assert first_additions(spots, np.array([8.0, 6.0]), 1000.0, skip={1}) == []
