@@ -251,7 +251,7 @@ def stage_summary(row: dict) -> str:
     parts = []
     started: dict[object, float] = {}
     for e in events:
-        label = f"stage {e.stage_number}" if e.stage_number else "repair"
+        label = f"stage {e.stage_number}" if e.stage_number else (e.stage.name.lower() if e.stage else "-")
         if e.kind is ProgressKind.STAGE_STARTED:
             started[e.stage] = e.elapsed
         elif e.kind is ProgressKind.STAGE_SKIPPED:

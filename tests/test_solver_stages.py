@@ -8,10 +8,11 @@ import itertools
 import numpy as np
 import pulp
 import pytest
-from test_model import DAY, Q_EN, one_person_week, shifts_every_interval
+from test_model import DAY, Q_EN, concat, one_person_week, shifts_every_interval
 
 from planner.domain import SolverChoice
 from planner.roster import solve as solve_module
+from planner.roster.cover import ShortSpot, first_additions
 from planner.roster.highs_model import matrix_of
 from planner.roster.rules import LiveGroup, PoolSpec, RosterProblem, build_model
 from planner.roster.solve import SolveOptions, _HighsBackend, _Solve, solve_model
@@ -101,3 +102,83 @@ def test_same_roster_whatever_the_clock_says(monkeypatch):
     busy = roster()
     assert busy == calm
     assert calm[1] == "optimal"
+
+
+def _two_pools_two_blocks() -> RosterProblem:
+    # one agent needed in hours 0-7 and in hours 12-19; pool a (8 a shift) can start 8-hour shifts at any
+    # hour, pool b (6 a shift) only at 12:00; both serve the queue
+    need = np.zeros(24)
+    need[0:8] = need[12:20] = 1.0
+    pool_b = shifts_every_interval(24, 8, pool=1, cost=6.0)
+    only_noon = {key: value[12:13] for key, value in pool_b.items() if key != "option_names"}
+    only_noon["option_names"] = ("p1_s12",)
+    return RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("a", "s", "en"), PoolSpec("b", "s", "en")),
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
+        penalty=1000.0,
+        **concat(shifts_every_interval(24, 8, pool=0, cost=8.0), only_noon),
+    )
+
+
+def test_constructive_cover_closes_a_hand_built_rosters_shortfall():
+    # the empty roster leaves all 16 hours one agent short (16 x 1000 penalty). The cover adds, for the
+    # largest short hour first, the cheapest option on duty then, among equal prices the one on duty in
+    # most short hours: pool a's 00:00 start (8, covers 0-7) and pool b's 12:00 start (6, covers 12-19);
+    # cost 14, nothing short, which is also the optimum (two disjoint blocks need two shifts, and b's
+    # only option is the cheapest shift there is)
+    model = build_model(_two_pools_two_blocks())
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    empty = backend.fix_shifts(np.zeros(len(backend.shift_columns)))
+    assert empty is not None and float(backend.cost @ empty) == pytest.approx(16 * 1000.0)
+    best, values = solve_module._cover_stage(run, backend, float(backend.cost @ empty), empty)
+    assert values is not None and best == pytest.approx(14.0)
+    shifts = dict(zip((v.name for v in model.shifts), np.round(values[backend.shift_columns]), strict=True))
+    assert {name: n for name, n in shifts.items() if n} == {"shifts__p0_s00": 1.0, "shifts__p1_s12": 1.0}
+    assert float(np.sum(values[backend.short_columns])) == pytest.approx(0.0)
+
+
+def test_constructive_cover_drops_a_shift_it_no_longer_needs():
+    # hours 0-7 and 12-19 short, but pool a may only start at 00:00 and 05:00 and pool b (dearer, 9)
+    # at 12:00. Shortfall largest first, ties by hour: hour 0 takes a's 00:00; hour 12's cheapest
+    # per share on duty is a's 05:00 (8; on duty 5-12) - then hour 13 still short takes b's 12:00.
+    # b's 12:00 covers 12 too, so a's 05:00 is dropped again: cost 8 + 9 = 17, nothing short
+    need = np.zeros(24)
+    need[0:8] = need[12:20] = 1.0
+    a = shifts_every_interval(24, 8, pool=0, cost=8.0)
+    a = {key: (value[[0, 5]] if key != "option_names" else (value[0], value[5])) for key, value in a.items()}
+    b = shifts_every_interval(24, 8, pool=1, cost=9.0)
+    b = {key: (value[12:13] if key != "option_names" else value[12:13]) for key, value in b.items()}
+    problem = RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("a", "s", "en"), PoolSpec("b", "s", "en")),
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
+        penalty=1000.0,
+        **concat(a, b),
+    )
+    model = build_model(problem)
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    empty = backend.fix_shifts(np.zeros(len(backend.shift_columns)))
+    assert empty is not None
+    best, values = solve_module._cover_stage(run, backend, float(backend.cost @ empty), empty)
+    assert values is not None and best == pytest.approx(17.0)
+    shifts = dict(zip((v.name for v in model.shifts), np.round(values[backend.shift_columns]), strict=True))
+    assert {name: n for name, n in shifts.items() if n} == {"shifts__p0_s00": 1.0, "shifts__p1_s12": 1.0}
+
+
+def test_cover_adds_a_shift_only_where_the_penalty_it_saves_exceeds_its_cost():
+    # penalty 1000 per unit short; option 0 costs 8, option 1 costs 6; spots largest first.
+    # A (0.005 short, options 1 then 0): option 1 could save at most 1000 x (0.005 + 0.004) = 9 > 6: added.
+    # B (0.004, option 1) is served by it already. C (0.002, option 0): option 0 could save 1000 x
+    # (0.005 + 0.002) = 7 < 8: left short. Without option 1, option 0 is the only one and never pays.
+    spots = [
+        ShortSpot(short=0, amount=0.005, options=(1, 0)),
+        ShortSpot(short=1, amount=0.004, options=(1,)),
+        ShortSpot(short=2, amount=0.002, options=(0,)),
+    ]
+    assert first_additions(spots, np.array([8.0, 6.0]), 1000.0) == [1]
+    assert first_additions(spots, np.array([8.0, 6.0]), 1000.0, skip={1}) == []

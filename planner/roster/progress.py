@@ -27,6 +27,7 @@ class Stage(Enum):
     LP_DIVE = "rounding dive from the LP (first roster)"
     RESTRICTED_MIP = "restricted MIP around the LP solution"
     REPAIR = "repair of the shortfall"
+    COVER = "constructive cover of the shortfall"
     FULL_MIP = "full MIP"
 
 

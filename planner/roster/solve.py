@@ -28,10 +28,11 @@ import pulp
 from planner import interrupts
 from planner.domain import Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
+from planner.roster.cover import first_additions, short_spots
 from planner.roster.highs_model import STAGE_OPTIONS_RESET, HighsModel
 from planner.roster.neighbourhood import mip_start
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
-from planner.roster.rules import RosterModel, shortfall_neighbourhood
+from planner.roster.rules import TOL, RosterModel, shortfall_neighbourhood
 
 #: A stage (repair, full MIP) is not started with less of the time limit left than this:
 #: building the solver's copy of a large model alone takes seconds.
@@ -45,6 +46,8 @@ REPAIR_NODES = 200
 DIVE_ROUND_UP = 0.7
 DIVE_SHARE = 0.2
 DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
+#: The constructive cover's work limit: LP re-solves (shift starts fixed) over all its rounds.
+COVER_SOLVES = 40
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ class _Backend(Protocol):
 
     def dive(self, x_lp: np.ndarray) -> np.ndarray | None: ...
 
+    def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None: ...
+
     def feasible(self, values: np.ndarray) -> bool: ...
 
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip: ...
@@ -279,12 +284,15 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
         start = backend.complete(rounded) if run.time_left() else None
         if start is None and backend.feasible(rounded):  # a roster as it stands (no capped pool rounded down)
             start = rounded
+    if start is not None and backend.feasible(start):  # the MIP then starts from a roster without shortfall
+        start = _cover_stage(run, backend, float(backend.cost @ start), start)[1]
     target = lp_bound / (1.0 - run.options.gap) if run.options.gap > 0 else lp_bound
     best, values = _restricted_mip_stage(run, backend, x_lp, start, target)
     if start is not None and backend.feasible(start) and (values is None or float(backend.cost @ start) < best):
         best, values = float(backend.cost @ start), start  # the first roster stands if the MIP found no better
+    best, values = _cover_stage(run, backend, best, values)
     if values is not None and run.time_left():
-        repaired = _repair(run, backend, values)
+        repaired = _repair(run, backend, values)  # what the cover left short
         if repaired is not None and repaired[0] < best:
             best, values = repaired
     return lp_bound, best, values
@@ -340,8 +348,9 @@ def _full_mip_stage(
     if result.values is not None and result.objective <= best:
         best, values = result.objective, result.values
     run.end(3, objective=best if math.isfinite(best) else None, bound=bound)
+    best, values = _cover_stage(run, backend, best, values)  # the full MIP may leave a shortfall too
     if values is not None and run.time_left():
-        repaired = _repair(run, backend, values)  # the full MIP may leave a shortfall too
+        repaired = _repair(run, backend, values)
         if repaired is not None and repaired[0] < best:
             best, values = repaired
     return best, bound, values
@@ -384,6 +393,74 @@ def _repair(run: _Solve, backend: _Backend, values: np.ndarray) -> tuple[float, 
         return result.objective, result.values
     run.end(objective=before)
     return None
+
+
+def _cover_stage(
+    run: _Solve, backend: _Backend, best: float, values: np.ndarray | None
+) -> tuple[float, np.ndarray | None]:
+    """The constructive cover (HiGHS, without tours): for each short (group, interval) add the cheapest
+    shift that can serve it (:func:`planner.roster.cover.short_spots`), re-solve the LP with the shift
+    starts fixed, keep the additions when the objective (cost plus shortfall penalty) falls, else try
+    each alone and then the next cheapest options; then drop again each added shift whose removal lowers
+    the objective, dearest first. At most ``COVER_SOLVES`` LP re-solves; no MIP."""
+    if values is None or run.name != "highs" or run.model.tours:
+        return best, values
+    short = int(np.sum(values[backend.short_columns] > TOL))
+    if not short or not run.time_left():
+        return best, values
+    run.begin(Stage.COVER, message=f"{short} short intervals")
+    cover = _Cover(run, backend, best, values)
+    cover.add()
+    cover.drop()
+    run.end(objective=cover.best)
+    return cover.best, cover.values
+
+
+class _Cover:
+    """The constructive cover's state: the best roster, the shifts it added and the LP solves left."""
+
+    def __init__(self, run: _Solve, backend: _Backend, best: float, values: np.ndarray) -> None:
+        self.run, self.backend = run, backend
+        self.best, self.values = best, values
+        self.solves = COVER_SOLVES
+        self.added: list[int] = []
+        self.presence = run.model.problem.presence()
+
+    def _try(self, options: list[int], step: int) -> bool:
+        """Add ``step`` (+1 or -1) agents to each option; keep the change when the objective falls."""
+        if self.solves <= 0 or not self.run.time_left():
+            return False
+        self.solves -= 1
+        shifts = self.values[self.backend.shift_columns].copy()
+        shifts[options] += step
+        if np.any(shifts < -1e-9):
+            return False
+        done = self.backend.fix_shifts(shifts)
+        if done is None or float(self.backend.cost @ done) >= self.best - 1e-6:
+            return False
+        self.best, self.values = float(self.backend.cost @ done), done
+        return True
+
+    def add(self) -> None:
+        skip: set[int] = set()
+        while self.solves > 0 and self.run.time_left():
+            spots = short_spots(self.run.model, self.values[self.backend.short_columns], self.presence)
+            problem = self.run.model.problem
+            picks = first_additions(spots, problem.option_cost, problem.penalty * problem.interval_hours, skip)
+            if not picks:
+                return
+            if self._try(picks, +1):
+                self.added += picks
+                continue
+            for o in picks if len(picks) > 1 else []:
+                if self._try([o], +1):
+                    self.added.append(o)
+            skip.update(picks)
+
+    def drop(self) -> None:
+        cost = self.run.model.problem.option_cost
+        for o in sorted(set(self.added), key=lambda o: (-cost[o], o)):
+            self._try([o], -1)
 
 
 def _dive_pick(x: np.ndarray, last: bool = False) -> np.ndarray:
@@ -533,6 +610,24 @@ class _HighsBackend:
         values[people] = np.ceil(values[people] - 1e-6)
         return self.complete(values)
 
+    def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None:
+        """The best roster with these shift starts: the LP with the starts fixed (warm-started from the
+        last basis), headcounts rounded up. None when it is infeasible or rounding breaks a row."""
+        m = self.model
+        m.set_integer(False)
+        self._limits(None)
+        m.set_shift_bounds(shifts, shifts)
+        try:
+            values = m.values() if m.run() == "optimal" else None
+        finally:
+            m.reset_shift_bounds()
+        if values is None:
+            return None
+        values[self.shift_columns] = shifts
+        people = np.setdiff1d(m.integer_columns, self.shift_columns)
+        values[people] = np.ceil(values[people] - 1e-6)
+        return values if m.matrix.feasible(values) else None
+
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
         m = self.model
         m.set_integer(True)
@@ -597,6 +692,9 @@ class _CbcBackend:
 
     def dive(self, x_lp: np.ndarray) -> np.ndarray | None:
         return None
+
+    def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None:
+        return None  # the constructive cover runs with HiGHS only
 
     def feasible(self, values: np.ndarray) -> bool:
         return False  # CBC checks and completes a start itself
