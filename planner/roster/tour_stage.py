@@ -1,0 +1,234 @@
+"""The tour stage of a solve with weekly tours (HiGHS, one persistent model): the first roster of a tour
+model, in three steps, each limited by a count of the solver's work (never by seconds):
+
+1. **whole people** (:func:`whole_people`): tours integer, each between the floor and the ceiling of its LP
+   value (a RENS neighbourhood; Berthold, Math. Prog. Comp. 6, 2014; tours the LP leaves at zero stay at zero),
+   shift starts continuous - a MIP of at most ``TOUR_PEOPLE_NODES`` nodes;
+2. **whole shift starts** (:func:`whole_starts`): those tours fixed, each shift start between the floor and the
+   ceiling of its value from step 1. In each (start cell, day) the shifts add up to the people working that day,
+   so a whole roster always exists in that box: the first is made by rounding running totals in start order
+   (:func:`running_totals`), then a MIP of at most ``TOUR_STARTS_NODES`` nodes improves it;
+3. **people added where short** (:func:`add_people`): while a shortfall is left that some pool could cover
+   within its caps, the tour whose person covers most of it for the least cost (one shift on each working day,
+   the best start of the cell that day) gets one more person, and the rest of the model is re-solved; kept
+   only when the cost with the shortfall's penalty falls (at most ``TOUR_REPAIR_ROUNDS`` people).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from planner.roster.highs_model import HighsModel
+from planner.roster.progress import Stage
+from planner.roster.rules import DeferredGroup, LiveGroup, RosterModel
+from planner.roster.tours import TourData
+
+if TYPE_CHECKING:
+    from planner.roster.solve import _HighsBackend, _Solve
+
+#: Branch-and-bound nodes for whole people per tour (step 1) and for whole shift starts (step 2).
+TOUR_PEOPLE_NODES = 50
+TOUR_STARTS_NODES = 200
+#: Relative gap at which step 2 stops (step 1 stops at the solve's gap).
+TOUR_STAGE_GAP = 1e-4
+#: Most people the repair adds (step 3), one per round.
+TOUR_REPAIR_ROUNDS = 20
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class TourPick:
+    """One more person for the repair: tour ``key`` (start cell, pattern), a shift option per working day,
+    and the estimated gain (penalty of the shortfall covered minus the shifts' cost)."""
+
+    key: tuple[int, int]
+    options: tuple[int, ...]
+    gain: float
+
+
+def tour_stage(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
+    """Steps 1-3 (see the module's docstring): a roster of the tour model, or None when none was found."""
+    run.begin(Stage.TOUR_PEOPLE)
+    people = whole_people(run, backend, x_lp)
+    run.end(objective=None if people is None else float(backend.cost @ people))
+    if people is None or not run.time_left():
+        return None
+    run.begin(Stage.TOUR_STARTS)
+    roster = whole_starts(run, backend, people)
+    run.end(objective=None if roster is None else float(backend.cost @ roster))
+    if roster is None or not run.time_left():
+        return roster
+    run.begin(Stage.TOUR_REPAIR)
+    roster = add_people(backend, roster, run.time_left)
+    run.end(objective=float(backend.cost @ roster))
+    return roster
+
+
+def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
+    """Step 1: integer tours within floor and ceiling of the LP's, shift starts continuous."""
+    from planner.roster.solve import _Limits
+
+    hm: HighsModel = backend.model
+    tours = hm.tour_columns
+    x = x_lp[tours]
+    hm.set_integrality(tours)
+    hm.set_bounds(tours, np.floor(x + TOL), np.ceil(x - TOL))
+    backend._limits(_Limits(gap=run.options.gap, max_nodes=TOUR_PEOPLE_NODES))
+    try:
+        status = hm.run()
+        run.cut_short |= status == "time limit reached"
+        return hm.values() if hm.has_solution() else None
+    finally:
+        hm.reset_bounds(tours)
+        hm.set_integer(False)
+
+
+def whole_starts(run: _Solve, backend: _HighsBackend, values: np.ndarray) -> np.ndarray | None:
+    """Step 2: the tours of ``values`` fixed, whole shift starts each within floor and ceiling of its value."""
+    from planner.roster.solve import _Limits
+
+    hm: HighsModel = backend.model
+    tours, shifts = hm.tour_columns, hm.shift_columns
+    start = values.copy()
+    start[tours] = np.round(values[tours])
+    x = values[shifts]
+    start[shifts] = running_totals(backend.model.model, x)
+    first = backend.complete(start)
+    if first is None:
+        return None
+    hm.set_integer(True)
+    hm.set_bounds(tours, start[tours], start[tours])
+    hm.set_bounds(shifts, np.minimum(np.floor(x + TOL), first[shifts]), np.maximum(np.ceil(x - TOL), first[shifts]))
+    backend._limits(_Limits(gap=TOUR_STAGE_GAP, max_nodes=TOUR_STARTS_NODES))
+    try:
+        hm.set_start(first)
+        status = hm.run()
+        run.cut_short |= status == "time limit reached"
+        found = hm.values() if hm.has_solution() else None
+    finally:
+        hm.reset_bounds(tours)
+        hm.reset_bounds(shifts)
+    if found is None or float(backend.cost @ found) >= float(backend.cost @ first):
+        return first
+    return found
+
+
+def running_totals(m: RosterModel, x: np.ndarray) -> np.ndarray:
+    """Whole shift starts from continuous ones: in each (start cell, day), the options in start order, each
+    given the rounded running total less the rounded total before it. Each count is the floor or the ceiling
+    of its value, and the (start cell, day)'s whole total is kept."""
+    p = m.problem
+    t = p.tours
+    assert t is not None
+    out = np.zeros(len(x))
+    for opts in _slots(p.tours, len(x)).values():
+        order = sorted(opts, key=lambda o: (int(p.cover_index[o, 0]), o))
+        totals = np.floor(np.cumsum(x[order]) + 0.5 + 1e-9)
+        out[order] = np.diff(totals, prepend=0.0)
+    return np.maximum(out, 0.0)
+
+
+def _slots(t: TourData | None, n: int) -> dict[tuple[int, int], list[int]]:
+    """The shift options of each (start cell, cyclic local day)."""
+    assert t is not None
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o in range(n):
+        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
+    return slots
+
+
+def add_people(backend: _HighsBackend, values: np.ndarray, time_left: Callable[[], bool]) -> np.ndarray:
+    """Step 3: one more person at a time on the tour that best covers the shortfall left (see the module's
+    docstring); the rest of the model re-solved with the whole numbers fixed. Returns the best roster."""
+    hm: HighsModel = backend.model
+    m = hm.model
+    position = {name: j for j, name in enumerate(hm.matrix.names)}
+    keys = list(m.tours)
+    best = float(backend.cost @ values)
+    for _ in range(TOUR_REPAIR_ROUNDS):
+        if float(values[hm.short_columns].sum()) <= TOL or not time_left():
+            break
+        pick = best_tour(m, values, position)
+        if pick is None:
+            break
+        trial = values.copy()
+        trial[hm.tour_columns[keys.index(pick.key)]] += 1
+        trial[hm.shift_columns[list(pick.options)]] += 1
+        pool = m.problem.pools[m.problem.tours.cells[pick.key[0]].pool].name  # type: ignore[union-attr]
+        trial[position[m.people[pool].name]] += 1
+        done = backend.complete(trial)
+        if done is None or float(backend.cost @ done) >= best - TOL:
+            break
+        values, best = done, float(backend.cost @ done)
+    return values
+
+
+def shortfall_by_skillset(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> dict[str, np.ndarray]:
+    """Per skill set, the agents short in each interval in groups it could serve (deferrable work counted at
+    its arrival interval)."""
+    p = m.problem
+    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
+    groups.update({g.name: g for g in p.deferred})
+    need: dict[str, np.ndarray] = {}
+    for (g, t, _c), var in m.short.items():
+        short = float(values[position[var.name]])
+        if short <= TOL:
+            continue
+        for s in groups[g].skillsets:
+            need.setdefault(s, np.zeros(p.n_intervals))[t] += short
+    return need
+
+
+def best_tour(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> TourPick | None:
+    """The tour whose one more person gains most (penalty of the shortfall covered minus the shifts' cost),
+    among pools below their caps; None when no person gains."""
+    p = m.problem
+    t = p.tours
+    assert t is not None
+    need = shortfall_by_skillset(m, values, position)
+    weight = p.penalty * p.interval_hours
+    open_pools = _pools_below_caps(m, values, position)
+    slot_best: dict[tuple[int, int], tuple[float, int]] = {}
+    for (c, d), opts in _slots(t, len(p.option_cost)).items():
+        pool = t.cells[c].pool
+        s = p.pools[pool].skillset
+        if pool not in open_pools or s not in need or (t.cells[c].night and t.rules.nights_forbidden):
+            continue
+        idx, frac = p.cover_index[opts], p.cover_fraction[opts]
+        gain = weight * np.minimum(frac, need[s][idx]).sum(axis=1) - p.option_cost[opts]
+        j = int(np.argmax(gain))
+        slot_best[(c, d)] = (float(gain[j]), opts[j])
+    best: TourPick | None = None
+    for c, k in m.tours:
+        days = [d for d in range(t.days) if t.works(k, d)]
+        if not days or any((c, d) not in slot_best for d in days):
+            continue
+        gain = sum(slot_best[(c, d)][0] for d in days)
+        if gain > TOL and (best is None or gain > best.gain):
+            best = TourPick((c, k), tuple(slot_best[(c, d)][1] for d in days), gain)
+    return best
+
+
+def _pools_below_caps(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> set[int]:
+    """Pools that may employ one more person: below `available` and their site below `max_agents`."""
+    p = m.problem
+    people = {pool.name: float(values[position[m.people[pool.name].name]]) for pool in p.pools}
+    site_people: dict[str, float] = defaultdict(float)
+    for pool in p.pools:
+        site_people[pool.site] += people[pool.name]
+    out = set()
+    for k, pool in enumerate(p.pools):
+        cap = m.people[pool.name].upBound
+        if cap is not None and people[pool.name] + 1 > cap + TOL:
+            continue
+        site_cap = None if p.relax_headcount else p.site_caps.get(pool.site)
+        if site_cap is not None and site_people[pool.site] + 1 > site_cap + TOL:
+            continue
+        out.add(k)
+    return out
+
