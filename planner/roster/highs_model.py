@@ -142,7 +142,13 @@ class HighsModel:
         return self.matrix.size
 
     def set_options(self, options: dict[str, bool | float | str | int]) -> None:
+        """HiGHS options (set the integrality first); a ``time_limit`` counts from now: HiGHS checks an LP's
+        against the time all runs of the model have taken so far (a MIP's against its own run), so for an LP
+        that time is added."""
+        lp = not self.integer and not self._partial
         for key, value in options.items():
+            if key == "time_limit" and lp and isinstance(value, float | int) and not isinstance(value, bool):
+                value = float(value) + float(self.h.getRunTime())
             self.h.setOptionValue(key, value)
 
     def set_integer(self, integer: bool) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from planner.roster.highs_model import HighsModel
 from planner.roster.progress import Stage
-from planner.roster.rules import DeferredGroup, LiveGroup, RosterModel
+from planner.roster.rules import DeferredGroup, LiveGroup, RosterModel, RosterProblem
 from planner.roster.tours import TourData
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ TOUR_STARTS_NODES = 200
 TOUR_STAGE_GAP = 1e-4
 #: Most people the repair adds (step 3), one per round.
 TOUR_REPAIR_ROUNDS = 20
+#: Passes of the local search that moves whole shift starts within their (start cell, day) (step 2).
+BALANCE_PASSES = 4
 TOL = 1e-6
 
 
@@ -97,7 +99,7 @@ def whole_starts(run: _Solve, backend: _HighsBackend, values: np.ndarray) -> np.
     start = values.copy()
     start[tours] = np.round(values[tours])
     x = values[shifts]
-    start[shifts] = running_totals(backend.model.model, x)
+    start[shifts] = balanced_starts(backend.model.model, x, running_totals(backend.model.model, x))
     first = backend.complete(start)
     if first is None:
         return None
@@ -131,6 +133,65 @@ def running_totals(m: RosterModel, x: np.ndarray) -> np.ndarray:
         totals = np.floor(np.cumsum(x[order]) + 0.5 + 1e-9)
         out[order] = np.diff(totals, prepend=0.0)
     return np.maximum(out, 0.0)
+
+
+def balanced_starts(m: RosterModel, x: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Whole shift starts moved within their (start cell, day), one at a time, where the move brings each
+    skill set's agents on duty closer to the continuous starts' ``x`` where it falls below them (each agent
+    missing in an interval priced at the shortfall's penalty) or costs less at equal cover (local search,
+    at most ``BALANCE_PASSES`` passes over the (start cell, day)s; the totals stay)."""
+    p = m.problem
+    skillsets = sorted({pool.skillset for pool in p.pools})
+    sid = np.array([skillsets.index(p.pools[int(k)].skillset) for k in p.option_pool], dtype=int)
+    rows = np.repeat(sid, p.cover_index.shape[1])
+    target = np.zeros((len(skillsets), p.n_intervals))
+    duty = np.zeros_like(target)
+    np.add.at(target, (rows, p.cover_index.ravel()), (p.cover_fraction * x[:, None]).ravel())
+    np.add.at(duty, (rows, p.cover_index.ravel()), (p.cover_fraction * counts[:, None]).ravel())
+    counts = counts.copy()
+    slots = [opts for opts in _slots(p.tours, len(x)).values() if len(opts) > 1]
+    weight = p.penalty * p.interval_hours
+    for _ in range(BALANCE_PASSES):
+        moved = False
+        for opts in slots:
+            move = _best_move(p, opts, counts, target[sid[opts[0]]], duty[sid[opts[0]]], weight)
+            if move is None:
+                continue
+            a, b = move
+            counts[a] -= 1
+            counts[b] += 1
+            row = duty[sid[a]]
+            np.add.at(row, p.cover_index[a], -p.cover_fraction[a])
+            np.add.at(row, p.cover_index[b], p.cover_fraction[b])
+            moved = True
+        if not moved:
+            break
+    return counts
+
+
+def _best_move(
+    p: RosterProblem, opts: list[int], counts: np.ndarray, target: np.ndarray, duty: np.ndarray, weight: float
+) -> tuple[int, int] | None:
+    """The move of one shift from option a to option b of one (start cell, day) that lowers most the priced
+    cover missing against ``target`` plus the shifts' cost; None when no move lowers it."""
+    best, out = -1e-9, None
+    for a in opts:
+        if counts[a] < 1:
+            continue
+        for b in opts:
+            if b == a:
+                continue
+            idx = np.concatenate([p.cover_index[a], p.cover_index[b]])
+            change = np.concatenate([-p.cover_fraction[a], p.cover_fraction[b]])
+            u, inv = np.unique(idx, return_inverse=True)
+            delta = np.zeros(len(u))
+            np.add.at(delta, inv, change)
+            gap = target[u] - duty[u]
+            worse = np.maximum(gap - delta, 0.0).sum() - np.maximum(gap, 0.0).sum()
+            gain = weight * worse + float(p.option_cost[b] - p.option_cost[a])
+            if gain < best:
+                best, out = gain, (a, b)
+    return out
 
 
 def _slots(t: TourData | None, n: int) -> dict[tuple[int, int], list[int]]:
