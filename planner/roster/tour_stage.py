@@ -4,14 +4,22 @@ model, in three steps, each limited by a count of the solver's work (never by se
 1. **whole people** (:func:`whole_people`): tours integer, each between the floor and the ceiling of its LP
    value (a RENS neighbourhood; Berthold, Math. Prog. Comp. 6, 2014; tours the LP leaves at zero stay at zero),
    shift starts continuous - a MIP of at most ``TOUR_PEOPLE_NODES`` nodes;
-2. **whole shift starts** (:func:`whole_starts`): those tours fixed, each shift start between the floor and the
-   ceiling of its value from step 1. In each (start cell, day) the shifts add up to the people working that day,
-   so a whole roster always exists in that box: the first is made by rounding running totals in start order
-   (:func:`running_totals`), then a MIP of at most ``TOUR_STARTS_NODES`` nodes improves it;
+2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
+   ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
+   the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
+   floor or the ceiling of its value), then whole shifts moved within their (start cell, day) while that brings
+   each skill set's agents on duty back towards the continuous roster's (:func:`balanced_starts`, a local
+   search of at most ``BALANCE_PASSES`` passes); the rest of the model (allocation, backlog, shortfall) is then
+   solved as an LP;
 3. **people added where short** (:func:`add_people`): while a shortfall is left that some pool could cover
-   within its caps, the tour whose person covers most of it for the least cost (one shift on each working day,
-   the best start of the cell that day) gets one more person, and the rest of the model is re-solved; kept
-   only when the cost with the shortfall's penalty falls (at most ``TOUR_REPAIR_ROUNDS`` people).
+   within its caps, people are added one by one on the tour whose person covers most of the shortfall still
+   uncovered for the least cost (one shift on each working day, the best start of the cell that day; up to
+   ``PEOPLE_PER_ROUND`` a round), then the rest of the model is re-solved; a round is kept only when the cost
+   with the shortfall's penalty falls (at most ``TOUR_REPAIR_ROUNDS`` rounds). The solve's repair follows
+   where a shortfall is still left.
+
+A branch-and-bound over the whole starts (tours fixed) was tried for step 2: on the sample it spends its work
+in root cuts over the full 65,000-column LP, tens of seconds, for what the local search and the repair reach.
 """
 
 from __future__ import annotations
@@ -31,13 +39,11 @@ from planner.roster.tours import TourData
 if TYPE_CHECKING:
     from planner.roster.solve import _HighsBackend, _Solve
 
-#: Branch-and-bound nodes for whole people per tour (step 1) and for whole shift starts (step 2).
+#: Branch-and-bound nodes for whole people per tour (step 1; it stops at the solve's gap before).
 TOUR_PEOPLE_NODES = 50
-TOUR_STARTS_NODES = 200
-#: Relative gap at which step 2 stops (step 1 stops at the solve's gap).
-TOUR_STAGE_GAP = 1e-4
-#: Most people the repair adds (step 3), one per round.
-TOUR_REPAIR_ROUNDS = 20
+#: Rounds of the repair that adds people (step 3), each adding up to PEOPLE_PER_ROUND before one re-solve.
+TOUR_REPAIR_ROUNDS = 4
+PEOPLE_PER_ROUND = 50
 #: Passes of the local search that moves whole shift starts within their (start cell, day) (step 2).
 BALANCE_PASSES = 4
 TOL = 1e-6
@@ -61,14 +67,25 @@ def tour_stage(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndar
     if people is None or not run.time_left():
         return None
     run.begin(Stage.TOUR_STARTS)
-    roster = whole_starts(run, backend, people)
+    roster = whole_starts(backend, people)
     run.end(objective=None if roster is None else float(backend.cost @ roster))
     if roster is None or not run.time_left():
         return roster
-    run.begin(Stage.TOUR_REPAIR)
-    roster = add_people(backend, roster, run.time_left)
-    run.end(objective=float(backend.cost @ roster))
-    return roster
+    if float(roster[backend.short_columns].sum()) > TOL:
+        run.begin(Stage.TOUR_REPAIR)
+        roster = add_people(backend, roster, run.time_left)
+        run.end(objective=float(backend.cost @ roster))
+    return _shift_repair(run, backend, roster)
+
+
+def _shift_repair(run: _Solve, backend: _HighsBackend, roster: np.ndarray) -> np.ndarray:
+    """The solve's repair (shift starts near a shortfall moved, tours following), when time is left."""
+    from planner.roster.solve import _repair
+
+    if float(roster[backend.short_columns].sum()) <= TOL or not run.time_left():
+        return roster
+    repaired = _repair(run, backend, roster)
+    return roster if repaired is None else repaired[1]
 
 
 def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
@@ -90,34 +107,16 @@ def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.nd
         hm.set_integer(False)
 
 
-def whole_starts(run: _Solve, backend: _HighsBackend, values: np.ndarray) -> np.ndarray | None:
-    """Step 2: the tours of ``values`` fixed, whole shift starts each within floor and ceiling of its value."""
-    from planner.roster.solve import _Limits
-
+def whole_starts(backend: _HighsBackend, values: np.ndarray) -> np.ndarray | None:
+    """Step 2: the tours of ``values`` fixed, whole shift starts from its continuous ones (running totals,
+    then balanced), the rest of the model solved; None when no roster has those whole numbers."""
     hm: HighsModel = backend.model
     tours, shifts = hm.tour_columns, hm.shift_columns
     start = values.copy()
     start[tours] = np.round(values[tours])
     x = values[shifts]
-    start[shifts] = balanced_starts(backend.model.model, x, running_totals(backend.model.model, x))
-    first = backend.complete(start)
-    if first is None:
-        return None
-    hm.set_integer(True)
-    hm.set_bounds(tours, start[tours], start[tours])
-    hm.set_bounds(shifts, np.minimum(np.floor(x + TOL), first[shifts]), np.maximum(np.ceil(x - TOL), first[shifts]))
-    backend._limits(_Limits(gap=TOUR_STAGE_GAP, max_nodes=TOUR_STARTS_NODES))
-    try:
-        hm.set_start(first)
-        status = hm.run()
-        run.cut_short |= status == "time limit reached"
-        found = hm.values() if hm.has_solution() else None
-    finally:
-        hm.reset_bounds(tours)
-        hm.reset_bounds(shifts)
-    if found is None or float(backend.cost @ found) >= float(backend.cost @ first):
-        return first
-    return found
+    start[shifts] = balanced_starts(hm.model, x, running_totals(hm.model, x))
+    return backend.complete(start)
 
 
 def running_totals(m: RosterModel, x: np.ndarray) -> np.ndarray:
@@ -204,24 +203,34 @@ def _slots(t: TourData | None, n: int) -> dict[tuple[int, int], list[int]]:
 
 
 def add_people(backend: _HighsBackend, values: np.ndarray, time_left: Callable[[], bool]) -> np.ndarray:
-    """Step 3: one more person at a time on the tour that best covers the shortfall left (see the module's
-    docstring); the rest of the model re-solved with the whole numbers fixed. Returns the best roster."""
+    """Step 3 (see the module's docstring): per round, up to ``PEOPLE_PER_ROUND`` people added one by one on
+    the tour that best covers the shortfall still uncovered, then the rest of the model re-solved with the
+    whole numbers fixed; a round is kept only when the cost falls. Returns the best roster."""
     hm: HighsModel = backend.model
     m = hm.model
+    p = m.problem
+    assert p.tours is not None
     position = {name: j for j, name in enumerate(hm.matrix.names)}
-    keys = list(m.tours)
+    column = dict(zip(m.tours, hm.tour_columns, strict=True))
     best = float(backend.cost @ values)
     for _ in range(TOUR_REPAIR_ROUNDS):
         if float(values[hm.short_columns].sum()) <= TOL or not time_left():
             break
-        pick = best_tour(m, values, position)
-        if pick is None:
-            break
+        need = shortfall_by_skillset(m, values, position)
         trial = values.copy()
-        trial[hm.tour_columns[keys.index(pick.key)]] += 1
-        trial[hm.shift_columns[list(pick.options)]] += 1
-        pool = m.problem.pools[m.problem.tours.cells[pick.key[0]].pool].name  # type: ignore[union-attr]
-        trial[position[m.people[pool].name]] += 1
+        for _person in range(PEOPLE_PER_ROUND):
+            pick = best_tour(m, need, _pools_below_caps(m, trial, position))
+            if pick is None:
+                break
+            pool = p.pools[p.tours.cells[pick.key[0]].pool]
+            trial[column[pick.key]] += 1
+            trial[hm.shift_columns[list(pick.options)]] += 1
+            trial[position[m.people[pool.name].name]] += 1
+            for o in pick.options:  # what this person covers is no longer short
+                np.subtract.at(need[pool.skillset], p.cover_index[o], p.cover_fraction[o])
+                np.maximum(need[pool.skillset], 0.0, out=need[pool.skillset])
+        if np.array_equal(trial, values):
+            break
         done = backend.complete(trial)
         if done is None or float(backend.cost @ done) >= best - TOL:
             break
@@ -245,15 +254,13 @@ def shortfall_by_skillset(m: RosterModel, values: np.ndarray, position: dict[str
     return need
 
 
-def best_tour(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> TourPick | None:
-    """The tour whose one more person gains most (penalty of the shortfall covered minus the shifts' cost),
-    among pools below their caps; None when no person gains."""
+def best_tour(m: RosterModel, need: dict[str, np.ndarray], open_pools: set[int]) -> TourPick | None:
+    """The tour whose one more person gains most (penalty of the shortfall ``need`` covered, per skill set and
+    interval, minus the shifts' cost), among ``open_pools``; None when no person gains."""
     p = m.problem
     t = p.tours
     assert t is not None
-    need = shortfall_by_skillset(m, values, position)
     weight = p.penalty * p.interval_hours
-    open_pools = _pools_below_caps(m, values, position)
     slot_best: dict[tuple[int, int], tuple[float, int]] = {}
     for (c, d), opts in _slots(t, len(p.option_cost)).items():
         pool = t.cells[c].pool
@@ -292,4 +299,3 @@ def _pools_below_caps(m: RosterModel, values: np.ndarray, position: dict[str, in
             continue
         out.add(k)
     return out
-
