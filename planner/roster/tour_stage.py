@@ -46,6 +46,8 @@ TOUR_REPAIR_ROUNDS = 4
 PEOPLE_PER_ROUND = 50
 #: Passes of the local search that moves whole shift starts within their (start cell, day) (step 2).
 BALANCE_PASSES = 4
+#: Re-solves of step 2's local search towards the solved roster's needs.
+REBALANCE_ROUNDS = 3
 TOL = 1e-6
 
 
@@ -68,6 +70,8 @@ def tour_stage(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndar
         return None
     run.begin(Stage.TOUR_STARTS)
     roster = whole_starts(backend, people)
+    if roster is not None:
+        roster = rebalanced(backend, roster)
     run.end(objective=None if roster is None else float(backend.cost @ roster))
     if roster is None or not run.time_left():
         return roster
@@ -139,16 +143,41 @@ def balanced_starts(m: RosterModel, x: np.ndarray, counts: np.ndarray) -> np.nda
     skill set's agents on duty closer to the continuous starts' ``x`` where it falls below them (each agent
     missing in an interval priced at the shortfall's penalty) or costs less at equal cover (local search,
     at most ``BALANCE_PASSES`` passes over the (start cell, day)s; the totals stay)."""
+    return balance(m, on_duty(m, x), counts)
+
+
+def on_duty(m: RosterModel, x: np.ndarray) -> np.ndarray:
+    """Agents on duty per skill set (rows in sorted order) and interval for shift starts ``x``."""
     p = m.problem
     skillsets = sorted({pool.skillset for pool in p.pools})
     sid = np.array([skillsets.index(p.pools[int(k)].skillset) for k in p.option_pool], dtype=int)
+    out = np.zeros((len(skillsets), p.n_intervals))
     rows = np.repeat(sid, p.cover_index.shape[1])
-    target = np.zeros((len(skillsets), p.n_intervals))
-    duty = np.zeros_like(target)
-    np.add.at(target, (rows, p.cover_index.ravel()), (p.cover_fraction * x[:, None]).ravel())
-    np.add.at(duty, (rows, p.cover_index.ravel()), (p.cover_fraction * counts[:, None]).ravel())
+    np.add.at(out, (rows, p.cover_index.ravel()), (p.cover_fraction * x[:, None]).ravel())
+    return out
+
+
+def needed_on_duty(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> np.ndarray:
+    """Agents per skill set and interval that a solved roster uses (its allocations) plus the shortfall it
+    leaves that the skill set could serve: what its agents on duty should reach."""
+    p = m.problem
+    skillsets = sorted({pool.skillset for pool in p.pools})
+    out = np.zeros((len(skillsets), p.n_intervals))
+    for (s, _g, t), var in m.alloc.items():
+        out[skillsets.index(s), t] += float(values[position[var.name]])
+    for s, need in shortfall_by_skillset(m, values, position).items():
+        out[skillsets.index(s)] += need
+    return out
+
+
+def balance(m: RosterModel, target: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The local search of :func:`balanced_starts` towards ``target`` (agents per skill set and interval)."""
+    p = m.problem
+    skillsets = sorted({pool.skillset for pool in p.pools})
+    sid = np.array([skillsets.index(p.pools[int(k)].skillset) for k in p.option_pool], dtype=int)
+    duty = on_duty(m, counts)
     counts = counts.copy()
-    slots = [opts for opts in _slots(p.tours, len(x)).values() if len(opts) > 1]
+    slots = [opts for opts in _slots(p.tours, len(counts)).values() if len(opts) > 1]
     weight = p.penalty * p.interval_hours
     for _ in range(BALANCE_PASSES):
         moved = False
@@ -166,6 +195,28 @@ def balanced_starts(m: RosterModel, x: np.ndarray, counts: np.ndarray) -> np.nda
         if not moved:
             break
     return counts
+
+
+def rebalanced(backend: _HighsBackend, values: np.ndarray) -> np.ndarray:
+    """Step 2's local search again, towards what the solved roster uses plus its shortfall, the rest of the
+    model re-solved; up to ``REBALANCE_ROUNDS`` times while the cost falls."""
+    hm: HighsModel = backend.model
+    position = {name: j for j, name in enumerate(hm.matrix.names)}
+    best = float(backend.cost @ values)
+    for _ in range(REBALANCE_ROUNDS):
+        if float(values[hm.short_columns].sum()) <= TOL:
+            break
+        counts = values[hm.shift_columns]
+        moved = balance(hm.model, needed_on_duty(hm.model, values, position), counts)
+        if np.array_equal(moved, counts):
+            break
+        trial = values.copy()
+        trial[hm.shift_columns] = moved
+        done = backend.complete(trial)
+        if done is None or float(backend.cost @ done) >= best - TOL:
+            break
+        values, best = done, float(backend.cost @ done)
+    return values
 
 
 def _best_move(
