@@ -124,6 +124,7 @@ class HighsModel:
         position = {name: j for j, name in enumerate(self.matrix.names)}
         self.shift_columns = np.array([position[v.name] for v in model.shifts], dtype=np.int32)
         self.short_columns = np.array([position[v.name] for v in model.short.values()], dtype=np.int32)
+        self.tour_columns = np.array([position[v.name] for v in model.tours.values()], dtype=np.int32)
         self.integer_columns = np.flatnonzero(self.matrix.integer).astype(np.int32)
         self.h = highspy.Highs()
         for key, value in options.items():
@@ -134,34 +135,63 @@ class HighsModel:
         self.h.changeColsCost(n, np.arange(n, dtype=np.int32), m.cost)
         self.h.addRows(len(m.row_names), m.row_lower, m.row_upper, len(m.value), m.starts[:-1], m.index, m.value)
         self.integer = False
+        self._partial = False  # some integer columns integer, others relaxed (set_integrality)
 
     @property
     def size(self) -> MatrixSize:
         return self.matrix.size
 
     def set_options(self, options: dict[str, bool | float | str | int]) -> None:
+        """HiGHS options (set the integrality first); a ``time_limit`` counts from now: HiGHS checks an LP's
+        against the time all runs of the model have taken so far (a MIP's against its own run), so for an LP
+        that time is added."""
+        lp = not self.integer and not self._partial
         for key, value in options.items():
+            if key == "time_limit" and lp and isinstance(value, float | int) and not isinstance(value, bool):
+                value = float(value) + float(self.h.getRunTime())
             self.h.setOptionValue(key, value)
 
     def set_integer(self, integer: bool) -> None:
         """Integer shift starts and headcounts (MIP) or all columns continuous (its LP relaxation)."""
         import highspy
 
-        if integer == self.integer or len(self.integer_columns) == 0:
+        if (integer == self.integer and not self._partial) or len(self.integer_columns) == 0:
             self.integer = integer
             return
         kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
         cols = self.integer_columns
         self.h.changeColsIntegrality(len(cols), cols, np.array([kind] * len(cols)))
         self.integer = integer
+        self._partial = False
 
     def set_shift_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
         cols = self.shift_columns
         self.h.changeColsBounds(len(cols), cols, np.asarray(lower, dtype=float), np.asarray(upper, dtype=float))
 
     def reset_shift_bounds(self) -> None:
-        cols = self.shift_columns
+        self.reset_bounds(self.shift_columns)
+
+    def set_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Bounds of any set of columns (shift starts, tours, ...) changed in place; undo with reset_bounds."""
+        lo, up = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+        self.h.changeColsBounds(len(cols), np.asarray(cols, dtype=np.int32), lo, up)
+
+    def reset_bounds(self, cols: np.ndarray) -> None:
+        """The model's own bounds back on these columns."""
+        cols = np.asarray(cols, dtype=np.int32)
         self.h.changeColsBounds(len(cols), cols, self.matrix.lower[cols], self.matrix.upper[cols])
+
+    def set_integrality(self, integer_cols: np.ndarray) -> None:
+        """Only ``integer_cols`` (a subset of the integer columns) integer, every other column continuous;
+        undo with set_integer (which sets all integer columns alike)."""
+        import highspy
+
+        cols = self.integer_columns
+        chosen = np.isin(cols, integer_cols)
+        kinds = [highspy.HighsVarType.kInteger if c else highspy.HighsVarType.kContinuous for c in chosen]
+        self.h.changeColsIntegrality(len(cols), cols, np.array(kinds))
+        self.integer = bool(chosen.all())  # a partial choice counts as not all integer: set_integer redoes it
+        self._partial = not bool(chosen.all()) and bool(chosen.any())
 
     def set_start(self, values: np.ndarray) -> None:
         import highspy

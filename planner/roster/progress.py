@@ -25,6 +25,9 @@ class Stage(Enum):
 
     LP_BOUND = "LP relaxation (lower bound)"
     LP_DIVE = "rounding dive from the LP (first roster)"
+    TOUR_PEOPLE = "whole people per tour near the LP's tours (shift starts continuous)"
+    TOUR_STARTS = "whole shift starts for the tours' people"
+    TOUR_REPAIR = "people added on tours where a shortfall is coverable"
     RESTRICTED_MIP = "restricted MIP around the LP solution"
     REPAIR = "repair of the shortfall"
     COVER = "constructive cover of the shortfall"

@@ -278,6 +278,12 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
     lp_bound, x_lp = backend.lp()
     run.lp_seconds = time.perf_counter() - run.start
     run.end(1, bound=lp_bound)
+    if run.model.tours and isinstance(backend, _HighsBackend):  # whole people first (planner.roster.tour_stage)
+        from planner.roster.tour_stage import tour_stage
+
+        toured = tour_stage(run, backend, x_lp)
+        if toured is not None:
+            return lp_bound, float(backend.cost @ toured), toured
     start = _dive_stage(run, backend, x_lp)
     if start is None:
         rounded = _rounded(run.model, backend, x_lp)

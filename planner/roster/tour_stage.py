@@ -1,0 +1,352 @@
+"""The tour stage of a solve with weekly tours (HiGHS, one persistent model): the first roster of a tour
+model, in three steps, each limited by a count of the solver's work (never by seconds):
+
+1. **whole people** (:func:`whole_people`): tours integer, each between the floor and the ceiling of its LP
+   value (a RENS neighbourhood; Berthold, Math. Prog. Comp. 6, 2014; tours the LP leaves at zero stay at zero),
+   shift starts continuous - a MIP of at most ``TOUR_PEOPLE_NODES`` nodes;
+2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
+   ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
+   the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
+   floor or the ceiling of its value), then whole shifts moved within their (start cell, day) while that brings
+   each skill set's agents on duty back towards the continuous roster's (:func:`balanced_starts`, a local
+   search of at most ``BALANCE_PASSES`` passes); the rest of the model (allocation, backlog, shortfall) is then
+   solved as an LP;
+3. **people added where short** (:func:`add_people`): while a shortfall is left that some pool could cover
+   within its caps, people are added one by one on the tour whose person covers most of the shortfall still
+   uncovered for the least cost (one shift on each working day, the best start of the cell that day; up to
+   ``PEOPLE_PER_ROUND`` a round), then the rest of the model is re-solved; a round is kept only when the cost
+   with the shortfall's penalty falls (at most ``TOUR_REPAIR_ROUNDS`` rounds). The solve's repair follows
+   where a shortfall is still left.
+
+A branch-and-bound over the whole starts (tours fixed) was tried for step 2: on the sample it spends its work
+in root cuts over the full 65,000-column LP, tens of seconds, for what the local search and the repair reach.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from planner.roster.highs_model import HighsModel
+from planner.roster.progress import Stage
+from planner.roster.rules import DeferredGroup, LiveGroup, RosterModel, RosterProblem
+from planner.roster.tours import TourData
+
+if TYPE_CHECKING:
+    from planner.roster.solve import _HighsBackend, _Solve
+
+#: Branch-and-bound nodes for whole people per tour (step 1; it stops at the solve's gap before).
+TOUR_PEOPLE_NODES = 50
+#: Rounds of the repair that adds people (step 3), each adding up to PEOPLE_PER_ROUND before one re-solve.
+TOUR_REPAIR_ROUNDS = 4
+PEOPLE_PER_ROUND = 50
+#: Passes of the local search that moves whole shift starts within their (start cell, day) (step 2).
+BALANCE_PASSES = 4
+#: Re-solves of step 2's local search towards the solved roster's needs.
+REBALANCE_ROUNDS = 3
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class TourPick:
+    """One more person for the repair: tour ``key`` (start cell, pattern), a shift option per working day,
+    and the estimated gain (penalty of the shortfall covered minus the shifts' cost)."""
+
+    key: tuple[int, int]
+    options: tuple[int, ...]
+    gain: float
+
+
+def tour_stage(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
+    """Steps 1-3 (see the module's docstring): a roster of the tour model, or None when none was found."""
+    run.begin(Stage.TOUR_PEOPLE)
+    people = whole_people(run, backend, x_lp)
+    run.end(objective=None if people is None else float(backend.cost @ people))
+    if people is None or not run.time_left():
+        return None
+    run.begin(Stage.TOUR_STARTS)
+    roster = whole_starts(backend, people)
+    if roster is not None:
+        roster = rebalanced(backend, roster)
+    run.end(objective=None if roster is None else float(backend.cost @ roster))
+    if roster is None or not run.time_left():
+        return roster
+    if float(roster[backend.short_columns].sum()) > TOL:
+        run.begin(Stage.TOUR_REPAIR)
+        roster = add_people(backend, roster, run.time_left)
+        run.end(objective=float(backend.cost @ roster))
+    return _shift_repair(run, backend, roster)
+
+
+def _shift_repair(run: _Solve, backend: _HighsBackend, roster: np.ndarray) -> np.ndarray:
+    """The solve's repair (shift starts near a shortfall moved, tours following), when time is left."""
+    from planner.roster.solve import _repair
+
+    if float(roster[backend.short_columns].sum()) <= TOL or not run.time_left():
+        return roster
+    repaired = _repair(run, backend, roster)
+    return roster if repaired is None else repaired[1]
+
+
+def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
+    """Step 1: integer tours within floor and ceiling of the LP's, shift starts continuous."""
+    from planner.roster.solve import _Limits
+
+    hm: HighsModel = backend.model
+    tours = hm.tour_columns
+    x = x_lp[tours]
+    hm.set_integrality(tours)
+    hm.set_bounds(tours, np.floor(x + TOL), np.ceil(x - TOL))
+    backend._limits(_Limits(gap=run.options.gap, max_nodes=TOUR_PEOPLE_NODES))
+    try:
+        status = hm.run()
+        run.cut_short |= status == "time limit reached"
+        return hm.values() if hm.has_solution() else None
+    finally:
+        hm.reset_bounds(tours)
+        hm.set_integer(False)
+
+
+def whole_starts(backend: _HighsBackend, values: np.ndarray) -> np.ndarray | None:
+    """Step 2: the tours of ``values`` fixed, whole shift starts from its continuous ones (running totals,
+    then balanced), the rest of the model solved; None when no roster has those whole numbers."""
+    hm: HighsModel = backend.model
+    tours, shifts = hm.tour_columns, hm.shift_columns
+    start = values.copy()
+    start[tours] = np.round(values[tours])
+    x = values[shifts]
+    start[shifts] = balanced_starts(hm.model, x, running_totals(hm.model, x))
+    return backend.complete(start)
+
+
+def running_totals(m: RosterModel, x: np.ndarray) -> np.ndarray:
+    """Whole shift starts from continuous ones: in each (start cell, day), the options in start order, each
+    given the rounded running total less the rounded total before it. Each count is the floor or the ceiling
+    of its value, and the (start cell, day)'s whole total is kept."""
+    p = m.problem
+    t = p.tours
+    assert t is not None
+    out = np.zeros(len(x))
+    for opts in _slots(p.tours, len(x)).values():
+        order = sorted(opts, key=lambda o: (int(p.cover_index[o, 0]), o))
+        totals = np.floor(np.cumsum(x[order]) + 0.5 + 1e-9)
+        out[order] = np.diff(totals, prepend=0.0)
+    return np.maximum(out, 0.0)
+
+
+def balanced_starts(m: RosterModel, x: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Whole shift starts moved within their (start cell, day), one at a time, where the move brings each
+    skill set's agents on duty closer to the continuous starts' ``x`` where it falls below them (each agent
+    missing in an interval priced at the shortfall's penalty) or costs less at equal cover (local search,
+    at most ``BALANCE_PASSES`` passes over the (start cell, day)s; the totals stay)."""
+    return balance(m, on_duty(m, x), counts)
+
+
+def on_duty(m: RosterModel, x: np.ndarray) -> np.ndarray:
+    """Agents on duty per skill set (rows in sorted order) and interval for shift starts ``x``."""
+    p = m.problem
+    skillsets = sorted({pool.skillset for pool in p.pools})
+    sid = np.array([skillsets.index(p.pools[int(k)].skillset) for k in p.option_pool], dtype=int)
+    out = np.zeros((len(skillsets), p.n_intervals))
+    rows = np.repeat(sid, p.cover_index.shape[1])
+    np.add.at(out, (rows, p.cover_index.ravel()), (p.cover_fraction * x[:, None]).ravel())
+    return out
+
+
+def needed_on_duty(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> np.ndarray:
+    """Agents per skill set and interval that a solved roster uses (its allocations) plus the shortfall it
+    leaves that the skill set could serve: what its agents on duty should reach."""
+    p = m.problem
+    skillsets = sorted({pool.skillset for pool in p.pools})
+    out = np.zeros((len(skillsets), p.n_intervals))
+    for (s, _g, t), var in m.alloc.items():
+        out[skillsets.index(s), t] += float(values[position[var.name]])
+    for s, need in shortfall_by_skillset(m, values, position).items():
+        out[skillsets.index(s)] += need
+    return out
+
+
+def balance(m: RosterModel, target: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The local search of :func:`balanced_starts` towards ``target`` (agents per skill set and interval)."""
+    p = m.problem
+    skillsets = sorted({pool.skillset for pool in p.pools})
+    sid = np.array([skillsets.index(p.pools[int(k)].skillset) for k in p.option_pool], dtype=int)
+    duty = on_duty(m, counts)
+    counts = counts.copy()
+    slots = [opts for opts in _slots(p.tours, len(counts)).values() if len(opts) > 1]
+    weight = p.penalty * p.interval_hours
+    for _ in range(BALANCE_PASSES):
+        moved = False
+        for opts in slots:
+            move = _best_move(p, opts, counts, target[sid[opts[0]]], duty[sid[opts[0]]], weight)
+            if move is None:
+                continue
+            a, b = move
+            counts[a] -= 1
+            counts[b] += 1
+            row = duty[sid[a]]
+            np.add.at(row, p.cover_index[a], -p.cover_fraction[a])
+            np.add.at(row, p.cover_index[b], p.cover_fraction[b])
+            moved = True
+        if not moved:
+            break
+    return counts
+
+
+def rebalanced(backend: _HighsBackend, values: np.ndarray) -> np.ndarray:
+    """Step 2's local search again, towards what the solved roster uses plus its shortfall, the rest of the
+    model re-solved; up to ``REBALANCE_ROUNDS`` times while the cost falls."""
+    hm: HighsModel = backend.model
+    position = {name: j for j, name in enumerate(hm.matrix.names)}
+    best = float(backend.cost @ values)
+    for _ in range(REBALANCE_ROUNDS):
+        if float(values[hm.short_columns].sum()) <= TOL:
+            break
+        counts = values[hm.shift_columns]
+        moved = balance(hm.model, needed_on_duty(hm.model, values, position), counts)
+        if np.array_equal(moved, counts):
+            break
+        trial = values.copy()
+        trial[hm.shift_columns] = moved
+        done = backend.complete(trial)
+        if done is None or float(backend.cost @ done) >= best - TOL:
+            break
+        values, best = done, float(backend.cost @ done)
+    return values
+
+
+def _best_move(
+    p: RosterProblem, opts: list[int], counts: np.ndarray, target: np.ndarray, duty: np.ndarray, weight: float
+) -> tuple[int, int] | None:
+    """The move of one shift from option a to option b of one (start cell, day) that lowers most the priced
+    cover missing against ``target`` plus the shifts' cost; None when no move lowers it."""
+    best, out = -1e-9, None
+    for a in opts:
+        if counts[a] < 1:
+            continue
+        for b in opts:
+            if b == a:
+                continue
+            idx = np.concatenate([p.cover_index[a], p.cover_index[b]])
+            change = np.concatenate([-p.cover_fraction[a], p.cover_fraction[b]])
+            u, inv = np.unique(idx, return_inverse=True)
+            delta = np.zeros(len(u))
+            np.add.at(delta, inv, change)
+            gap = target[u] - duty[u]
+            worse = np.maximum(gap - delta, 0.0).sum() - np.maximum(gap, 0.0).sum()
+            gain = weight * worse + float(p.option_cost[b] - p.option_cost[a])
+            if gain < best:
+                best, out = gain, (a, b)
+    return out
+
+
+def _slots(t: TourData | None, n: int) -> dict[tuple[int, int], list[int]]:
+    """The shift options of each (start cell, cyclic local day)."""
+    assert t is not None
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o in range(n):
+        slots[(int(t.option_cell[o]), int(t.option_slot_day[o]))].append(o)
+    return slots
+
+
+def add_people(backend: _HighsBackend, values: np.ndarray, time_left: Callable[[], bool]) -> np.ndarray:
+    """Step 3 (see the module's docstring): per round, up to ``PEOPLE_PER_ROUND`` people added one by one on
+    the tour that best covers the shortfall still uncovered, then the rest of the model re-solved with the
+    whole numbers fixed; a round is kept only when the cost falls. Returns the best roster."""
+    hm: HighsModel = backend.model
+    m = hm.model
+    p = m.problem
+    assert p.tours is not None
+    position = {name: j for j, name in enumerate(hm.matrix.names)}
+    column = dict(zip(m.tours, hm.tour_columns, strict=True))
+    best = float(backend.cost @ values)
+    for _ in range(TOUR_REPAIR_ROUNDS):
+        if float(values[hm.short_columns].sum()) <= TOL or not time_left():
+            break
+        need = shortfall_by_skillset(m, values, position)
+        trial = values.copy()
+        for _person in range(PEOPLE_PER_ROUND):
+            pick = best_tour(m, need, _pools_below_caps(m, trial, position))
+            if pick is None:
+                break
+            pool = p.pools[p.tours.cells[pick.key[0]].pool]
+            trial[column[pick.key]] += 1
+            trial[hm.shift_columns[list(pick.options)]] += 1
+            trial[position[m.people[pool.name].name]] += 1
+            for o in pick.options:  # what this person covers is no longer short
+                np.subtract.at(need[pool.skillset], p.cover_index[o], p.cover_fraction[o])
+                np.maximum(need[pool.skillset], 0.0, out=need[pool.skillset])
+        if np.array_equal(trial, values):
+            break
+        done = backend.complete(trial)
+        if done is None or float(backend.cost @ done) >= best - TOL:
+            break
+        values, best = done, float(backend.cost @ done)
+    return values
+
+
+def shortfall_by_skillset(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> dict[str, np.ndarray]:
+    """Per skill set, the agents short in each interval in groups it could serve (deferrable work counted at
+    its arrival interval)."""
+    p = m.problem
+    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
+    groups.update({g.name: g for g in p.deferred})
+    need: dict[str, np.ndarray] = {}
+    for (g, t, _c), var in m.short.items():
+        short = float(values[position[var.name]])
+        if short <= TOL:
+            continue
+        for s in groups[g].skillsets:
+            need.setdefault(s, np.zeros(p.n_intervals))[t] += short
+    return need
+
+
+def best_tour(m: RosterModel, need: dict[str, np.ndarray], open_pools: set[int]) -> TourPick | None:
+    """The tour whose one more person gains most (penalty of the shortfall ``need`` covered, per skill set and
+    interval, minus the shifts' cost), among ``open_pools``; None when no person gains."""
+    p = m.problem
+    t = p.tours
+    assert t is not None
+    weight = p.penalty * p.interval_hours
+    slot_best: dict[tuple[int, int], tuple[float, int]] = {}
+    for (c, d), opts in _slots(t, len(p.option_cost)).items():
+        pool = t.cells[c].pool
+        s = p.pools[pool].skillset
+        if pool not in open_pools or s not in need or (t.cells[c].night and t.rules.nights_forbidden):
+            continue
+        idx, frac = p.cover_index[opts], p.cover_fraction[opts]
+        gain = weight * np.minimum(frac, need[s][idx]).sum(axis=1) - p.option_cost[opts]
+        j = int(np.argmax(gain))
+        slot_best[(c, d)] = (float(gain[j]), opts[j])
+    best: TourPick | None = None
+    for c, k in m.tours:
+        days = [d for d in range(t.days) if t.works(k, d)]
+        if not days or any((c, d) not in slot_best for d in days):
+            continue
+        gain = sum(slot_best[(c, d)][0] for d in days)
+        if gain > TOL and (best is None or gain > best.gain):
+            best = TourPick((c, k), tuple(slot_best[(c, d)][1] for d in days), gain)
+    return best
+
+
+def _pools_below_caps(m: RosterModel, values: np.ndarray, position: dict[str, int]) -> set[int]:
+    """Pools that may employ one more person: below `available` and their site below `max_agents`."""
+    p = m.problem
+    people = {pool.name: float(values[position[m.people[pool.name].name]]) for pool in p.pools}
+    site_people: dict[str, float] = defaultdict(float)
+    for pool in p.pools:
+        site_people[pool.site] += people[pool.name]
+    out = set()
+    for k, pool in enumerate(p.pools):
+        cap = m.people[pool.name].upBound
+        if cap is not None and people[pool.name] + 1 > cap + TOL:
+            continue
+        site_cap = None if p.relax_headcount else p.site_caps.get(pool.site)
+        if site_cap is not None and site_people[pool.site] + 1 > site_cap + TOL:
+            continue
+        out.add(k)
+    return out

@@ -1,0 +1,117 @@
+"""The tour stage (planner.roster.tour_stage) on hand-built weeks whose answers are worked out on paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+from workbooks import write_xlsx
+
+from planner.inputs.load import load_scenario
+from planner.requirements import compute_requirements
+from planner.roster.options import enumerate_options
+from planner.roster.problem import build_problem
+from planner.roster.rules import RosterModel, build_model
+from planner.roster.solve import SolveOptions, _HighsBackend, _Solve
+from planner.roster.tour_stage import add_people, running_totals, tour_stage
+from planner.roster.tours import StartCell, TourData, TourRules, work_patterns
+
+MONDAY = dt.datetime(2025, 3, 3)
+SHIFTS = [
+    ["shift", "paid_hours", "length_hours", "earliest_start", "latest_start", "start_step_minutes", "sites"],
+    ["morning", 8, 8, "09:00", "09:00", 60, None],
+]
+
+
+def model_of(tmp_path: Path, need: dict[tuple[int, int], float]) -> RosterModel:
+    """A one-pool week at a UTC site (hourly cost 10, no premiums), one 09:00-17:00 shift of 8 paid hours:
+    one contact an hour needs one agent, 15 an hour need three (see tests/test_tours.py)."""
+    demand: list[list[Any]] = [["interval_start", "language", "channel", "tier", "contacts"]]
+    demand += [[MONDAY + dt.timedelta(days=d, hours=h), "en", "chat", "standard", c] for (d, h), c in need.items()]
+    demand.append([MONDAY + dt.timedelta(days=6, hours=23), "en", "chat", "standard", 0])
+    tables = {
+        "demand": demand,
+        "channels": [
+            ["channel", "handle_minutes", "target_minutes", "service_level", "concurrency", "patience_minutes"],
+            ["chat", 6, 1, 0.8, 1, None],
+        ],
+        "sites": [["site", "timezone", "hourly_cost", "night_premium", "weekend_premium"], ["hq", "UTC", 10, 0, 0]],
+        "pools": [["pool", "site", "languages", "available"], ["en", "hq", "en", None]],
+        "shifts": SHIFTS,
+        "settings": [["setting", "value"], ["shrinkage", 0], ["max_occupancy", 0.85]],
+    }
+    scenario = load_scenario(write_xlsx(tables, tmp_path / "week.xlsx"))
+    problem = build_problem(scenario, compute_requirements(scenario), enumerate_options(scenario), tours=True)
+    return build_model(problem)
+
+
+def backend_of(model: RosterModel) -> _HighsBackend:
+    return _HighsBackend(_Solve(model, SolveOptions(gap=0.0, time_limit=60), None))
+
+
+def test_running_totals_round_each_cell_day_in_start_order():
+    # cell 0, day 0: starts 0.4, 0.4, 0.2 -> running totals 0.4, 0.8, 1.0 round to 0, 1, 1: counts 0, 1, 0;
+    # day 1: 1.5, 1.5 -> totals 1.5, 3.0 round to 2, 3: counts 2, 1 (each count the floor or the ceiling)
+    rules = TourRules()
+    tours = TourData(
+        rules=rules,
+        days=7,
+        patterns=work_patterns(rules),
+        cells=(StartCell(0, 0, 120),),
+        option_cell=np.zeros(5, dtype=int),
+        option_slot_day=np.array([0, 0, 0, 1, 1]),
+        option_night=np.zeros(5, dtype=bool),
+    )
+    problem = SimpleNamespace(tours=tours, cover_index=np.array([[0], [1], [2], [96], [97]]))
+    model = SimpleNamespace(problem=problem)
+    out = running_totals(model, np.array([0.4, 0.4, 0.2, 1.5, 1.5]))  # type: ignore[arg-type]
+    assert out.tolist() == [0.0, 1.0, 0.0, 2.0, 1.0]
+
+
+def test_tour_stage_finds_the_three_people_of_a_busy_wednesday(tmp_path):
+    # one agent 09-17 every day, three on Wednesday: 9 shifts a day-week, but three people must work on
+    # Wednesday, each 5 days: 15 shifts of 80 (8 paid hours at 10), 1,200 a week, no shortfall
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17) if d != 2}
+    need |= {(2, h): 15.0 for h in range(9, 17)}
+    model = model_of(tmp_path, need)
+    backend = backend_of(model)
+    bound, x_lp = backend.lp()
+    roster = tour_stage(backend.run, backend, x_lp)
+    assert roster is not None
+    hm = backend.model
+    assert float(roster[hm.short_columns].sum()) == pytest.approx(0.0, abs=1e-6)
+    assert float(roster[hm.tour_columns].sum()) == pytest.approx(3.0)
+    assert float(backend.cost @ roster) == pytest.approx(1200.0)
+    assert bound <= 1200.0 + 1e-6
+
+
+def test_the_repair_adds_the_person_a_short_weekend_needs(tmp_path):
+    # one agent 09-17 on all 7 days: one person on Monday-Friday leaves Saturday and Sunday short
+    # (16 agent-hours); the repair adds one person whose 5 days hold both: 2 people, 10 shifts, 800 a week
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17)}
+    model = model_of(tmp_path, need)
+    backend = backend_of(model)
+    backend.lp()
+    hm = backend.model
+    t = model.problem.tours
+    assert t is not None
+    weekdays = t.patterns.index((0, 1, 2, 3, 4))
+    start = np.zeros(len(hm.matrix.names))
+    names = list(hm.matrix.names)
+    start[names.index(model.tours[(0, weekdays)].name)] = 1
+    start[names.index(model.people["en"].name)] = 1
+    for o in range(len(model.shifts)):
+        if int(t.option_slot_day[o]) < 5:
+            start[hm.shift_columns[o]] = 1
+    first = backend.complete(start)
+    assert first is not None
+    assert float(first[hm.short_columns].sum()) > 0  # the weekend is short before the repair
+    repaired = add_people(backend, first, lambda: True)
+    assert float(repaired[hm.short_columns].sum()) == pytest.approx(0.0, abs=1e-6)
+    assert float(backend.cost @ repaired) == pytest.approx(800.0)
+    added = [k for (c, k), v in model.tours.items() if repaired[names.index(v.name)] > 0.5 and k != weekdays]
+    assert len(added) == 1 and {5, 6} <= set(t.patterns[added[0]])
