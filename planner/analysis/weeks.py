@@ -158,7 +158,7 @@ def _order(g: PersonWeek) -> tuple[str, str, int, str]:
 
 
 def named_weeks(
-    scenario: Scenario, groups: tuple[PersonWeek, ...], longest_paid_minutes: int, weeks: int = 1
+    named: tuple[Agent, ...], groups: tuple[PersonWeek, ...], longest_paid_minutes: int, weeks: int = 1
 ) -> tuple[PersonWeek, ...]:
     """With an agents sheet: the person-weeks of each pool derived from agents go to its agents by a
     minimum-cost assignment (scipy's linear_sum_assignment): an agent can take a week that meets their
@@ -168,7 +168,7 @@ def named_weeks(
     empty week. Each agent's week carries their restrictions, for the checker. Pools from the pools sheet
     keep their tour groups."""
     agents: dict[str, list[Agent]] = defaultdict(list)
-    for a in sorted(scenario.agents, key=lambda a: a.name):
+    for a in sorted(named, key=lambda a: a.name):
         agents[a.pool_name].append(a)
     out = [g for g in groups if g.pool not in agents]
     for pool, members in agents.items():
