@@ -190,3 +190,22 @@ def test_the_roster_gives_the_one_needed_week_to_the_agent_whose_columns_allow_i
     ]
     assert weeks["ana"].shifts == weeks["bo"].shifts == weeks["di"].shifts == ()
     assert not result.has_shortfall
+
+
+# --------------------------------------------------------------------------- reasons naming a tour rule
+
+
+def test_a_gap_only_night_shifts_could_cover_names_the_nights_rule(tmp_path: Path) -> None:
+    # one contact an hour at 22:00 every day; the only shift covering 22:00 is the 22:00 night shift, and
+    # max_nights_per_week 2 is below shifts_per_week 5: no tour may work nights, so all seven 22:00 hours
+    # are short and not coverable, the reason naming the rule; the 09:00-17:00 demand is covered
+    need = {(d, 22): 1.0 for d in range(7)} | {(d, h): 1.0 for d in range(7) for h in range(9, 17)}
+    night = ["night", 8, 8, "22:00", "22:00", 60, None]
+    result = week(tmp_path, need, [MORNING, night], {"max_nights_per_week": 2})
+    gaps = result.gaps
+    assert sorted(gaps["interval_start"].dt.hour.tolist()) == [22] * 7
+    assert set(gaps["reason"]) == {
+        "tour rule: max_nights_per_week (2) is below shifts_per_week (5), so no one works the night shifts "
+        "that could cover it"
+    }
+    assert not gaps["coverable"].any()
