@@ -209,3 +209,17 @@ def test_a_gap_only_night_shifts_could_cover_names_the_nights_rule(tmp_path: Pat
         "that could cover it"
     }
     assert not gaps["coverable"].any()
+
+
+def test_a_hire_says_which_agents_columns_rule_the_week_out() -> None:
+    # two Wed-Sun weeks: Ana has Sundays off, Bo is away on Thursday 26 March, Cy takes one week; the other
+    # week is a hire whose note names days_off (Ana), unavailable (Bo) and Cy on another week
+    ana = person("ana", days_off=frozenset({6}))
+    bo = person("bo", unavailable=frozenset({dt.date(2026, 3, 26)}))
+    cy = person("cy")
+    pool_weeks = tuple(replace(five_days(2), pool="agents:hq:en") for _ in range(2))
+    roster = {w.name: w for w in named_weeks((ana, bo, cy), pool_weeks, EIGHT_HOURS)}
+    assert roster["cy"].paid_hours == 40 and roster["ana"].shifts == roster["bo"].shifts == ()
+    assert roster["hire 1 (agents:hq:en)"].note == (
+        "no agent can take this week (agents' days_off: ana; agents' unavailable: bo; on another week: cy)"
+    )

@@ -114,6 +114,7 @@ def agents_table(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> pd.DataFr
                 "weekend_days": g.weekend_days,
                 "cost_per_person": round(g.cost, 2),
                 "cost": round(g.cost * g.people, 2),
+                "note": g.note,
             }
         )
     return pd.DataFrame(rows, columns=AGENT_COLUMNS)
@@ -131,6 +132,7 @@ AGENT_COLUMNS = [
     "weekend_days",
     "cost_per_person",
     "cost",
+    "note",
 ]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -176,13 +178,14 @@ def named_weeks(
         pool_weeks.sort(key=lambda w: (-w.weekend_days, -w.nights, w.name))
         given = assign_weeks(pool_weeks, members, longest_paid_minutes, weeks)
         hires = 0
+        taken = {a.name for a in given if a is not None}
         for w, fit in zip(pool_weeks, given, strict=True):
             if fit is None:
                 hires += 1
-                out.append(replace(w, name=f"hire {hires} ({pool})", hire=True))
+                note = hire_note(w, members, longest_paid_minutes, weeks)
+                out.append(replace(w, name=f"hire {hires} ({pool})", hire=True, note=note))
             else:
                 out.append(restricted(replace(w, name=fit.name), fit))
-        taken = {a.name for a in given if a is not None}
         out += [restricted(PersonWeek(a.name, pool, a.site, ()), a) for a in members if a.name not in taken]
     return tuple(out)
 
@@ -214,22 +217,47 @@ def assign_weeks(
 
 
 def can_work(agent: Agent, week: PersonWeek, longest_paid_minutes: int, weeks: int = 1) -> bool:
-    """The agent's own columns allow the week: contract hours within one shift, days off, unavailable
-    dates, start window and nights."""
+    """The agent's own columns allow the week."""
+    return rule_against(agent, week, longest_paid_minutes, weeks) is None
+
+
+def rule_against(agent: Agent, week: PersonWeek, longest_paid_minutes: int, weeks: int = 1) -> str | None:
+    """The first of the agent's columns that rules the week out (contract hours within one shift, nights,
+    days off, unavailable dates, start window), or None."""
     hours = week.paid_hours / weeks
     if agent.weekly_hours is not None and abs(hours - agent.weekly_hours) > longest_paid_minutes / 60 + 1e-9:
-        return False
+        return "weekly_hours"
     if agent.max_nights is not None and week.nights > agent.max_nights * weeks:
-        return False
+        return "max_nights"
     for s in week.shifts:
         start = s.local_start
-        if start.weekday() in agent.days_off or start.date() in agent.unavailable:
-            return False
+        if start.weekday() in agent.days_off:
+            return "days_off"
+        if start.date() in agent.unavailable:
+            return "unavailable"
         if agent.earliest_start is not None and start.time() < agent.earliest_start:
-            return False
+            return "earliest_start"
         if agent.latest_start is not None and start.time() > agent.latest_start:
-            return False
-    return True
+            return "latest_start"
+    return None
+
+
+def hire_note(week: PersonWeek, members: list[Agent], longest_paid_minutes: int, weeks: int = 1) -> str:
+    """Why no agent of the pool takes a week: per agent column, the agents it rules out; then those the
+    week suits, who all work another week (the assignment takes as many weeks as it can)."""
+    by_rule: dict[str, list[str]] = defaultdict(list)
+    for a in members:
+        rule = rule_against(a, week, longest_paid_minutes, weeks)
+        by_rule[rule or "on another week"].append(a.name)
+    parts = [f"agents' {rule}: {_names(names)}" for rule, names in by_rule.items() if rule != "on another week"]
+    if "on another week" in by_rule:
+        parts.append(f"on another week: {_names(by_rule['on another week'])}")
+    return "no agent can take this week (" + "; ".join(parts or ["the pool has no agents"]) + ")"
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def restricted(week: PersonWeek, agent: Agent) -> PersonWeek:

@@ -48,6 +48,7 @@ class PersonWeek:
     weekly_hours: float | None = None
     preferred_days_off: frozenset[int] = frozenset()  # a preference: never a violation
     hire: bool = False  # a week no named agent could take: a person to hire
+    note: str = ""  # why a hire is needed
 
     @property
     def paid_hours(self) -> float:
