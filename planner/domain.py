@@ -151,6 +151,12 @@ class Agent:
     weekly_hours: float | None
     hourly_cost: float | None
     row: int = 0
+    days_off: frozenset[int] = frozenset()  # weekdays never worked, Monday = 0
+    unavailable: frozenset[dt.date] = frozenset()  # local dates not worked
+    earliest_start: dt.time | None = None  # local clock window of every start
+    latest_start: dt.time | None = None
+    max_nights: int | None = None  # night shifts a week
+    preferred_days_off: frozenset[int] = frozenset()  # weekdays wished off (a preference)
 
     @property
     def pool_name(self) -> str:

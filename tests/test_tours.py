@@ -31,6 +31,7 @@ def week(
     settings: dict[str, Any] | None = None,
     available: int | None = None,
     agents: list[list[Any]] | None = None,
+    agent_columns: tuple[str, ...] = (),
 ) -> RosterResult:
     """A one-pool week at a UTC site: ``need`` maps (day, hour) to contacts in that hour (one contact an hour
     needs one agent: 0.1 Erlang; a second agent would idle); shifts as rows of the shifts sheet."""
@@ -49,7 +50,7 @@ def week(
     }
     if agents is not None:
         del tables["pools"]
-        tables["agents"] = [["agent", "site", "languages", "weekly_hours"], *agents]
+        tables["agents"] = [["agent", "site", "languages", "weekly_hours", *agent_columns], *agents]
     scenario = load_scenario(write_xlsx(tables, tmp_path / "week.xlsx"))
     options = RosterOptions(solve=SolveOptions(gap=0.0, time_limit=60), tours=True, price_labour_rules=False)
     return plan_roster(scenario, options)
@@ -158,11 +159,12 @@ def test_a_working_week_no_pattern_allows_is_bad_input(tmp_path):
 
 def test_named_agents_get_the_weeks_their_contracts_allow(tmp_path):
     # two people needed (one agent every day 09-17: 7 shift-days, two five-day weeks); of three agents,
-    # Ana and Bo (40 h) take the two 40-hour weeks, Cy (20 h: a 40-hour week is more than one 8-hour shift
-    # away) is not needed and gets an empty week
+    # Ana and Bo take the two 40-hour weeks; Cy is unavailable Monday to Wednesday, three days, and every week
+    # has only two days off, so Cy is not needed and gets an empty week
     need = {(d, h): 1.0 for d in range(7) for h in range(9, 17)}
-    people = [["ana", "hq", "en", 40], ["bo", "hq", "en", 40], ["cy", "hq", "en", 20]]
-    result = week(tmp_path, need, [MORNING], agents=people)
+    away = "2026-03-23, 2026-03-24, 2026-03-25"
+    people = [["ana", "hq", "en", 40, None], ["bo", "hq", "en", 40, None], ["cy", "hq", "en", 40, away]]
+    result = week(tmp_path, need, [MORNING], agents=people, agent_columns=("unavailable",))
     weeks = {g.name: g for g in result.tour_groups}
     assert set(weeks) == {"ana", "bo", "cy"}
     assert weeks["ana"].paid_hours == weeks["bo"].paid_hours == 40
@@ -172,12 +174,12 @@ def test_named_agents_get_the_weeks_their_contracts_allow(tmp_path):
     assert agents.loc["cy", "working_days"] == "none (not needed)"
 
 
-def test_a_week_no_agents_contract_fits_is_a_hire(tmp_path):
-    # three people needed on Wednesday; the pool's three agents include Cy on 20 h: two weeks go to Ana and
-    # Bo, the third is a hire
+def test_a_person_unavailable_on_a_date_leaves_a_hire(tmp_path):
+    # three people needed on Wednesday 25 March; Cy is unavailable that date, so every one of the three weeks
+    # (all work Wednesday) goes to Ana, Bo or a hire
     need = {(d, h): 1.0 for d in range(7) for h in range(9, 17) if d != 2} | {(2, h): 15.0 for h in range(9, 17)}
-    people = [["ana", "hq", "en", 40], ["bo", "hq", "en", 40], ["cy", "hq", "en", 20]]
-    result = week(tmp_path, need, [MORNING], agents=people)
+    people = [["ana", "hq", "en", 40, None], ["bo", "hq", "en", 40, None], ["cy", "hq", "en", 40, "2026-03-25"]]
+    result = week(tmp_path, need, [MORNING], agents=people, agent_columns=("unavailable",))
     names = sorted(g.name for g in result.tour_groups)
     assert names == ["ana", "bo", "cy", "hire 1 (agents:hq:en)"]
 

@@ -1,5 +1,6 @@
 """Gaps after the solve: every queue-interval left short, whether any pool could cover it, and why
-not (no pool serves it, a time-zone gap, a binding headcount cap, or priced out by the penalty)."""
+not (no pool serves it, a time-zone gap, a tour rule that forbids the only shifts covering it, a binding
+headcount cap, or priced out by the penalty)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.analysis.reach import coverable, unservable_reason
+from planner.analysis.reach import coverable, on_duty_within, unservable_reason
 from planner.domain import Scenario
 from planner.requirements import QueueKey
 from planner.roster.options import ShiftOptions
@@ -140,6 +141,29 @@ def _cap_reason(
     return "headcount cap: " + "; ".join(parts)
 
 
+def tour_rule_reach(problem: RosterProblem, serving: list[str], window: int) -> np.ndarray | None:
+    """Per interval: can a serving pool be on duty within ``window`` on a shift some tour may work? None
+    when every shift may be worked (no tours, or nights allowed)."""
+    tours = problem.tours
+    if tours is None or not tours.rules.nights_forbidden:
+        return None
+    pools = [k for k, p in enumerate(problem.pools) if p.name in serving]
+    usable = np.isin(problem.option_pool, pools) & ~tours.option_night
+    on_duty = np.zeros(problem.n_intervals, dtype=bool)
+    touched = problem.cover_index[usable][problem.cover_fraction[usable] > TOL]
+    on_duty[touched] = True
+    return on_duty_within(on_duty, window)
+
+
+def nights_reason(problem: RosterProblem) -> str:
+    rules = problem.tours.rules if problem.tours is not None else None
+    assert rules is not None
+    return (
+        f"tour rule: max_nights_per_week ({rules.max_nights_per_week}) is below shifts_per_week "
+        f"({rules.shifts_per_week}), so no one works the night shifts that could cover it"
+    )
+
+
 def gaps_table(
     scenario: Scenario,
     problem: RosterProblem,
@@ -154,6 +178,7 @@ def gaps_table(
     group_of = _group_of(problem)
     limits = HeadcountLimits.of(problem, agents)
     reachable: dict[tuple[str, str, int], np.ndarray] = {}
+    tour_reach: dict[tuple[tuple[str, ...], int], np.ndarray | None] = {}
     out = []
     for r in coverage[coverage["shortfall"] > 1e-6].itertuples(index=False):
         g = group_of.get((r.language, r.channel, r.tier))
@@ -174,7 +199,25 @@ def gaps_table(
                     f"under the shift windows (sites: {sites})"
                 )
                 coverable_now = False
+            elif _tour_blocked(problem, serving, window, t, tour_reach):
+                reason = nights_reason(problem)
+                coverable_now = False
             else:
                 reason = _cap_reason(scenario, problem, limits, serving, span) or priced_out
         out.append({c: getattr(r, c) for c in GAP_COLUMNS[:-2]} | {"coverable": coverable_now, "reason": reason})
     return pd.DataFrame(out, columns=GAP_COLUMNS).astype({"coverable": bool})
+
+
+def _tour_blocked(
+    problem: RosterProblem,
+    serving: list[str],
+    window: int,
+    t: int,
+    cache: dict[tuple[tuple[str, ...], int], np.ndarray | None],
+) -> bool:
+    """Is interval ``t`` reachable only by shifts a tour rule forbids?"""
+    key = (tuple(serving), window)
+    if key not in cache:
+        cache[key] = tour_rule_reach(problem, serving, window)
+    reach = cache[key]
+    return reach is not None and not bool(reach[t])

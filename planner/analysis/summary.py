@@ -55,6 +55,8 @@ class PoolFairness:
     nights_spread: int
     hires: int
     hires_weekly_cost: float
+    preferred_days_off_met: int = 0  # agents whose preferred days off are all off
+    preferred_days_off_asked: int = 0  # agents with preferred days off
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,11 @@ class RosterSummary:
                 (f"hires pool {f.pool}", f.hires),
                 (f"hires_weekly_cost pool {f.pool}", f.hires_weekly_cost),
             ]
+            if f.preferred_days_off_asked:
+                rows += [
+                    (f"preferred_days_off_met pool {f.pool}", f.preferred_days_off_met),
+                    (f"preferred_days_off_asked pool {f.pool}", f.preferred_days_off_asked),
+                ]
         return rows
 
     def _shortfall_rows(self) -> list[tuple[str, Any]]:

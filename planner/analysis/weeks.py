@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 
 from planner.analysis.roster_tables import RosterSolution
 from planner.analysis.summary import PoolFairness
@@ -113,6 +114,7 @@ def agents_table(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> pd.DataFr
                 "weekend_days": g.weekend_days,
                 "cost_per_person": round(g.cost, 2),
                 "cost": round(g.cost * g.people, 2),
+                "note": g.note,
             }
         )
     return pd.DataFrame(rows, columns=AGENT_COLUMNS)
@@ -130,6 +132,7 @@ AGENT_COLUMNS = [
     "weekend_days",
     "cost_per_person",
     "cost",
+    "note",
 ]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -157,34 +160,126 @@ def _order(g: PersonWeek) -> tuple[str, str, int, str]:
 
 
 def named_weeks(
-    scenario: Scenario, groups: tuple[PersonWeek, ...], longest_paid_minutes: int
+    named: tuple[Agent, ...], groups: tuple[PersonWeek, ...], longest_paid_minutes: int, weeks: int = 1
 ) -> tuple[PersonWeek, ...]:
-    """With an agents sheet: each person-week of a pool derived from agents goes to one of its agents whose
-    contract hours it meets within one shift (weeks with most weekend days and nights first, agents in
-    name order); a week no agent can take is a hire ("hire 1 (pool)"); agents not needed get an empty week.
-    Pools from the pools sheet keep their tour groups."""
+    """With an agents sheet: the person-weeks of each pool derived from agents go to its agents by a
+    minimum-cost assignment (scipy's linear_sum_assignment): an agent can take a week that meets their
+    contract hours within one shift, leaves their days off and unavailable dates free, starts within their
+    window and has at most their nights; among those, weeks whose days off match the agent's preferred
+    days off cost less. A week no agent can take is a hire ("hire 1 (pool)"); agents not needed get an
+    empty week. Each agent's week carries their restrictions, for the checker. Pools from the pools sheet
+    keep their tour groups."""
     agents: dict[str, list[Agent]] = defaultdict(list)
-    for a in sorted(scenario.agents, key=lambda a: a.name):
+    for a in sorted(named, key=lambda a: a.name):
         agents[a.pool_name].append(a)
     out = [g for g in groups if g.pool not in agents]
     for pool, members in agents.items():
-        weeks = [replace(g, people=1) for g in groups if g.pool == pool for _ in range(g.people)]
-        free = list(members)
+        pool_weeks = [replace(g, people=1) for g in groups if g.pool == pool for _ in range(g.people)]
+        pool_weeks.sort(key=lambda w: (-w.weekend_days, -w.nights, w.name))
+        given = assign_weeks(pool_weeks, members, longest_paid_minutes, weeks)
         hires = 0
-        for w in sorted(weeks, key=lambda w: (-w.weekend_days, -w.nights)):
-            fit = next((a for a in free if _meets_contract(a, w, longest_paid_minutes)), None)
+        taken = {a.name for a in given if a is not None}
+        for w, fit in zip(pool_weeks, given, strict=True):
             if fit is None:
                 hires += 1
-                out.append(replace(w, name=f"hire {hires} ({pool})", hire=True))
-                continue
-            free.remove(fit)
-            out.append(replace(w, name=fit.name, weekly_hours=fit.weekly_hours))
-        out += [PersonWeek(a.name, pool, a.site, (), weekly_hours=a.weekly_hours) for a in free]
+                note = hire_note(w, members, longest_paid_minutes, weeks)
+                out.append(replace(w, name=f"hire {hires} ({pool})", hire=True, note=note))
+            else:
+                out.append(restricted(replace(w, name=fit.name), fit))
+        out += [restricted(PersonWeek(a.name, pool, a.site, ()), a) for a in members if a.name not in taken]
     return tuple(out)
 
 
-def _meets_contract(agent: Agent, week: PersonWeek, longest_paid_minutes: int) -> bool:
-    return agent.weekly_hours is None or abs(week.paid_hours - agent.weekly_hours) <= longest_paid_minutes / 60 + 1e-9
+#: Cost of giving an agent a week they cannot work: above any preference penalty, so it is never chosen
+#: while an allowed pairing exists.
+_FORBIDDEN = 1_000_000.0
+
+
+def assign_weeks(
+    pool_weeks: list[PersonWeek], members: list[Agent], longest_paid_minutes: int, weeks: int = 1
+) -> list[Agent | None]:
+    """Per week, the agent it goes to (None: no agent can take it), maximising the weeks taken and then
+    the preferred days off met (each preferred weekday worked costs 1)."""
+    if not pool_weeks or not members:
+        return [None] * len(pool_weeks)
+    cost = np.full((len(pool_weeks), len(members)), _FORBIDDEN)
+    for i, w in enumerate(pool_weeks):
+        worked = {s.local_start.weekday() for s in w.shifts}
+        for j, a in enumerate(members):
+            if can_work(a, w, longest_paid_minutes, weeks):
+                cost[i, j] = len(worked & a.preferred_days_off)
+    rows, cols = linear_sum_assignment(cost)
+    out: list[Agent | None] = [None] * len(pool_weeks)
+    for i, j in zip(rows, cols, strict=True):
+        if cost[i, j] < _FORBIDDEN:
+            out[int(i)] = members[int(j)]
+    return out
+
+
+def can_work(agent: Agent, week: PersonWeek, longest_paid_minutes: int, weeks: int = 1) -> bool:
+    """The agent's own columns allow the week."""
+    return rule_against(agent, week, longest_paid_minutes, weeks) is None
+
+
+def rule_against(agent: Agent, week: PersonWeek, longest_paid_minutes: int, weeks: int = 1) -> str | None:
+    """The first of the agent's columns that rules the week out (contract hours within one shift, nights,
+    days off, unavailable dates, start window), or None."""
+    hours = week.paid_hours / weeks
+    if agent.weekly_hours is not None and abs(hours - agent.weekly_hours) > longest_paid_minutes / 60 + 1e-9:
+        return "weekly_hours"
+    if agent.max_nights is not None and week.nights > agent.max_nights * weeks:
+        return "max_nights"
+    for s in week.shifts:
+        start = s.local_start
+        if start.weekday() in agent.days_off:
+            return "days_off"
+        if start.date() in agent.unavailable:
+            return "unavailable"
+        if agent.earliest_start is not None and start.time() < agent.earliest_start:
+            return "earliest_start"
+        if agent.latest_start is not None and start.time() > agent.latest_start:
+            return "latest_start"
+    return None
+
+
+def hire_note(week: PersonWeek, members: list[Agent], longest_paid_minutes: int, weeks: int = 1) -> str:
+    """Why no agent of the pool takes a week: per agent column, the agents it rules out; then those the
+    week suits, who all work another week (the assignment takes as many weeks as it can)."""
+    by_rule: dict[str, list[str]] = defaultdict(list)
+    for a in members:
+        rule = rule_against(a, week, longest_paid_minutes, weeks)
+        by_rule[rule or "on another week"].append(a.name)
+    parts = [f"agents' {rule}: {_names(names)}" for rule, names in by_rule.items() if rule != "on another week"]
+    if "on another week" in by_rule:
+        parts.append(f"on another week: {_names(by_rule['on another week'])}")
+    return "no agent can take this week (" + "; ".join(parts or ["the pool has no agents"]) + ")"
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def restricted(week: PersonWeek, agent: Agent) -> PersonWeek:
+    """The week with the agent's name, contract hours and own restrictions (checked by the checker)."""
+    return replace(
+        week,
+        name=agent.name,
+        weekly_hours=agent.weekly_hours,
+        days_off=agent.days_off,
+        unavailable=agent.unavailable,
+        earliest_start=agent.earliest_start,
+        latest_start=agent.latest_start,
+        max_nights=agent.max_nights,
+        preferred_days_off=agent.preferred_days_off,
+    )
+
+
+def preferences_met(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> tuple[int, int]:
+    """(agents whose preferred days off are all off, agents with a preference) over the named weeks."""
+    asked = [g for g in groups if g.preferred_days_off and not g.hire]
+    met = [g for g in asked if not {s.local_start.weekday() for s in g.shifts} & g.preferred_days_off]
+    return len(met), len(asked)
 
 
 def pool_fairness(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> tuple[PoolFairness, ...]:
@@ -200,6 +295,7 @@ def pool_fairness(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> tuple[Po
         weekend = [g.weekend_days for g in working]
         nights = [g.nights for g in working]
         hires = [g for g in by_pool[pool] if g.hire]
+        met, asked = preferences_met(by_pool[pool])
         out.append(
             PoolFairness(
                 pool=pool,
@@ -207,6 +303,8 @@ def pool_fairness(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> tuple[Po
                 nights_spread=max(nights) - min(nights) if nights else 0,
                 hires=sum(g.people for g in hires),
                 hires_weekly_cost=round(sum(g.cost * g.people for g in hires), 2),
+                preferred_days_off_met=met,
+                preferred_days_off_asked=asked,
             )
         )
     return tuple(out)

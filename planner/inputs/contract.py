@@ -41,6 +41,8 @@ class Kind(StrEnum):
     CLOCK = "clock"  # HH:MM
     BOOL = "yes/no"
     LIST = "list"  # comma/semicolon/slash/space separated codes
+    WEEKDAYS = "weekdays"  # a list of weekday names -> Monday = 0 ... Sunday = 6
+    DATES = "dates"  # a date cell, or a comma/semicolon/space separated list of ISO dates
     RAW = "raw"
 
 
@@ -572,6 +574,10 @@ POOLS = Sheet(
     ),
 )
 
+#: Weekday names, Monday first; a cell may use the first three letters or the whole name.
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_LIST = "blank or weekday names (mon, tue, wed, thu, fri, sat, sun), comma separated"
+
 AGENTS = Sheet(
     name="agents",
     description="Named people (optional). When present, pools are derived from agents with the same site, "
@@ -604,6 +610,61 @@ AGENTS = Sheet(
             checks=(above(0), at_most(168)),
         ),
         HOURLY_COST_OVERRIDE,
+        Column(
+            "days_off",
+            Kind.WEEKDAYS,
+            WEEKDAY_LIST,
+            "Weekdays the agent never works. Blank means none; at most 7 - shifts_per_week days.",
+            required=False,
+            blank_ok=True,
+            example="sat, sun",
+        ),
+        Column(
+            "unavailable",
+            Kind.DATES,
+            "blank or dates inside the horizon (YYYY-MM-DD, comma separated)",
+            "Local dates the agent cannot work (leave, training). Blank means none.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "earliest_start",
+            Kind.CLOCK,
+            "blank or a local clock time HH:MM",
+            "Earliest local start time of the agent's shifts. Blank means no limit.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "latest_start",
+            Kind.CLOCK,
+            "blank or a local clock time HH:MM, not before earliest_start",
+            "Latest local start time of the agent's shifts. Blank means no limit.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
+        Column(
+            "max_nights",
+            Kind.INTEGER,
+            "blank or a whole number >= 0",
+            "Most night shifts a week for this agent. Blank means the max_nights_per_week setting alone.",
+            required=False,
+            blank_ok=True,
+            example="",
+            checks=NONNEG,
+        ),
+        Column(
+            "preferred_days_off",
+            Kind.WEEKDAYS,
+            WEEKDAY_LIST,
+            "Weekdays the agent would like off: a preference, met where the roster allows. Blank means none.",
+            required=False,
+            blank_ok=True,
+            example="",
+        ),
     ),
 )
 
@@ -891,7 +952,32 @@ def parse_cell(kind: Kind, value: Any) -> Any:
             if item not in seen:
                 seen.append(item)
         return tuple(seen)
+    if kind is Kind.WEEKDAYS:
+        return tuple(sorted({_weekday(item) for item in parse_cell(Kind.LIST, value)}))
+    if kind is Kind.DATES:
+        return _dates(value)
     return value
+
+
+def _weekday(name: str) -> int:
+    """Monday = 0 ... Sunday = 6 from a weekday's name or its first three (or more) letters."""
+    for day, full in enumerate(WEEKDAY_NAMES):
+        if len(name) >= 3 and full.startswith(name):
+            return day
+    raise ParseError
+
+
+def _dates(value: Any) -> tuple[dt.date, ...]:
+    """A date cell, or text of ISO dates separated by commas, semicolons or spaces, in date order."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (parse_datetime(value).date(),)
+    items = [x for x in re.split(r"[,;\s]+", _text(value)) if x]
+    found = set()
+    for item in items:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
+            raise ParseError
+        found.add(parse_datetime(item).date())
+    return tuple(sorted(found))
 
 
 def is_blank(value: Any) -> bool:

@@ -40,6 +40,7 @@ from planner.domain import (
     resolve_target,
 )
 from planner.errors import Problem, ProblemLog, Severity
+from planner.inputs.agents import agent_of_row, check_agents
 from planner.inputs.checks import IntervalGuess, infer_interval, name_collisions, offered_load_problems
 from planner.inputs.contract import (
     CALENDARS as CALENDARS_SPEC,
@@ -93,6 +94,8 @@ def build_scenario(book: RawBook) -> Scenario:
     _check_pool_calendars(tables.get("pools"), calendars, log)
     targets = _targets(tables.get("targets"), channels, calendars, log)
     demand, horizon = _demand(tables.get("demand"), channels, settings, log)
+    if "agents" in tables:
+        check_agents(tables["agents"], agents, settings, shifts, sites, horizon, log)
     if horizon is not None:
         _check_holidays(tables.get("calendars"), calendars, horizon, log)
     if demand is not None:
@@ -402,18 +405,7 @@ def _pool_rows(
 def _agent_rows(
     table: TypedTable, sites: dict[str, Site], channels: dict[str, Channel], log: ProblemLog
 ) -> list[Agent]:
-    return [
-        Agent(
-            name=r["agent"],
-            site=r["site"],
-            languages=r["languages"],
-            channels=r["channels"],
-            weekly_hours=_optional_float(r["weekly_hours"]),
-            hourly_cost=_optional_float(r["hourly_cost"]),
-            row=row,
-        )
-        for row, r in _staff_rows(table, sites, channels, log)
-    ]
+    return [agent_of_row(row, r) for row, r in _staff_rows(table, sites, channels, log)]
 
 
 def _optional_float(value: Any) -> float | None:

@@ -46,7 +46,9 @@ class PersonWeek:
     latest_start: dt.time | None = None
     max_nights: int | None = None
     weekly_hours: float | None = None
+    preferred_days_off: frozenset[int] = frozenset()  # a preference: never a violation
     hire: bool = False  # a week no named agent could take: a person to hire
+    note: str = ""  # why a hire is needed
 
     @property
     def paid_hours(self) -> float:

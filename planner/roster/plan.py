@@ -185,7 +185,7 @@ def _solve_once(
         groups = tour_groups(scenario, shift_options, problem, solution)
         assert_roster(groups, frame)
         if scenario.agents:
-            groups = named_weeks(scenario, groups, frame.longest_paid_minutes)
+            groups = named_weeks(scenario.agents, groups, frame.longest_paid_minutes, frame.weeks)
             assert_roster(groups, replace(frame, pool_caps={}, site_caps={}))  # hires go past the caps
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
     size = ModelSize(model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds)
