@@ -322,8 +322,35 @@ def test_roster_full_coverage_prints_the_price_of_each_gap(tmp_path):
     assert "ja: closing 1 gap block(s) costs 80 USD/week (4,160 a year): ja at tokyo: 1 hire speaking only ja" in (
         run.stdout
     )
+    assert "ja Mon 03-23 08:00-Mon 12:00 UTC = tokyo Mon 17:00-Mon 21:00 local (time-zone gap, 4.0 agent-hours): " in (
+        run.stdout
+    )
+    assert "scenario close ja 2026-03-23 08:00-2026-03-23 12:00 UTC done (" in run.stderr  # progress on stderr
+    assert "scenario close" not in run.stdout
     summary = pd.read_excel(tmp_path / "r.xlsx", sheet_name="summary").set_index("Key")["Value"]
     assert float(summary["cost_of_full_coverage_weekly"]) == pytest.approx(80.0)
+    sheet = pd.read_excel(tmp_path / "r.xlsx", sheet_name="gap_prices")
+    assert len(sheet) == 1
+    assert list(sheet.iloc[0, :4]) == [
+        "ja",
+        "2026-03-23T08:00:00+00:00",
+        "2026-03-23T12:00:00+00:00",
+        "tokyo Mon 17:00-Mon 21:00",
+    ]
+    assert list(sheet.iloc[0, 8:10]) == [80.0, 4160.0]  # weekly and annual price
+
+
+def test_roster_full_coverage_json_lists_one_row_per_block(tmp_path):
+    import json
+
+    path = write_xlsx(two_language_week(), tmp_path / "two.xlsx")
+    run = run_cli("roster", path, "--full-coverage", "--json", "--jobs", "1", "-o", tmp_path / "r.xlsx")
+    rows = json.loads(run.stdout)["gap_prices"]
+    assert [(r["language"], r["block_start_utc"], r["weekly_price"], r["language_weekly_price"]) for r in rows] == [
+        ("ja", "2026-03-23T08:00:00+00:00", 80.0, 80.0),
+        ("ja", "2026-03-23T14:00:00+00:00", 80.0, 80.0),
+        ("pt", "2026-03-23T20:00:00+00:00", 160.0, 160.0),
+    ]
 
 
 def test_marginal_steps_are_one_point_of_service_level_and_one_step_of_target():

@@ -178,10 +178,12 @@ def cover_language_window(
     `targets` row of the language also takes the label, so the input's own staff serve them as before.
     Then :func:`cover_language` adds, at every site where the language is spoken, a hire pool starting at
     any hour that speaks only the label: it can serve nothing but the window's demand, so it closes that
-    and leaves the language's other gaps as they are. (For a deferrable channel the window's work becomes
-    a backlog of its own, finished within its response window as before.)
+    and leaves the language's other gaps as they are. Several windows of one language in a scenario share
+    the label and the hire pools. (For a deferrable channel the window's work becomes a backlog of its own,
+    finished within its response window as before.)
     """
     label = window_label(language)
+    opened = any(label in p.languages for p in s.pools.values())  # an earlier window of the same scenario
     d = s.demand
     inside = (d["language"] == language) & (d["interval_start"] >= start) & (d["interval_start"] < end)
     demand = d.copy()
@@ -190,6 +192,8 @@ def cover_language_window(
     def speak(languages: tuple[str, ...]) -> tuple[str, ...]:
         return (*languages, label) if language in languages else languages
 
+    if opened:  # its pools, hires and targets are there already: one more window of the same queue
+        return replace(s, demand=demand), []
     pools = {n: replace(p, languages=speak(p.languages)) for n, p in s.pools.items()}
     agents = tuple(replace(a, languages=speak(a.languages)) for a in s.agents)
     targets = s.targets + tuple(replace(t, language=label) for t in s.targets if t.language == language)

@@ -8,8 +8,8 @@ night (each priced on its own); closing all of a language's gaps together is pri
 Each block is closed by a windowed `cover_language` (:func:`planner.scenarios.apply.cover_language_window`):
 the language's demand in the block becomes a queue of its own, served by the input's own staff as before
 and by a hire pool, at each site where the language is spoken, that may start at any hour and speaks only
-that queue, so it closes the block and nothing else. Each language's gaps together are closed by the
-round-the-clock `cover_language` (:func:`planner.scenarios.apply.cover_language`). The price is the
+that queue, so it closes the block and nothing else. Each language's gaps together are closed the same
+way, with every one of its blocks in the window queue (one hire may then close two blocks). The price is the
 re-solve's weekly cost minus the roster's; when the re-solve is not dearer (opening the hours is no dearer
 than the current windows, or the difference is within the two solves' gaps) it is 0 with a note: never
 negative. Prices of blocks are not additive: one hire may close two blocks of a language.
@@ -105,7 +105,8 @@ class Closing:
         """'80 USD/week (4,160 a year) (note): how; what stays short'."""
         left = f"; {self.remaining_agent_hours:,.1f} agent-hours still short" if self.remaining_agent_hours else ""
         note = f" ({self.note})" if self.note else ""
-        return f"{self.weekly_cost:,.0f} {currency}/week ({self.annual_cost:,.0f} a year){note}: {self.how(currency)}{left}"
+        cost = f"{self.weekly_cost:,.0f} {currency}/week ({self.annual_cost:,.0f} a year)"
+        return f"{cost}{note}: {self.how(currency)}{left}"
 
 
 @dataclass(frozen=True)
@@ -153,14 +154,13 @@ class GapPricing:
     def lines(self) -> list[str]:
         if not self.prices:
             return ["No gaps: closing them costs 0."]
+        total = f"{self.weekly_cost:,.0f} {self.currency}/week ({self.annual_cost:,.0f} a year)"
         return (
             ["Each block on its own (the others left open):"]
             + ["  " + b.describe(self.currency) for b in self.block_prices]
             + ["Each language's blocks together (block prices are not additive: one hire may close several):"]
             + ["  " + p.describe(self.currency) for p in self.prices]
-            + [
-                f"Closing every gap costs {self.weekly_cost:,.0f} {self.currency}/week ({self.annual_cost:,.0f} a year)."
-            ]
+            + [f"Closing every gap costs {total}."]
         )
 
     def records(self) -> list[dict[str, object]]:
@@ -277,7 +277,7 @@ def _language_scenario(lang: str) -> str:
 
 
 def gap_specs(blocks: list[GapBlock]) -> list[ScenarioSpec]:
-    """The re-solves: one per block (a windowed cover), then one per language (round the clock)."""
+    """The re-solves: one per block (a windowed cover), then one per language (all its blocks' windows)."""
     per_block = [
         ScenarioSpec(
             b.scenario_name,
@@ -287,7 +287,14 @@ def gap_specs(blocks: list[GapBlock]) -> list[ScenarioSpec]:
     ]
     languages = sorted({b.language for b in blocks})
     per_language = [
-        ScenarioSpec(_language_scenario(lang), (Change(_language_scenario(lang), ChangeKind.COVER_LANGUAGE, 0, lang),))
+        ScenarioSpec(
+            _language_scenario(lang),
+            tuple(
+                Change(_language_scenario(lang), ChangeKind.COVER_LANGUAGE, 0, lang, start=b.start, end=b.end)
+                for b in blocks
+                if b.language == lang
+            ),
+        )
         for lang in languages
     ]
     return per_block + per_language
@@ -339,7 +346,7 @@ def _block_price(block: GapBlock, o: ScenarioOutcome, result: RosterResult) -> B
 
 
 def _language_price(lang: str, blocks: list[GapBlock], o: ScenarioOutcome, result: RosterResult) -> GapPrice:
-    closing = _closing(o, result, dict(o.shortfall_by_language).get(lang, 0.0))
+    closing = _closing(o, result, dict(o.shortfall_by_language).get(window_label(lang), 0.0))
     return GapPrice(**vars(closing), language=lang, blocks=tuple(blocks))
 
 
