@@ -137,6 +137,29 @@ def test_target_wage_close_and_cover_changes():
     assert all(t.sites != ("lisbon_ja_24h",) or "24h" in t.name for t in covered.scenario.shifts)
 
 
+def test_covering_a_language_in_windows_relabels_only_their_rows_and_shares_one_hire_pool():
+    base = load_scenario(TINY)  # one day, ja and en chat and email every hour from T0 (UTC)
+    windows = [(2, 5), (20, 22)]
+    changes = tuple(
+        Change("w", ChangeKind.COVER_LANGUAGE, 2 + i, language="ja", start=utc(a), end=utc(b))
+        for i, (a, b) in enumerate(windows)
+    )
+    covered = apply_spec(base, ScenarioSpec("w", changes))
+    (opening,) = covered.openings  # the second window reuses the first one's hire pool
+    d = covered.scenario.demand
+    label = "ja (window)"
+    hours = sorted({ts.hour for ts in d.loc[d["language"] == label, "interval_start"]})
+    assert hours == [2, 3, 4, 20, 21]
+    # rows are relabelled, not dropped: 24 hours x 2 channels of ja in all, 5 x 2 of them in the windows
+    assert (int((d["language"] == label).sum()), int(d["language"].isin(["ja", label]).sum())) == (10, 48)
+    assert float(d["contacts"].sum()) == float(base.demand["contacts"].sum())
+    pools = covered.scenario.pools
+    assert pools["lisbon_ja_en"].languages == ("ja", "en", label) and pools["lisbon_en"].languages == ("en",)
+    twin = pools[opening.pool]
+    assert (opening.language, twin.languages, twin.site) == ("ja", (label,), "lisbon_ja_window")
+    assert changes[0].describe() == "ja covered Mon 02:00-Mon 05:00 UTC"
+
+
 def test_a_scenarios_sheet_in_the_input_workbook_is_read_and_the_base_comes_first(tmp_path):
     tables = valid_tables()
     tables["scenarios"] = [HEADER, row("jp", "cover_language", language="ja", site="tokyo"), row("base", "base")]
