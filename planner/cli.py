@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from planner.roster.plan import RosterResult
     from planner.roster.progress import ProgressEvent
     from planner.scenarios.gaps import GapPricing
+    from planner.scenarios.sweep import SweepEvent
     from planner.simulation.report import SimulationResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -331,6 +332,11 @@ class _ProgressView:
 
         self.console.print(Text(text))
 
+    def sweep_event(self, event: SweepEvent) -> None:
+        """A re-solve of a sweep (e.g. one gap block's price) queued, started or finished."""
+        self.stage = f"pricing the gaps: {event.describe()}"
+        self._line(f"[{self._clock() - self.start:6.1f} s] {event.describe()}")
+
     def __call__(self, event: ProgressEvent) -> None:
         from planner.roster.progress import ProgressKind
 
@@ -355,8 +361,16 @@ class _ProgressView:
 @click.option(
     "--full-coverage",
     is_flag=True,
-    help="Price closing each gap of the roster: per language, re-solve with hires that speak it starting "
-    "at any hour at the sites where it is spoken; report the cost (never negative) and the hires and start times.",
+    help="Price closing each gap block of the roster on its own, and each language's gaps together: re-solve "
+    "with hires that speak the language starting at any hour at the sites where it is spoken; report the cost "
+    "(never negative) and the hires and start times, and write a gap_prices sheet.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=256),
+    default=None,
+    metavar="N",
+    help="With --full-coverage: local processes for the re-solves (default: the cores).",
 )
 @click.option(
     "--verify",
@@ -393,6 +407,7 @@ def roster_cmd(
     gap: float | None,
     threads: int | None,
     full_coverage: bool,
+    jobs: int | None,
     verify: bool,
     replications: int,
     plots_dir: Path | None,
@@ -430,11 +445,14 @@ def roster_cmd(
     with _ProgressView(verbose) as progress:
         if full_coverage:
             from planner.scenarios.gaps import roster_with_gap_prices
+            from planner.scenarios.sweep import SweepOptions
 
-            result, pricing = roster_with_gap_prices(scenario, options, progress=progress)
+            result, pricing = roster_with_gap_prices(
+                scenario, options, progress, SweepOptions(jobs=jobs), progress.sweep_event
+            )
         else:
             result = plan_roster(scenario, options, progress=progress)
-    written = write_roster(result, target, fmt=fmt)
+    written = write_roster(result, target, fmt=fmt, gap_prices=None if pricing is None else pricing.table())
     if plots_dir is not None:
         from planner.outputs.plots import write_plots
 

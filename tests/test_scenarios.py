@@ -137,6 +137,29 @@ def test_target_wage_close_and_cover_changes():
     assert all(t.sites != ("lisbon_ja_24h",) or "24h" in t.name for t in covered.scenario.shifts)
 
 
+def test_covering_a_language_in_windows_relabels_only_their_rows_and_shares_one_hire_pool():
+    base = load_scenario(TINY)  # one day, ja and en chat and email every hour from T0 (UTC)
+    windows = [(2, 5), (20, 22)]
+    changes = tuple(
+        Change("w", ChangeKind.COVER_LANGUAGE, 2 + i, language="ja", start=utc(a), end=utc(b))
+        for i, (a, b) in enumerate(windows)
+    )
+    covered = apply_spec(base, ScenarioSpec("w", changes))
+    (opening,) = covered.openings  # the second window reuses the first one's hire pool
+    d = covered.scenario.demand
+    label = "ja (window)"
+    hours = sorted({ts.hour for ts in d.loc[d["language"] == label, "interval_start"]})
+    assert hours == [2, 3, 4, 20, 21]
+    # rows are relabelled, not dropped: 24 hours x 2 channels of ja in all, 5 x 2 of them in the windows
+    assert (int((d["language"] == label).sum()), int(d["language"].isin(["ja", label]).sum())) == (10, 48)
+    assert float(d["contacts"].sum()) == float(base.demand["contacts"].sum())
+    pools = covered.scenario.pools
+    assert pools["lisbon_ja_en"].languages == ("ja", "en", label) and pools["lisbon_en"].languages == ("en",)
+    twin = pools[opening.pool]
+    assert (opening.language, twin.languages, twin.site) == ("ja", (label,), "lisbon_ja_window")
+    assert changes[0].describe() == "ja covered Mon 02:00-Mon 05:00 UTC"
+
+
 def test_a_scenarios_sheet_in_the_input_workbook_is_read_and_the_base_comes_first(tmp_path):
     tables = valid_tables()
     tables["scenarios"] = [HEADER, row("jp", "cover_language", language="ja", site="tokyo"), row("base", "base")]
@@ -322,8 +345,35 @@ def test_roster_full_coverage_prints_the_price_of_each_gap(tmp_path):
     assert "ja: closing 1 gap block(s) costs 80 USD/week (4,160 a year): ja at tokyo: 1 hire speaking only ja" in (
         run.stdout
     )
+    assert "ja Mon 03-23 08:00-Mon 12:00 UTC = tokyo Mon 17:00-Mon 21:00 local (time-zone gap, 4.0 agent-hours): " in (
+        run.stdout
+    )
+    assert "scenario close ja 2026-03-23 08:00-2026-03-23 12:00 UTC done (" in run.stderr  # progress on stderr
+    assert "scenario close" not in run.stdout
     summary = pd.read_excel(tmp_path / "r.xlsx", sheet_name="summary").set_index("Key")["Value"]
     assert float(summary["cost_of_full_coverage_weekly"]) == pytest.approx(80.0)
+    sheet = pd.read_excel(tmp_path / "r.xlsx", sheet_name="gap_prices")
+    assert len(sheet) == 1
+    assert list(sheet.iloc[0, :4]) == [
+        "ja",
+        "2026-03-23T08:00:00+00:00",
+        "2026-03-23T12:00:00+00:00",
+        "tokyo Mon 17:00-Mon 21:00",
+    ]
+    assert list(sheet.iloc[0, 8:10]) == [80.0, 4160.0]  # weekly and annual price
+
+
+def test_roster_full_coverage_json_lists_one_row_per_block(tmp_path):
+    import json
+
+    path = write_xlsx(two_language_week(), tmp_path / "two.xlsx")
+    run = run_cli("roster", path, "--full-coverage", "--json", "--jobs", "1", "-o", tmp_path / "r.xlsx")
+    rows = json.loads(run.stdout)["gap_prices"]
+    assert [(r["language"], r["block_start_utc"], r["weekly_price"], r["language_weekly_price"]) for r in rows] == [
+        ("ja", "2026-03-23T08:00:00+00:00", 80.0, 80.0),
+        ("ja", "2026-03-23T14:00:00+00:00", 80.0, 80.0),
+        ("pt", "2026-03-23T20:00:00+00:00", 160.0, 160.0),
+    ]
 
 
 def test_marginal_steps_are_one_point_of_service_level_and_one_step_of_target():
@@ -356,3 +406,110 @@ def test_json_lists_every_scenario_with_its_difference_to_the_base(tmp_path):
     assert wage["weekly_cost"] == pytest.approx(1.5 * base["weekly_cost"])
     assert wage["vs_base_pct"] == pytest.approx(50.0)
     assert wage["changes"] == "lisbon wage = 30"
+
+
+def two_language_week() -> dict[str, list[list[object]]]:
+    """Three gap blocks of two prices, all time-zone gaps (one 8-hour shift at 09:00 local at every site).
+
+    Japanese chat (Tokyo, UTC+9, 10 an hour) 1 contact an hour 00:00-12:00 and 14:00-16:00 UTC on Monday: the
+    09:00 shift covers 00:00-08:00 UTC, leaving 08:00-12:00 (4 agent-hours) and 14:00-16:00 (2). Portuguese chat
+    (Sao Paulo, UTC-3, 20 an hour) 1 contact an hour 12:00-24:00 UTC: the 09:00 shift covers 12:00-20:00,
+    leaving 20:00-24:00 (4). Each hour with demand needs 1 agent (see :func:`gap_week`).
+
+    By hand: the roster pays 80 + 160 = 240. Closing ja 08-12 alone takes one more Tokyo shift starting
+    04:00-08:00 UTC (13:00-17:00 local): 80; ja 14-16 alone one starting 06:00-14:00 UTC (15:00-23:00): 80;
+    pt 20-24 one Sao Paulo shift starting 16:00-20:00 UTC (13:00-17:00 local): 160. Both ja blocks together
+    take ONE shift starting 08:00 UTC (17:00 local): 80, not 80 + 80. Every gap closed: 80 + 160 = 240 a week.
+    """
+    tables = gap_week()
+    tables["demand"] = [
+        ["interval_start", "language", "channel", "tier", "contacts"],
+        *[[T0 + dt.timedelta(hours=h), "ja", "chat", "standard", 1] for h in (*range(12), 14, 15)],
+        *[[T0 + dt.timedelta(hours=h), "pt", "chat", "standard", 1] for h in range(12, 24)],
+    ]
+    tables["sites"].append(["saopaulo", "America/Sao_Paulo", 20, 0, 0])
+    tables["pools"].append(["saopaulo_pt", "saopaulo", "pt"])
+    return tables
+
+
+def utc(hour: int) -> dt.datetime:
+    return T0.replace(tzinfo=dt.UTC) + dt.timedelta(hours=hour)
+
+
+def test_each_gap_block_is_priced_on_its_own_and_each_language_together(tmp_path):
+    from planner.scenarios.sweep import SweepEventKind
+
+    path = write_xlsx(two_language_week(), tmp_path / "two.xlsx")
+    events: list[object] = []
+    result, pricing = roster_with_gap_prices(load_scenario(path), OPTIONS, sweep_progress=events.append)
+    assert result.summary.weekly_cost == pytest.approx(240.0)
+    got = [
+        (b.block.language, b.block.start, b.block.end, b.block.agent_hours_short, b.block.structural, b.weekly_cost)
+        for b in pricing.block_prices
+        if b.block is not None
+    ]
+    assert got == [
+        ("ja", utc(8), utc(12), 4.0, True, pytest.approx(80.0)),
+        ("ja", utc(14), utc(16), 2.0, True, pytest.approx(80.0)),
+        ("pt", utc(20), utc(24), 4.0, True, pytest.approx(160.0)),
+    ]
+    ja_morning, ja_afternoon, pt = pricing.block_prices
+    assert [b.annual_cost for b in pricing.block_prices] == [pytest.approx(4160.0)] * 2 + [pytest.approx(8320.0)]
+    # how: one hire at the language's site, starting where the hand computation says; the other ja block stays open
+    (opened,) = ja_morning.opened
+    assert (opened.site, opened.hires, opened.shifts_per_week) == ("tokyo", 1, 1.0)
+    assert opened.new_window_starts in ("13:00", "14:00", "15:00", "16:00", "17:00")
+    assert (ja_morning.remaining_agent_hours, ja_morning.short_elsewhere) == (0.0, 2.0)
+    assert (ja_afternoon.remaining_agent_hours, ja_afternoon.short_elsewhere) == (0.0, 4.0)
+    (opened,) = pt.opened
+    assert (opened.site, opened.hires, opened.shifts_per_week) == ("saopaulo", 1, 1.0)
+    assert opened.new_window_starts in ("13:00", "14:00", "15:00", "16:00", "17:00")
+    assert ja_morning.block is not None and ja_morning.block.local == (("tokyo", "Mon 17:00-Mon 21:00"),)
+    assert pt.block is not None and pt.block.local == (("saopaulo", "Mon 17:00-Mon 21:00"),)
+    # together: ja's two blocks close with one shift (80, not 160); every gap closed costs 240
+    assert [(p.language, p.weekly_cost, len(p.blocks)) for p in pricing.prices] == [
+        ("ja", pytest.approx(80.0), 2),
+        ("pt", pytest.approx(160.0), 1),
+    ]
+    assert (pricing.weekly_cost, pricing.annual_cost) == (pytest.approx(240.0), pytest.approx(12480.0))
+    assert result.summary.comparison is not None
+    assert result.summary.comparison.cost_of_full_coverage_weekly == pytest.approx(240.0)
+    # the table: one row per block; progress: one started and one finished event per re-solve (3 blocks + 2)
+    table = pricing.table()
+    assert list(table["weekly_price"]) == [80.0, 80.0, 160.0]
+    assert list(table["language_weekly_price"]) == [80.0, 80.0, 160.0]
+    assert list(table["hours"]) == [4.0, 2.0, 4.0]
+    kinds = [e.kind for e in events]  # type: ignore[attr-defined]
+    assert (kinds.count(SweepEventKind.STARTED), kinds.count(SweepEventKind.FINISHED)) == (5, 5)
+
+
+def test_a_week_without_gaps_is_priced_zero_without_a_re_solve():
+    events: list[object] = []
+    tiny = plan_roster(load_scenario(TINY), OPTIONS)
+    pricing = price_gaps(tiny, OPTIONS, progress=events.append)
+    assert (pricing.block_prices, pricing.prices, pricing.weekly_cost, events) == ((), (), 0.0, [])
+    assert len(pricing.table()) == 0 and "language" in pricing.table().columns
+
+
+def test_a_price_within_the_solvers_tolerance_is_zero_and_a_time_limit_is_marked():
+    from planner.scenarios.gaps import Closing
+
+    within = Closing(0.0, 0.0, raw_difference=-30.0, tolerance=50.0, opened=(), remaining_agent_hours=0.0,
+                     time_limited=True)  # fmt: skip
+    assert within.note == "within solver tolerance; time limit"
+    cheaper = Closing(0.0, 0.0, -80.0, 10.0, (), 0.0, False)
+    assert cheaper.note == "opening these hours is cheaper than the current windows"
+
+
+def test_gap_prices_are_the_same_on_one_process_two_processes_and_dask(tmp_path):
+    from dask.distributed import LocalCluster
+
+    path = write_xlsx(two_language_week(), tmp_path / "two.xlsx")
+    result = plan_roster(load_scenario(path), OPTIONS)
+    one = price_gaps(result, OPTIONS, SweepOptions(jobs=1)).table()
+    two = price_gaps(result, OPTIONS, SweepOptions(jobs=2)).table()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask = price_gaps(result, OPTIONS, SweepOptions(scheduler=cluster.scheduler_address)).table()
+    assert len(one) == 3
+    pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(one, dask)

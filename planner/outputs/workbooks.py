@@ -129,11 +129,16 @@ def default_output_path(kind: str, fmt: str) -> Path:
     return Path(f"outputs/{kind}.xlsx" if fmt == "xlsx" else f"outputs/{kind}")
 
 
-def write_roster(result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
-    """Write the roster: an .xlsx workbook, or (``fmt='csv'``) one CSV file per sheet in a folder."""
+def write_roster(
+    result: RosterResult, path: str | os.PathLike[str], fmt: str | None = None, gap_prices: pd.DataFrame | None = None
+) -> Path:
+    """Write the roster: an .xlsx workbook, or (``fmt='csv'``) one CSV file per sheet in a folder; with
+    ``gap_prices`` (:meth:`planner.scenarios.gaps.GapPricing.table`) a `gap_prices` sheet too."""
     p = Path(path)
     kind = _kind(p, fmt)
     tables = roster_tables(result)
+    if gap_prices is not None:
+        tables["gap_prices"] = gap_prices
     if kind in ("csv", "csv-folder"):
         if p.suffix.lower() == ".csv":
             raise OutputError(f"a roster has several tables: give a folder for CSV output, not {p}")
@@ -149,7 +154,17 @@ def _roster_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
     """The roster workbook's sheets with their number formats, widths and highlights."""
     summary = tables["summary"].copy()
     summary["value"] = summary["value"].map(lambda v: "" if v is None else v)
-    return _main_sheets(tables, summary) + _floor_sheets(tables) + tour_sheets(tables)
+    return _main_sheets(tables, summary) + _gap_price_sheets(tables) + _floor_sheets(tables) + tour_sheets(tables)
+
+
+def _gap_price_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
+    """The `gap_prices` sheet (one row per gap block) when the gaps were priced."""
+    if "gap_prices" not in tables:
+        return []
+    money = {c: MONEY for c in ("weekly_price", "annual_price", "raw_difference", "solver_tolerance")}
+    money |= {"language_weekly_price": MONEY, "language_annual_price": MONEY}
+    hours = {"hours": HOURS, "agent_hours_short": HOURS, "still_short_in_block": HOURS}
+    return [SheetOut("gap_prices", tables["gap_prices"], number_formats=money | hours, widths={"how": 90})]
 
 
 def _floor_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:

@@ -46,7 +46,12 @@ def apply_spec(base: Scenario, spec: ScenarioSpec) -> AppliedScenario:
     scenario = base
     openings: list[Opening] = []
     for change in spec.changes:
-        if change.kind is ChangeKind.COVER_LANGUAGE:
+        if change.kind is ChangeKind.COVER_LANGUAGE and change.start is not None and change.end is not None:
+            scenario, opened = cover_language_window(
+                scenario, change.language or "", change.start, change.end, change.site
+            )
+            openings += opened
+        elif change.kind is ChangeKind.COVER_LANGUAGE:
             scenario, opened = cover_language(scenario, change.language or "", change.site)
             openings += opened
         else:
@@ -127,14 +132,18 @@ def _shift_window(s: Scenario, c: Change) -> Scenario:
     return replace(s, shifts=(*s.shifts, added))
 
 
-def cover_language(s: Scenario, language: str, site: str | None = None) -> tuple[Scenario, list[Opening]]:
+def cover_language(
+    s: Scenario, language: str, site: str | None = None, serves: str | None = None
+) -> tuple[Scenario, list[Opening]]:
     """Open round-the-clock hiring for ``language`` at ``site`` (else at every site where it is spoken).
 
     Each such site gets a twin (same time zone, wage and premiums, no headcount cap) holding a pool that
-    speaks only the language, on the site's channels for it, with every shift template allowed there
-    starting at any hour. The twin's pool can only serve the language, so whatever it costs is the price
-    of covering it; the input's own pools, windows and caps are unchanged.
+    speaks only the language (or only ``serves``, a label standing for part of its demand), on the site's
+    channels for it, with every shift template allowed there starting at any hour. The twin's pool can only
+    serve the language, so whatever it costs is the price of covering it; the input's own pools, windows
+    and caps are unchanged.
     """
+    serves = serves or language
     speakers = [p for p in s.pools.values() if language in p.languages and (site is None or p.site == site)]
     sites = sorted({p.site for p in speakers})
     shifts = tuple(t if t.sites is not None else replace(t, sites=tuple(s.sites)) for t in s.shifts)
@@ -143,15 +152,53 @@ def cover_language(s: Scenario, language: str, site: str | None = None) -> tuple
     openings: list[Opening] = []
     for name in sites:
         at_site = [p for p in speakers if p.site == name]
-        twin = f"{name}_{language}_24h"
+        twin = f"{name}_{language}_24h" if serves == language else f"{name}_{language}_window"
         new_sites[twin] = replace(s.sites[name], name=twin, max_agents=None)
         channels = _channel_union(at_site)
-        pools[twin] = Pool(twin, twin, (language,), channels, None, _hourly_cost(s, at_site))
+        pools[twin] = Pool(twin, twin, (serves,), channels, None, _hourly_cost(s, at_site))
         shifts += tuple(_all_day(t, twin, s.horizon.interval_minutes) for t in s.shifts if t.allowed_at(name))
         usual = tuple((t.name, tuple(t.start_offsets(t.start_step_minutes or s.horizon.interval_minutes)))
                       for t in s.shifts if t.allowed_at(name))  # fmt: skip
         openings.append(Opening(language, name, twin, twin, usual))
     return replace(s, sites=new_sites, pools=pools, shifts=shifts), openings
+
+
+def window_label(language: str) -> str:
+    """The label a windowed cover gives the language's demand inside the window (a queue of its own)."""
+    return f"{language} (window)"
+
+
+def cover_language_window(
+    s: Scenario, language: str, start: dt.datetime, end: dt.datetime, site: str | None = None
+) -> tuple[Scenario, list[Opening]]:
+    """Require ``language``'s demand from ``start`` to ``end`` (UTC) to be met, and only that (hiring at
+    ``site``, else at every site where it is spoken).
+
+    The language's demand rows in the window are relabelled (:func:`window_label`); every pool, agent and
+    `targets` row of the language also takes the label, so the input's own staff serve them as before.
+    Then :func:`cover_language` adds, at every site where the language is spoken, a hire pool starting at
+    any hour that speaks only the label: it can serve nothing but the window's demand, so it closes that
+    and leaves the language's other gaps as they are. Several windows of one language in a scenario share
+    the label and the hire pools. (For a deferrable channel the window's work becomes a backlog of its own,
+    finished within its response window as before.)
+    """
+    label = window_label(language)
+    opened = any(label in p.languages for p in s.pools.values())  # an earlier window of the same scenario
+    d = s.demand
+    inside = (d["language"] == language) & (d["interval_start"] >= start) & (d["interval_start"] < end)
+    demand = d.copy()
+    demand.loc[inside, "language"] = label
+
+    def speak(languages: tuple[str, ...]) -> tuple[str, ...]:
+        return (*languages, label) if language in languages else languages
+
+    if opened:  # its pools, hires and targets are there already: one more window of the same queue
+        return replace(s, demand=demand), []
+    pools = {n: replace(p, languages=speak(p.languages)) for n, p in s.pools.items()}
+    agents = tuple(replace(a, languages=speak(a.languages)) for a in s.agents)
+    targets = s.targets + tuple(replace(t, language=label) for t in s.targets if t.language == language)
+    labelled = replace(s, demand=demand, pools=pools, agents=agents, targets=targets)
+    return cover_language(labelled, language, site, serves=label)
 
 
 def _channel_union(pools: list[Pool]) -> tuple[str, ...] | None:

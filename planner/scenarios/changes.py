@@ -22,7 +22,7 @@ class ChangeKind(StrEnum):
     CLOSE_POOL = "close_pool"  # a pool removed
     SHIFT_WINDOW = "shift_window"  # a shift template usable at a site from earliest_start to latest_start
     ADD_POOL = "add_pool"  # a new pool at a site
-    COVER_LANGUAGE = "cover_language"  # a language's demand met in every hour (windows opened, hires added)
+    COVER_LANGUAGE = "cover_language"  # a language met every hour, or from/to (windows opened, hires added)
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ class Change:
         if k is ChangeKind.ADD_POOL:
             return f"new pool {self.pool} at {self.site} ({', '.join(self.languages or ())})"
         where = f" from {self.site}" if self.site else ""
+        if self.start and self.end:
+            return f"{self.language} covered {self.start:%a %H:%M}-{self.end:%a %H:%M} UTC{where}"
         return f"{self.language} around the clock{where}"
 
 

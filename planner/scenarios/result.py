@@ -37,7 +37,8 @@ class OpenedCapacity:
         )
         return (
             f"{self.language} at {self.site}: {self.hires} {hire} speaking only {self.language}, "
-            f"{self.shifts_per_week:g} shifts/week starting {self.local_starts} local{opened}, "
+            f"{self.shifts_per_week:g} shift{'' if self.shifts_per_week == 1 else 's'}/week starting "
+            f"{self.local_starts} local{opened}, "
             f"paid {self.weekly_cost:,.0f} {currency}/week"
         )
 

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -168,7 +169,7 @@ def _run_dask(
         futures = []
         names = {}
         for i, (spec, path) in enumerate(zip(specs, roster_paths(specs, options.rosters_dir), strict=True)):
-            key = f"planner-scenario-{i}-{file_stem(spec.name)}-{time.time_ns()}"
+            key = f"planner-scenario-{i}-{file_stem(spec.name)}-{uuid.uuid4().hex}"  # unique, never reused
             futures.append(client.submit(solve_scenario, shared, spec, options.roster, path, key=key))
             names[key] = spec.name
             emit(SweepEvent(SweepEventKind.QUEUED, spec.name, 0, len(specs)))
