@@ -131,6 +131,20 @@ def test_bad_promise_rows_are_each_reported(tmp_path):
     ]  # fmt: skip
 
 
+def test_a_row_with_a_bad_cell_still_has_its_promise_columns_checked(tmp_path):
+    channels = tables(CHAT, [["en", "chat", "vip", 0.8, "month", 0.9, "offices", None, 1.5]])
+    path = write_xlsx(channels, tmp_path / "in.xlsx")
+    run = run_cli("validate", path)
+    assert run.exit_code == 1
+    assert run.stderr_lines == [
+        f"Error: {path}: 4 problems found",
+        f"{path}, sheet 'targets', row 2, column 'priority': got 1.5; expected blank or a whole number >= 1",
+        f"{path}, sheet 'targets', row 2, column 'service_level_scope': got 'month'; expected blank, interval, day or week",
+        f"{path}, sheet 'targets', row 2, column 'min_interval_service_level': got 0.9; expected a share at most the row's service_level (0.8)",
+        f"{path}, sheet 'targets', row 2, column 'clock': got 'offices'; expected blank, wall or a calendar listed in the calendars sheet (office)",
+    ]  # fmt: skip
+
+
 def test_a_row_floor_above_the_channel_level_is_reported_where_it_is_set(tmp_path):
     rows = [["en", "chat", "standard", None, None, 0.9, None, None, None]]
     path = write_xlsx(tables(CHAT, rows), tmp_path / "in.xlsx")

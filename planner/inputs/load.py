@@ -526,11 +526,9 @@ def _targets(
                 )
             )
             table.bad.add(row)
-        if row in table.bad:
-            continue
-        if r["priority"] is not None and not _check_priority_row(table, row, r, channels, log):
-            continue
-        if not _check_promise_row(table, row, r, channels, calendars, log):
+        checked = row not in table.bad and (r["priority"] is None or _check_priority_row(table, row, r, channels, log))
+        # the promise columns are checked on every row, so that one run reports all of a row's problems
+        if not _check_promise_row(table, row, r, channels, calendars, log) or not checked:
             continue
         if all(r[c.name] is None for c in TARGETS.columns if c.name not in TARGETS.key):
             log.add(

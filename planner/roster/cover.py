@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.roster.rules import TOL, DeferredGroup, LiveGroup, RosterModel
+from planner.roster.rules import TOL, RosterModel, groups_by_name, shortfall_span
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,7 @@ def short_spots(
     options of the same price, those on duty in more of the group's short intervals first.
     ``presence`` is the problem's (options x intervals) duty shares, computed when not given."""
     p = m.problem
-    n = p.n_intervals
-    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
-    groups.update({g.name: g for g in p.deferred})
+    groups = groups_by_name(p)
     presence = p.presence() if presence is None else presence
     skillset_of_option = np.array([p.pools[int(k)].skillset for k in p.option_pool], dtype=object)
     spots: list[ShortSpot] = []
@@ -41,9 +39,7 @@ def short_spots(
     spans: dict[int, list[int]] = {}
     for i, (g, t, c) in enumerate(m.short):
         if float(short_values[i]) > tol:
-            group = groups[g]
-            end = t + (int(np.ceil(group.classes[c].window)) if isinstance(group, DeferredGroup) else 0)
-            spans[i] = sorted({u % n for u in range(t, end + 1)})
+            spans[i] = shortfall_span(p, groups[g], t, c)
     keys = list(m.short)
     short_of_group: dict[str, list[int]] = {}
     for i, span in spans.items():

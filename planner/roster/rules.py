@@ -618,6 +618,21 @@ RULE_DESCRIPTIONS = {
 }
 
 
+def groups_by_name(p: RosterProblem) -> dict[str, LiveGroup | DeferredGroup]:
+    """The problem's live and deferrable groups by name (the first key of ``RosterModel.short``)."""
+    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
+    groups.update({g.name: g for g in p.deferred})
+    return groups
+
+
+def shortfall_span(p: RosterProblem, group: LiveGroup | DeferredGroup, t: int, c: int, margin: int = 0) -> list[int]:
+    """The intervals (cyclic) in which agents can serve a shortfall of ``group`` at interval ``t``
+    (deadline class ``c``): the interval itself for live work, the window after the arrival interval for
+    deferrable work; widened by ``margin`` intervals either side."""
+    end = t + (int(np.ceil(group.classes[c].window)) if isinstance(group, DeferredGroup) else 0)
+    return sorted({u % p.n_intervals for u in range(t - margin, end + margin + 1)})
+
+
 def shortfall_neighbourhood(m: RosterModel, hours: float = 24.0, tol: float = TOL) -> list[int]:
     """Shift options that a repair of the current solution's shortfalls may move.
 
@@ -627,19 +642,16 @@ def shortfall_neighbourhood(m: RosterModel, hours: float = 24.0, tol: float = TO
     another pool take over the hour it leaves.
     """
     p = m.problem
-    n = p.n_intervals
     reach = int(round(hours / p.interval_hours))
-    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
-    groups.update({g.name: g for g in p.deferred})
+    groups = groups_by_name(p)
     near: dict[str, set[int]] = defaultdict(set)  # skill set -> intervals near a shortfall
     for (g, t, c), var in m.short.items():
         if (var.varValue or 0.0) <= tol:
             continue
         group = groups[g]
-        end = t + (int(np.ceil(group.classes[c].window)) if isinstance(group, DeferredGroup) else 0)
-        span = {u % n for u in range(t - reach, end + reach + 1)}
+        span = shortfall_span(p, group, t, c, reach)
         for s in group.skillsets:
-            near[s] |= span
+            near[s] |= set(span)
     if not near:
         return []
     out = []

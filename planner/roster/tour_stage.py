@@ -33,7 +33,7 @@ import numpy as np
 
 from planner.roster.highs_model import HighsModel
 from planner.roster.progress import Stage
-from planner.roster.rules import DeferredGroup, LiveGroup, RosterModel, RosterProblem
+from planner.roster.rules import RosterModel, RosterProblem, groups_by_name
 from planner.roster.tours import TourData
 
 if TYPE_CHECKING:
@@ -293,8 +293,7 @@ def shortfall_by_skillset(m: RosterModel, values: np.ndarray, position: dict[str
     """Per skill set, the agents short in each interval in groups it could serve (deferrable work counted at
     its arrival interval)."""
     p = m.problem
-    groups: dict[str, LiveGroup | DeferredGroup] = {g.name: g for g in p.live}
-    groups.update({g.name: g for g in p.deferred})
+    groups = groups_by_name(p)
     need: dict[str, np.ndarray] = {}
     for (g, t, _c), var in m.short.items():
         short = float(values[position[var.name]])
