@@ -180,7 +180,7 @@ def test_every_bad_row_is_reported_located_and_nothing_is_written(tmp_path):
     rows = [
         row("a", "scale_demand", language="xx", factor=2),
         row("a", "scale_demand", factor=-1),
-        row("a", "scale_demand", factor="abc"),
+        row("a", "scale_demand", language="yy", factor="abc"),
         row("a", "scale_demand", factor=2, **{"from": "Monday noon"}, to="2026-03-23 18:00"),
         row("b", "wage", site="paris", factor=1.1),
         row("b", "close_pool", pool="nope"),
@@ -201,6 +201,7 @@ def test_every_bad_row_is_reported_located_and_nothing_is_written(tmp_path):
         [
             f"{s}, sheet 'sc', row 2, column 'language': got 'xx'; expected a language of the demand sheet: en, ja",
             f"{s}, sheet 'sc', row 3, column 'factor': got '-1'; expected blank or a number >= 0",
+            f"{s}, sheet 'sc', row 4, column 'language': got 'yy'; expected a language of the demand sheet: en, ja",
             f"{s}, sheet 'sc', row 4, column 'factor': got 'abc'; expected blank or a number >= 0",
             f"{s}, sheet 'sc', row 5, column 'from': got 'Monday noon'; "
             "expected blank or a date-time such as 2026-03-25 12:00",

@@ -93,7 +93,8 @@ def load_specs(
         raise InputError(raw.file, [Problem(raw.file, "no scenarios", sheet=raw.sheet)])
     changes = []
     for _, r in typed.frame.iterrows():
-        if int(r["row"]) in typed.bad:
+        if int(r["row"]) in typed.bad:  # a cell did not parse: its names are still checked (all problems in one run)
+            _check_row_names(base, raw, r, log)
             continue
         change = _check_row(base, raw, r, log)
         if change is not None:
@@ -173,6 +174,20 @@ def _check_row(base: Scenario, raw: RawTable, r: pd.Series, log: ProblemLog) -> 
         end=values.pop("to"),
         **{k: v for k, v in values.items() if k not in ("scenario", "change")},
     )
+
+
+def _check_row_names(base: Scenario, raw: RawTable, r: pd.Series, log: ProblemLog) -> None:
+    """The names of a row that has another problem (a cell that did not parse), checked on their own."""
+    try:
+        kind = ChangeKind(r["change"])
+    except ValueError:
+        return
+    row = int(r["row"])
+
+    def bad(column: str, value: Any, expected: str) -> None:
+        log.add(Problem.cell(raw.file, raw.sheet, row, column, value, expected))
+
+    _check_names(base, kind, {c.name: _field(r, c.name) for c in SCENARIOS.columns}, bad)
 
 
 def _check_names(base: Scenario, kind: ChangeKind, v: dict[str, Any], bad: Any) -> None:
