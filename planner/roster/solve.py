@@ -1,7 +1,8 @@
 """Solve the roster model with HiGHS (through highspy) or CBC (bundled with PuLP).
 
 Before the integer program, its LP relaxation is solved to report an honest lower bound
-on the cost; then the MIP runs to the relative gap or the time limit. Status, objective,
+on the cost; then the stages (see :func:`solve_model`) run, each to the relative gap or its own
+work limit (nodes, rounds, LP re-solves), the overall time limit being only a safety net. Status, objective,
 best bound, gap and seconds are reported. With a progress callback, the stages, the rosters found
 and the solver's log lines reach it as events (HiGHS through its callbacks, CBC by following its
 log file); the solver never writes to the console.
