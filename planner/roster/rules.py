@@ -580,20 +580,43 @@ def rule_break_coverage(m: RosterModel) -> None:
     for (s, g, t), var in m.alloc.items():
         if g not in live:
             other[(s, t)].append(var)
+    # live <= on shift - on break in slot q, written against the interval's agent_time row (live + other
+    # work + idle = agents on duty, the interval's time-average): the shift terms cancel where shifts start
+    # on interval boundaries, keeping the row short. Every variable is >= 0, so a slot's row is implied by
+    # the interval's when none of its own terms is positive, and by another slot's of the same interval
+    # when none of its terms is larger there (as at a chain's first and last slots).
+    by_interval: dict[tuple[str, int], list[tuple[int, dict[str, tuple[pulp.LpVariable, float]]]]] = defaultdict(list)
     for s, q in rows:
-        # live <= on shift - on break in slot q, written against the interval's agent_time row
-        # (live + other work + idle = agents on duty, the interval's time-average): the shift terms
-        # cancel where shifts start on interval boundaries, keeping the row short
-        t = q // per
-        idle = m.idle.get((s, t))
-        if idle is None:
-            idle = m.lp.add_variable(safe_name(f"idle__{s}__t{t:05d}"), 0)
-            m.idle[(s, t)] = idle
-        duty = m.on_duty[(s, t)]
+        duty = m.on_duty[(s, q // per)]
         terms = list(duty.items()) + on_break[(s, q)] + [(v, -f) for v, f in on_shift.get((s, q), [])]
-        terms = [(v, c) for v, c in _merge(terms) if abs(c) > 1e-9]
-        terms += [(v, -1.0) for v in other.get((s, t), [])] + [(idle, -1.0)]
-        m.add("break_coverage", pulp.LpAffineExpression(terms) <= 0, f"break_cover__{s}__q{q:05d}")
+        own = {v.name: (v, c) for v, c in _merge(terms) if abs(c) > 1e-9}
+        if any(c > 1e-9 for _, c in own.values()):
+            by_interval[(s, q // per)].append((q, own))
+    for (s, t), slots in sorted(by_interval.items()):
+        kept = [(q, own) for i, (q, own) in enumerate(slots) if not _implied(own, slots, i)]
+        idle = m.lp.add_variable(safe_name(f"idle__{s}__t{t:05d}"), 0)
+        m.idle[(s, t)] = idle
+        for q, own in kept:
+            terms = [*own.values(), *((v, -1.0) for v in other.get((s, t), [])), (idle, -1.0)]
+            m.add("break_coverage", pulp.LpAffineExpression(terms) <= 0, f"break_cover__{s}__q{q:05d}")
+
+
+def _implied(
+    own: dict[str, tuple[pulp.LpVariable, float]],
+    slots: list[tuple[int, dict[str, tuple[pulp.LpVariable, float]]]],
+    i: int,
+) -> bool:
+    """Whether another slot's row (same other terms) implies this one: none of this row's coefficients is
+    larger there (all variables are >= 0); of two equal rows the first is kept."""
+    for j, (_, there) in enumerate(slots):
+        if j == i:
+            continue
+        names = own.keys() | there.keys()
+        if all(own.get(n, (None, 0.0))[1] <= there.get(n, (None, 0.0))[1] + 1e-12 for n in names):
+            equal = all(abs(own.get(n, (None, 0.0))[1] - there.get(n, (None, 0.0))[1]) <= 1e-12 for n in names)
+            if not equal or j < i:
+                return True
+    return False
 
 
 def rule_pool_headcount(m: RosterModel) -> None:
