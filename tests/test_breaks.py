@@ -66,6 +66,7 @@ def test_the_model_staggers_breaks_where_the_mid_shift_rule_empties_the_peak() -
     # With 15: 3 at 150, 180, 210 and 270, 2 at 240 (the peak), 1 at 300 keeps every quarter.
     model, info, shifts = solve(_forced_stagger(True))
     assert shifts.tolist() == [15]
+    assert info_cost(model) == pytest.approx(15 * 8.0)
     assert sum(v.varValue for v in model.short.values()) == pytest.approx(0.0, abs=1e-6)
     values = {k: float(v.varValue or 0.0) for k, v in model.breaks.items()}
     placed = model_breaks(model.problem, values, shifts)
@@ -77,10 +78,10 @@ def test_the_model_staggers_breaks_where_the_mid_shift_rule_empties_the_peak() -
 
 
 def test_the_mid_shift_rule_fails_the_forced_stagger_day() -> None:
-    # Everyone breaks 255-285: the peak half-hour 240-270 has 15 x 0.5 = 7.5 agents on average against 13
-    # (0 in its second quarter), and 270-300 has 7.5 against 12. The mid-shift model keeps the interval
-    # averages only with x * 0.5 >= 13, i.e. 26 agents: at the penalty of 1000 an agent-hour it leaves the
-    # shortfall instead of paying 11 more 8-hour shifts only if cheaper - it is not: 26 agents cost 208.
+    # Everyone breaks 255-285: with 15 agents the peak half-hour 240-270 has 15 x 0.5 = 7.5 agents on
+    # average against 13 (none in its second quarter), and 270-300 has 7.5 against 12. The mid-shift model
+    # keeps the interval averages only with x * 0.5 >= 13, i.e. 26 agents (cost 26 x 8 = 208 against 120
+    # with staggered breaks); a shortfall would cost 1000 an agent-hour, so it pays for the 26.
     on = _on_duty_per_quarter(15, [(255, 15)])
     assert on[16] == 15 and on[17] == 0 and on[18] == 0  # quarters 240-255, 255-270, 270-285
     assert (on[16] + on[17]) / 2 == 7.5 < NEED[8]
