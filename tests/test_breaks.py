@@ -162,6 +162,20 @@ def test_whole_breaks_are_given_to_the_starts_in_order() -> None:
     assert placed == {0: [(180, 1), (240, 1)], 1: [(240, 1)]}
 
 
+def test_agents_on_duty_count_the_breaks_where_they_are_placed() -> None:
+    from planner.analysis.breaks import duty_change
+
+    problem = _two_starts()
+    placed = {0: [(180, 1), (240, 1)], 1: [(240, 1)]}
+    change = duty_change(problem, np.array([2, 1]), placed)
+    # A (2 agents, mid-shift break 210-270 counted as half of hours 3 and 4) breaks at 180-240 and 240-300:
+    # one agent off in each of hours 3 and 4, as the mid-shift count had it - no change. B (1 agent, counted
+    # off 270-330: half of hours 4 and 5) breaks 300-360: hour 4 gains half an agent, hour 5 loses it.
+    expected = np.zeros((1, 10))
+    expected[0, 4], expected[0, 5] = 0.5, -0.5
+    np.testing.assert_allclose(change, expected)
+
+
 # --------------------------------------------------------------------------- the template columns
 
 

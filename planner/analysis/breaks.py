@@ -150,6 +150,29 @@ def model_breaks(
     return out
 
 
+def duty_change(problem: RosterProblem, agents: np.ndarray, placed: dict[int, list[tuple[int, int]]]) -> np.ndarray:
+    """Per pool and interval, the agents on duty that the model's placed breaks add to the coverage arrays'
+    count (which has every break mid-shift): the mid-shift break back, the placed breaks off."""
+    step = problem.interval_minutes
+    n = problem.n_intervals
+    out = np.zeros((len(problem.pools), n))
+    if not placed or problem.option_start is None or problem.option_break is None:
+        return out
+
+    def add(pool: int, b0: int, b1: int, count: float) -> None:
+        for j in range(b0 // step, (b1 - 1) // step + 1):
+            out[pool, j % n] += count * (min(b1, (j + 1) * step) - max(b0, j * step)) / step
+
+    for o, breaks in placed.items():
+        pool, start = int(problem.option_pool[o]), int(problem.option_start[o])
+        f0, f1 = (int(x) for x in problem.option_break[o])
+        if f1 > f0:
+            add(pool, start + f0, start + f1, float(agents[o]))
+        for offset, count in breaks:
+            add(pool, start + offset, start + offset + (f1 - f0), -float(count))
+    return out
+
+
 def schedule_breaks(
     scenario: Scenario,
     options: ShiftOptions,
