@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.analysis.breaks import duty_change
 from planner.domain import Pool, Scenario
 from planner.requirements import QueueKey, QueueSpec, Requirements
 from planner.roster.rules import TOL, PoolSpec, RosterProblem
@@ -75,9 +76,11 @@ def parse_queues(text: str) -> tuple[QueueKey, ...] | None:
     return tuple(out) if out else None
 
 
-def pool_on_duty(problem: RosterProblem, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per pool and interval: (on-duty agents as the model counts them: shift counts x presence,
-    people whose shift touches the interval)."""
+def pool_on_duty(
+    problem: RosterProblem, agents: np.ndarray, placed: dict[int, list[tuple[int, int]]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pool and interval: (on-duty agents as the model counts them: shift counts x presence, with the
+    breaks the model placed where it placed them, people whose shift touches the interval)."""
     n_pools, n = len(problem.pools), problem.n_intervals
     duty, people = np.zeros((n_pools, n)), np.zeros((n_pools, n))
     chosen = np.flatnonzero(agents > 0)
@@ -87,7 +90,7 @@ def pool_on_duty(problem: RosterProblem, agents: np.ndarray) -> tuple[np.ndarray
         np.add.at(duty[p], idx, frac * agents[o])
         touched = np.unique(idx[frac > TOL])
         people[p, touched] += agents[o]
-    return duty, people
+    return duty + duty_change(problem, agents, placed or {}), people
 
 
 def split_allocation(problem: RosterProblem, alloc: dict[tuple[str, str, int], float], duty: np.ndarray) -> PoolAlloc:
@@ -238,6 +241,7 @@ def plan_activities(
     problem: RosterProblem,
     agents: np.ndarray,
     alloc: dict[tuple[str, str, int], float],
+    placed: dict[int, list[tuple[int, int]]] | None = None,
 ) -> ActivityPlan:
     """The activity plan and routing guidance of a solved roster.
 
@@ -248,7 +252,7 @@ def plan_activities(
     groups = {g.name: GroupInfo(g.name, True, g.queues, g.skillsets) for g in problem.live}
     groups.update({d.name: GroupInfo(d.name, False, d.queues, d.skillsets) for d in problem.deferred})
     live = {g.name for g in problem.live}
-    duty, people = pool_on_duty(problem, agents)
+    duty, people = pool_on_duty(problem, agents, placed)
     planned = split_allocation(problem, alloc, duty)
     keep = 1.0 - scenario.settings.shrinkage
     by_t: dict[int, dict[int, dict[str, float]]] = defaultdict(dict)
