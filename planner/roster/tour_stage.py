@@ -1,9 +1,11 @@
 """The tour stage of a solve with weekly tours (HiGHS, one persistent model): the first roster of a tour
 model, in four steps, each limited by a count of the solver's work (never by seconds):
 
-1. **whole people** (:func:`whole_people`): tours integer, each between the floor and the ceiling of its LP
-   value (a RENS neighbourhood; Berthold, Math. Prog. Comp. 6, 2014; tours the LP leaves at zero stay at zero),
-   shift starts continuous - a MIP of at most ``TOUR_PEOPLE_NODES`` nodes;
+1. **whole people** (:func:`whole_people`): first a dive (:func:`people_dive`, ``PEOPLE_DIVE_SOLVES`` LP
+   re-solves) fixes the tours nearest a whole number, a share at a time, the others making up for the
+   rounding; then tours integer, each between the floor and the ceiling of its value after the dive (a RENS
+   neighbourhood; Berthold, Math. Prog. Comp. 6, 2014; tours at zero stay at zero), shift starts continuous
+   - a MIP of at most ``TOUR_PEOPLE_NODES`` nodes;
 2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
    ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
    the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 
 #: Branch-and-bound nodes for whole people per tour (step 1; it stops at the solve's gap before).
 TOUR_PEOPLE_NODES = 50
+#: LP re-solves of the dive that fixes tours to whole numbers before step 1's MIP.
+PEOPLE_DIVE_SOLVES = 8
 #: Rounds of the repair that adds people (step 3), each adding up to PEOPLE_PER_ROUND before one re-solve.
 TOUR_REPAIR_ROUNDS = 4
 PEOPLE_PER_ROUND = 50
@@ -118,12 +122,13 @@ def _shift_repair(run: _Solve, backend: _HighsBackend, roster: np.ndarray) -> np
 
 
 def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
-    """Step 1: integer tours within floor and ceiling of the LP's, shift starts continuous."""
+    """Step 1: tours fixed to whole numbers by a dive (:func:`people_dive`), then integer tours within floor
+    and ceiling of the values the dive leaves, shift starts continuous."""
     from planner.roster.solve import _Limits
 
     hm: HighsModel = backend.model
     tours = hm.tour_columns
-    x = x_lp[tours]
+    x = people_dive(backend, x_lp)[tours]
     hm.set_integrality(tours)
     hm.set_bounds(tours, np.floor(x + TOL), np.ceil(x - TOL))
     backend._limits(_Limits(gap=run.options.gap, max_nodes=TOUR_PEOPLE_NODES))
@@ -134,6 +139,42 @@ def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.nd
     finally:
         hm.reset_bounds(tours)
         hm.set_integer(False)
+
+
+def people_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
+    """Fix-and-resolve over the tours (shift starts continuous): ``PEOPLE_DIVE_SOLVES`` times, the share
+    1 / (rounds left) of the fractional tours nearest a whole number fixed at it (rounded down instead when
+    rounding breaks a cap), the LP re-solved from its basis, so that the tours still free make up for the
+    rounding. Returns the last LP's values (tours fixed whole or still fractional); ``x_lp`` when the first
+    re-solve fails."""
+    hm: HighsModel = backend.model
+    tours = hm.tour_columns
+    hm.set_integer(False)
+    backend._limits(None)
+    lower, upper = hm.matrix.lower[tours].copy(), hm.matrix.upper[tours].copy()
+    values = x_lp
+    try:
+        for solve in range(PEOPLE_DIVE_SOLVES):
+            x = values[tours]
+            distance = np.abs(x - np.round(x))
+            fractional = (lower < upper) & (distance > TOL)
+            if not fractional.any():
+                break
+            share = int(np.ceil(fractional.sum() / max(PEOPLE_DIVE_SOLVES - solve, 2)))
+            pick = np.argsort(np.where(fractional, distance, np.inf), kind="stable")[:share]
+            for rounded in (np.round(x[pick]), np.floor(x[pick] + TOL)):
+                trial_lower, trial_upper = lower.copy(), upper.copy()
+                trial_lower[pick] = trial_upper[pick] = rounded
+                hm.set_bounds(tours, trial_lower, trial_upper)
+                status = hm.run()
+                if status == "optimal":
+                    lower, upper, values = trial_lower, trial_upper, hm.values()
+                    break
+            else:
+                break
+    finally:
+        hm.reset_bounds(tours)
+    return values
 
 
 def whole_starts(backend: _HighsBackend, values: np.ndarray) -> np.ndarray | None:
