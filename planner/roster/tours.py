@@ -79,8 +79,8 @@ class StartCell:
 
 @dataclass(frozen=True)
 class AgentGroup:
-    """Named agents of one pool with the same own columns (days off, unavailable dates, start window, nights,
-    contract hours): how many, and the tours (start cell, pattern) every week of which suits them."""
+    """Named agents of one pool with the same own columns (days off, unavailable dates, start window, nights):
+    how many, and the tours (start cell, pattern) every week of which suits them."""
 
     pool: int
     label: str
@@ -258,20 +258,19 @@ def agent_groups(
     """The named agents of the agents sheet in groups of alike agents (same pool and own columns), each with
     the tours whose every week suits them: on the pattern's working days, every shift option of the start
     cell leaves their days off and unavailable dates free and starts within their window; the days with a
-    night option are at most their nights; every mix of the cell's templates gives their contract hours
-    within one shift (as :func:`planner.analysis.weeks.rule_against` checks a concrete week)."""
+    night option are at most their nights (as :func:`planner.analysis.weeks.rule_against` checks a concrete
+    week). Contract hours are left to the assignment: a start cell holds the templates of every length, and
+    asking each of them to give the contract would rule out nearly every cell."""
     if not scenario.agents:
         return ()
     alike: dict[tuple[object, ...], list[Agent]] = defaultdict(list)
     for a in sorted(scenario.agents, key=lambda a: a.name):
-        key = (a.pool_name, a.days_off, a.unavailable, a.earliest_start, a.latest_start, a.max_nights, a.weekly_hours)
+        key = (a.pool_name, a.days_off, a.unavailable, a.earliest_start, a.latest_start, a.max_nights)
         alike[key].append(a)
     slots: dict[tuple[int, int], list[int]] = defaultdict(list)
     for o, (c, d) in enumerate(zip(tours.option_cell, tours.option_slot_day, strict=True)):
         slots[(int(c), int(d))].append(o)
     starts = list(table["local_start"])
-    paid = table["paid_minutes"].to_numpy(dtype=float) / 60.0
-    longest = max((t.paid_minutes for t in scenario.shifts), default=0) / 60.0
     weeks = tours.days // 7
     out = []
     for n, members in enumerate(alike.values()):
@@ -286,17 +285,11 @@ def agent_groups(
             day_ok = [all(_shift_suits(a, starts[o]) for o in slots.get((c, d), [])) for d in range(tours.days)]
             for k in range(len(tours.patterns)):
                 worked = [d for d in range(tours.days) if tours.works(k, d)]
-                options = [o for d in worked for o in slots.get((c, d), [])]
                 nights = sum(any(tours.option_night[o] for o in slots.get((c, d), [])) for d in worked)
                 if not all(day_ok[d] for d in worked):
                     continue
                 if a.max_nights is not None and nights > a.max_nights * weeks:
                     continue
-                if a.weekly_hours is not None and options:
-                    spw = tours.rules.shifts_per_week
-                    low, high = spw * float(paid[options].min()), spw * float(paid[options].max())
-                    if max(abs(low - a.weekly_hours), abs(high - a.weekly_hours)) > longest + 1e-9:
-                        continue
                 fits.append((c, k))
         out.append(AgentGroup(pool, f"{a.pool_name}#{n + 1}", len(members), tuple(fits)))
     return tuple(out)
