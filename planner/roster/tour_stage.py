@@ -22,7 +22,7 @@ model, in four steps, each limited by a count of the solver's work (never by sec
    shift start an integer between the floor and the ceiling of its step-1 value (widened to hold step 2's
    rounding, the MIP's start), at most ``TOUR_STARTS_NODES`` nodes; then step 3 on its roster. Step 2 judges
    a start by a per-skill-set estimate of cover; the MIP sees which start serves which queue. On the sample
-   it takes the roster from 1.7 % to 0.3 % above the tour LP bound; its root (cuts over the full LP) is most
+   it takes the roster from 1.7 % to 0.14 % above the tour LP bound; its root (cuts over the full LP) is most
    of its work. Its roster replaces the one of steps 2-3 only when the cost with the shortfall's penalty is
    lower, so a time limit that cuts it short never makes the roster worse.
 
