@@ -748,6 +748,40 @@ def rule_tour_headcount(m: RosterModel) -> None:
         m.add("tour_headcount", expr == 0, f"people__{pool.name}")
 
 
+#: A hire (a person on a tour no named agent's columns allow) costs this many agent-hours of the shortfall
+#: penalty on top of the wage: far below a shortfall, far above any difference between agents' weeks.
+HIRE_PENALTY_HOURS = 0.1
+
+
+def rule_tour_agents(m: RosterModel) -> None:
+    """Named agents in the solve: per pool, a transport from groups of alike agents (same own columns) to
+    the tours whose every week suits them, at most the group's agents; the people of a tour no group takes
+    are hires, each priced ``HIRE_PENALTY_HOURS`` of the penalty above the wage, so the solve picks the tours
+    the agents can work and hires only where they cannot (whole tours give whole agents: a transport)."""
+    p = m.problem
+    t = p.tours
+    if t is None or not t.groups:
+        return
+    takers: dict[tuple[int, int], list[pulp.LpVariable]] = defaultdict(list)
+    for group in t.groups:
+        mine = []
+        for c, k in group.fits:
+            label = "".join(str(d) for d in t.patterns[k])
+            var = m.lp.add_variable(safe_name(f"agents__{group.label}__{t.cells[c].label}__works{label}"), 0, None)
+            takers[(c, k)].append(var)
+            mine.append(var)
+        if mine:
+            m.add("tour_agents", pulp.lpSum(mine) <= group.agents, f"agents__{group.label}")
+    named = {group.pool for group in t.groups}
+    for (c, k), people in m.tours.items():
+        if t.cells[c].pool not in named:
+            continue
+        label = f"{p.pools[t.cells[c].pool].name}__{t.cells[c].label}__works{''.join(str(d) for d in t.patterns[k])}"
+        hire = m.lp.add_variable(safe_name(f"hires__{label}"), 0, None)
+        m.penalties.append((hire, p.penalty * HIRE_PENALTY_HOURS))
+        m.add("tour_agents", pulp.lpSum(takers[(c, k)]) + hire - people == 0, f"agents_or_hires__{label}")
+
+
 def rule_period_service_level(m: RosterModel) -> None:
     """A live queue promised over a day or week answers the period's share of contacts in time:
     per interval, answered-in-time contacts below every chord of its concave curve of agents on the
@@ -807,6 +841,7 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_tour_cover,
     rule_tour_nights,
     rule_tour_headcount,
+    rule_tour_agents,
     rule_holiday_headcount,
     rule_site_headcount,
     rule_period_service_level,
@@ -824,6 +859,7 @@ RULE_DESCRIPTIONS = {
     "tour_cover": "weekly tours: shifts_per_week days, days off, start-time band and rest per person",
     "tour_nights": "max_nights_per_week",
     "tour_headcount": "pool headcount on tours, within available",
+    "tour_agents": "named agents on tours their own columns allow; hires only where none can",
     "holiday_headcount": "a pool's reduced team on its calendar's holidays (available_share)",
     "period_service_level": "a day's or week's share of contacts answered in time (service_level_scope)",
 }
