@@ -1,6 +1,6 @@
 """Benchmark: the roster model's size per rule and per variable family, and the time of its LP relaxation.
 
-    python benchmarks/model_size.py [--only NAME ...] [--lp simplex ipm ...] [--no-lp]
+    python benchmarks/model_size.py [--only NAME ...] [--lp simplex ipm ...] [--no-lp] [--model-breaks]
 
 Each instance of :mod:`roster_bench` is generated, written and loaded as the CLI does, its problem and
 model built as ``plan_roster`` builds them (with the ``weekly_tours`` setting), and one table printed:
@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,11 +50,14 @@ LP_METHODS: dict[str, dict[str, bool | float | str | int]] = {
 }
 
 
-def build(name: str, folder: Path) -> RosterModel:
-    """The roster model of one benchmark instance, as ``plan_roster`` builds it."""
+def build(name: str, folder: Path, model_breaks: bool | None = None) -> RosterModel:
+    """The roster model of one benchmark instance, as ``plan_roster`` builds it (``model_breaks``: the
+    setting of that name, else the instance's)."""
     path = folder / f"{name}.xlsx"
     write_workbook(build_sample(BY_NAME[name].spec), path)
     scenario = load_scenario(path)
+    if model_breaks is not None:
+        scenario = replace(scenario, settings=replace(scenario.settings, model_breaks=model_breaks))
     problem = build_problem(
         scenario, compute_requirements(scenario), enumerate_options(scenario), tours=scenario.settings.weekly_tours
     )
@@ -104,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=["sample", "30-min", "15-min", "2x-languages-sites"])
     ap.add_argument("--lp", nargs="*", default=["simplex"], choices=sorted(LP_METHODS))
     ap.add_argument("--no-lp", action="store_true", help="sizes only")
+    ap.add_argument("--model-breaks", action="store_true", help="with the setting model_breaks = yes")
     args = ap.parse_args(argv)
     known = {i.name for i in INSTANCES}
     print(f"{'instance':<20} {'rule / variable family':<32} {'rows':>9} {'cols':>9} {'nonzeros':>10}")
@@ -113,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: unknown instance", file=sys.stderr)
                 continue
             t0 = time.perf_counter()
-            model = build(name, Path(tmp))
+            model = build(name, Path(tmp), True if args.model_breaks else None)
             print(f"# {name}: built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
             for label, rows, cols, nonzeros in size_rows(model):
                 print(f"{name:<20} {label:<32} {rows:>9,} {cols:>9,} {nonzeros:>10,}")

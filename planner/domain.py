@@ -181,10 +181,28 @@ class ShiftTemplate:
     latest_start: dt.time
     start_step_minutes: int | None = None  # None: the interval length
     sites: tuple[str, ...] | None = None  # None: every site
+    break_earliest_minutes: int | None = None  # earliest unpaid-break start after the shift start (None: default)
+    break_latest_minutes: int | None = None  # latest unpaid-break start after the shift start (None: default)
 
     @property
     def break_minutes(self) -> int:
         return round((self.length_hours - self.paid_hours) * 60)
+
+    @property
+    def mid_break_start(self) -> int:
+        """The unpaid break's start in the middle of the shift, on a 15-minute grid (minutes after the start):
+        where the shift's cost and the post-solve fallback assume it."""
+        return int((self.length_minutes - self.break_minutes) / 2 // 15 * 15)
+
+    def break_start_window(self) -> tuple[int, int]:
+        """Earliest and latest start of the unpaid break, in minutes after the shift start: the template's
+        columns, a blank one BREAK_WINDOW_MINUTES either side of the mid-shift start (within the shift)."""
+        mid, last = self.mid_break_start, max(0, self.length_minutes - self.break_minutes)
+        lo = self.break_earliest_minutes
+        hi = self.break_latest_minutes
+        lo = max(0, mid - BREAK_WINDOW_MINUTES) if lo is None else lo
+        hi = min(last, mid + BREAK_WINDOW_MINUTES) if hi is None else hi
+        return lo, max(lo, hi)
 
     @property
     def length_minutes(self) -> int:
@@ -205,6 +223,9 @@ class ShiftTemplate:
             last += 24 * 60
         return list(range(first, last + 1, step_minutes))
 
+
+#: A blank break window reaches this far either side of the mid-shift break start.
+BREAK_WINDOW_MINUTES = 60
 
 DEFAULT_SHIFTS = (
     ShiftTemplate(
@@ -248,6 +269,7 @@ class Settings:
     max_consecutive_days: int
     start_time_band_minutes: int
     max_nights_per_week: int | None  # None: no limit
+    model_breaks: bool = False  # the roster model places unpaid breaks within each template's window
 
 
 @dataclass(frozen=True)

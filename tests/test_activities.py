@@ -56,6 +56,44 @@ def test_whole_agents_that_cannot_keep_a_live_target_are_reported() -> None:
     assert unkept == ["B"]
 
 
+def test_a_kept_live_target_is_not_rounded_up_past_it_at_the_deferred_works_expense() -> None:
+    # 6 agents: live A planned 2.4 (requirement 2.0), deferred D 3.6. A keeps its 2 whole agents (the
+    # requirement) and the model's 3.6 on D become 4 whole agents; rounding A up to 3 would leave D 3
+    assert round_interval({0: {"A": 2.4, "D": 3.6}}, {"A": 2.0}, {0: 6}, {"A"}) == ({0: {"A": 2, "D": 4}}, [])
+    # no deferred work planned in the pool: the free agent rounds A up as before
+    assert round_interval({0: {"A": 2.4}}, {"A": 2.0}, {0: 4}, {"A"}) == ({0: {"A": 3}}, [])
+    # a plan short of the requirement (1.6 < 2, the roster's gap) is still rounded up: A 1 -> 2, D the other 2
+    assert round_interval({0: {"A": 1.6, "D": 1.0}}, {"A": 2.0}, {0: 4}, {"A"}) == ({0: {"A": 2, "D": 2}}, [])
+
+
+def test_deferred_routing_takes_the_groups_a_pool_was_planned_for_first() -> None:
+    # "multi" (en+ja) was planned for ja email only; en email, which its skills allow, comes one rank later,
+    # so its deferred agents do not take English backlog another pool works, by its early deadlines, first
+    pools = {"multi": Pool("multi", "s", ("en", "ja")), "en_only": Pool("en_only", "s", ("en",))}
+    specs = (PoolSpec("multi", "s", "en+ja"), PoolSpec("en_only", "s", "en"))
+    chat = (("en", "chat", "standard"),)
+    ja_email, en_email = (("ja", "email", "standard"),), (("en", "email", "standard"),)
+    queues = [_spec(*chat[0])] + [_spec(*q[0], kind=WorkKind.DEFERRABLE) for q in (ja_email, en_email)]
+    groups = {
+        "live:en:chat": GroupInfo("live:en:chat", True, chat, ("en", "en+ja")),
+        "defer:ja:email": GroupInfo("defer:ja:email", False, ja_email, ("en+ja",)),
+        "defer:en:email": GroupInfo("defer:en:email", False, en_email, ("en", "en+ja")),
+    }
+    hours = {0: {"live:en:chat": 40.0, "defer:ja:email": 20.0}, 1: {"defer:en:email": 30.0}}
+    t = routing_table(pools, specs, queues, groups, hours)
+    assert [(r.pool, r.rank, r.kind, r.queues) for r in t.itertuples(index=False)] == [
+        ("multi", 1, "live", "en/chat/standard"),
+        ("multi", 2, "deferred", "ja/email/standard"),
+        ("multi", 3, "deferred", "en/email/standard"),
+        ("en_only", 1, "live", "en/chat/standard"),
+        ("en_only", 2, "deferred", "en/email/standard"),
+    ]
+    # the simulated floor gets both ranks as levels, in that order, and a deferred desk may take both
+    parts = floor_parts(Horizon(START, 60), None, t, None)
+    assert parts.routing is not None
+    assert parts.routing["multi"] == (chat, ja_email, en_email)
+
+
 def test_staggered_breaks_keep_a_half_hour_peak_that_the_mid_shift_rule_empties() -> None:
     # one start (minute 0), 10 agents, 9-hour shift with a 30-minute break: mid-shift at 255 minutes
     # ((540 - 30) / 2 = 255), window 195..315. The half-hour 255-285 (slots 17 and 18) needs 8 agents,

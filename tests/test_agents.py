@@ -223,3 +223,19 @@ def test_a_hire_says_which_agents_columns_rule_the_week_out() -> None:
     assert roster["hire 1 (agents:hq:en)"].note == (
         "no agent can take this week (agents' days_off: ana; agents' unavailable: bo; on another week: cy)"
     )
+
+
+def test_the_solve_picks_the_tours_the_agents_can_work(tmp_path: Path) -> None:
+    # one agent 09-17 on all seven days: two people, ten shifts of 80 (800 a week) on two patterns that
+    # between them work every day. Ana has Saturday and Sunday off, Bo Monday and Tuesday: of the patterns
+    # with two consecutive days off only Mon-Fri suits Ana and only Wed-Sun suits Bo, and together they cover
+    # the week; the solve knows the agents' columns (rule tour_agents), so it picks exactly these two weeks
+    # (an equally cheap pair such as Mon-Fri and Sat-Wed would leave Bo idle and a hire)
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17)}
+    people = [["ana", "hq", "en", 40, "sat, sun"], ["bo", "hq", "en", 40, "mon, tue"]]
+    result = week(tmp_path, need, [MORNING], agents=people, agent_columns=("days_off",))
+    weeks = {g.name: sorted(s.local_day for s in g.shifts) for g in result.tour_groups}
+    assert weeks == {"ana": [0, 1, 2, 3, 4], "bo": [2, 3, 4, 5, 6]}
+    assert result.summary.weekly_cost == 800.0
+    assert not result.has_shortfall
+    assert all(f.hires == 0 for f in result.summary.fairness)

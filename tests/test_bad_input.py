@@ -42,7 +42,7 @@ XLSX = "an Excel .xlsx workbook (Excel 2007 or later)"
 DT = "a date-time in the years 1900-2199 such as 2026-03-23 14:00 (UTC) or 2026-03-23T23:00+09:00"
 KNOWN_SETTINGS = (
     "currency, shrinkage, max_occupancy, deferred_max_occupancy, concurrency_efficiency, shifts_per_week, "
-    "weekly_tours, consecutive_days_off, min_rest_hours, max_consecutive_days, start_time_band_minutes, max_nights_per_week, "
+    "weekly_tours, model_breaks, consecutive_days_off, min_rest_hours, max_consecutive_days, start_time_band_minutes, max_nights_per_week, "
     "night_hours, under_coverage_penalty, solver, time_limit_seconds, mip_gap, threads, interval_minutes, "
     "week_start, weeks_per_year"
 )

@@ -59,7 +59,7 @@ def test_sheets_in_reading_order_dashboard_active_and_alone_selected(book: Path)
     assert wb.sheetnames == [
         *["dashboard", "summary", "finance", "heatmaps", "coverage_charts"],
         *["shifts", "coverage", "cost", "gaps", "headcount", "language_sites"],
-        *["activities", "routing", "breaks", "activity_gaps", "hourly", "solver"],
+        *["activities", "routing", "breaks", "activity_gaps", "person_activities", "hourly", "solver"],
     ]
     assert wb.active.title == "dashboard"
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["dashboard"]

@@ -168,7 +168,7 @@ def test_roster_outputs_xlsx_csv_and_json(tmp_path):
     assert metrics["shortfall_agent_hours"] == 0
     sheets = {name: stable_names(frame) for name, frame in pd.read_excel(out, sheet_name=None).items()}
     data_sheets = ["shifts", "coverage", "cost", "gaps", "headcount", "language_sites"]
-    data_sheets += ["activities", "routing", "breaks", "activity_gaps"]
+    data_sheets += ["activities", "routing", "breaks", "activity_gaps", "person_activities"]
     assert list(sheets) == [
         *["dashboard", "summary", "finance", "heatmaps", "coverage_charts"],
         *data_sheets,

@@ -11,7 +11,7 @@ import pytest
 from scipy.linalg import expm
 from workbooks import run_cli
 
-from planner.simulation.engine import compile_input, run_replication
+from planner.simulation.engine import _MOVE, _OFF, _ON, compile_input, draw_staff, run_replication
 from planner.simulation.floor import Activity, FloorPlan, ShiftBlock
 from planner.simulation.model import Absence, SimInput, SimQueue, slot_minutes
 from planner.simulation.report import Estimate, QueueOutcome, SimulationResult, Verdict
@@ -211,6 +211,55 @@ def test_activity_plan_dedicates_agents() -> None:
     res = simulate(sim, replications=10, seed=6)
     exact = 1.0 - lam * 3.0 * math.exp(-(1 / 3.0 - lam) * 20 / 60)  # M/M/1: 1 - rho e^{-(mu - lam) t}
     assert inside(exact, week(res, PHONE).service_level), (exact, week(res, PHONE).service_level)
+
+
+def break_at_ten(with_cover: bool) -> SimInput:
+    """15-minute intervals; agent A (planned on the phone desk) breaks 10:00-10:15 of day 1; with
+    ``with_cover`` agent B is on duty too, planned on the email desk; phone contacts (0.06 s handle
+    time) arrive only during the break, nothing else arrives."""
+    step, n = 15, DAYS * 96
+    email = ("en", "email", "standard")
+    queues = (queue(PHONE, 0.001, 1 / 60), queue(email, 12.0, 60.0, live=False))
+    shifts = [ShiftBlock("desk", 0, n * step, 1, ((600, 615),))]
+    plan = [Activity("desk", k, (PHONE,), 1) for k in range(n)]
+    if with_cover:
+        shifts.append(ShiftBlock("desk", 0, n * step, 1))
+        plan += [Activity("desk", k, (email,), 1) for k in range(n)]
+    floor = FloorPlan(("desk",), tuple(shifts), {"desk": ((PHONE,), (email,))}, tuple(plan))
+    rates = np.zeros((2, n))
+    rates[0, 40] = 20.0  # 10:00-10:15, exactly A's break
+    return SimInput(step, queues, rates, floor, warmup_minutes=120.0)
+
+
+def phone_in_the_break(sim: SimInput) -> tuple[float, float, float]:
+    """(arrivals, answered within 1 s, mean wait in seconds) of the phone in 10:00-10:15 over 10 seeds."""
+    comp = compile_input(sim)
+    tallies = [run_replication(comp, np.random.SeedSequence(seed)) for seed in range(10)]
+    arrivals = sum(t.arrivals[0, 40] for t in tallies)
+    return arrivals, sum(t.within[0, 40] for t in tallies), sum(t.wait_seconds[0, 40] for t in tallies) / arrivals
+
+
+def test_an_agent_on_break_hands_the_live_desk_to_a_present_agent() -> None:
+    sim = break_at_ten(with_cover=True)
+    staff = draw_staff(compile_input(sim), np.random.default_rng(0))
+    phone_desk, email_desk = 1, 2  # desk 0 is the pool's whole routing order
+    a = next(x for t, kind, x, _ in staff.events if (t, kind) == (600.0, _OFF))
+    (b,) = {x for t, kind, x, _ in staff.events if (t, kind) == (0.0, _ON)} - {a}  # the day's other agent
+    moves = [(t, x, d) for t, kind, x, d in staff.events if kind == _MOVE and 0 < t < 1440]
+    # B covers the phone for the break and goes back to email when A returns; A keeps its desk
+    assert moves == [(600.0, b, phone_desk), (615.0, b, email_desk)]
+    assert (615.0, _ON, a, 0) in staff.events
+    # so every phone contact of the break is answered at once (a 0.06 s call rarely meets another)
+    arrivals, within, wait = phone_in_the_break(sim)
+    assert arrivals > 150 and within == arrivals and wait < 0.1
+
+
+def test_live_contacts_wait_for_the_break_when_nobody_else_is_present() -> None:
+    # A alone: contacts arriving uniformly in 10:00-10:15 wait until 10:15, 7.5 minutes on average
+    arrivals, within, wait = phone_in_the_break(break_at_ten(with_cover=False))
+    assert arrivals > 150 and within == 0
+    sd = 900 / math.sqrt(12 * arrivals)  # of the mean of uniform waits on [0, 900 s]
+    assert abs(wait - 450.0) < 4 * sd, (wait, sd)
 
 
 @pytest.mark.parametrize("start_method", ["fork", "spawn"])

@@ -17,7 +17,7 @@ from planner.roster.options import enumerate_options
 from planner.roster.problem import build_problem
 from planner.roster.rules import RosterModel, build_model
 from planner.roster.solve import SolveOptions, _HighsBackend, _Solve
-from planner.roster.tour_stage import add_people, running_totals, tour_stage
+from planner.roster.tour_stage import add_people, running_totals, starts_mip, tour_stage
 from planner.roster.tours import StartCell, TourData, TourRules, work_patterns
 
 MONDAY = dt.datetime(2025, 3, 3)
@@ -27,7 +27,7 @@ SHIFTS = [
 ]
 
 
-def model_of(tmp_path: Path, need: dict[tuple[int, int], float]) -> RosterModel:
+def model_of(tmp_path: Path, need: dict[tuple[int, int], float], shifts: list[list[Any]] | None = None) -> RosterModel:
     """A one-pool week at a UTC site (hourly cost 10, no premiums), one 09:00-17:00 shift of 8 paid hours:
     one contact an hour needs one agent, 15 an hour need three (see tests/test_tours.py)."""
     demand: list[list[Any]] = [["interval_start", "language", "channel", "tier", "contacts"]]
@@ -41,7 +41,7 @@ def model_of(tmp_path: Path, need: dict[tuple[int, int], float]) -> RosterModel:
         ],
         "sites": [["site", "timezone", "hourly_cost", "night_premium", "weekend_premium"], ["hq", "UTC", 10, 0, 0]],
         "pools": [["pool", "site", "languages", "available"], ["en", "hq", "en", None]],
-        "shifts": SHIFTS,
+        "shifts": shifts or SHIFTS,
         "settings": [["setting", "value"], ["shrinkage", 0], ["max_occupancy", 0.85]],
     }
     scenario = load_scenario(write_xlsx(tables, tmp_path / "week.xlsx"))
@@ -115,3 +115,39 @@ def test_the_repair_adds_the_person_a_short_weekend_needs(tmp_path):
     assert float(backend.cost @ repaired) == pytest.approx(800.0)
     added = [k for (c, k), v in model.tours.items() if repaired[names.index(v.name)] > 0.5 and k != weekdays]
     assert len(added) == 1 and {5, 6} <= set(t.patterns[added[0]])
+
+
+def test_the_starts_branch_and_bound_moves_the_week_to_the_start_that_covers(tmp_path):
+    # one agent 09-17 Monday to Friday; an 8-hour shift may start at 08:00 or 09:00 (one start cell,
+    # 08:00-10:00). One person on the Monday-Friday tour, continuous starts half at each time; the roster
+    # rounded to 08:00 every day leaves 16:00-17:00 short (5 agent-hours). With the tour fixed, the only
+    # roster without shortfall starts at 09:00 every day: 5 shifts of 80, 400 a week
+    need = {(d, h): 1.0 for d in range(5) for h in range(9, 17)}
+    shifts = [SHIFTS[0], ["day", 8, 8, "08:00", "09:00", 60, None]]
+    model = model_of(tmp_path, need, shifts)
+    backend = backend_of(model)
+    backend.lp()
+    hm = backend.model
+    t = model.problem.tours
+    assert t is not None and len(t.cells) == 1
+    names = list(hm.matrix.names)
+    weekdays = t.patterns.index((0, 1, 2, 3, 4))
+    early = [o for o in range(len(model.shifts)) if int(model.problem.cover_index[o, 0]) % 24 == 8]
+    late = [o for o in range(len(model.shifts)) if int(model.problem.cover_index[o, 0]) % 24 == 9]
+    half = np.zeros(len(names))
+    half[names.index(model.tours[(0, weekdays)].name)] = 1
+    half[names.index(model.people["en"].name)] = 1
+    rounded = half.copy()
+    for o in early + late:
+        if int(t.option_slot_day[o]) < 5:
+            half[hm.shift_columns[o]] = 0.5
+            rounded[hm.shift_columns[o]] = 1.0 if o in early else 0.0
+    people, roster = backend.complete(half), backend.complete(rounded)
+    assert people is not None and roster is not None
+    assert float(roster[hm.short_columns].sum()) > 0  # the hour 16-17 short each weekday
+    found = starts_mip(backend.run, backend, people, roster)
+    assert float(found[hm.short_columns].sum()) == pytest.approx(0.0, abs=1e-6)
+    assert float(backend.cost @ found) == pytest.approx(400.0)
+    assert sorted(o for o in range(len(model.shifts)) if found[hm.shift_columns[o]] > 0.5) == sorted(
+        o for o in late if int(t.option_slot_day[o]) < 5
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.analysis.breaks import duty_change
 from planner.domain import Pool, Scenario
 from planner.requirements import QueueKey, QueueSpec, Requirements
 from planner.roster.rules import TOL, PoolSpec, RosterProblem
@@ -75,9 +76,11 @@ def parse_queues(text: str) -> tuple[QueueKey, ...] | None:
     return tuple(out) if out else None
 
 
-def pool_on_duty(problem: RosterProblem, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per pool and interval: (on-duty agents as the model counts them: shift counts x presence,
-    people whose shift touches the interval)."""
+def pool_on_duty(
+    problem: RosterProblem, agents: np.ndarray, placed: dict[int, list[tuple[int, int]]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pool and interval: (on-duty agents as the model counts them: shift counts x presence, with the
+    breaks the model placed where it placed them, people whose shift touches the interval)."""
     n_pools, n = len(problem.pools), problem.n_intervals
     duty, people = np.zeros((n_pools, n)), np.zeros((n_pools, n))
     chosen = np.flatnonzero(agents > 0)
@@ -87,7 +90,7 @@ def pool_on_duty(problem: RosterProblem, agents: np.ndarray) -> tuple[np.ndarray
         np.add.at(duty[p], idx, frac * agents[o])
         touched = np.unique(idx[frac > TOL])
         people[p, touched] += agents[o]
-    return duty, people
+    return duty + duty_change(problem, agents, placed or {}), people
 
 
 def split_allocation(problem: RosterProblem, alloc: dict[tuple[str, str, int], float], duty: np.ndarray) -> PoolAlloc:
@@ -120,9 +123,12 @@ def round_interval(
     requirement, ``capacity[pool]`` the whole agents on duty. Live first: every live allocation is
     rounded down, then each live group whose plan met its requirement gets back the whole agents it
     needs to meet it again, from pools that planned it and have a free agent (a maximum flow, so a
-    pool's free agents go where only they can help); then live allocations
-    are rounded up while agents are free; deferred groups share what is left of each pool in proportion
-    to their plan (largest remainder). Returns the whole plan and the live groups it cannot keep."""
+    pool's free agents go where only they can help); then live allocations whose target is still not
+    kept, or in a pool with no deferred work planned, are rounded up while agents are free; deferred
+    groups share what is left of each pool in proportion to their plan (largest remainder). A live group
+    whose target is kept is not rounded up past it at the deferred work's expense: the model planned
+    those fractions of agents on deferred work, and short deferred windows (an hour, four hours) need
+    them where they are. Returns the whole plan and the live groups it cannot keep."""
     out = {p: {g: int(math.floor(v + 1e-6)) for g, v in plan.items() if g in live} for p, plan in planned.items()}
     free = {p: capacity.get(p, 0) - sum(out[p].values()) for p in planned}
     for p in planned:  # round-downs past capacity (capacity below the plan) are cut first
@@ -140,8 +146,12 @@ def round_interval(
         out[p][g] = out[p].get(g, 0) + extra
         free[p] -= extra
     unkept = sorted(g for g in deficit if sum(out[p].get(g, 0) for p in planned) < required[g] - 1e-6)
+    kept = set(deficit) - set(unkept)
     for p, plan in planned.items():
+        deferred = any(g not in live and v > TOL for g, v in plan.items())
         for g in sorted((g for g in plan if g in live), key=lambda g: -(plan[g] - out[p][g])):
+            if deferred and g in kept:
+                continue  # the target is kept: the pool's free agents do the deferred work planned on them
             if free[p] > 0 and out[p][g] < plan[g] - 1e-6:
                 out[p][g] += 1
                 free[p] -= 1
@@ -231,6 +241,7 @@ def plan_activities(
     problem: RosterProblem,
     agents: np.ndarray,
     alloc: dict[tuple[str, str, int], float],
+    placed: dict[int, list[tuple[int, int]]] | None = None,
 ) -> ActivityPlan:
     """The activity plan and routing guidance of a solved roster.
 
@@ -241,7 +252,7 @@ def plan_activities(
     groups = {g.name: GroupInfo(g.name, True, g.queues, g.skillsets) for g in problem.live}
     groups.update({d.name: GroupInfo(d.name, False, d.queues, d.skillsets) for d in problem.deferred})
     live = {g.name for g in problem.live}
-    duty, people = pool_on_duty(problem, agents)
+    duty, people = pool_on_duty(problem, agents, placed)
     planned = split_allocation(problem, alloc, duty)
     keep = 1.0 - scenario.settings.shrinkage
     by_t: dict[int, dict[int, dict[str, float]]] = defaultdict(dict)
@@ -323,8 +334,11 @@ def routing_table(
     """Per pool, the order in which it takes queues: live before deferred; within each, the groups it was
     planned for by planned agent-hours (``hours[pool index][group]``, most first), then groups its skill
     set may serve but was not planned for. A live group's queues are split by tier, each tier one rank,
-    named (stricter) tiers first across the pool's live groups. The pool's deferred queues form one last
-    rank (taken earliest deadline first), listed by planned agent-hours."""
+    named (stricter) tiers first across the pool's live groups. The pool's deferred queues form the last
+    ranks, each taken earliest deadline first: first those of the deferred groups it was planned for
+    (listed by planned agent-hours), then the rest its skills allow. (With one rank for all, a pool's
+    deferred agents took another pool's old backlog, e.g. English email worked in bursts in Manila, by
+    its early deadlines, and left the small windows of their own vip email short.)"""
     ranks = tier_ranks(queues)
     rows = []
     for p, spec in enumerate(specs):
@@ -345,16 +359,21 @@ def routing_table(
         for rank, (name, _live, qs, hrs) in enumerate(live_levels, start=1):
             rows.append((spec.name, spec.site, rank, name, "live", queue_text(qs), hrs))
         deferred = [lv for lv in levels if not lv[1]]
-        if deferred:  # one level: deferred work is taken earliest deadline first, whatever its group
-            rows.append(
-                (
-                    spec.name,
-                    spec.site,
-                    len(live_levels) + 1,
-                    " + ".join(lv[0] for lv in deferred),
-                    "deferred",
-                    queue_text(tuple(q for lv in deferred for q in lv[2])),
-                    round(sum(lv[3] for lv in deferred), 2),
+        planned = [lv for lv in deferred if mine.get(lv[0], 0.0) > TOL]
+        others = [lv for lv in deferred if mine.get(lv[0], 0.0) <= TOL]
+        rank = len(live_levels)
+        for part in (planned, others):  # each one level, taken earliest deadline first, whatever its group
+            if part:
+                rank += 1
+                rows.append(
+                    (
+                        spec.name,
+                        spec.site,
+                        rank,
+                        " + ".join(lv[0] for lv in part),
+                        "deferred",
+                        queue_text(tuple(q for lv in part for q in lv[2])),
+                        round(sum(lv[3] for lv in part), 2),
+                    )
                 )
-            )
     return pd.DataFrame(rows, columns=ROUTING_COLUMNS)

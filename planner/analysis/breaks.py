@@ -1,5 +1,7 @@
-"""The break schedule placed after the solve: each agent's unpaid break within a window around mid-shift,
-staggered so that each pool keeps its planned live agents at 15-minute granularity wherever possible."""
+"""The break schedule: whole agents per break start. Where the roster model placed the breaks (rule
+break_windows), its breaks per slot are rounded to whole agents and given to the shift starts in order
+(:func:`model_breaks`); every other shift's unpaid break is staggered after the solve within its template's
+window, so that each pool keeps its planned live agents at 15-minute granularity wherever possible."""
 
 from __future__ import annotations
 
@@ -9,13 +11,12 @@ import numpy as np
 import pandas as pd
 
 from planner.domain import Scenario, ShiftTemplate
-from planner.roster.options import ShiftOptions, break_window
+from planner.roster.options import ShiftOptions
+from planner.roster.rules import BREAK_SLOT_MINUTES, RosterProblem
 from planner.timezones import utc_to_local
 
-#: Break windows reach this far either side of the mid-shift break start (unless the template gives one).
-BREAK_WINDOW_MINUTES = 60
 #: Breaks are placed on this grid (or the interval, if shorter).
-BREAK_STEP_MINUTES = 15
+BREAK_STEP_MINUTES = BREAK_SLOT_MINUTES
 BREAK_COLUMNS = [
     "pool",
     "site",
@@ -97,14 +98,96 @@ def slack_after(
     return on - need
 
 
+def model_breaks(
+    problem: RosterProblem, values: dict[tuple[int, int], float], agents: np.ndarray
+) -> dict[int, list[tuple[int, int]]]:
+    """Whole breaks from the model's breaks per chain and slot (``values[(chain, unwrapped slot)]``) for a
+    roster of ``agents`` per option: ``{option: [(minutes after start, agents)]}``.
+
+    Per chain the cumulative breaks are rounded to whole agents (which keeps the forward and backward
+    conditions, whose right-hand sides are whole: each slot moves by less than one agent), then given to
+    the starts earliest deadline first (the starts in order), which places every break within its window
+    when the conditions hold; an agent still without a break at the end of its window takes it there.
+    """
+    slot = problem.slot_minutes
+    out: dict[int, list[tuple[int, int]]] = {}
+    for c, chain in enumerate(problem.breaks):
+        slots = chain.slots(slot)
+        heads = [int(sum(int(agents[o]) for o in opts)) for opts in chain.options]
+        total = sum(heads)
+        if total <= 0:
+            continue
+        cum = np.cumsum([max(0.0, float(values.get((c, u), 0.0))) for u in slots])
+        whole = np.minimum(np.maximum.accumulate(np.floor(cum + 0.5 + 1e-9)), total)
+        whole[-1] = total
+        per_slot = np.diff(np.concatenate([[0.0], whole])).astype(int)
+        left = list(heads)
+        taken: list[dict[int, int]] = [{} for _ in chain.starts]
+        for j, u in enumerate(slots):
+            free = int(per_slot[j])
+            for i, t0 in enumerate(chain.starts):
+                if not (t0 + chain.earliest <= u * slot <= t0 + chain.latest) or left[i] == 0:
+                    continue
+                k = min(free, left[i])
+                if u * slot == t0 + chain.latest:
+                    k = left[i]  # the window closes: the rest break now
+                if k:
+                    taken[i][u * slot - t0] = taken[i].get(u * slot - t0, 0) + k
+                    left[i] -= k
+                    free = max(0, free - k)
+        for i, opts in enumerate(chain.options):
+            spread = sorted(taken[i].items())
+            for o in opts:
+                need, mine = int(agents[o]), []
+                while need and spread:
+                    offset, k = spread[0]
+                    use = min(k, need)
+                    mine.append((offset, use))
+                    need -= use
+                    spread = [(offset, k - use), *spread[1:]] if k > use else spread[1:]
+                if mine:
+                    out[o] = mine
+    return out
+
+
+def duty_change(problem: RosterProblem, agents: np.ndarray, placed: dict[int, list[tuple[int, int]]]) -> np.ndarray:
+    """Per pool and interval, the agents on duty that the model's placed breaks add to the coverage arrays'
+    count (which has every break mid-shift): the mid-shift break back, the placed breaks off."""
+    step = problem.interval_minutes
+    n = problem.n_intervals
+    out = np.zeros((len(problem.pools), n))
+    if not placed or problem.option_start is None or problem.option_break is None:
+        return out
+
+    def add(pool: int, b0: int, b1: int, count: float) -> None:
+        for j in range(b0 // step, (b1 - 1) // step + 1):
+            out[pool, j % n] += count * (min(b1, (j + 1) * step) - max(b0, j * step)) / step
+
+    for o, breaks in placed.items():
+        pool, start = int(problem.option_pool[o]), int(problem.option_start[o])
+        f0, f1 = (int(x) for x in problem.option_break[o])
+        if f1 > f0:
+            add(pool, start + f0, start + f1, float(agents[o]))
+        for offset, count in breaks:
+            add(pool, start + offset, start + offset + (f1 - f0), -float(count))
+    return out
+
+
 def schedule_breaks(
-    scenario: Scenario, options: ShiftOptions, agents: np.ndarray, live_need: np.ndarray, pool_names: list[str]
+    scenario: Scenario,
+    options: ShiftOptions,
+    agents: np.ndarray,
+    live_need: np.ndarray,
+    pool_names: list[str],
+    placed: dict[int, list[tuple[int, int]]] | None = None,
 ) -> pd.DataFrame:
     """The break schedule of a solved roster (one row per pool, shift start and break start).
 
+    ``placed`` holds the breaks the model placed (:func:`model_breaks`), kept as they are; every other
+    chosen shift's break is staggered around them within its template's break window
+    (:meth:`ShiftTemplate.break_start_window`), on a 15-minute grid (or the interval, if shorter).
     ``live_need`` is (pools x intervals), in the order of ``pool_names``: the scheduled agents each pool's
-    activity plan keeps on live work. Breaks sit in a window of +-1 hour around the mid-shift break the
-    roster's costs assume, on a 15-minute grid (or the interval, if shorter).
+    activity plan keeps on live work.
     """
     h = scenario.horizon
     step = min(BREAK_STEP_MINUTES, h.interval_minutes)
@@ -112,21 +195,24 @@ def schedule_breaks(
     templates = {t.name: t for t in scenario.shifts}
     tab = options.table
     chosen = np.flatnonzero(agents > 0)
+    placed = placed or {}
     rows = []
     for p, name in enumerate(pool_names):
         idx = [o for o in chosen if tab.at[o, "pool"] == name]
-        groups = []
+        groups: list[BreakGroup] = []
+        fixed: list[BreakGroup] = []
         for o in idx:
             tpl = templates[str(tab.at[o, "template"])]
-            mid, end = break_window(tpl)
-            length = end - mid
-            lo = max(0, mid - BREAK_WINDOW_MINUTES)
-            hi = min(tpl.length_minutes - length, mid + BREAK_WINDOW_MINUTES)
+            lo, hi = tpl.break_start_window()
             start = int(tab.at[o, "start_minute"])
-            groups.append(BreakGroup(int(o), start, tpl.length_minutes, length, lo, max(lo, hi), int(agents[o])))
+            group = BreakGroup(int(o), start, tpl.length_minutes, tpl.break_minutes, lo, hi, int(agents[o]))
+            (fixed if int(o) in placed else groups).append(group)
         need = np.repeat(live_need[p], per)
-        for key, placed in stagger(groups, need, step).items():
-            rows.extend(_rows(scenario, tab, key, placed, templates))
+        need = need - slack_after(fixed, np.zeros_like(need), step, placed)
+        for group in fixed:
+            rows.extend(_rows(scenario, tab, group.key, placed[group.key], templates))
+        for key, offsets in stagger(groups, need, step).items():
+            rows.extend(_rows(scenario, tab, key, offsets, templates))
     out = pd.DataFrame(rows, columns=BREAK_COLUMNS)
     return out.sort_values(["site", "pool", "shift_utc_start", "break_utc_start"], kind="mergesort").reset_index(
         drop=True

@@ -34,9 +34,11 @@ def floor_tables(
     problem: RosterProblem,
     agents: np.ndarray,
     alloc: dict[tuple[str, str, int], float],
+    placed: dict[int, list[tuple[int, int]]] | None = None,
 ) -> FloorTables:
-    """The activity plan, routing guidance and break schedule of one solved roster."""
-    plan = plan_activities(scenario, req, problem, agents, alloc)
+    """The activity plan, routing guidance and break schedule of one solved roster (``placed``: the breaks
+    the model placed, per option; the other shifts' breaks are staggered around them)."""
+    plan = plan_activities(scenario, req, problem, agents, alloc, placed)
     names = [p.name for p in problem.pools]
-    breaks = schedule_breaks(scenario, options, agents, plan.live_need, names)
+    breaks = schedule_breaks(scenario, options, agents, plan.live_need, names, placed)
     return FloorTables(plan.activities, plan.routing, breaks, plan.unkept)

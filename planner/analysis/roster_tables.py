@@ -3,11 +3,12 @@ shifts, coverage, gaps, cost, headcount and the typed summary."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from planner.analysis.breaks import model_breaks
 from planner.analysis.cost import cost_tables
 from planner.analysis.coverage import coverage_table, group_totals
 from planner.analysis.gaps import gaps_table
@@ -48,14 +49,18 @@ class RosterSolution:
     uncoverable: dict[tuple[str, int], float]
     people: dict[str, int] | None = None  # with tours: people per pool
     tours: dict[tuple[int, int], int] | None = None  # with tours: people per (start cell, pattern)
+    breaks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # option: whole breaks the model placed
 
     @classmethod
     def of(cls, model: RosterModel) -> RosterSolution:
         tours = model.problem.tours is not None
+        agents = np.array([round(v.varValue or 0.0) for v in model.shifts], dtype=np.int64)
+        values = {k: float(v.varValue or 0.0) for k, v in model.breaks.items()}
         return cls(
+            breaks=model_breaks(model.problem, values, agents) if values else {},
             people={k: round(v.varValue or 0.0) for k, v in model.people.items()} if tours else None,
             tours={k: round(v.varValue or 0.0) for k, v in model.tours.items()} if tours else None,
-            agents=np.array([round(v.varValue or 0.0) for v in model.shifts], dtype=np.int64),
+            agents=agents,
             alloc=model.interval_alloc(),
             short={k: float(v.varValue or 0.0) for k, v in model.short.items()},
             uncoverable=dict(model.uncoverable),

@@ -99,7 +99,7 @@ def roster_frame(scenario: Scenario, problem: RosterProblem) -> RosterFrame:
 def agents_table(groups: tuple[PersonWeek, ...] | list[PersonWeek]) -> pd.DataFrame:
     """One row per person or tour group: where, which days and starts, paid hours, nights, weekends, cost."""
     rows = []
-    for g in sorted(groups, key=_order):
+    for g in sorted(groups, key=schedule_order):
         shifts = sorted(g.shifts, key=lambda s: s.start_minute)
         rows.append(
             {
@@ -142,19 +142,24 @@ def schedule_table(groups: tuple[PersonWeek, ...] | list[PersonWeek], weeks: int
     cell the local shift time ("09:00-18:00") or "off"; rows grouped by site and pool."""
     days = [d if weeks == 1 else f"{d} w{w + 1}" for w in range(weeks) for d in WEEKDAYS]
     rows = []
-    for g in sorted(groups, key=_order):
+    for g in sorted(groups, key=schedule_order):
         row: dict[str, object] = {"site": g.site, "pool": g.pool, "agent": g.name, "people": g.people}
         row.update({d: "off" for d in days})
         for s in g.shifts:
             end = s.local_start + dt.timedelta(minutes=s.length_minutes)
-            day = WEEKDAYS[s.local_start.weekday()]
-            label = day if weeks == 1 else f"{day} w{s.local_day // 7 + 1}"
-            row[label] = f"{s.local_start:%H:%M}-{end:%H:%M}"
+            row[day_column(s, weeks)] = f"{s.local_start:%H:%M}-{end:%H:%M}"
         rows.append(row)
     return pd.DataFrame(rows, columns=["site", "pool", "agent", "people", *days])
 
 
-def _order(g: PersonWeek) -> tuple[str, str, int, str]:
+def day_column(shift: WorkedShift, weeks: int = 1) -> str:
+    """The schedule grid's column of a shift: its local weekday ("Mon"; "Mon w2" over several weeks)."""
+    day = WEEKDAYS[shift.local_start.weekday()]
+    return day if weeks == 1 else f"{day} w{shift.local_day // 7 + 1}"
+
+
+def schedule_order(g: PersonWeek) -> tuple[str, str, int, str]:
+    """The order of the agents and schedule sheets: site, pool, first start, name."""
     first = min((s.start_minute for s in g.shifts), default=10**9)
     return (g.site, g.pool, first, g.name)
 

@@ -690,7 +690,8 @@ SHIFTS = Sheet(
             "length_hours",
             Kind.NUMBER,
             "a number of hours > 0 and <= 24, at least paid_hours",
-            "Elapsed length; the difference to paid_hours is an unpaid break placed mid-shift.",
+            "Elapsed length; the difference to paid_hours is the unpaid break, placed by the roster within the "
+            "break window (break_earliest_minutes to break_latest_minutes).",
             unit="hours",
             example=9,
             checks=(above(0), at_most(24)),
@@ -728,6 +729,30 @@ SHIFTS = Sheet(
             required=False,
             blank_ok=True,
             example="",
+        ),
+        Column(
+            "break_earliest_minutes",
+            Kind.INTEGER,
+            "blank or a whole number of minutes from 0, at most break_latest_minutes",
+            "Earliest start of the unpaid break, in minutes after the shift start. Blank means 60 minutes before "
+            "the mid-shift break start (not before the shift start).",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example=180,
+            checks=(at_least(0), at_most(1440)),
+        ),
+        Column(
+            "break_latest_minutes",
+            Kind.INTEGER,
+            "blank or a whole number of minutes, at most length_hours x 60 - the unpaid break",
+            "Latest start of the unpaid break, in minutes after the shift start (the break ends within the shift). "
+            "Blank means 60 minutes after the mid-shift break start.",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example=300,
+            checks=(at_least(0), at_most(1440)),
         ),
     ),
 )

@@ -476,6 +476,8 @@ def _shifts(
                 latest_start=r["latest_start"],
                 start_step_minutes=_optional_int(r["start_step_minutes"]),
                 sites=r["sites"],
+                break_earliest_minutes=_optional_int(r.get("break_earliest_minutes")),
+                break_latest_minutes=_optional_int(r.get("break_latest_minutes")),
             )
         )
     if not out and not table.bad:
@@ -497,6 +499,8 @@ def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str,
         expected = f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break"
         log.add(Problem.cell(table.file, table.sheet, row, "length_hours", length, expected))
         table.bad.add(row)
+    if isinstance(paid, float) and isinstance(length, float) and row not in table.bad:
+        _check_break_window(table, row, r, round(length * 60), round((length - paid) * 60), log)
     if r["sites"] is not None and sites:
         unknown = [s for s in r["sites"] if s not in sites]
         if unknown:
@@ -504,6 +508,25 @@ def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str,
             expected = f"sites listed in the sites sheet ({site_list}); unknown: {', '.join(unknown)}"
             log.add(Problem.cell(table.file, table.sheet, row, "sites", ", ".join(r["sites"]), expected))
             table.bad.add(row)
+
+
+def _check_break_window(table: TypedTable, row: int, r: pd.Series, length: int, brk: int, log: ProblemLog) -> None:
+    """The unpaid break's window lies within the shift (the break ends by its end) and the earliest start
+    is not after the latest."""
+    earliest, latest = r.get("break_earliest_minutes"), r.get("break_latest_minutes")
+    last = length - brk
+    if latest is not None and latest > last:
+        expected = (
+            f"a break start at most {last} minutes after the shift start (a {brk}-minute break ends "
+            f"within the {length}-minute shift)"
+        )
+        log.add(Problem.cell(table.file, table.sheet, row, "break_latest_minutes", latest, expected))
+        table.bad.add(row)
+    if earliest is not None and earliest > (last if latest is None else latest):
+        bound = f"break_latest_minutes ({latest})" if latest is not None else f"{last} (the latest break start)"
+        expected = f"a break start in minutes after the shift start, at most {bound}"
+        log.add(Problem.cell(table.file, table.sheet, row, "break_earliest_minutes", earliest, expected))
+        table.bad.add(row)
 
 
 def _targets(

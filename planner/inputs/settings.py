@@ -130,6 +130,17 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "no",
     ),
     SettingSpec(
+        "model_breaks",
+        Kind.BOOL,
+        "yes or no",
+        "Whether the roster model places each shift's unpaid break within the template's break window "
+        "(break_earliest_minutes, break_latest_minutes), so live queues keep their agents in every 15 minutes. "
+        "No: the model assumes the break mid-shift and breaks are staggered after the solve. Off by default until "
+        "the solve reaches its gap with model-placed breaks on large weeks.",
+        False,
+        "no",
+    ),
+    SettingSpec(
         "consecutive_days_off",
         Kind.BOOL,
         "yes or no",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis.person_activities import person_activities
 from planner.analysis.weeks import agents_table, schedule_table
 from planner.errors import OutputError
 from planner.outputs.files import SheetOut, write_csv, write_csv_folder, write_workbook
@@ -120,7 +121,12 @@ def floor_plan_tables(result: RosterResult) -> dict[str, pd.DataFrame]:
     plan = result.floor
     if plan is None:
         return {}
-    return {"activities": plan.activities, "routing": plan.routing, "breaks": plan.breaks, "activity_gaps": plan.unkept}
+    people = person_activities(result.scenario, plan.activities, plan.breaks, result.tour_groups, result.shifts)
+    out = {"activities": plan.activities, "routing": plan.routing, "breaks": plan.breaks, "activity_gaps": plan.unkept}
+    out["person_activities"] = people.blocks
+    if len(people.grid):
+        out["activity_schedule"] = people.grid
+    return out
 
 
 def default_output_path(kind: str, fmt: str) -> Path:
@@ -174,8 +180,15 @@ def _floor_sheets(tables: dict[str, pd.DataFrame]) -> list[SheetOut]:
         "routing": {"planned_agent_hours": HOURS},
         "breaks": {"shift_utc_start": DATETIME, "break_utc_start": DATETIME, "break_utc_end": DATETIME},
         "activity_gaps": {"interval_start": DATETIME, "required_on_floor": AGENTS},
+        "person_activities": {"utc_start": DATETIME, "utc_end": DATETIME},
     }
-    return [SheetOut(name, tables[name], number_formats=fmt) for name, fmt in formats.items() if name in tables]
+    out = [SheetOut(name, tables[name], number_formats=fmt) for name, fmt in formats.items() if name in tables]
+    if "activity_schedule" in tables:
+        widths = {c: 60.0 for c in tables["activity_schedule"].columns[3:]} | {"agent": 28}
+        out.append(
+            SheetOut("activity_schedule", tables["activity_schedule"], widths=widths, freeze="D2", landscape=True)
+        )
+    return out
 
 
 def _main_sheets(tables: dict[str, pd.DataFrame], summary: pd.DataFrame) -> list[SheetOut]:

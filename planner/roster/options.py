@@ -62,7 +62,7 @@ def break_window(template: ShiftTemplate) -> tuple[int, int]:
     brk = template.break_minutes
     if brk <= 0:
         return template.length_minutes, template.length_minutes
-    start = int((template.length_minutes - brk) / 2 // 15 * 15)
+    start = template.mid_break_start
     return start, start + brk
 
 

@@ -206,5 +206,5 @@ def _solve_once(
             tours=tours,
             fairness=pool_fairness(groups),
         ),
-        floor=floor_tables(scenario, req, shift_options, problem, solution.agents, solution.alloc),
+        floor=floor_tables(scenario, req, shift_options, problem, solution.agents, solution.alloc, solution.breaks),
     )

@@ -16,7 +16,16 @@ from planner.domain import Pool, Scenario
 from planner.queueing.deferred import WorkClass
 from planner.requirements import QueueKey, Requirements
 from planner.roster.options import ShiftOptions
-from planner.roster.rules import TOL, DeferredGroup, LiveGroup, PoolSpec, RosterProblem, safe_name
+from planner.roster.rules import (
+    BREAK_SLOT_MINUTES,
+    TOL,
+    BreakChain,
+    DeferredGroup,
+    LiveGroup,
+    PoolSpec,
+    RosterProblem,
+    safe_name,
+)
 from planner.roster.tours import build_tours
 from planner.timezones import utc_to_local
 
@@ -97,7 +106,60 @@ def build_problem(
         penalty=penalty,
         relax_headcount=full_coverage,
         tours=build_tours(scenario, tab, pool_index) if tours else None,
+        breaks=break_chains(scenario, options, specs, live) if scenario.settings.model_breaks else (),
+        option_start=tab["start_minute"].to_numpy(dtype=np.int64),
+        option_length=tab["length_minutes"].to_numpy(dtype=np.int64),
+        option_break=tab[["break_start", "break_end"]].to_numpy(dtype=np.int64).reshape(-1, 2),
     )
+
+
+def break_chains(
+    scenario: Scenario, options: ShiftOptions, pools: tuple[PoolSpec, ...], live: list[LiveGroup]
+) -> tuple[BreakChain, ...]:
+    """The unpaid breaks the model places: per pool (whose skill set serves live work) and break shape
+    (length and window after the start, on the break grid), the starts whose windows overlap, in order
+    around the cyclic week (a chain that goes round the whole week is cut at its widest gap between starts).
+    Starts off the break grid and windows of one slot keep the mid-shift break."""
+    h = scenario.horizon
+    slot = min(BREAK_SLOT_MINUTES, h.interval_minutes)
+    horizon = h.minutes
+    served = {s for g in live if g.requirement.sum() > TOL for s in g.skillsets}
+    templates = {t.name: t for t in scenario.shifts}
+    tab = options.table
+    shapes: dict[tuple[int, int, int, int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    pool_index = {p.name: k for k, p in enumerate(pools)}
+    for o, pool, template, start, fixed in tab[
+        ["option", "pool", "template", "start_minute", "break_start"]
+    ].itertuples(index=False):
+        k = pool_index[str(pool)]
+        tpl = templates[str(template)]
+        if pools[k].skillset not in served or tpl.break_minutes <= 0 or int(start) % slot:
+            continue
+        lo, hi = tpl.break_start_window()
+        lo, hi = -(-lo // slot) * slot, hi // slot * slot
+        if hi <= lo:
+            continue
+        shapes[(k, tpl.break_minutes, lo, hi, int(fixed))][int(start)].append(int(o))
+    chains: list[BreakChain] = []
+    for (k, length, lo, hi, fixed), by_start in sorted(shapes.items()):
+        starts = sorted(by_start)
+        gaps = [(starts[(i + 1) % len(starts)] - starts[i]) % horizon or horizon for i in range(len(starts))]
+        cut = int(np.argmax(gaps))  # the chain order begins after the widest gap
+        order = starts[cut + 1 :] + [t + horizon for t in starts[: cut + 1]]
+        if order[0] >= horizon:
+            order = [t - horizon for t in order]
+        runs: list[list[int]] = [[order[0]]]
+        for t in order[1:]:
+            if t - runs[-1][-1] <= hi - lo:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+        for run in runs:
+            opts = tuple(tuple(by_start[t % horizon]) for t in run)
+            first = tab.at[opts[0][0], "local_start"]
+            name = f"{pools[k].name}__{length}min__{first:%Y-%m-%d_%H%M}"
+            chains.append(BreakChain(name, k, tuple(run), opts, length, lo, hi, fixed))
+    return tuple(chains)
 
 
 def _live_groups(

@@ -50,6 +50,8 @@ TOL = 1e-6
 BLOCK_MIN_WINDOW = 4
 #: Contacts answered in time per extra agent below which a service-level curve counts as flat.
 FLAT_SLOPE = 1e-4
+#: Breaks start on a grid of this many minutes (or of the interval, if shorter).
+BREAK_SLOT_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,31 @@ class DeferredGroup:
 
 
 @dataclass(frozen=True)
+class BreakChain:
+    """Shift starts of one pool whose unpaid breaks (same length and window offsets) have overlapping
+    windows, in start order: the model chooses how many of their agents start the break in each slot
+    (the implicit formulation of Bechtold & Jacobs 1990: break variables per slot, not per shift and break).
+
+    ``starts`` are minutes from the horizon start, ascending and unwrapped (a chain across the week's end
+    goes on past the horizon's last minute); ``options[i]`` are the shift options starting at ``starts[i]``;
+    ``earliest``/``latest`` the break's start window and ``fixed`` the break start the options' coverage
+    arrays assume (mid-shift), in minutes after the shift start; ``length`` the break in minutes."""
+
+    name: str
+    pool: int
+    starts: tuple[int, ...]
+    options: tuple[tuple[int, ...], ...]
+    length: int
+    earliest: int
+    latest: int
+    fixed: int
+
+    def slots(self, slot: int) -> range:
+        """The chain's break-start slots (unwrapped slot numbers of ``slot`` minutes)."""
+        return range((self.starts[0] + self.earliest) // slot, (self.starts[-1] + self.latest) // slot + 1)
+
+
+@dataclass(frozen=True)
 class RosterProblem:
     """Everything the integer program needs, independent of files and of PuLP."""
 
@@ -110,6 +137,10 @@ class RosterProblem:
     penalty: float = 1e4  # per scheduled agent-hour of unmet requirement
     relax_headcount: bool = False  # --full-coverage: hire beyond `available` / `max_agents`
     tours: TourData | None = None  # None: the model without tours (no days off, no rest: the price of the rules)
+    breaks: tuple[BreakChain, ...] = ()  # unpaid breaks the model places (rule break_windows)
+    option_start: np.ndarray | None = None  # minutes from the horizon start, per option (needed with breaks)
+    option_length: np.ndarray | None = None  # shift minutes, per option (needed with breaks)
+    option_break: np.ndarray | None = None  # (options x 2) the fixed break [start, end) after the shift start
 
     def __post_init__(self) -> None:
         n = len(self.option_cost)
@@ -125,6 +156,18 @@ class RosterProblem:
         for d in self.deferred:
             if len(d.work) != self.n_intervals or any(len(c.cap) != self.n_intervals for c in d.classes):
                 raise ModelError(f"deferred group {d.name}: arrays do not span {self.n_intervals} intervals")
+
+        if self.breaks and (self.option_start is None or self.option_length is None or self.option_break is None):
+            raise ModelError("break chains need the options' start, length and break minutes")
+
+    @property
+    def interval_minutes(self) -> int:
+        return int(round(self.interval_hours * 60))
+
+    @property
+    def slot_minutes(self) -> int:
+        """Break granularity: BREAK_SLOT_MINUTES, or the interval if shorter."""
+        return min(BREAK_SLOT_MINUTES, self.interval_minutes)
 
     @property
     def skillsets(self) -> list[str]:
@@ -185,6 +228,8 @@ class RosterModel:
     uncoverable: dict[tuple[str, int], float] = field(default_factory=dict)  # requirement nobody can meet
     presence: dict[str, np.ndarray] = field(default_factory=dict)
     penalties: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)  # other penalised slack
+    breaks: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # (chain, unwrapped slot)
+    idle: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # skill set, interval
 
     def add(self, rule: str, constraint: pulp.LpConstraint, name: str) -> None:
         name = safe_name(name)
@@ -398,7 +443,11 @@ def rule_agent_time(m: RosterModel) -> None:
                 var.upBound = 0
             continue
         expr = pulp.LpAffineExpression([(v, 1.0) for v in allocs]) - duty
-        m.add("agent_time", expr <= 0, f"agent_time__{s}__t{t:05d}")
+        idle = m.idle.get((s, t))  # break_coverage's rows name the interval's idle time
+        if idle is not None:
+            m.add("agent_time", expr + idle == 0, f"agent_time__{s}__t{t:05d}")
+        else:
+            m.add("agent_time", expr <= 0, f"agent_time__{s}__t{t:05d}")
     by_set_b: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
     for (s, _g, _c, b), var in m.block_alloc.items():
         by_set_b[(s, b)].append(var)
@@ -412,6 +461,162 @@ def rule_agent_time(m: RosterModel) -> None:
                 terms += [(v, -c) for v, c in duty.items()]
         expr = pulp.LpAffineExpression(_merge(terms))
         m.add("agent_time", expr <= 0, f"agent_time__{s}__b{b:05d}")
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def rule_break_windows(m: RosterModel) -> None:
+    """Unpaid breaks placed by the model (Bechtold & Jacobs 1990): per break chain and slot ``breaks[u]``
+    agents start their break. Each start's agents break within its window: with the starts in order,
+    ``ahead[k]`` = breaks by start k's latest slot - agents of starts 0..k >= 0 (forward: everyone has
+    broken by the end of their window; the last equals 0: every agent breaks once) and ``behind[i]`` =
+    agents of starts 0..i-1 - breaks before start i's earliest slot >= 0 (backward: nobody breaks before
+    their window opens). For windows in start order these conditions are exactly those under which the
+    agents can be given whole breaks in their windows (Hall's condition on intervals), so one variable per
+    slot replaces one per shift and break. A chain's agents on duty per interval (the time-average that
+    agent_time and deferrable work use) count the breaks where the model puts them, not mid-shift."""
+    p = m.problem
+    if not p.breaks:
+        return
+    slot, step = p.slot_minutes, p.interval_minutes
+    n = p.n_intervals
+    for c, chain in enumerate(p.breaks):
+        s = p.pools[chain.pool].skillset
+        slots = chain.slots(slot)
+        brk = {u: m.lp.add_variable(safe_name(f"breaks__{chain.name}__q{u:06d}"), 0) for u in slots}
+        for u, var in brk.items():
+            m.breaks[(c, u)] = var
+        agents = [[(m.shifts[o], 1.0) for o in opts] for opts in chain.options]
+        first = [(t0 + chain.earliest) // slot for t0 in chain.starts]
+        last = [(t0 + chain.latest) // slot for t0 in chain.starts]
+        k_last = len(chain.starts) - 1
+        prev: pulp.LpVariable | None = None
+        done = slots.start
+        for k in range(len(chain.starts)):
+            terms = [(brk[u], 1.0) for u in range(done, last[k] + 1)] + [(v, -w) for v, w in agents[k]]
+            done = last[k] + 1
+            if prev is not None:
+                terms.append((prev, 1.0))
+            if k == k_last:
+                m.add("break_windows", pulp.LpAffineExpression(terms) == 0, f"break_all__{chain.name}")
+                break
+            ahead = m.lp.add_variable(safe_name(f"breaks_ahead__{chain.name}__k{k:03d}"), 0)
+            terms.append((ahead, -1.0))
+            m.add("break_windows", pulp.LpAffineExpression(terms) == 0, f"break_forward__{chain.name}__k{k:03d}")
+            prev = ahead
+        prev = None
+        for i in range(1, len(chain.starts)):
+            terms = [*agents[i - 1]] + [(brk[u], -1.0) for u in range(first[i - 1], first[i])]
+            if prev is not None:
+                terms.append((prev, 1.0))
+            behind = m.lp.add_variable(safe_name(f"breaks_behind__{chain.name}__k{i:03d}"), 0)
+            terms.append((behind, -1.0))
+            m.add("break_windows", pulp.LpAffineExpression(terms) == 0, f"break_backward__{chain.name}__k{i:03d}")
+            prev = behind
+        # agents on duty per interval: the breaks where the model puts them instead of mid-shift
+        change: dict[int, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+        for t0, opts in zip(chain.starts, chain.options, strict=True):
+            b0 = t0 + chain.fixed
+            for j in range(b0 // step, (b0 + chain.length - 1) // step + 1):
+                f = _overlap(j * step, (j + 1) * step, b0, b0 + chain.length) / step
+                change[j % n] += [(m.shifts[o], f) for o in opts]
+        for u, var in brk.items():
+            b0 = u * slot
+            for j in range(b0 // step, (b0 + chain.length - 1) // step + 1):
+                change[j % n].append((var, -_overlap(j * step, (j + 1) * step, b0, b0 + chain.length) / step))
+        for t, terms in change.items():
+            duty = m.on_duty.get((s, t))
+            m.on_duty[(s, t)] = pulp.LpAffineExpression(_merge(([] if duty is None else list(duty.items())) + terms))
+
+
+def rule_break_coverage(m: RosterModel) -> None:
+    """Live queues keep their agents through the breaks: where the model places breaks, in every slot
+    (15 minutes, or the interval if shorter) of an interval with live work, the agents a skill set gives
+    its live groups are at most its agents on shift in the slot less those on a break then. Deferrable
+    work keeps the interval's time-average (its promise is hours, not minutes); slots no break can touch
+    need no row (the interval's agent_time row implies it when shifts start on interval boundaries)."""
+    p = m.problem
+    if not m.breaks:
+        return
+    assert p.option_start is not None and p.option_length is not None and p.option_break is not None
+    slot, step = p.slot_minutes, p.interval_minutes
+    per = step // slot
+    n_slots = p.n_intervals * per
+    on_break: dict[tuple[str, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+    for (c, u), var in m.breaks.items():
+        chain = p.breaks[c]
+        s = p.pools[chain.pool].skillset
+        b0 = u * slot
+        for q in range(u, (b0 + chain.length - 1) // slot + 1):
+            on_break[(s, q % n_slots)].append((var, _overlap(q * slot, (q + 1) * slot, b0, b0 + chain.length) / slot))
+    live = {g.name for g in p.live}
+    live_alloc: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
+    for (s, g, t), var in m.alloc.items():
+        if g in live:
+            live_alloc[(s, t)].append(var)
+    rows = sorted(k for k in on_break if (k[0], k[1] // per) in live_alloc)
+    if not rows:
+        return
+    placed = {o for chain in p.breaks for opts in chain.options for o in opts}
+    wanted = {s for s, _ in rows}
+    need = set(rows)
+    on_shift: dict[tuple[str, int], list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+    for o, var in enumerate(m.shifts):
+        s = p.pools[int(p.option_pool[o])].skillset
+        if s not in wanted:
+            continue
+        a0, length = int(p.option_start[o]), int(p.option_length[o])
+        f0, f1 = (a0 + int(p.option_break[o][0]), a0 + int(p.option_break[o][1])) if o not in placed else (0, 0)
+        for q in range(a0 // slot, (a0 + length - 1) // slot + 1):
+            if (s, q % n_slots) not in need:
+                continue
+            lo, hi = q * slot, (q + 1) * slot
+            f = (_overlap(lo, hi, a0, a0 + length) - _overlap(lo, hi, f0, f1)) / slot
+            if f > TOL:
+                on_shift[(s, q % n_slots)].append((var, f))
+    other: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
+    for (s, g, t), var in m.alloc.items():
+        if g not in live:
+            other[(s, t)].append(var)
+    # live <= on shift - on break in slot q, written against the interval's agent_time row (live + other
+    # work + idle = agents on duty, the interval's time-average): the shift terms cancel where shifts start
+    # on interval boundaries, keeping the row short. Every variable is >= 0, so a slot's row is implied by
+    # the interval's when none of its own terms is positive, and by another slot's of the same interval
+    # when none of its terms is larger there (as at a chain's first and last slots).
+    by_interval: dict[tuple[str, int], list[tuple[int, dict[str, tuple[pulp.LpVariable, float]]]]] = defaultdict(list)
+    for s, q in rows:
+        duty = m.on_duty[(s, q // per)]
+        terms = list(duty.items()) + on_break[(s, q)] + [(v, -f) for v, f in on_shift.get((s, q), [])]
+        own = {v.name: (v, c) for v, c in _merge(terms) if abs(c) > 1e-9}
+        if any(c > 1e-9 for _, c in own.values()):
+            by_interval[(s, q // per)].append((q, own))
+    for (s, t), slots in sorted(by_interval.items()):
+        kept = [(q, own) for i, (q, own) in enumerate(slots) if not _implied(own, slots, i)]
+        idle = m.lp.add_variable(safe_name(f"idle__{s}__t{t:05d}"), 0)
+        m.idle[(s, t)] = idle
+        for q, own in kept:
+            terms = [*own.values(), *((v, -1.0) for v in other.get((s, t), [])), (idle, -1.0)]
+            m.add("break_coverage", pulp.LpAffineExpression(terms) <= 0, f"break_cover__{s}__q{q:05d}")
+
+
+def _implied(
+    own: dict[str, tuple[pulp.LpVariable, float]],
+    slots: list[tuple[int, dict[str, tuple[pulp.LpVariable, float]]]],
+    i: int,
+) -> bool:
+    """Whether another slot's row (same other terms) implies this one: none of this row's coefficients is
+    larger there (all variables are >= 0); of two equal rows the first is kept."""
+    for j, (_, there) in enumerate(slots):
+        if j == i:
+            continue
+        names = own.keys() | there.keys()
+        if all(own.get(n, (None, 0.0))[1] <= there.get(n, (None, 0.0))[1] + 1e-12 for n in names):
+            equal = all(abs(own.get(n, (None, 0.0))[1] - there.get(n, (None, 0.0))[1]) <= 1e-12 for n in names)
+            if not equal or j < i:
+                return True
+    return False
 
 
 def rule_pool_headcount(m: RosterModel) -> None:
@@ -543,6 +748,40 @@ def rule_tour_headcount(m: RosterModel) -> None:
         m.add("tour_headcount", expr == 0, f"people__{pool.name}")
 
 
+#: A hire (a person on a tour no named agent's columns allow) costs this many agent-hours of the shortfall
+#: penalty on top of the wage: far below a shortfall, far above any difference between agents' weeks.
+HIRE_PENALTY_HOURS = 0.1
+
+
+def rule_tour_agents(m: RosterModel) -> None:
+    """Named agents in the solve: per pool, a transport from groups of alike agents (same own columns) to
+    the tours whose every week suits them, at most the group's agents; the people of a tour no group takes
+    are hires, each priced ``HIRE_PENALTY_HOURS`` of the penalty above the wage, so the solve picks the tours
+    the agents can work and hires only where they cannot (whole tours give whole agents: a transport)."""
+    p = m.problem
+    t = p.tours
+    if t is None or not t.groups:
+        return
+    takers: dict[tuple[int, int], list[pulp.LpVariable]] = defaultdict(list)
+    for group in t.groups:
+        mine = []
+        for c, k in group.fits:
+            label = "".join(str(d) for d in t.patterns[k])
+            var = m.lp.add_variable(safe_name(f"agents__{group.label}__{t.cells[c].label}__works{label}"), 0, None)
+            takers[(c, k)].append(var)
+            mine.append(var)
+        if mine:
+            m.add("tour_agents", pulp.lpSum(mine) <= group.agents, f"agents__{group.label}")
+    named = {group.pool for group in t.groups}
+    for (c, k), people in m.tours.items():
+        if t.cells[c].pool not in named:
+            continue
+        label = f"{p.pools[t.cells[c].pool].name}__{t.cells[c].label}__works{''.join(str(d) for d in t.patterns[k])}"
+        hire = m.lp.add_variable(safe_name(f"hires__{label}"), 0, None)
+        m.penalties.append((hire, p.penalty * HIRE_PENALTY_HOURS))
+        m.add("tour_agents", pulp.lpSum(takers[(c, k)]) + hire - people == 0, f"agents_or_hires__{label}")
+
+
 def rule_period_service_level(m: RosterModel) -> None:
     """A live queue promised over a day or week answers the period's share of contacts in time:
     per interval, answered-in-time contacts below every chord of its concave curve of agents on the
@@ -582,6 +821,8 @@ RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
     rule_deferred_deadlines,
     rule_deferred_blocks,
+    rule_break_windows,
+    rule_break_coverage,
     rule_agent_time,
     rule_pool_headcount,
     rule_holiday_headcount,
@@ -594,10 +835,13 @@ TOUR_RULES: tuple[Callable[[RosterModel], None], ...] = (
     rule_live_coverage,
     rule_deferred_deadlines,
     rule_deferred_blocks,
+    rule_break_windows,
+    rule_break_coverage,
     rule_agent_time,
     rule_tour_cover,
     rule_tour_nights,
     rule_tour_headcount,
+    rule_tour_agents,
     rule_holiday_headcount,
     rule_site_headcount,
     rule_period_service_level,
@@ -608,11 +852,14 @@ RULE_DESCRIPTIONS = {
     "deferred_deadlines": "deferrable work finished within its response window",
     "deferred_blocks": "deferrable work done within its window, per hour block (deadlines an hour shorter)",
     "agent_time": "an agent-hour counts once across the queues a pool serves",
+    "break_windows": "every agent takes the unpaid break once, within the template's break window",
+    "break_coverage": "live queues keep their agents in every 15 minutes, breaks included",
     "pool_headcount": "pool headcount: shifts_per_week per person, one shift per local day",
     "site_headcount": "site max_agents",
     "tour_cover": "weekly tours: shifts_per_week days, days off, start-time band and rest per person",
     "tour_nights": "max_nights_per_week",
     "tour_headcount": "pool headcount on tours, within available",
+    "tour_agents": "named agents on tours their own columns allow; hires only where none can",
     "holiday_headcount": "a pool's reduced team on its calendar's holidays (available_share)",
     "period_service_level": "a day's or week's share of contacts answered in time (service_level_scope)",
 }

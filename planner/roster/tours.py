@@ -17,12 +17,13 @@ that no tour may work (the band keeps a person's starts, and so their nights, al
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from planner.domain import Scenario, Settings
+from planner.domain import Agent, Scenario, Settings
 from planner.errors import InputError, Problem
 from planner.timezones import offsets_by_minute
 
@@ -77,6 +78,17 @@ class StartCell:
 
 
 @dataclass(frozen=True)
+class AgentGroup:
+    """Named agents of one pool with the same own columns (days off, unavailable dates, start window, nights):
+    how many, and the tours (start cell, pattern) every week of which suits them."""
+
+    pool: int
+    label: str
+    agents: int
+    fits: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class TourData:
     """The tours of a roster problem: days-off patterns, start cells and each shift option's cell.
 
@@ -92,6 +104,7 @@ class TourData:
     option_cell: np.ndarray
     option_slot_day: np.ndarray
     option_night: np.ndarray
+    groups: tuple[AgentGroup, ...] = ()  # named agents, alike ones together (empty without an agents sheet)
 
     def works(self, pattern: int, day: int) -> bool:
         return day % 7 in self.patterns[pattern]
@@ -227,7 +240,7 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
                 )
             ],
         )
-    return TourData(
+    tours = TourData(
         rules=rules,
         days=days,
         patterns=patterns,
@@ -235,4 +248,60 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
         option_cell=option_cell,
         option_slot_day=table["local_day"].to_numpy(dtype=np.int64) % days,
         option_night=night,
+    )
+    return replace(tours, groups=agent_groups(scenario, table, pool_index, tours))
+
+
+def agent_groups(
+    scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, int], tours: TourData
+) -> tuple[AgentGroup, ...]:
+    """The named agents of the agents sheet in groups of alike agents (same pool and own columns), each with
+    the tours whose every week suits them: on the pattern's working days, every shift option of the start
+    cell leaves their days off and unavailable dates free and starts within their window; the days with a
+    night option are at most their nights (as :func:`planner.analysis.weeks.rule_against` checks a concrete
+    week). Contract hours are left to the assignment: a start cell holds the templates of every length, and
+    asking each of them to give the contract would rule out nearly every cell."""
+    if not scenario.agents:
+        return ()
+    alike: dict[tuple[object, ...], list[Agent]] = defaultdict(list)
+    for a in sorted(scenario.agents, key=lambda a: a.name):
+        key = (a.pool_name, a.days_off, a.unavailable, a.earliest_start, a.latest_start, a.max_nights)
+        alike[key].append(a)
+    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for o, (c, d) in enumerate(zip(tours.option_cell, tours.option_slot_day, strict=True)):
+        slots[(int(c), int(d))].append(o)
+    starts = list(table["local_start"])
+    weeks = tours.days // 7
+    out = []
+    for n, members in enumerate(alike.values()):
+        a = members[0]
+        if a.pool_name not in pool_index:
+            continue
+        pool = pool_index[a.pool_name]
+        fits = []
+        for c, cell in enumerate(tours.cells):
+            if cell.pool != pool:
+                continue
+            day_ok = [all(_shift_suits(a, starts[o]) for o in slots.get((c, d), [])) for d in range(tours.days)]
+            for k in range(len(tours.patterns)):
+                worked = [d for d in range(tours.days) if tours.works(k, d)]
+                nights = sum(any(tours.option_night[o] for o in slots.get((c, d), [])) for d in worked)
+                if not all(day_ok[d] for d in worked):
+                    continue
+                if a.max_nights is not None and nights > a.max_nights * weeks:
+                    continue
+                fits.append((c, k))
+        out.append(AgentGroup(pool, f"{a.pool_name}#{n + 1}", len(members), tuple(fits)))
+    return tuple(out)
+
+
+def _shift_suits(agent: Agent, start: pd.Timestamp) -> bool:
+    """A shift starting at local time ``start`` leaves the agent's days off and unavailable dates free and
+    starts within their window."""
+    clock = start.time()
+    return (
+        start.weekday() not in agent.days_off
+        and start.date() not in agent.unavailable
+        and (agent.earliest_start is None or clock >= agent.earliest_start)
+        and (agent.latest_start is None or clock <= agent.latest_start)
     )

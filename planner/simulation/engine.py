@@ -16,7 +16,10 @@ whose routing levels say what it serves and in which order. An arriving contact 
 first desk in its preference list (desks ranking its queue highest) with a free slot: an agent
 already working that channel with a free concurrent slot, else an idle agent. A freed agent
 takes the oldest waiting contact of its first level that has one (for deferred work the
-earliest deadline); live levels come before deferred ones, and nothing is pre-empted.
+earliest deadline); live levels come before deferred ones, and nothing is pre-empted. Desks are
+seated by MOVE roster events, computed up front: at every interval start and whenever a pool's
+agents on the floor change (breaks, shift starts and ends), the agents present fill the activity
+plan's desks (see :func:`_moves`), so an agent on break hands its desk over and takes it back.
 """
 
 from __future__ import annotations
@@ -218,18 +221,22 @@ def draw_staff(comp: Compiled, rng: np.random.Generator) -> _Staff:
     events: list[tuple[float, int, int, int]] = []
     available = np.zeros(len(floor.pools))
     step = sim.interval_minutes
+    on_floor: list[list[tuple[float, float]]] = []
     for a in range(len(starts)):
         offs = sorted(
             [(starts[a] + b0, starts[a] + b1) for b0, b1 in breaks[a]]
             + [(k * step, (k + 1) * step) for k in absent.get(a, ())]
         )
+        mine = []
         for s, e in _segments(starts[a], ends[a], offs):
             s, e = max(s, lo), min(e, hi)
             if e > s:
+                mine.append((s, e))
                 events.append((s, _ON, a, 0))
                 events.append((e, _OFF, a, 0))
                 available[pools[a]] += max(0.0, min(e, horizon) - max(s, 0.0))
-    events.extend(_moves(comp, np.array(starts, dtype=float), np.array(ends, dtype=float), agent_pool, absent))
+        on_floor.append(mine)
+    events.extend(_moves(comp, on_floor, agent_pool, lo, hi))
     events.sort()
     return _Staff(agent_pool, events, available)
 
@@ -292,33 +299,73 @@ def _absences(
 
 
 def _moves(
-    comp: Compiled, starts: np.ndarray, ends: np.ndarray, pool: np.ndarray, absent: dict[int, list[int]]
+    comp: Compiled, on_floor: list[list[tuple[float, float]]], pool: np.ndarray, lo: float, hi: float
 ) -> list[tuple[float, int, int, int]]:
-    """Activity-plan moves: at each interval start, the pool's agents on duty (not away) fill the
-    planned activities (see :func:`_fill_desks`); the rest serve the pool's whole routing order."""
+    """Activity-plan seating as MOVE events. A pool's desks are re-seated at every interval start and
+    whenever its agents on the floor change (a shift starts or ends, a break starts or ends, an
+    absence): the plan's counts for the interval apply to the agents actually present
+    (``on_floor[a]``: agent ``a``'s ``[start, end)`` periods on the floor), see :func:`_reseat`."""
     if not comp.activity_desk:
         return []
     n = comp.sim.n_intervals
     step = comp.sim.interval_minutes
-    agent, interval = _duty_pairs(comp, starts, ends)
-    away = {(a, k) for a, ks in absent.items() for k in ks}
-    desk_now = {a: int(pool[a]) for a in range(starts.size)}  # default desk index = pool index
-    out = []
-    order = np.lexsort((agent, interval))
-    groups: dict[tuple[int, int], list[int]] = {}
-    for a, k in zip(agent[order].tolist(), interval[order].tolist(), strict=True):
-        if (a, k) not in away:
-            groups.setdefault((int(pool[a]), k), []).append(a)
-    for (p, k), agents in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        plan = comp.activity_desk.get((p, k % n), [])
-        for a, d in _fill_desks(plan, agents, desk_now, p).items():
-            if desk_now[a] != d:
-                desk_now[a] = d
-                out.append((float(k * step), _MOVE, a, d))
+    changes: list[dict[float, list[tuple[int, bool]]]] = [{} for _ in comp.sim.floor.pools]
+    for a, periods in enumerate(on_floor):
+        for s, e in periods:
+            changes[int(pool[a])].setdefault(s, []).append((a, True))
+            changes[int(pool[a])].setdefault(e, []).append((a, False))
+    boundaries = [float(k * step) for k in range(math.floor(lo / step), math.ceil(hi / step))]
+    desk_now = [int(p) for p in pool.tolist()]  # default desk index = pool index
+    out: list[tuple[float, int, int, int]] = []
+    for p, moments in enumerate(changes):
+        present: set[int] = set()
+        seat_of_interval: dict[int, int] = {}
+        for t in sorted(set(moments).union(boundaries)):
+            for a, on in moments.get(t, ()):
+                if on:
+                    present.add(a)
+                else:
+                    present.discard(a)
+            k = math.floor(t / step)
+            boundary = t == k * step
+            if not present:
+                if boundary:
+                    seat_of_interval = {}
+                continue
+            seats = _reseat(
+                comp.activity_desk.get((p, k % n), []), present, desk_now, p, None if boundary else seat_of_interval
+            )
+            if boundary:
+                seat_of_interval = seats
+            for a, d in seats.items():
+                if desk_now[a] != d:
+                    desk_now[a] = d
+                    out.append((t, _MOVE, a, d))
     return out
 
 
-def _fill_desks(plan: list[tuple[int, int]], agents: list[int], desk_now: dict[int, int], pool: int) -> dict[int, int]:
+def _reseat(
+    plan: list[tuple[int, int]],
+    present: set[int],
+    desk_now: list[int],
+    pool: int,
+    seat_of_interval: dict[int, int] | None,
+) -> dict[int, int]:
+    """The desks of a pool's present agents at one moment.
+
+    At an interval start (``seat_of_interval`` None) the present agents fill the interval's plan by
+    :func:`_fill_desks`, in agent order. Within the interval (after a break, a shift start or end),
+    agents still at the desk they were given at the interval start keep it first; so an agent back
+    from a break takes its desk back from whoever covered it, who returns to the desk the plan still
+    has for it, and an agent leaving hands its desk to the pool's unplanned agents or, failing
+    those, to the agents of the last planned desks (deferred work) in the plan's order."""
+    agents = sorted(present)
+    if seat_of_interval is not None:
+        agents.sort(key=lambda a: seat_of_interval.get(a, -1) != desk_now[a])
+    return _fill_desks(plan, agents, desk_now, pool)
+
+
+def _fill_desks(plan: list[tuple[int, int]], agents: list[int], desk_now: list[int], pool: int) -> dict[int, int]:
     """The desk of each on-duty agent of a pool for one interval: the planned desks are filled in plan
     order (live work first); an agent stays at its desk while that desk still wants agents (so agents do
     not swap desks, carrying a contact in hand, at every interval boundary); agents not needed by the plan
