@@ -184,10 +184,13 @@ def run_instance(inst: Instance, options: RosterOptions, folder: Path, verbose: 
 class DefaultRun:
     """One solve with the default options: its figures and its shifts sheet."""
 
+    rows: int
+    columns: int
     cost: float
     lp_bound: float | None
     gap: float | None
     coverable_shortfall: float
+    solve_seconds: float
     seconds: float
     status: str
     shifts: Any
@@ -209,16 +212,26 @@ def solve_default(scenario: Any, busy: bool, time_limit: float | None = None) ->
     m = result.summary
     coverable = float(m.shortfall_agent_hours or 0.0) - float(m.shortfall_uncoverable_agent_hours or 0.0)
     return DefaultRun(
-        m.weekly_cost, m.lp_relaxation_bound, m.gap_to_lp_bound, coverable, seconds, m.solver_status, result.shifts
+        m.model.constraints,
+        m.model.variables,
+        m.weekly_cost,
+        m.lp_relaxation_bound,
+        m.gap_to_lp_bound,
+        coverable,
+        result.info.seconds,
+        seconds,
+        m.solver_status,
+        result.shifts,
     )
 
 
 def default_budget(chosen: list[Instance], folder: Path, time_limit: float | None = None) -> None:
     """Each instance twice with the default options (the second next to a CPU-bound process); ``time_limit``
-    replaces the scenario's own when given."""
+    replaces the scenario's own when given. ``solve s`` is the solver's time, ``total s`` plan_roster's."""
     print(
-        "instance            weekly cost      objective LP bound   gap to LP  coverable ah  idle s  busy s"
-        "  status         same roster"
+        "instance              rows     cols   weekly cost   LP bound (objective)  gap to LP  coverable ah"
+        "  solve s  total s  busy solve s  status        same roster",
+        flush=True,
     )
     for inst in chosen:
         path = folder / f"{inst.name}.xlsx"
@@ -233,10 +246,11 @@ def default_budget(chosen: list[Instance], folder: Path, time_limit: float | Non
             continue
         same = idle.shifts.equals(busy.shifts)
         gap = "-" if idle.gap is None else f"{idle.gap:.3%}"
-        bound = "-" if idle.lp_bound is None else f"{idle.lp_bound:,.0f}"
+        bound = "-" if idle.lp_bound is None else f"{idle.lp_bound:,.2f}"
         print(
-            f"{inst.name:<18}  {idle.cost:>11,.2f}  {bound:>22}  {gap:>9}  {idle.coverable_shortfall:>12.3f}"
-            f"  {idle.seconds:>6.1f}  {busy.seconds:>6.1f}  {idle.status:<13}  {'yes' if same else 'NO'}"
+            f"{inst.name:<18}  {idle.rows:>7,}  {idle.columns:>7,}  {idle.cost:>12,.2f}  {bound:>20}  {gap:>9}"
+            f"  {idle.coverable_shortfall:>12.3f}  {idle.solve_seconds:>7.1f}  {idle.seconds:>7.1f}"
+            f"  {busy.solve_seconds:>12.1f}  {idle.status:<12}  {'yes' if same else 'NO'}"
             + ("" if same else f" (busy run: {busy.cost:,.2f}, {busy.status})"),
             flush=True,
         )

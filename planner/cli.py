@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from planner import __version__
+from planner.domain import DEFAULT_TIME_LIMIT_SECONDS
 from planner.errors import InputError, PlannerError, SolverTimeLimitError
 from planner.interrupts import Interrupted, signals_handled
 
@@ -129,7 +130,8 @@ def _solver_options(scope: str) -> Callable[[F], F]:
                     type=click.FloatRange(min=1, max=604_800),
                     default=None,
                     metavar="SECONDS",
-                    help=f"Solver time limit for {scope} (default: settings, else 50).",
+                    help=f"Solver time limit for {scope}, a safety net "
+                    f"(default: settings, else {DEFAULT_TIME_LIMIT_SECONDS:g}).",
                 ),
                 click.option(
                     "--gap",

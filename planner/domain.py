@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALLOWED_INTERVAL_MINUTES = (15, 30, 60)
+#: The whole solve's default time budget (setting `time_limit_seconds`): a safety net. Every solve stage ends by
+#: a count of work (planner.roster.solve), so a solve that ends before it gives the same roster on any machine load.
+DEFAULT_TIME_LIMIT_SECONDS = 600.0
 
 
 def model_name(text: str) -> str:

@@ -26,7 +26,7 @@ def test_defaults_are_the_documented_ones():
             night_end=dt.time(6, 0),
             under_coverage_penalty=None,
             solver=SolverChoice.AUTO,
-            time_limit_seconds=50.0,
+            time_limit_seconds=600.0,
             mip_gap=0.005,
             threads=None,
             interval_minutes=None,

@@ -182,3 +182,51 @@ def test_cover_adds_a_shift_only_where_the_penalty_it_saves_exceeds_its_cost():
     ]
     assert first_additions(spots, np.array([8.0, 6.0]), 1000.0) == [1]
     assert first_additions(spots, np.array([8.0, 6.0]), 1000.0, skip={1}) == []
+
+
+def test_default_time_limit_is_the_settings_safety_net():
+    # one home for the default: the solve options and the settings sheet's blank both give 600 s
+    from planner.domain import DEFAULT_TIME_LIMIT_SECONDS
+    from planner.inputs.settings import SETTING_SPECS
+
+    spec = next(s for s in SETTING_SPECS if s.name == "time_limit_seconds")
+    assert SolveOptions().time_limit == DEFAULT_TIME_LIMIT_SECONDS == spec.default == 600.0
+
+
+def test_full_mip_runs_with_its_node_limit(monkeypatch):
+    # stage 3 is a count of nodes, never a share of the clock: the MIP call gets FULL_MIP_NODES
+    model = build_model(_two_pools_two_blocks())
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS, gap=0.0), None)
+    backend = _HighsBackend(run)
+    lp_bound, _ = backend.lp()
+    seen: list[int | None] = []
+    real_mip = backend.mip
+
+    def mip(bounds, start, limits):  # type: ignore[no-untyped-def]
+        seen.append(limits.max_nodes)
+        return real_mip(bounds, start, limits)
+
+    monkeypatch.setattr(backend, "mip", mip)
+    best, bound, values = solve_module._full_mip_stage(run, backend, float("inf"), None, lp_bound)
+    assert seen[0] == solve_module.FULL_MIP_NODES
+    # the optimum, hand-solved in test_constructive_cover_closes_a_hand_built_rosters_shortfall: 8 + 6
+    assert values is not None and best == pytest.approx(14.0)
+
+
+def test_a_solve_ended_by_work_before_the_gap_says_work_limit(monkeypatch):
+    # a roster of pool a's 00:00 and 12:00 shifts (8 + 8 = 16) covers both blocks; the optimum is 14, so
+    # it is 12.5 % above the bound. When the stages (here: stage 3 finding nothing better within its
+    # nodes) end there and the clock never ran out, the status is "work limit", not "gap reached"
+    model = build_model(_two_pools_two_blocks())
+
+    def first_stages(run, backend):  # type: ignore[no-untyped-def]
+        shifts = np.zeros(len(backend.shift_columns))
+        shifts[[0, 12]] = 1.0
+        values = backend.fix_shifts(shifts)
+        return backend.lp()[0], float(backend.cost @ values), values
+
+    monkeypatch.setattr(solve_module, "_first_stages", first_stages)
+    monkeypatch.setattr(solve_module, "_full_mip_stage", lambda run, backend, best, values, lp: (best, lp, values))
+    info = solve_model(model, SolveOptions(solver=SolverChoice.HIGHS, gap=0.005))
+    assert info.objective == pytest.approx(16.0) and info.lp_bound == pytest.approx(14.0)
+    assert info.status == "work limit"

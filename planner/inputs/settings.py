@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from planner.domain import ALLOWED_INTERVAL_MINUTES, Settings, SolverChoice
+from planner.domain import ALLOWED_INTERVAL_MINUTES, DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
 from planner.inputs.contract import Kind, ParseError, parse_cell
 from planner.inputs.read import normalize_name
 
@@ -219,9 +219,10 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "time_limit_seconds",
         Kind.NUMBER,
         "a number of seconds > 0 and <= 604,800 (a week)",
-        "Time budget of the whole solve (LP bound, restricted MIP, full MIP).",
-        50.0,
-        "50",
+        "Time budget of the whole solve: a safety net, since every stage ends by a count of work; a solve that "
+        "reaches it says so (status 'time limit') and may differ between runs.",
+        DEFAULT_TIME_LIMIT_SECONDS,
+        f"{DEFAULT_TIME_LIMIT_SECONDS:g}",
         lambda v: 0 < v <= 604_800,
     ),
     SettingSpec(

@@ -1,7 +1,8 @@
 """Solve the roster model with HiGHS (through highspy) or CBC (bundled with PuLP).
 
 Before the integer program, its LP relaxation is solved to report an honest lower bound
-on the cost; then the MIP runs to the relative gap or the time limit. Status, objective,
+on the cost; then the stages (see :func:`solve_model`) run, each to the relative gap or its own
+work limit (nodes, rounds, LP re-solves), the overall time limit being only a safety net. Status, objective,
 best bound, gap and seconds are reported. With a progress callback, the stages, the rosters found
 and the solver's log lines reach it as events (HiGHS through its callbacks, CBC by following its
 log file); the solver never writes to the console.
@@ -26,7 +27,7 @@ import numpy as np
 import pulp
 
 from planner import interrupts
-from planner.domain import Settings, SolverChoice
+from planner.domain import DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
 from planner.roster.cover import first_additions, short_spots
 from planner.roster.highs_model import STAGE_OPTIONS_RESET, HighsModel
@@ -42,6 +43,8 @@ RESTRICTED_MIP_NODES = 500
 #: The restricted MIP lets each shift start the LP uses go this far above its rounded-up LP value.
 RESTRICTED_MIP_SLACK = 0.0
 REPAIR_NODES = 200
+#: The full MIP's node limit (stage 3, run only when the roster is not within the gap after stage 2).
+FULL_MIP_NODES = 2000
 #: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
 DIVE_ROUND_UP = 0.7
 DIVE_SHARE = 0.2
@@ -56,7 +59,7 @@ class SolveOptions:
     at which to stop, and the solver's threads (None: its default)."""
 
     solver: SolverChoice = SolverChoice.AUTO
-    time_limit: float = 50.0
+    time_limit: float = DEFAULT_TIME_LIMIT_SECONDS
     gap: float = 0.005
     threads: int | None = None
     lp_bound: bool = True
@@ -84,7 +87,7 @@ class SolveInfo:
     """What the solver reported."""
 
     solver: str
-    status: str  # optimal | gap reached | time limit | infeasible | ...
+    status: str  # optimal | gap reached | work limit | time limit | infeasible | ...
     objective: float
     best_bound: float
     gap: float
@@ -230,7 +233,7 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
        Math. Prog. Comp. 6, 2014), widened to hold the first roster. Every roster it finds is a
        roster of the full model;
     3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP, warm-started
-       from it, until the gap or the time limit.
+       from it, until the gap or ``FULL_MIP_NODES`` nodes (status ``work limit`` when the gap is not reached).
 
     After stage 2 (and again after stage 3, if it ran) a repair (at most ``REPAIR_NODES`` nodes) frees
     the shift options within a day of any shortfall, of the pools that could serve it (each may move by
@@ -264,6 +267,8 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
             f"the solver found no roster within its time limit of {options.time_limit:g} s; a longer one may find one"
         )
     _write_back(model, backend, values)
+    if _gap(best, bound) > options.gap:  # a stage's work limit ended the search before the gap
+        status = "work limit"
     if run.cut_short:  # the only case in which the machine's load may change the roster
         status = "time limit"
     if _gap(best, bound) <= 1e-9:
@@ -348,7 +353,7 @@ def _full_mip_stage(
     options = run.options
     run.begin(Stage.FULL_MIP, 3, "warm-started" if values is not None else "")
     target = lp_bound / (1.0 - options.gap) if options.gap > 0 else lp_bound
-    result = backend.mip(None, values, _Limits(gap=options.gap, target=target))
+    result = backend.mip(None, values, _Limits(gap=options.gap, target=target, max_nodes=FULL_MIP_NODES))
     run.cut_short |= result.timed_out
     bound = max(lp_bound, result.bound) if result.values is not None else lp_bound
     if result.values is not None and result.objective <= best:
