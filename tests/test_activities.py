@@ -20,7 +20,8 @@ from planner.outputs.workbooks import write_roster
 from planner.requirements import QueueSpec
 from planner.roster.plan import RosterResult, plan_roster
 from planner.roster.rules import PoolSpec
-from planner.simulation.floor import FloorPlan, ShiftBlock
+from planner.simulation.engine import _fill_desks, compile_input
+from planner.simulation.floor import Activity, FloorPlan, ShiftBlock
 from planner.simulation.model import SimInput, SimQueue, slot_minutes
 from planner.simulation.plan_tables import floor_parts
 from planner.simulation.roster_file import read_roster_file
@@ -234,3 +235,75 @@ def test_a_bad_floor_plan_cell_is_reported_where_it_is(
         read_roster_file(path, scenario)
     (problem,) = err.value.problems
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("routing", 3, "queues", "en chat")
+
+
+# --------------------------------------------------------------------------- deferred work by the interval's plan
+
+RU_EMAIL, RU_VIP = ("ru", "email", "standard"), ("ru", "email", "vip")
+EN_SOCIAL, EN_EMAIL = ("en", "social", "standard"), ("en", "email", "standard")
+
+
+def test_the_deferred_desk_takes_the_intervals_planned_languages_first() -> None:
+    # pool "ist" (ru+en): the week's routing has one planned deferred rank (ru email, ru email vip, en social)
+    # and a later one (en email). In 00:00 the plan has ru email on 2 agents and ru email vip on a
+    # fraction (a row with 0 whole agents); in 01:00 en social on 1 agent; in 02:00 nothing deferred.
+    routing = pd.DataFrame(
+        [
+            ("ist", 1, "deferred", queue_text((RU_EMAIL, RU_VIP, EN_SOCIAL))),
+            ("ist", 2, "deferred", queue_text((EN_EMAIL,))),
+        ],
+        columns=["pool", "rank", "kind", "queues"],
+    )
+    hour = pd.Timedelta(hours=1)
+    t0 = pd.Timestamp(START)
+    activities = pd.DataFrame(
+        [
+            ("ist", t0, "deferred", queue_text((RU_EMAIL,)), 2),
+            ("ist", t0, "deferred", queue_text((RU_VIP,)), 0),
+            ("ist", t0 + hour, "deferred", queue_text((EN_SOCIAL,)), 1),
+            ("ist", t0 + 2 * hour, "deferred", queue_text((RU_VIP,)), 0),
+        ],
+        columns=["pool", "interval_start", "kind", "queues", "on_floor"],
+    )
+    parts = floor_parts(Horizon(START, 60), activities, routing, None)
+    by_interval = {a.interval: a for a in parts.activities}
+    # 00:00: the planned groups' queues (ru, so every ru queue the pool was planned for) come first; en
+    # social, which other pools work in bulk, waits until no ru work is waiting
+    assert by_interval[0].first == (RU_EMAIL, RU_VIP)
+    assert by_interval[0].queues == (RU_EMAIL, RU_VIP, EN_SOCIAL, EN_EMAIL)
+    assert by_interval[0].agents == 2
+    # 01:00: en social is this hour's plan, and en email (same language) joins it
+    assert by_interval[1].first == (EN_SOCIAL, EN_EMAIL)
+    # 02:00: no whole agent on deferred work, so no deferred desk
+    assert set(by_interval) == {0, 1}
+
+
+def test_a_deferred_desk_puts_its_first_queues_in_a_level_of_their_own() -> None:
+    queues = (
+        SimQueue(RU_EMAIL, False, 12.0, 1, None, 1440.0, 0.95),
+        SimQueue(EN_SOCIAL, False, 6.0, 1, None, 240.0, 0.9),
+        SimQueue(EN_EMAIL, False, 12.0, 1, None, 1440.0, 0.95),
+    )
+    routing = {"ist": ((RU_EMAIL, EN_SOCIAL), (EN_EMAIL,))}
+    plan = (
+        Activity("ist", 0, (RU_EMAIL, EN_SOCIAL, EN_EMAIL), 1, (RU_EMAIL,)),
+        Activity("ist", 1, (RU_EMAIL, EN_SOCIAL, EN_EMAIL), 1),
+    )
+    floor = FloorPlan(("ist",), (ShiftBlock("ist", 0, 120, 1),), routing, plan)
+    comp = compile_input(SimInput(60, queues, np.zeros((3, 24)), floor, warmup_minutes=120.0))
+    # desk 0: the pool's whole routing order; desk 1: interval 0's plan; desk 2: interval 1's (no first)
+    assert comp.desk_levels == [[[0, 1], [2]], [[0], [1], [2]], [[0, 1], [2]]]
+    # the two deferred desks hold the same queues: one family, so an agent at one stays at the other
+    assert comp.desk_family == [0, 1, 1]
+
+
+def test_an_agent_at_a_deferred_desk_stays_on_deferred_work_when_the_desk_changes() -> None:
+    # pool 0: desk 1 live, desks 2 and 3 the deferred desks of two intervals (family 2). Agent 7 was at
+    # desk 2 (deferred), agent 8 was not seated. The new plan wants one agent at desk 1 and one at desk 3:
+    # 7 stays on deferred work (desk 3) and 8 takes the live desk; without families, 7 (first in order)
+    # would have taken the live desk carrying its email.
+    family = [0, 1, 2, 2]
+    desk_now = [0] * 9
+    desk_now[7] = 2
+    assert _fill_desks([(1, 1), (3, 1)], [7, 8], desk_now, 0, family) == {8: 1, 7: 3}
+    assert _fill_desks([(1, 1), (3, 1)], [7, 8], desk_now, 0) == {7: 1, 8: 3}

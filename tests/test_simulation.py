@@ -294,6 +294,26 @@ def test_verdicts_follow_the_confidence_interval() -> None:
     assert outcome(0.70, 0.65, 0.75).verdict is Verdict.MISSES
 
 
+def test_weekly_misses_count_deferred_queues_too() -> None:
+    # three queues for the week: live chat meets (85 % [82, 88] vs 80 %), deferred email misses beyond
+    # its CI (90 % [88, 92] vs 95 %), live phone is within its CI (78 % [75, 81] vs 80 %): one miss
+    nan = math.nan
+
+    def week(channel: str, live: bool, mean: float, low: float, high: float, target: float) -> QueueOutcome:
+        return QueueOutcome(
+            "ru", channel, "vip", live, None, None, 50.0, 1.0, target,
+            Estimate(mean, low, high), Estimate(nan, nan, nan), Estimate(0, 0, 0), nan, nan, nan,
+        )  # fmt: skip
+
+    weeks = (
+        week("chat", True, 0.85, 0.82, 0.88, 0.80),
+        week("email", False, 0.90, 0.88, 0.92, 0.95),
+        week("phone", True, 0.78, 0.75, 0.81, 0.80),
+    )
+    result = SimulationResult(3, 0, 100, 1.0, "roster coverage", (), weeks, (), ())
+    assert result.metrics()["queues_missing_weekly_target_beyond_ci"] == 1
+
+
 def test_simulate_command_on_the_tiny_roster(tmp_path: Path) -> None:
     roster = tmp_path / "roster.xlsx"
     run_cli("roster", "inputs/tiny.xlsx", "-o", str(roster))

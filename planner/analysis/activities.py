@@ -276,7 +276,9 @@ def plan_activities(
             unkept.append((when, g, round(required[g] * keep, 3), whole))
         for p, plan in sorted(plans.items()):
             live_need[p, t] = sum(v for g, v in plan.items() if g in live)
-            names = set(scheduled[p]) | set(on_floor[p])
+            # every deferred group the model planned here gets a row, whole agents or not: the floor's
+            # deferred agents take the interval's planned groups before the pool's other deferred queues
+            names = set(scheduled[p]) | set(on_floor[p]) | {g for g, v in plan.items() if g not in live and v > TOL}
             for g in sorted(names, key=lambda g: (g not in live, g)):
                 rows.append(_activity_row(scenario, problem, p, when, groups[g], scheduled[p], on_floor[p], plan))
     return ActivityPlan(

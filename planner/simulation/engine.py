@@ -54,6 +54,7 @@ class Compiled:
     capacity: list[int]  # slots per channel
     key_offset: list[float]  # per queue: 0 (oldest first) or the window (earliest deadline first)
     desk_pool: list[int]
+    desk_family: list[int]  # per desk: desks of one pool with the same queues (levels aside) share a family
     desk_levels: list[list[list[int]]]  # per desk: levels of queue indices
     desk_channel_levels: list[list[list[int]]]  # per desk x channel: the levels of that channel only
     preference: list[list[int]]  # per queue: desks that serve it, preferred first
@@ -88,15 +89,18 @@ def compile_input(sim: SimInput) -> Compiled:
     for q in sim.queues:
         capacity[cpos[q.channel]] = max(capacity[cpos[q.channel]], q.concurrency)
     channel_of = [cpos[q.channel] for q in sim.queues]
-    desks: list[tuple[int, frozenset[int] | None]] = [(p, None) for p in range(len(floor.pools))]
+    desks: list[tuple[int, frozenset[int] | None, tuple[int, ...]]] = [(p, None, ()) for p in range(len(floor.pools))]
+    desk_index = {desk: d for d, desk in enumerate(desks)}
     ppos = {p: i for i, p in enumerate(floor.pools)}
     activity_desk: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for act in floor.activities:
-        desk = (ppos[act.pool], frozenset(qpos[k] for k in act.queues if k in qpos))
-        if desk not in desks:
+        first = tuple(sorted(qpos[k] for k in act.first if k in qpos))
+        desk = (ppos[act.pool], frozenset(qpos[k] for k in act.queues if k in qpos), first)
+        if desk not in desk_index:
+            desk_index[desk] = len(desks)
             desks.append(desk)
-        activity_desk.setdefault((desk[0], act.interval), []).append((desks.index(desk), act.agents))
-    levels = [_desk_levels(floor, floor.pools[p], allowed, qpos) for p, allowed in desks]
+        activity_desk.setdefault((desk[0], act.interval), []).append((desk_index[desk], act.agents))
+    levels = [_desk_levels(floor, floor.pools[p], allowed, qpos, first) for p, allowed, first in desks]
     per_channel = [
         [lv for lv in ([q for q in level if channel_of[q] == c] for level in desk) if lv]
         for desk in levels
@@ -115,7 +119,8 @@ def compile_input(sim: SimInput) -> Compiled:
         channel_of=channel_of,
         capacity=capacity,
         key_offset=[0.0 if q.live else q.target_minutes for q in sim.queues],
-        desk_pool=[p for p, _ in desks],
+        desk_pool=[p for p, _, _ in desks],
+        desk_family=_families(desks),
         desk_levels=levels,
         desk_channel_levels=per_channel,
         preference=preference,
@@ -139,14 +144,27 @@ def _check_size(comp: Compiled) -> None:
 
 
 def _desk_levels(
-    floor: FloorPlan, pool: str, allowed: frozenset[int] | None, qpos: dict[tuple[str, str, str], int]
+    floor: FloorPlan,
+    pool: str,
+    allowed: frozenset[int] | None,
+    qpos: dict[tuple[str, str, str], int],
+    first: tuple[int, ...] = (),
 ) -> list[list[int]]:
-    out = []
+    """A desk's queues by level: ``first`` as one level (earliest deadline first), then the pool's routing
+    levels, each cut to the desk's ``allowed`` queues."""
+    out = [list(first)] if first else []
     for level in floor.routing.get(pool, ()):
-        ids = [qpos[k] for k in level if k in qpos and (allowed is None or qpos[k] in allowed)]
+        ids = [qpos[k] for k in level if k in qpos and (allowed is None or qpos[k] in allowed) and qpos[k] not in first]
         if ids:
             out.append(ids)
     return out
+
+
+def _families(desks: list[tuple[int, frozenset[int] | None, tuple[int, ...]]]) -> list[int]:
+    """Per desk, the first desk of its pool with the same queues: a pool's deferred desks of successive
+    intervals differ only in which queues come first, and an agent at one stays at the next."""
+    seen: dict[tuple[int, frozenset[int] | None], int] = {}
+    return [seen.setdefault((p, allowed), d) for d, (p, allowed, _) in enumerate(desks)]
 
 
 def _rank(levels: list[list[int]], q: int) -> int:
@@ -333,7 +351,12 @@ def _moves(
                     seat_of_interval = {}
                 continue
             seats = _reseat(
-                comp.activity_desk.get((p, k % n), []), present, desk_now, p, None if boundary else seat_of_interval
+                comp.activity_desk.get((p, k % n), []),
+                present,
+                desk_now,
+                p,
+                None if boundary else seat_of_interval,
+                comp.desk_family,
             )
             if boundary:
                 seat_of_interval = seats
@@ -350,6 +373,7 @@ def _reseat(
     desk_now: list[int],
     pool: int,
     seat_of_interval: dict[int, int] | None,
+    family: list[int] | None = None,
 ) -> dict[int, int]:
     """The desks of a pool's present agents at one moment.
 
@@ -362,22 +386,28 @@ def _reseat(
     agents = sorted(present)
     if seat_of_interval is not None:
         agents.sort(key=lambda a: seat_of_interval.get(a, -1) != desk_now[a])
-    return _fill_desks(plan, agents, desk_now, pool)
+    return _fill_desks(plan, agents, desk_now, pool, family)
 
 
-def _fill_desks(plan: list[tuple[int, int]], agents: list[int], desk_now: list[int], pool: int) -> dict[int, int]:
+def _fill_desks(
+    plan: list[tuple[int, int]], agents: list[int], desk_now: list[int], pool: int, family: list[int] | None = None
+) -> dict[int, int]:
     """The desk of each on-duty agent of a pool for one interval: the planned desks are filled in plan
     order (live work first); an agent stays at its desk while that desk still wants agents (so agents do
-    not swap desks, carrying a contact in hand, at every interval boundary); agents not needed by the plan
+    not swap desks, carrying a contact in hand, at every interval boundary; a desk of the same ``family``,
+    the pool's deferred desk of the next interval, counts as the same desk); agents not needed by the plan
     serve the pool's whole routing order."""
     want: dict[int, int] = {}
     for d, count in plan:
         want[d] = want.get(d, 0) + count
     order = list(want)
     seats: dict[int, list[int]] = {d: [] for d in order}
+    kin = {} if family is None else {family[d]: d for d in reversed(order)}
     free: list[int] = []
     for a in agents:
         d = desk_now[a]
+        if d not in seats and family is not None:
+            d = kin.get(family[d], d)
         if d in seats and len(seats[d]) < want[d]:
             seats[d].append(a)
         else:

@@ -37,12 +37,15 @@ class ShiftBlock:
 
 @dataclass(frozen=True)
 class Activity:
-    """``agents`` of a pool's agents on duty in ``interval`` work only ``queues`` (an activity plan row)."""
+    """``agents`` of a pool's agents on duty in ``interval`` work only ``queues`` (an activity plan row):
+    ``first`` (the deferred groups the plan has in this interval) before the rest, which they take in the
+    pool's routing order."""
 
     pool: str
     interval: int
     queues: tuple[QueueKey, ...]
     agents: int
+    first: tuple[QueueKey, ...] = ()  # taken before the pool's routing order, earliest deadline first
 
 
 @dataclass(frozen=True)

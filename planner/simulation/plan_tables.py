@@ -37,7 +37,7 @@ def floor_parts(
     levels: dict[str, list[tuple[int, tuple[QueueKey, ...]]]] = defaultdict(list)
     deferred: dict[str, list[QueueKey]] = defaultdict(list)
     if routing is not None:
-        for r in routing.itertuples(index=False):
+        for r in sorted(routing.itertuples(index=False), key=lambda r: (str(r.pool), int(r.rank))):
             queues = parse_queues(str(r.queues))
             if queues:
                 levels[str(r.pool)].append((int(r.rank), queues))
@@ -62,29 +62,36 @@ def floor_parts(
 
 def _activities(h: Horizon, activities: pd.DataFrame, routed: Mapping[str, list[QueueKey]]) -> list[Activity]:
     """One activity per live group (live first, as the plan fills them) and one for all the deferred work
-    of a pool and interval: its agents take any deferred queue of the pool (``routed[pool]``, the routing's
-    deferred rank, plus the queues of the planned groups) earliest deadline first, whatever its group."""
+    of a pool and interval. Its agents first take, earliest deadline first, the queues of the deferred
+    groups the plan has in the interval (rows with or without whole agents) and the pool's other deferred
+    queues in those groups' languages (``first``); then the rest of the pool's deferred queues
+    (``routed[pool]``, the routing's deferred ranks) in routing order. So a pool planned for Russian email
+    this hour does not spend it on English social contacts that other pools were planned for and keep
+    close to their deadlines, just because the pool was planned for a few of them some other hour."""
     live: dict[tuple[str, int], list[Activity]] = defaultdict(list)
     deferred: dict[tuple[str, int], tuple[list[QueueKey], int]] = {}
     h0 = pd.Timestamp(h.start).tz_convert("UTC")
     for r in activities.itertuples(index=False):
         queues = parse_queues(str(r.queues))
         k = int((_utc(r.interval_start) - h0).total_seconds() // 60 // h.interval_minutes)
-        if not queues or int(r.on_floor) <= 0 or not 0 <= k < h.n_intervals:
+        is_live = str(r.kind) == "live"
+        if not queues or (is_live and int(r.on_floor) <= 0) or not 0 <= k < h.n_intervals:
             continue
         key = (str(r.pool), k)
-        if str(r.kind) == "live":
+        if is_live:
             live[key].append(Activity(key[0], k, queues, int(r.on_floor)))
         else:
             qs, n = deferred.get(key, ([], 0))
-            deferred[key] = (qs + [q for q in queues if q not in qs], n + int(r.on_floor))
+            deferred[key] = (qs + [q for q in queues if q not in qs], n + max(0, int(r.on_floor)))
     out: list[Activity] = []
     for key in sorted(set(live) | set(deferred)):
         out.extend(live.get(key, []))
-        if key in deferred:
-            qs, n = deferred[key]
-            qs += [q for q in routed.get(key[0], []) if q not in qs]
-            out.append(Activity(key[0], key[1], tuple(qs), n))
+        qs, n = deferred.get(key, ([], 0))
+        if n > 0:
+            languages = {q[0] for q in qs}
+            rest = [q for q in routed.get(key[0], []) if q not in qs]
+            first = qs + [q for q in rest if q[0] in languages]
+            out.append(Activity(key[0], key[1], tuple(qs + rest), n, tuple(first)))
     return out
 
 
