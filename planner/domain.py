@@ -171,8 +171,9 @@ class Agent:
 
 @dataclass(frozen=True)
 class ShiftTemplate:
-    """A shift pattern: paid hours, elapsed length (the difference is an unpaid break),
-    and the window of local start times at a site."""
+    """A shift pattern: paid hours, elapsed length, the break off the floor (by default the difference
+    between the two, unpaid; with ``break_length_minutes`` wholly or partly paid), and the window of local
+    start times at a site."""
 
     name: str
     paid_hours: float
@@ -181,21 +182,44 @@ class ShiftTemplate:
     latest_start: dt.time
     start_step_minutes: int | None = None  # None: the interval length
     sites: tuple[str, ...] | None = None  # None: every site
-    break_earliest_minutes: int | None = None  # earliest unpaid-break start after the shift start (None: default)
-    break_latest_minutes: int | None = None  # latest unpaid-break start after the shift start (None: default)
+    break_earliest_minutes: int | None = None  # earliest break start after the shift start (None: default)
+    break_latest_minutes: int | None = None  # latest break start after the shift start (None: default)
+    break_length_minutes: int | None = None  # the sheet's break_minutes (None: length - paid, unpaid)
 
     @property
     def break_minutes(self) -> int:
+        """Minutes of the break off the floor: the template's ``break_minutes`` column, blank: the shift's
+        length less its paid hours (an unpaid break)."""
+        if self.break_length_minutes is not None:
+            return self.break_length_minutes
         return round((self.length_hours - self.paid_hours) * 60)
 
     @property
+    def on_duty_minutes(self) -> int:
+        """Minutes on the floor: the shift's length less its break."""
+        return self.length_minutes - self.break_minutes
+
+    @property
+    def paid_break_minutes(self) -> int:
+        """The paid part of the break: paid minutes less the minutes on duty (0 for an unpaid break)."""
+        if self.break_length_minutes is None:
+            return 0
+        return self.paid_minutes - self.on_duty_minutes
+
+    @property
+    def break_paid_share(self) -> float:
+        """The paid share of the break (0: unpaid, 1: wholly paid): each break minute is paid this share of
+        the minute's rate, with its premiums."""
+        return self.paid_break_minutes / self.break_minutes if self.break_minutes > 0 else 0.0
+
+    @property
     def mid_break_start(self) -> int:
-        """The unpaid break's start in the middle of the shift, on a 15-minute grid (minutes after the start):
+        """The break's start in the middle of the shift, on a 15-minute grid (minutes after the start):
         where the shift's cost and the post-solve fallback assume it."""
         return int((self.length_minutes - self.break_minutes) / 2 // 15 * 15)
 
     def break_start_window(self) -> tuple[int, int]:
-        """Earliest and latest start of the unpaid break, in minutes after the shift start: the template's
+        """Earliest and latest start of the break, in minutes after the shift start: the template's
         columns, a blank one BREAK_WINDOW_MINUTES either side of the mid-shift start (within the shift)."""
         mid, last = self.mid_break_start, max(0, self.length_minutes - self.break_minutes)
         lo = self.break_earliest_minutes

@@ -681,7 +681,8 @@ SHIFTS = Sheet(
             "paid_hours",
             Kind.NUMBER,
             "a number of hours > 0 and <= 24",
-            "Paid hours of the shift.",
+            "Paid hours of the shift. With break_minutes, from length_hours - break_minutes / 60 (an unpaid "
+            "break) to length_hours (a wholly paid break).",
             unit="hours",
             example=8,
             checks=(above(0), at_most(24)),
@@ -690,8 +691,9 @@ SHIFTS = Sheet(
             "length_hours",
             Kind.NUMBER,
             "a number of hours > 0 and <= 24, at least paid_hours",
-            "Elapsed length; the difference to paid_hours is the unpaid break, placed by the roster within the "
-            "break window (break_earliest_minutes to break_latest_minutes).",
+            "Elapsed length, break included. The break lasts break_minutes (blank: the difference to paid_hours, "
+            "an unpaid break) and is placed by the roster within the break window (break_earliest_minutes to "
+            "break_latest_minutes).",
             unit="hours",
             example=9,
             checks=(above(0), at_most(24)),
@@ -734,7 +736,7 @@ SHIFTS = Sheet(
             "break_earliest_minutes",
             Kind.INTEGER,
             "blank or a whole number of minutes from 0, at most break_latest_minutes",
-            "Earliest start of the unpaid break, in minutes after the shift start. Blank means 60 minutes before "
+            "Earliest start of the break, in minutes after the shift start. Blank means 60 minutes before "
             "the mid-shift break start (not before the shift start).",
             required=False,
             blank_ok=True,
@@ -745,13 +747,26 @@ SHIFTS = Sheet(
         Column(
             "break_latest_minutes",
             Kind.INTEGER,
-            "blank or a whole number of minutes, at most length_hours x 60 - the unpaid break",
-            "Latest start of the unpaid break, in minutes after the shift start (the break ends within the shift). "
+            "blank or a whole number of minutes, at most length_hours x 60 - the break",
+            "Latest start of the break, in minutes after the shift start (the break ends within the shift). "
             "Blank means 60 minutes after the mid-shift break start.",
             required=False,
             blank_ok=True,
             unit="minutes",
             example=300,
+            checks=(at_least(0), at_most(1440)),
+        ),
+        Column(
+            "break_minutes",
+            Kind.INTEGER,
+            "blank or a whole number of minutes from 0, at most length_hours x 60",
+            "Length of the break off the floor (not counted as coverage). Blank means length_hours - paid_hours "
+            "(an unpaid break). Paid hours above length_hours - break_minutes / 60 pay that part of the break: "
+            "a 9-hour shift with 8.5 paid hours and a 60-minute break pays half of each break minute.",
+            required=False,
+            blank_ok=True,
+            unit="minutes",
+            example="",
             checks=(at_least(0), at_most(1440)),
         ),
     ),

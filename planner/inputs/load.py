@@ -464,11 +464,9 @@ def _shifts(
     out: list[ShiftTemplate] = []
     for _, r in table.frame.iterrows():
         row = int(r["row"])
-        _check_shift_row(table, row, r, sites, log)
-        if row in table.bad:
-            continue
-        out.append(
-            ShiftTemplate(
+        template = None
+        if row not in table.bad:
+            template = ShiftTemplate(
                 name=r["shift"],
                 paid_hours=float(r["paid_hours"]),
                 length_hours=float(r["length_hours"]),
@@ -478,8 +476,12 @@ def _shifts(
                 sites=r["sites"],
                 break_earliest_minutes=_optional_int(r.get("break_earliest_minutes")),
                 break_latest_minutes=_optional_int(r.get("break_latest_minutes")),
+                break_length_minutes=_optional_int(r.get("break_minutes")),
             )
-        )
+        _check_shift_row(table, row, r, template, sites, log)
+        if row in table.bad or template is None:
+            continue
+        out.append(template)
     if not out and not table.bad:
         log.add(
             Problem(
@@ -492,15 +494,23 @@ def _shifts(
     return out, False
 
 
-def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str, Site], log: ProblemLog) -> None:
-    """A shift is at least as long as its paid hours, and names only known sites."""
-    paid, length = r["paid_hours"], r["length_hours"]
-    if isinstance(paid, float) and isinstance(length, float) and row not in table.bad and length < paid:
-        expected = f"a number of hours at least paid_hours ({paid:g}); the difference is the unpaid break"
-        log.add(Problem.cell(table.file, table.sheet, row, "length_hours", length, expected))
+def _check_shift_row(
+    table: TypedTable, row: int, r: pd.Series, template: ShiftTemplate | None, sites: dict[str, Site], log: ProblemLog
+) -> None:
+    """A shift is at least as long as its paid hours, its break fits in it and leaves the paid hours between
+    the minutes on duty and the shift's length, and it names only known sites (``template``: the row read,
+    None when a cell of it was bad)."""
+    if template is not None and template.length_hours < template.paid_hours:
+        expected = (
+            f"a number of hours at least paid_hours ({template.paid_hours:g}); "
+            + ("the difference is the unpaid break" if template.break_length_minutes is None else "the shift's length")
+        )
+        log.add(Problem.cell(table.file, table.sheet, row, "length_hours", r["length_hours"], expected))
         table.bad.add(row)
-    if isinstance(paid, float) and isinstance(length, float) and row not in table.bad:
-        _check_break_window(table, row, r, round(length * 60), round((length - paid) * 60), log)
+    elif template is not None and template.break_length_minutes is not None:
+        _check_paid_break(table, row, r, template, log)
+    if template is not None and row not in table.bad:
+        _check_break_window(table, row, r, template.length_minutes, template.break_minutes, log)
     if r["sites"] is not None and sites:
         unknown = [s for s in r["sites"] if s not in sites]
         if unknown:
@@ -510,8 +520,26 @@ def _check_shift_row(table: TypedTable, row: int, r: pd.Series, sites: dict[str,
             table.bad.add(row)
 
 
+def _check_paid_break(table: TypedTable, row: int, r: pd.Series, template: ShiftTemplate, log: ProblemLog) -> None:
+    """A break of ``break_minutes`` fits in the shift, and the paid hours pay at least the minutes on duty and
+    at most the whole shift (the break unpaid, wholly paid or in between)."""
+    length, brk = template.length_minutes, template.break_minutes
+    if brk > length:
+        expected = f"a break of at most the shift's length ({length} minutes)"
+        log.add(Problem.cell(table.file, table.sheet, row, "break_minutes", r["break_minutes"], expected))
+        table.bad.add(row)
+    elif template.paid_break_minutes < 0:
+        low = template.on_duty_minutes / 60
+        expected = (
+            f"a number of hours from {low:g} (length_hours - break_minutes / 60: an unpaid break) to "
+            f"{template.length_hours:g} (length_hours: a wholly paid break)"
+        )
+        log.add(Problem.cell(table.file, table.sheet, row, "paid_hours", r["paid_hours"], expected))
+        table.bad.add(row)
+
+
 def _check_break_window(table: TypedTable, row: int, r: pd.Series, length: int, brk: int, log: ProblemLog) -> None:
-    """The unpaid break's window lies within the shift (the break ends by its end) and the earliest start
+    """The break's window lies within the shift (the break ends by its end) and the earliest start
     is not after the latest."""
     earliest, latest = r.get("break_earliest_minutes"), r.get("break_latest_minutes")
     last = length - brk

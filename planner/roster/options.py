@@ -6,13 +6,14 @@ template K at this instant". For each option we compute, once and vectorised:
 * its UTC start as minutes from the horizon start, from the local start time at the
   pool's site on each local date (correct across daylight-saving changes, see
   :mod:`planner.timezones`);
-* its coverage: the fraction of each interval the agent is on duty. The unpaid break
-  (length - paid) sits in the middle of the shift, rounded to 15 minutes. The horizon is
+* its coverage: the fraction of each interval the agent is on duty. The break
+  (:attr:`ShiftTemplate.break_minutes`) sits in the middle of the shift, rounded to 15 minutes. The horizon is
   cyclic (the week repeats), so a shift that starts late on the last day covers the
   first hours of the horizon;
-* its cost: paid minutes x hourly cost (the pool's, else the site's) x (1 + night premium)
+* its cost: on-duty minutes x hourly cost (the pool's, else the site's) x (1 + night premium)
   for minutes in the site's local night window x (1 + weekend premium) for minutes on a
-  local Saturday or Sunday. Premiums multiply where they overlap.
+  local Saturday or Sunday, plus the break's minutes priced the same way x the break's paid share
+  (0 for an unpaid break). Premiums multiply where they overlap.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ class ShiftOptions:
 
     ``table`` columns: option, pool, site, template, local_start (naive local datetime),
     utc_start (aware), start_minute (from horizon start), length_minutes, paid_minutes,
-    break_start, break_end (minutes after the start), cost (per agent), local_day (int,
-    days since the horizon's first local date: used for per-day limits).
+    break_start, break_end (minutes after the start), break_paid_share (the paid share of the break:
+    0 unpaid, 1 wholly paid), cost (per agent), local_day (int, days since the horizon's first local
+    date: used for per-day limits).
     ``cover_index``/``cover_fraction``: for option i, the intervals it touches and the
     fraction of each it is on duty: row i of two (n_options x width) arrays (fraction 0 pads).
     """
@@ -58,7 +60,7 @@ class ShiftOptions:
 
 
 def break_window(template: ShiftTemplate) -> tuple[int, int]:
-    """Unpaid break [start, end) in minutes after the shift start: mid-shift, on a 15-minute grid."""
+    """The break [start, end) in minutes after the shift start: mid-shift, on a 15-minute grid."""
     brk = template.break_minutes
     if brk <= 0:
         return template.length_minutes, template.length_minutes
@@ -113,6 +115,7 @@ def enumerate_options(scenario: Scenario, pools: list[Pool] | None = None) -> Sh
     if table.empty:
         for col in ("length_minutes", "paid_minutes", "break_start", "break_end"):
             table[col] = pd.Series(dtype="int64")
+        table["break_paid_share"] = pd.Series(dtype=float)
         table["cost"] = pd.Series(dtype=float)
         table.insert(0, "option", pd.Series(dtype="int64"))
         return ShiftOptions(table, np.zeros((0, 1), dtype=np.int64), np.zeros((0, 1)), horizon.n_intervals)
@@ -121,6 +124,7 @@ def enumerate_options(scenario: Scenario, pools: list[Pool] | None = None) -> Sh
     brk = table["template"].map(lambda k: break_window(templates[k]))
     table["break_start"] = brk.map(lambda b: b[0]).astype("int64")
     table["break_end"] = brk.map(lambda b: b[1]).astype("int64")
+    table["break_paid_share"] = table["template"].map(lambda k: templates[k].break_paid_share).astype(float)
     table = table.sort_values(["pool", "template", "start_minute"], kind="mergesort").reset_index(drop=True)
     table.insert(0, "option", np.arange(len(table), dtype=np.int64))
 
@@ -131,9 +135,9 @@ def enumerate_options(scenario: Scenario, pools: list[Pool] | None = None) -> Sh
         cum = np.concatenate([[0.0], np.cumsum(rate_multipliers(site, scenario.settings, horizon))])
         sub = table.loc[idx]
         m0 = sub["start_minute"].to_numpy()
-        paid = (cum[m0 + sub["break_start"].to_numpy()] - cum[m0]) + (
-            cum[m0 + sub["length_minutes"].to_numpy()] - cum[m0 + sub["break_end"].to_numpy()]
-        )
+        b0, b1 = m0 + sub["break_start"].to_numpy(), m0 + sub["break_end"].to_numpy()
+        on_duty = (cum[b0] - cum[m0]) + (cum[m0 + sub["length_minutes"].to_numpy()] - cum[b1])
+        paid = on_duty + sub["break_paid_share"].to_numpy() * (cum[b1] - cum[b0])
         cost[np.asarray(idx)] = paid / 60.0
     rates = table["pool"].map(lambda p: scenario.pool_hourly_cost(scenario.pools[p])).to_numpy(dtype=float)
     table["cost"] = cost * rates
@@ -174,15 +178,22 @@ def _starts(
 
 
 def coverage_arrays(
-    start: np.ndarray, length: np.ndarray, break_start: np.ndarray, break_end: np.ndarray, horizon: Horizon
+    start: np.ndarray,
+    length: np.ndarray,
+    break_start: np.ndarray,
+    break_end: np.ndarray,
+    horizon: Horizon,
+    width: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fraction of each interval on duty, for shifts [start, start+length) minus the break.
 
-    Returns (index, fraction) arrays of shape (n, width); indices wrap around the cyclic horizon.
+    Returns (index, fraction) arrays of shape (n, width); indices wrap around the cyclic horizon. ``width``
+    (default: enough for the longest shift) lets a subset of shifts match the options' arrays.
     """
     step = horizon.interval_minutes
     n_int = horizon.n_intervals
-    width = int(np.max(length, initial=0) // step + 2) if len(start) else 1
+    if width is None:
+        width = int(np.max(length, initial=0) // step + 2) if len(start) else 1
     first = start // step
     k = np.arange(width)
     j = first[:, None] + k[None, :]  # unwrapped interval numbers
@@ -196,10 +207,21 @@ def coverage_arrays(
     return (j % n_int).astype(np.int64), on / step
 
 
-def interval_costs(options: ShiftOptions, scenario: Scenario, chosen: np.ndarray) -> np.ndarray:
-    """Cost per agent of option i falling in each covered interval (same shape as cover arrays)."""
+def interval_costs(
+    options: ShiftOptions,
+    scenario: Scenario,
+    chosen: np.ndarray,
+    break_start: np.ndarray | None = None,
+    break_end: np.ndarray | None = None,
+) -> np.ndarray:
+    """Cost per agent of option ``chosen[i]`` falling in each interval it touches (row i has the shape and
+    order of the option's row of the cover arrays): its on-duty minutes, and its break's minutes at the
+    break's paid share, each at its rate with premiums. The break lies ``break_start``..``break_end``
+    minutes after the start, per row (default: the options' mid-shift break)."""
     horizon = scenario.horizon
-    tab = options.table.iloc[chosen]
+    tab = options.table.iloc[chosen].copy()
+    if break_start is not None and break_end is not None:
+        tab["break_start"], tab["break_end"] = break_start, break_end
     out = np.zeros((len(tab), options.cover_index.shape[1]))
     step = horizon.interval_minutes
     for site_name, pos in tab.reset_index(drop=True).groupby("site").groups.items():
@@ -221,7 +243,8 @@ def interval_costs(options: ShiftOptions, scenario: Scenario, chosen: np.ndarray
             return np.where(x1 > x0, cum[x1] - cum[np.minimum(x0, x1)], 0.0)
 
         bs, be, ln = (sub[c].to_numpy() for c in ("break_start", "break_end", "length_minutes"))
-        minutes = paid(m0, m0 + bs) + paid(m0 + be, m0 + ln)
+        share = sub["break_paid_share"].to_numpy()
+        minutes = paid(m0, m0 + bs) + paid(m0 + be, m0 + ln) + share[:, None] * paid(m0 + bs, m0 + be)
         rates = sub["pool"].map(lambda p: scenario.pool_hourly_cost(scenario.pools[p])).to_numpy(dtype=float)
         out[np.asarray(pos)] = minutes / 60.0 * rates[:, None]
     return out
