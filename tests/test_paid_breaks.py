@@ -155,8 +155,55 @@ def test_a_paid_break_is_placed_by_the_model(tmp_path: Path) -> None:
     assert len(breaks) and set(breaks["break_minutes"]) == {30}
     assert breaks["minutes_after_start"].between(165, 285).all()
     assert int(breaks["agents"].sum()) == int(result.shifts["agents"].sum())
+    # the cost sheet prices the breaks where they were placed; the summary reports its total
+    assert result.summary.weekly_cost_breaks_as_placed == pytest.approx(result.cost["weekly_cost"].sum(), abs=0.01)
     # every shift is paid 8 hours; on a Monday day shift at Lisbon (no premium) that is 8 x 18
     shifts = result.shifts
     assert set(shifts["paid_hours"]) == {8.0}
     lisbon = shifts[(shifts["pool"] == "lisbon_en") & (shifts["local_date"] == dt.date(2026, 3, 23))]
     assert len(lisbon) and np.allclose(lisbon["cost_per_agent"], 144.0)
+
+
+# --------------------------------------------------------------------------- cost under placed breaks
+
+
+def test_duty_and_cost_count_each_break_where_it_was_placed(tmp_path: Path) -> None:
+    from planner.analysis.cost import duty_and_cost
+
+    # 'eve': 9 hours from 17:00 with 8 paid (a 60-minute unpaid break, mid-shift at 240: 21:00-22:00).
+    # 'part': 8.5 hours from 18:00, 8 paid, a 60-minute break half paid (mid-shift 21:45-22:45, see above).
+    tables = _with_shifts(
+        [
+            ["eve", 8, 9, "17:00", "17:00", 60, "lisbon", None],
+            ["part", 8, 8.5, "18:00", "18:00", 60, "lisbon", 60],
+        ]
+    )
+    scenario = load_scenario(write_xlsx(tables, tmp_path / "c.xlsx"))
+    options = enumerate_options(scenario)
+    eve, part = _monday_option(options, "eve"), _monday_option(options, "part")
+    agents = np.zeros(len(options), dtype=np.int64)
+    agents[eve], agents[part] = 2, 1
+    chosen = np.array(sorted([eve, part]))
+    # One 'eve' agent breaks at 300 (22:00-23:00, at night); the other keeps mid-shift (not in placed).
+    # The 'part' agent breaks at 240 (22:00-23:00, at night).
+    placed = {eve: [(300, 1)], part: [(240, 1)]}
+    duty, cost = duty_and_cost(scenario, options, chosen, agents, placed)
+    k = list(scenario.pools).index("lisbon_en")
+    # By hand, at 18 an hour and x 1.25 from 22:00:
+    #   eve at 300: on 17:00-22:00 (300 min) and 23:00-02:00 (180 x 1.25): 525 / 60 x 18 = 157.5
+    #   eve mid-shift: on 17:00-21:00 (240) and 22:00-02:00 (240 x 1.25): 540 / 60 x 18 = 162
+    #   part at 240: on 18:00-22:00 (240) and 23:00-02:30 (210 x 1.25), break 60 x 1.25 x 0.5:
+    #   (240 + 262.5 + 37.5) / 60 x 18 = 162 (mid-shift it costs 162.5625)
+    assert cost[k].sum() == pytest.approx(157.5 + 162.0 + 162.0)
+    expected = np.zeros(168)
+    expected[17:26] = 2.0  # both 'eve' agents, 17:00-02:00
+    expected[21] -= 1  # the mid-shift one off 21:00-22:00
+    expected[22] -= 1  # the placed one off 22:00-23:00
+    expected[18:22] += 1  # 'part' on 18:00-22:00 ...
+    expected[23:26] += 1  # ... and 23:00-02:00
+    expected[26] += 0.5  # ... and 02:00-02:30
+    np.testing.assert_allclose(duty[k], expected)
+    # nothing placed: every break mid-shift, as the options' cost
+    _, mid = duty_and_cost(scenario, options, chosen, agents)
+    assert mid[k].sum() == pytest.approx(2 * 162.0 + 162.5625)
+    assert mid[k].sum() == pytest.approx(float((options.table["cost"].to_numpy() * agents).sum()))

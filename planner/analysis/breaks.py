@@ -173,6 +173,26 @@ def duty_change(problem: RosterProblem, agents: np.ndarray, placed: dict[int, li
     return out
 
 
+def break_pieces(
+    options: ShiftOptions, chosen: np.ndarray, agents: np.ndarray, placed: dict[int, list[tuple[int, int]]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The chosen shifts split by where their agents break: (option, agents, break start, break end) per
+    piece, the break in minutes after the shift start. ``placed[option]`` lists (minutes after the start,
+    agents) of the breaks placed; an option's other agents keep the options' mid-shift break."""
+    tab = options.table
+    rows: list[tuple[int, int, int, int]] = []
+    for o in map(int, chosen):
+        b0, b1 = int(tab.at[o, "break_start"]), int(tab.at[o, "break_end"])
+        left = int(agents[o])
+        for offset, count in placed.get(o, []):
+            rows.append((o, int(count), int(offset), int(offset) + b1 - b0))
+            left -= int(count)
+        if left > 0:
+            rows.append((o, left, b0, b1))
+    out = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return out[:, 0], out[:, 1], out[:, 2], out[:, 3]
+
+
 def schedule_breaks(
     scenario: Scenario,
     options: ShiftOptions,

@@ -1,5 +1,7 @@
 """Cost after the solve: each pool's paid hours and cost attributed to the languages and channels
-it served (by allocated agent-hours), per site and pool and per language and site."""
+it served (by allocated agent-hours), per site and pool and per language and site. Where the roster model
+placed the breaks (setting ``model_breaks``), the agents on duty and the premiums of each interval count
+each break where it was placed (:func:`planner.analysis.breaks.model_breaks`), not mid-shift."""
 
 from __future__ import annotations
 
@@ -8,29 +10,45 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from planner.analysis.breaks import break_pieces
 from planner.domain import Scenario
 from planner.requirements import QueueKey, Requirements
-from planner.roster.options import ShiftOptions, interval_costs
+from planner.roster.options import ShiftOptions, coverage_arrays, interval_costs
 from planner.roster.rules import TOL, RosterProblem
 
 QueueShares = dict[str, list[tuple[QueueKey, np.ndarray]]]
 
 
-def _duty_and_cost(
-    scenario: Scenario, options: ShiftOptions, chosen: np.ndarray, agents: np.ndarray
+def duty_and_cost(
+    scenario: Scenario,
+    options: ShiftOptions,
+    chosen: np.ndarray,
+    agents: np.ndarray,
+    placed: dict[int, list[tuple[int, int]]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Agents on duty and their cost, per pool (in scenario order) and interval."""
+    """Agents on duty and their cost, per pool (in scenario order) and interval, with each break where
+    ``placed`` puts it (per option: [(minutes after the start, agents)]; the rest mid-shift)."""
     n = scenario.horizon.n_intervals
     pidx = {p: i for i, p in enumerate(scenario.pools)}
     duty = np.zeros((len(pidx), n))
     cost = np.zeros((len(pidx), n))
-    if len(chosen):
-        ic = interval_costs(options, scenario, chosen)
-        tab = options.table.iloc[chosen]
-        for row, (o, pool) in enumerate(zip(chosen, tab["pool"], strict=True)):
-            k = pidx[pool]
-            np.add.at(duty[k], options.cover_index[o], options.cover_fraction[o] * agents[o])
-            np.add.at(cost[k], options.cover_index[o], ic[row] * agents[o])
+    if not len(chosen):
+        return duty, cost
+    opts, counts, b0, b1 = break_pieces(options, chosen, agents, placed or {})
+    tab = options.table.iloc[opts]
+    _, fraction = coverage_arrays(
+        tab["start_minute"].to_numpy(),
+        tab["length_minutes"].to_numpy(),
+        b0,
+        b1,
+        scenario.horizon,
+        width=options.cover_index.shape[1],
+    )
+    ic = interval_costs(options, scenario, opts, b0, b1)
+    for row, (o, pool) in enumerate(zip(opts, tab["pool"], strict=True)):
+        k = pidx[pool]
+        np.add.at(duty[k], options.cover_index[o], fraction[row] * counts[row])
+        np.add.at(cost[k], options.cover_index[o], ic[row] * counts[row])
     return duty, cost
 
 
@@ -114,11 +132,13 @@ def cost_tables(
     chosen: np.ndarray,
     agents: np.ndarray,
     alloc: dict[tuple[str, str, int], float],
+    placed: dict[int, list[tuple[int, int]]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cost by site, pool, language and channel, and by language and site, attributed by allocated agent-hours."""
+    """Cost by site, pool, language and channel, and by language and site, attributed by allocated agent-hours;
+    ``placed``: the breaks the model placed, per option (their agents on duty and premiums where they are)."""
     h = scenario.horizon
     st = scenario.settings
-    duty, cost = _duty_and_cost(scenario, options, chosen, agents)
+    duty, cost = duty_and_cost(scenario, options, chosen, agents, placed)
     pq = _pool_queue_alloc(scenario, req, problem, duty, alloc)
     rows = []
     lang_site: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])

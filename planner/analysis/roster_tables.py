@@ -124,7 +124,7 @@ def build_tables(
         scenario.horizon.n_intervals, solution.alloc, solution.short, solution.uncoverable
     )
     coverage = coverage_table(scenario, req, problem, staffed_group, short_group)
-    cost, language_sites = cost_tables(scenario, req, problem, options, chosen, agents, solution.alloc)
+    cost, language_sites = cost_tables(scenario, req, problem, options, chosen, agents, solution.alloc, solution.breaks)
     return RosterTables(
         shifts=shifts_table(scenario, options, chosen, agents),
         coverage=coverage,
@@ -182,5 +182,6 @@ def summarize(
         interval_minutes=h.interval_minutes,
         horizon_start_utc=h.start.isoformat(),
         weeks=h.weeks,
+        weekly_cost_breaks_as_placed=round(float(tables.cost["weekly_cost"].sum()), 2) if problem.breaks else None,
         **solver_fields(info),
     )
