@@ -407,3 +407,30 @@ def test_roster_verify_simulates_the_roster_it_just_planned(tmp_path: Path) -> N
     weekly = {(r["language"], r["channel"]) for r in verification["weekly"] if r["day"] is None}
     assert {("en", "chat"), ("ja", "chat"), ("en", "email"), ("ja", "email")} <= weekly
     assert (tmp_path / "r.xlsx").is_file()
+
+
+def test_deferred_work_already_late_gives_way_to_work_that_can_be_on_time() -> None:
+    from collections import deque
+
+    from planner.simulation.engine import _Floor, draw_arrivals
+
+    # One agent, two deferred queues: standard email (60-minute window) and vip email (20 minutes).
+    standard, vip = ("en", "email", "standard"), ("en", "email", "vip")
+    sim = one_pool([queue(standard, 10.0, 60.0, live=False), queue(vip, 10.0, 20.0, live=False)], [0.0, 0.0], 1)
+    comp = compile_input(sim)
+    rng = np.random.default_rng(0)
+    floor = _Floor(comp, draw_arrivals(comp, rng), draw_staff(comp, rng))
+    levels = [[0, 1]]
+
+    def first(arrived: tuple[float, float], t: float) -> int:
+        floor.arrival, floor.abandon_at = list(arrived), [math.inf, math.inf]
+        floor.waiting = [deque([0]), deque([1])]
+        return floor.pull(levels, t)
+
+    # at minute 50 the standard email of minute 0 is due at 60, the vip one of minute 45 at 65: standard first
+    assert first((0.0, 45.0), 50.0) == 0
+    # at minute 100 the standard email is late (due at 60): it is due by 0 + 2 x 60 = 120 (the model's late
+    # class), after the vip email of minute 90 (due at 110), which can still be on time
+    assert first((0.0, 90.0), 100.0) == 1
+    # the vip email of minute 105 is due at 125: the late standard email (120) comes first
+    assert first((0.0, 105.0), 110.0) == 0

@@ -16,7 +16,8 @@ whose routing levels say what it serves and in which order. An arriving contact 
 first desk in its preference list (desks ranking its queue highest) with a free slot: an agent
 already working that channel with a free concurrent slot, else an idle agent. A freed agent
 takes the oldest waiting contact of its first level that has one (for deferred work the
-earliest deadline); live levels come before deferred ones, and nothing is pre-empted. Desks are
+earliest deadline; one already past its window is due by twice it, the model's deadline for late work);
+live levels come before deferred ones, and nothing is pre-empted. Desks are
 seated by MOVE roster events, computed up front: at every interval start and whenever a pool's
 agents on the floor change (breaks, shift starts and ends), the agents present fill the activity
 plan's desks (see :func:`_moves`), so an agent on break hands its desk over and takes it back.
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.errors import ModelError
+from planner.queueing.deferred import LATE_FACTOR
 from planner.simulation.floor import FloorPlan
 from planner.simulation.model import Absence, SimInput
 
@@ -53,6 +55,7 @@ class Compiled:
     channel_of: list[int]  # per queue
     capacity: list[int]  # slots per channel
     key_offset: list[float]  # per queue: 0 (oldest first) or the window (earliest deadline first)
+    late_offset: list[float]  # per queue: the deadline of a contact already past its window (live: 0)
     desk_pool: list[int]
     desk_family: list[int]  # per desk: desks of one pool with the same queues (levels aside) share a family
     desk_levels: list[list[list[int]]]  # per desk: levels of queue indices
@@ -119,6 +122,7 @@ def compile_input(sim: SimInput) -> Compiled:
         channel_of=channel_of,
         capacity=capacity,
         key_offset=[0.0 if q.live else q.target_minutes for q in sim.queues],
+        late_offset=[0.0 if q.live else LATE_FACTOR * q.target_minutes for q in sim.queues],
         desk_pool=[p for p, _, _ in desks],
         desk_family=_families(desks),
         desk_levels=levels,
@@ -457,8 +461,13 @@ class _Floor:
 
     def pull(self, levels: list[list[int]], t: float) -> int:
         """Take the next contact for a free slot: first level with one waiting; oldest (or
-        earliest deadline) within it; contacts found past their patience are dropped."""
+        earliest deadline) within it; contacts found past their patience are dropped. A deferred
+        contact already past its window is late whatever happens next: it is due by the model's
+        deadline for the work not promised within the window (LATE_FACTOR x the window, see
+        planner.queueing.deferred), so it does not take the time planned for work that can still be
+        on time. Each queue keeps its own order (oldest first)."""
         waiting, abandon_at, arrival, offset = self.waiting, self.abandon_at, self.arrival, self.comp.key_offset
+        late = self.comp.late_offset
         for level in levels:
             best, best_key, best_q = -1, _INF, -1
             for q in level:
@@ -469,6 +478,8 @@ class _Floor:
                         dq.popleft()
                         continue
                     key = arrival[head] + offset[q]
+                    if key < t:
+                        key = arrival[head] + late[q]
                     if key < best_key:
                         best, best_key, best_q = head, key, q
                     break
