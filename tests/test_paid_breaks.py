@@ -155,8 +155,8 @@ def test_a_paid_break_is_placed_by_the_model(tmp_path: Path) -> None:
     assert len(breaks) and set(breaks["break_minutes"]) == {30}
     assert breaks["minutes_after_start"].between(165, 285).all()
     assert int(breaks["agents"].sum()) == int(result.shifts["agents"].sum())
-    # the cost sheet prices the breaks where they were placed; the summary reports its total
-    assert result.summary.weekly_cost_breaks_as_placed == pytest.approx(result.cost["weekly_cost"].sum(), abs=0.01)
+    # the shifts sheet (and the summary's weekly cost) and the cost sheet price the breaks where they are
+    assert result.summary.weekly_cost == pytest.approx(result.cost["weekly_cost"].sum(), abs=0.01)
     # every shift is paid 8 hours; on a Monday day shift at Lisbon (no premium) that is 8 x 18
     shifts = result.shifts
     assert set(shifts["paid_hours"]) == {8.0}
@@ -207,3 +207,77 @@ def test_duty_and_cost_count_each_break_where_it_was_placed(tmp_path: Path) -> N
     _, mid = duty_and_cost(scenario, options, chosen, agents)
     assert mid[k].sum() == pytest.approx(2 * 162.0 + 162.5625)
     assert mid[k].sum() == pytest.approx(float((options.table["cost"].to_numpy() * agents).sum()))
+
+
+def test_the_objective_prices_each_placed_break_where_it_is(tmp_path: Path) -> None:
+    from planner.requirements import compute_requirements
+    from planner.roster.problem import build_problem
+
+    # 'eve': 9 hours from 17:00 at Lisbon, 8 paid, its unpaid 60-minute break may start 180..360 minutes in
+    # (20:00 to 23:00); mid-shift at 240 (21:00). Night (x 1.25) from 22:00. By hand, at 18 an hour:
+    #   break at 20:00 or 21:00: on duty 240 minutes by day and 240 at night: (240 + 300) / 60 x 18 = 162
+    #   break at 21:15: 255 by day, 225 at night: (255 + 281.25) / 60 x 18 = 160.875
+    #   break at 22:00 or later: 300 by day, 180 at night: (300 + 225) / 60 x 18 = 157.5
+    tables = valid_tables()
+    tables["shifts"] = [
+        tables["shifts"][0] + ["break_earliest_minutes", "break_latest_minutes"],
+        ["eve", 8, 9, "17:00", "17:00", 60, "lisbon", 180, 360],
+    ]
+    tables["settings"].append(["model_breaks", "yes"])
+    scenario = load_scenario(write_xlsx(tables, tmp_path / "eve.xlsx"))
+    options = enumerate_options(scenario)
+    o = _monday_option(options, "eve")
+    assert options.table.at[o, "cost"] == pytest.approx(162.0)  # the options' table: mid-shift
+    problem = build_problem(scenario, compute_requirements(scenario), options)
+    (chain,) = [c for c in problem.breaks if any(o in opts for opts in c.options)]
+    slots = chain.slots(problem.slot_minutes)
+    assert len(chain.slot_costs) == len(slots)
+
+    def with_break_at(minute: int) -> float:
+        return float(problem.option_cost[o] + chain.slot_costs[(1020 + minute) // 15 - slots.start])
+
+    assert with_break_at(180) == pytest.approx(162.0)
+    assert with_break_at(240) == pytest.approx(162.0)
+    assert with_break_at(255) == pytest.approx(160.875)
+    assert with_break_at(300) == pytest.approx(157.5)
+    assert with_break_at(360) == pytest.approx(157.5)
+    assert min(chain.slot_costs) == 0.0
+
+
+def test_the_model_puts_breaks_where_they_cost_least_when_coverage_allows() -> None:
+    from test_model import Q_EN, solve
+
+    from planner.roster.rules import BreakChain, LiveGroup, PoolSpec, RosterProblem
+
+    # Half-hours of one cyclic day; one start at minute 0: 540 minutes with a 30-minute break that may start
+    # 150..300 minutes in (slots 10..20 of 15 minutes). One agent is needed in every half-hour of the shift,
+    # so two agents work it (one alone would leave its break uncovered) and they break at different times.
+    # A break costs 1 in every slot but 240 (slot 16), where it costs nothing: the cheapest roster is
+    # 2 x 8 + 0 + 1 = 17 with one break at 240.
+    need = np.zeros(48)
+    need[:18] = 1.0
+    fraction = np.ones((1, 18))
+    fraction[0, 8] = fraction[0, 9] = 0.5  # the mid-shift break 255-285 of the coverage arrays
+    costs = tuple(0.0 if u == 16 else 1.0 for u in range(10, 21))
+    chain = BreakChain("p__30min", 0, (0,), ((0,),), 30, 150, 300, 255, costs)
+    problem = RosterProblem(
+        n_intervals=48,
+        interval_hours=0.5,
+        pools=(PoolSpec("p", "s", "en"),),
+        option_pool=np.array([0]),
+        option_cost=np.array([8.0]),
+        option_day=np.array([0]),
+        option_names=("p_s0000",),
+        cover_index=np.arange(18)[None, :],
+        cover_fraction=fraction,
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
+        penalty=1000.0,
+        breaks=(chain,),
+        option_start=np.array([0]),
+        option_length=np.array([540]),
+        option_break=np.array([[255, 285]]),
+    )
+    model, info, shifts = solve(problem)
+    assert shifts.tolist() == [2]
+    assert info.objective == pytest.approx(17.0)
+    assert model.breaks[(0, 16)].varValue == pytest.approx(1.0)

@@ -52,6 +52,28 @@ def duty_and_cost(
     return duty, cost
 
 
+def shift_costs(
+    scenario: Scenario,
+    options: ShiftOptions,
+    chosen: np.ndarray,
+    agents: np.ndarray,
+    placed: dict[int, list[tuple[int, int]]] | None = None,
+) -> np.ndarray:
+    """Cost per agent of each chosen option with its agents' breaks where ``placed`` puts them (their
+    mean over the option's agents); an option with no placed break keeps the options' (mid-shift) cost."""
+    out = options.table["cost"].to_numpy(dtype=float)[chosen].copy()
+    mine = np.array([int(o) in (placed or {}) for o in chosen], dtype=bool)
+    if not mine.any():
+        return out
+    opts, counts, b0, b1 = break_pieces(options, chosen[mine], agents, placed or {})
+    total = interval_costs(options, scenario, opts, b0, b1).sum(axis=1) * counts
+    per_option: dict[int, float] = {}
+    for o, c in zip(opts.tolist(), total.tolist(), strict=True):
+        per_option[o] = per_option.get(o, 0.0) + c
+    out[mine] = [per_option[int(o)] / int(agents[o]) for o in chosen[mine]]
+    return out
+
+
 def _queue_shares(req: Requirements, problem: RosterProblem, n: int) -> QueueShares:
     """Share of each group's allocation that goes to each of its queues, per interval."""
     out: QueueShares = {}

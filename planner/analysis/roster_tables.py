@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis.breaks import model_breaks
-from planner.analysis.cost import cost_tables
+from planner.analysis.cost import cost_tables, shift_costs
 from planner.analysis.coverage import coverage_table, group_totals
 from planner.analysis.gaps import gaps_table
 from planner.analysis.headcount import headcount_table
@@ -77,11 +77,19 @@ class RosterTables:
     language_sites: pd.DataFrame
 
 
-def shifts_table(scenario: Scenario, options: ShiftOptions, chosen: np.ndarray, agents: np.ndarray) -> pd.DataFrame:
-    """One row per chosen shift option: local and UTC times, agents and cost."""
+def shifts_table(
+    scenario: Scenario,
+    options: ShiftOptions,
+    chosen: np.ndarray,
+    agents: np.ndarray,
+    placed: dict[int, list[tuple[int, int]]] | None = None,
+) -> pd.DataFrame:
+    """One row per chosen shift option: local and UTC times, agents and cost (with the breaks the model
+    placed, ``placed``, priced where they are)."""
     tab = options.table.iloc[chosen]
+    costs = shift_costs(scenario, options, chosen, agents, placed)
     rows = []
-    for i, r in zip(chosen, tab.itertuples(index=False), strict=True):
+    for i, r, cost in zip(chosen, tab.itertuples(index=False), costs, strict=True):
         site = scenario.sites[r.site]
         utc_end = r.utc_start + pd.Timedelta(minutes=int(r.length_minutes))
         local_end = utc_to_local(
@@ -101,8 +109,8 @@ def shifts_table(scenario: Scenario, options: ShiftOptions, chosen: np.ndarray, 
                 "utc_end": pd.Timestamp(utc_end).tz_convert("UTC"),
                 "agents": int(agents[i]),
                 "paid_hours": r.paid_minutes / 60.0,
-                "cost_per_agent": float(r.cost),
-                "cost": float(r.cost) * int(agents[i]),
+                "cost_per_agent": float(cost),
+                "cost": float(cost) * int(agents[i]),
             }
         )
     out = pd.DataFrame(rows, columns=SHIFT_COLUMNS)
@@ -126,7 +134,7 @@ def build_tables(
     coverage = coverage_table(scenario, req, problem, staffed_group, short_group)
     cost, language_sites = cost_tables(scenario, req, problem, options, chosen, agents, solution.alloc, solution.breaks)
     return RosterTables(
-        shifts=shifts_table(scenario, options, chosen, agents),
+        shifts=shifts_table(scenario, options, chosen, agents, solution.breaks),
         coverage=coverage,
         cost=cost,
         gaps=gaps_table(scenario, problem, options, coverage, agents, info),
@@ -182,6 +190,5 @@ def summarize(
         interval_minutes=h.interval_minutes,
         horizon_start_utc=h.start.isoformat(),
         weeks=h.weeks,
-        weekly_cost_breaks_as_placed=round(float(tables.cost["weekly_cost"].sum()), 2) if problem.breaks else None,
         **solver_fields(info),
     )

@@ -107,9 +107,6 @@ class RosterSummary:
     tours: bool = True
     labour_rules: LabourRulesPrice | None = None
     fairness: tuple[PoolFairness, ...] = ()
-    # with model-placed breaks: the cost sheet's total, each break priced where it was placed (weekly_cost
-    # prices every break at mid-shift, as the optimiser does)
-    weekly_cost_breaks_as_placed: float | None = None
 
     @property
     def has_shortfall(self) -> bool:
@@ -121,10 +118,6 @@ class RosterSummary:
             ("input", self.input),
             ("currency", self.currency),
             ("weekly_cost", self.weekly_cost),
-        ]
-        if self.weekly_cost_breaks_as_placed is not None:
-            rows.append(("weekly_cost_breaks_as_placed", self.weekly_cost_breaks_as_placed))
-        rows += [
             ("annual_cost", self.annual_cost),
             ("weeks_per_year", self.weeks_per_year),
             ("paid_hours_per_week", self.paid_hours_per_week),

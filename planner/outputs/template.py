@@ -71,9 +71,9 @@ def _examples() -> dict[str, pd.DataFrame]:
     )
     shifts = pd.DataFrame(
         [
-            ("day", 8, 9, "06:00", "12:00", 60, None, 180, 300),
-            ("late", 8, 9, "12:00", "16:00", 60, None, None, None),
-            ("night", 8, 8.5, "21:00", "01:00", 60, "lisbon", None, None),
+            ("day", 8, 9, "06:00", "12:00", 60, None, 180, 300, None),
+            ("late", 8, 9, "12:00", "16:00", 60, None, None, None, None),
+            ("night", 8, 8.5, "21:00", "01:00", 60, "lisbon", None, None, 60),  # a 60-minute break, half paid
         ],
         columns=_columns("shifts"),
     )

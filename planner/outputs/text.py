@@ -99,12 +99,7 @@ def roster_text(result: RosterResult, output: str | None) -> str:
     info = result.info
     lines = [
         f"Roster for {m.input}: {m.shifts_per_week:,} shifts, {m.paid_hours_per_week:,.0f} paid hours a week",
-        f"Cost: {m.weekly_cost:,.2f} {cur} a week, {m.annual_cost:,.0f} {cur} a year ({m.weeks_per_year:g} weeks)"
-        + (
-            ""
-            if m.weekly_cost_breaks_as_placed is None
-            else f"; {m.weekly_cost_breaks_as_placed:,.2f} a week with the breaks priced where the model placed them"
-        ),
+        f"Cost: {m.weekly_cost:,.2f} {cur} a week, {m.annual_cost:,.0f} {cur} a year ({m.weeks_per_year:g} weeks)",
         f"Solver: {info.solver}, {info.status}; objective {info.objective:,.2f}, best bound {info.best_bound:,.2f}, "
         f"gap {info.gap:.3%}; LP-relaxation bound {info.lp_bound:,.2f} "
         f"(cost within {m.gap_to_lp_bound:.3%} of it); {info.seconds:.1f} s solve, {m.model.variables:,} variables, "

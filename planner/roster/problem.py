@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from planner.domain import Pool, Scenario
 from planner.queueing.deferred import WorkClass
 from planner.requirements import QueueKey, Requirements
-from planner.roster.options import ShiftOptions
+from planner.roster.options import ShiftOptions, rate_multipliers
 from planner.roster.rules import (
     BREAK_SLOT_MINUTES,
     TOL,
@@ -88,12 +89,14 @@ def build_problem(
     penalty = scenario.settings.under_coverage_penalty or default_penalty(scenario)
     if full_coverage:
         penalty *= FULL_COVERAGE_FACTOR
+    chains = break_chains(scenario, options, specs, live) if scenario.settings.model_breaks else ()
+    chains, option_cost = price_breaks(scenario, options, chains)
     return RosterProblem(
         n_intervals=h.n_intervals,
         interval_hours=h.interval_hours,
         pools=specs,
         option_pool=tab["pool"].map(pool_index).to_numpy(dtype=np.int64),
-        option_cost=tab["cost"].to_numpy(dtype=float),
+        option_cost=option_cost,
         option_day=tab["local_day"].to_numpy(dtype=np.int64),
         option_names=names,
         cover_index=options.cover_index,
@@ -106,18 +109,59 @@ def build_problem(
         penalty=penalty,
         relax_headcount=full_coverage,
         tours=build_tours(scenario, tab, pool_index) if tours else None,
-        breaks=break_chains(scenario, options, specs, live) if scenario.settings.model_breaks else (),
+        breaks=chains,
         option_start=tab["start_minute"].to_numpy(dtype=np.int64),
         option_length=tab["length_minutes"].to_numpy(dtype=np.int64),
         option_break=tab[["break_start", "break_end"]].to_numpy(dtype=np.int64).reshape(-1, 2),
     )
 
 
+def price_breaks(
+    scenario: Scenario, options: ShiftOptions, chains: tuple[BreakChain, ...]
+) -> tuple[tuple[BreakChain, ...], np.ndarray]:
+    """The chains with their slot costs, and the options' costs to go with them, so that the objective
+    prices each placed break where it is: a break of ``length`` minutes starting at minute ``x`` takes
+    ``(1 - paid share) x rate x premium-weighted break hours at x`` off a shift paid in full. Per chain,
+    with ``most`` the largest such saving over its slots, an option costs (paid in full) - ``most``, and a
+    break in slot ``u`` costs ``most`` - (its saving at ``u``) >= 0; every agent breaks once (rule
+    break_windows), so the two add up to the shift's cost with its break where it is, exactly. The
+    options' table costs (break mid-shift) are unchanged; minutes past the horizon's end wrap round."""
+    tab = options.table
+    cost = tab["cost"].to_numpy(dtype=float).copy()
+    if not chains:
+        return chains, cost
+    h = scenario.horizon
+    slot = min(BREAK_SLOT_MINUTES, h.interval_minutes)
+    cums: dict[str, np.ndarray] = {}
+    priced: list[BreakChain] = []
+    for chain in chains:
+        o0 = chain.options[0][0]
+        site, pool = str(tab.at[o0, "site"]), str(tab.at[o0, "pool"])
+        if site not in cums:
+            cums[site] = np.concatenate(
+                [[0.0], np.cumsum(rate_multipliers(scenario.sites[site], scenario.settings, h))]
+            )
+        cum = cums[site]
+        rate = scenario.pool_hourly_cost(scenario.pools[pool]) * (1.0 - float(tab.at[o0, "break_paid_share"]))
+
+        def saving(minute: int, cum: np.ndarray = cum, rate: float = rate, length: int = chain.length) -> float:
+            return rate * float(cum[minute + length] - cum[minute]) / 60.0
+
+        savings = [saving((u * slot) % h.minutes) for u in chain.slots(slot)]
+        most = max(savings)
+        for opts in chain.options:
+            for o in opts:
+                m0 = int(tab.at[o, "start_minute"])
+                cost[o] += saving(m0 + chain.fixed) - most  # back to paid in full, less the chain's most
+        priced.append(replace(chain, slot_costs=tuple(most - v for v in savings)))
+    return tuple(priced), cost
+
+
 def break_chains(
     scenario: Scenario, options: ShiftOptions, pools: tuple[PoolSpec, ...], live: list[LiveGroup]
 ) -> tuple[BreakChain, ...]:
-    """The unpaid breaks the model places: per pool (whose skill set serves live work) and break shape
-    (length and window after the start, on the break grid), the starts whose windows overlap, in order
+    """The breaks the model places: per pool (whose skill set serves live work) and break shape
+    (length, paid share and window after the start, on the break grid), the starts whose windows overlap, in order
     around the cyclic week (a chain that goes round the whole week is cut at its widest gap between starts).
     Starts off the break grid and windows of one slot keep the mid-shift break."""
     h = scenario.horizon
@@ -126,7 +170,7 @@ def break_chains(
     served = {s for g in live if g.requirement.sum() > TOL for s in g.skillsets}
     templates = {t.name: t for t in scenario.shifts}
     tab = options.table
-    shapes: dict[tuple[int, int, int, int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    shapes: dict[tuple[int, int, int, int, int, float], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     pool_index = {p.name: k for k, p in enumerate(pools)}
     for o, pool, template, start, fixed in tab[
         ["option", "pool", "template", "start_minute", "break_start"]
@@ -139,9 +183,9 @@ def break_chains(
         lo, hi = -(-lo // slot) * slot, hi // slot * slot
         if hi <= lo:
             continue
-        shapes[(k, tpl.break_minutes, lo, hi, int(fixed))][int(start)].append(int(o))
+        shapes[(k, tpl.break_minutes, lo, hi, int(fixed), tpl.break_paid_share)][int(start)].append(int(o))
     chains: list[BreakChain] = []
-    for (k, length, lo, hi, fixed), by_start in sorted(shapes.items()):
+    for (k, length, lo, hi, fixed, share), by_start in sorted(shapes.items()):
         starts = sorted(by_start)
         gaps = [(starts[(i + 1) % len(starts)] - starts[i]) % horizon or horizon for i in range(len(starts))]
         cut = int(np.argmax(gaps))  # the chain order begins after the widest gap
@@ -157,7 +201,8 @@ def break_chains(
         for run in runs:
             opts = tuple(tuple(by_start[t % horizon]) for t in run)
             first = tab.at[opts[0][0], "local_start"]
-            name = f"{pools[k].name}__{length}min__{first:%Y-%m-%d_%H%M}"
+            paid = f"__paid{round(share * 100)}pct" if share > 0 else ""
+            name = f"{pools[k].name}__{length}min{paid}__{first:%Y-%m-%d_%H%M}"
             chains.append(BreakChain(name, k, tuple(run), opts, length, lo, hi, fixed))
     return tuple(chains)
 

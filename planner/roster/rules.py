@@ -100,7 +100,10 @@ class BreakChain:
     ``starts`` are minutes from the horizon start, ascending and unwrapped (a chain across the week's end
     goes on past the horizon's last minute); ``options[i]`` are the shift options starting at ``starts[i]``;
     ``earliest``/``latest`` the break's start window and ``fixed`` the break start the options' coverage
-    arrays assume (mid-shift), in minutes after the shift start; ``length`` the break in minutes."""
+    arrays assume (mid-shift), in minutes after the shift start; ``length`` the break in minutes.
+    ``slot_costs`` (one per slot of :meth:`slots`; empty: none) price a break starting in each slot: with the
+    options' costs lowered to match (:func:`planner.roster.problem.price_breaks`), a shift costs exactly its
+    minutes on duty and its break's paid share, each at the premiums of where the break was placed."""
 
     name: str
     pool: int
@@ -110,6 +113,7 @@ class BreakChain:
     earliest: int
     latest: int
     fixed: int
+    slot_costs: tuple[float, ...] = ()
 
     def slots(self, slot: int) -> range:
         """The chain's break-start slots (unwrapped slot numbers of ``slot`` minutes)."""
@@ -674,12 +678,18 @@ def rule_site_headcount(m: RosterModel) -> None:
 
 
 def objective_cost(m: RosterModel) -> None:
-    """Minimise paid cost plus the penalty for unmet requirement."""
+    """Minimise paid cost plus the penalty for unmet requirement; a break the model places is priced
+    where it is placed (its chain's slot costs)."""
     p = m.problem
     weight = p.penalty * p.interval_hours
     terms = [(var, float(c)) for var, c in zip(m.shifts, p.option_cost, strict=True)]
     terms += [(var, weight) for var in m.short.values()]
     terms += m.penalties
+    slot = p.slot_minutes
+    for (c, u), var in m.breaks.items():  # each break priced where it is placed (BreakChain.slot_costs)
+        costs = p.breaks[c].slot_costs
+        if costs and costs[u - p.breaks[c].slots(slot).start] != 0.0:
+            terms.append((var, costs[u - p.breaks[c].slots(slot).start]))
     m.lp.setObjective(pulp.LpAffineExpression(terms))
 
 
