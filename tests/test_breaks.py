@@ -26,12 +26,17 @@ NEED[8] = 13.0
 
 
 def _forced_stagger(model_breaks_on: bool) -> RosterProblem:
+    return one_start(NEED.copy(), BreakChain("p__30min", 0, (0,), ((0,),), 30, 150, 300, 255), model_breaks_on)
+
+
+def one_start(need: np.ndarray, chain: BreakChain, model_breaks_on: bool = True) -> RosterProblem:
+    """Half-hours of one cyclic day, one shift option starting at minute 0 (540 minutes, 8 paid, a 30-minute
+    break mid-shift at 255 in the coverage arrays) and one live group needing ``need``."""
     # coverage arrays of the mid-shift rule: on duty 0-255 and 285-540, so intervals 8 (240-270) and
     # 9 (270-300) are half on duty
     index = np.arange(18)[None, :]
     fraction = np.ones((1, 18))
     fraction[0, 8] = fraction[0, 9] = 0.5
-    chain = BreakChain("p__30min", 0, (0,), ((0,),), 30, 150, 300, 255)
     return RosterProblem(
         n_intervals=48,
         interval_hours=0.5,
@@ -42,7 +47,7 @@ def _forced_stagger(model_breaks_on: bool) -> RosterProblem:
         option_names=("p_s0000",),
         cover_index=index,
         cover_fraction=fraction,
-        live=(LiveGroup("g", (Q_EN,), ("en",), NEED.copy()),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
         penalty=1000.0,
         breaks=(chain,) if model_breaks_on else (),
         option_start=np.array([0]),

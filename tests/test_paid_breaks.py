@@ -245,9 +245,10 @@ def test_the_objective_prices_each_placed_break_where_it_is(tmp_path: Path) -> N
 
 
 def test_the_model_puts_breaks_where_they_cost_least_when_coverage_allows() -> None:
-    from test_model import Q_EN, solve
+    from test_breaks import one_start
+    from test_model import solve
 
-    from planner.roster.rules import BreakChain, LiveGroup, PoolSpec, RosterProblem
+    from planner.roster.rules import BreakChain
 
     # Half-hours of one cyclic day; one start at minute 0: 540 minutes with a 30-minute break that may start
     # 150..300 minutes in (slots 10..20 of 15 minutes). One agent is needed in every half-hour of the shift,
@@ -256,27 +257,8 @@ def test_the_model_puts_breaks_where_they_cost_least_when_coverage_allows() -> N
     # 2 x 8 + 0 + 1 = 17 with one break at 240.
     need = np.zeros(48)
     need[:18] = 1.0
-    fraction = np.ones((1, 18))
-    fraction[0, 8] = fraction[0, 9] = 0.5  # the mid-shift break 255-285 of the coverage arrays
     costs = tuple(0.0 if u == 16 else 1.0 for u in range(10, 21))
-    chain = BreakChain("p__30min", 0, (0,), ((0,),), 30, 150, 300, 255, costs)
-    problem = RosterProblem(
-        n_intervals=48,
-        interval_hours=0.5,
-        pools=(PoolSpec("p", "s", "en"),),
-        option_pool=np.array([0]),
-        option_cost=np.array([8.0]),
-        option_day=np.array([0]),
-        option_names=("p_s0000",),
-        cover_index=np.arange(18)[None, :],
-        cover_fraction=fraction,
-        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
-        penalty=1000.0,
-        breaks=(chain,),
-        option_start=np.array([0]),
-        option_length=np.array([540]),
-        option_break=np.array([[255, 285]]),
-    )
+    problem = one_start(need, BreakChain("p__30min", 0, (0,), ((0,),), 30, 150, 300, 255, costs))
     model, info, shifts = solve(problem)
     assert shifts.tolist() == [2]
     assert info.objective == pytest.approx(17.0)
