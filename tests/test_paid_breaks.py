@@ -110,11 +110,13 @@ def test_a_blank_break_column_gives_the_same_options_as_before(tmp_path: Path) -
 
 def test_paid_hours_outside_the_break_range_are_located_errors(tmp_path: Path) -> None:
     # row 4: 8.5 hours with a 60-minute break: paid must be 7.5 (unpaid break) to 8.5 (wholly paid); 7 is not.
-    # row 5: a 600-minute break does not fit in a 9-hour shift. Both reported in one run.
+    # row 5: a 600-minute break does not fit in a 9-hour shift; row 6: 9 paid hours in an 8.5-hour shift.
+    # All reported in one run.
     tables = _with_shifts(
         [
             ["short_paid", 7, 8.5, "08:00", "08:00", 60, "lisbon", 60],
             ["long_break", 8, 9, "08:00", "08:00", 60, "lisbon", 600],
+            ["too_paid", 9, 8.5, "08:00", "08:00", 60, "lisbon", 30],
         ]
     )
     path = write_xlsx(tables, tmp_path / "input.xlsx")
@@ -131,6 +133,7 @@ def test_paid_hours_outside_the_break_range_are_located_errors(tmp_path: Path) -
                 "(length_hours: a wholly paid break)",
             ),
             at(path, "shifts", 5, "break_minutes", "600", "a break of at most the shift's length (540 minutes)"),
+            at(path, "shifts", 6, "length_hours", "8.5", "a number of hours at least paid_hours (9), break included"),
         ],
     )
 

@@ -501,8 +501,8 @@ def _check_shift_row(
     the minutes on duty and the shift's length, and it names only known sites (``template``: the row read,
     None when a cell of it was bad)."""
     if template is not None and template.length_hours < template.paid_hours:
-        expected = f"a number of hours at least paid_hours ({template.paid_hours:g}); " + (
-            "the difference is the unpaid break" if template.break_length_minutes is None else "the shift's length"
+        expected = f"a number of hours at least paid_hours ({template.paid_hours:g})" + (
+            "; the difference is the unpaid break" if template.break_length_minutes is None else ", break included"
         )
         log.add(Problem.cell(table.file, table.sheet, row, "length_hours", r["length_hours"], expected))
         table.bad.add(row)
