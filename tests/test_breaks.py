@@ -264,3 +264,23 @@ def test_a_roster_with_model_breaks_publishes_whole_breaks_in_their_windows(tmp_
     expected = shifts.groupby(["pool", "shift", "utc_start"])["agents"].sum()
     assert sorted(per_shift.to_numpy().tolist()) == sorted(expected.to_numpy().tolist())
     assert int(per_shift.sum()) == int(expected.sum())
+
+
+def test_people_on_the_floor_follow_the_placed_breaks_not_the_mid_shift_one() -> None:
+    # One start of 10 agents at minute 0 (540 minutes, 30-minute break mid-shift at 255 in the coverage arrays:
+    # half-hours 8 and 9 half on duty). 6 break at 150 (half-hour 5, all of it), 4 at 240 (half-hour 8).
+    # By hand, people who can be given work per half-hour: 10 in half-hours 0..17, less 6 in half-hour 5 and
+    # 4 in half-hour 8; nobody outside the shift. On-duty agent-time: the same (every break fills a half-hour).
+    from planner.analysis.activities import pool_on_duty
+
+    problem = one_start(np.zeros(48), BreakChain("p__30min", 0, (0,), ((0,),), 30, 150, 300, 255))
+    duty, people = pool_on_duty(problem, np.array([10.0]), {0: [(150, 6), (240, 4)]})
+    expected = np.zeros(48)
+    expected[:18] = 10
+    expected[5] -= 6
+    expected[8] -= 4
+    assert people[0].tolist() == expected.tolist()
+    assert duty[0] == pytest.approx(expected)
+    # without placed breaks everyone breaks mid-shift (255-285): no half-hour is wholly a break, so all 10 count
+    _, mid = pool_on_duty(problem, np.array([10.0]))
+    assert mid[0, :18].tolist() == [10.0] * 18

@@ -38,7 +38,7 @@ def test_defaults_are_the_documented_ones():
             max_consecutive_days=6,
             start_time_band_minutes=120,
             max_nights_per_week=None,
-            model_breaks=False,
+            model_breaks=True,
         )
         == DEFAULT_SETTINGS
     )

@@ -80,17 +80,38 @@ def pool_on_duty(
     problem: RosterProblem, agents: np.ndarray, placed: dict[int, list[tuple[int, int]]] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per pool and interval: (on-duty agents as the model counts them: shift counts x presence, with the
-    breaks the model placed where it placed them, people whose shift touches the interval)."""
+    breaks the model placed where it placed them; people on shift in the interval and not on break for all of
+    it, each break where it was placed, else mid-shift)."""
     n_pools, n = len(problem.pools), problem.n_intervals
     duty, people = np.zeros((n_pools, n)), np.zeros((n_pools, n))
     chosen = np.flatnonzero(agents > 0)
+    placed = placed or {}
     for o in chosen:
         p = int(problem.option_pool[o])
         idx, frac = problem.cover_index[o], problem.cover_fraction[o]
         np.add.at(duty[p], idx, frac * agents[o])
-        touched = np.unique(idx[frac > TOL])
-        people[p, touched] += agents[o]
-    return duty + duty_change(problem, agents, placed or {}), people
+        if problem.option_start is None or problem.option_length is None or problem.option_break is None:
+            people[p, np.unique(idx[frac > TOL])] += agents[o]
+            continue
+        _add_people(people[p], problem, int(o), float(agents[o]), placed.get(int(o), []))
+    return duty + duty_change(problem, agents, placed), people
+
+
+def _add_people(row: np.ndarray, problem: RosterProblem, o: int, count: float, breaks: list[tuple[int, int]]) -> None:
+    """Add option ``o``'s ``count`` agents to the intervals of its shift, less those on break for a whole
+    interval: ``breaks`` (minutes after the start, agents) where the model placed them, the rest mid-shift."""
+    assert problem.option_start is not None and problem.option_length is not None and problem.option_break is not None
+    step, n = problem.interval_minutes, problem.n_intervals
+    start, length = int(problem.option_start[o]), int(problem.option_length[o])
+    b0, b1 = (int(x) for x in problem.option_break[o])
+    span = np.arange(start // step, (start + length - 1) // step + 1)
+    np.add.at(row, span % n, count)
+    pieces = list(breaks) + [(b0, count - sum(c for _, c in breaks))]
+    for offset, agents in pieces:
+        lo, hi = start + offset, start + offset + (b1 - b0)
+        whole = np.arange(-(-lo // step), hi // step)  # intervals inside the break
+        if agents > 0 and len(whole):
+            np.add.at(row, whole % n, -float(agents))
 
 
 def split_allocation(problem: RosterProblem, alloc: dict[tuple[str, str, int], float], duty: np.ndarray) -> PoolAlloc:

@@ -136,10 +136,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "Whether the roster model places each shift's break within the template's break window "
         "(break_earliest_minutes, break_latest_minutes), so live queues keep their agents in every 15 minutes, "
         "and prices each break where it is placed (premium minutes). "
-        "No: the model assumes the break mid-shift and breaks are staggered after the solve. Off by default until "
-        "the solve reaches its gap with model-placed breaks on large weeks.",
-        False,
-        "no",
+        "No: the model assumes the break mid-shift and breaks are staggered after the solve.",
+        True,
+        "yes",
     ),
     SettingSpec(
         "consecutive_days_off",
