@@ -424,13 +424,64 @@ def test_deferred_work_already_late_gives_way_to_work_that_can_be_on_time() -> N
 
     def first(arrived: tuple[float, float], t: float) -> int:
         floor.arrival, floor.abandon_at = list(arrived), [math.inf, math.inf]
-        floor.waiting = [deque([0]), deque([1])]
+        floor.waiting, floor.overdue = [deque([0]), deque([1])], [deque(), deque()]
         return floor.pull(levels, t)
 
-    # at minute 50 the standard email of minute 0 is due at 60, the vip one of minute 45 at 65: standard first
+    # Each email takes 10 minutes on average, so it is due to start 10 minutes before its deadline.
+    # at minute 50 the standard email of minute 0 is due at 60 (start by 50), the vip one of minute 45 at 65
+    # (start by 55): standard first
     assert first((0.0, 45.0), 50.0) == 0
     # at minute 100 the standard email is late (due at 60): it is due by 0 + 2 x 60 = 120 (the model's late
-    # class), after the vip email of minute 90 (due at 110), which can still be on time
+    # class; start by 110), after the vip email of minute 90 (due at 110, start by 100), which can still be
+    # on time
     assert first((0.0, 90.0), 100.0) == 1
-    # the vip email of minute 105 is due at 125: the late standard email (120) comes first
+    # the vip email of minute 105 is due at 125 (start by 115): the late standard email (start by 110) first
     assert first((0.0, 105.0), 110.0) == 0
+
+
+def test_deferred_work_that_cannot_finish_in_its_window_gives_way_within_its_queue() -> None:
+    from collections import deque
+
+    from planner.simulation.engine import _Floor, draw_arrivals
+
+    # One deferred queue: 60-minute window, 10-minute handle. Contacts of minutes 0 and 30 wait.
+    email = ("en", "email", "standard")
+    sim = one_pool([queue(email, 10.0, 60.0, live=False)], [0.0], 1)
+    comp = compile_input(sim)
+    rng = np.random.default_rng(0)
+    floor = _Floor(comp, draw_arrivals(comp, rng), draw_staff(comp, rng))
+
+    def first(t: float) -> int:
+        floor.arrival, floor.abandon_at = [0.0, 30.0], [math.inf, math.inf]
+        floor.waiting, floor.overdue = [deque([0, 1])], [deque()]
+        return floor.pull([[0]], t)
+
+    # at minute 50 the contact of minute 0 finishes by 60 at its mean handle: still on time, oldest first
+    assert first(50.0) == 0
+    # at minute 55 it would finish at 65, after its deadline (60): it is late whatever happens, so the
+    # contact of minute 30 (due at 90) goes first, though it is younger
+    assert first(55.0) == 1
+    # at minute 115 the late contact is due by 2 x 60 = 120 (start by 110), before the one of minute 30
+    # (due at 90, late too, due by 150): the late ones keep their order, oldest first
+    assert first(115.0) == 0
+
+
+def test_a_late_deferred_contact_does_not_make_the_next_ones_late() -> None:
+    from planner.simulation.engine import _Arrivals, _Floor
+
+    # One agent, one deferred queue (30-minute window), every contact takes exactly 10 minutes.
+    # Four contacts arrive at minute 100 (a, b, c, d) and two at minute 129 (e, f).
+    email = ("en", "email", "standard")
+    sim = one_pool([queue(email, 10.0, 30.0, live=False)], [0.0], 1)
+    comp = compile_input(sim)
+    times = np.array([100.0] * 4 + [129.0] * 2)
+    arr = _Arrivals(times, np.zeros(6, dtype=np.int64), np.full(6, 10.0), np.full(6, math.inf))
+    floor = _Floor(comp, arr, draw_staff(comp, np.random.default_rng(0)))
+    floor.run(300.0)
+    # Worked by hand: a 100-110, b 110-120, c 120-130 (due at 130: on time). At 130 d (due at 130) can no
+    # longer be on time; e and f (due at 159) can, so they go first: e 130-140, f 140-150 (at 140 f would
+    # finish at 150 <= 159). d 150-160, late. Five of six on time. Served strictly oldest first instead,
+    # d (130-140) would be late and push f to 150-160, after its deadline: four of six.
+    assert floor.end == [110.0, 120.0, 130.0, 160.0, 140.0, 150.0]
+    on_time = [end - t <= 30.0 for end, t in zip(floor.end, times, strict=True)]
+    assert on_time == [True, True, True, False, True, True]

@@ -16,7 +16,8 @@ whose routing levels say what it serves and in which order. An arriving contact 
 first desk in its preference list (desks ranking its queue highest) with a free slot: an agent
 already working that channel with a free concurrent slot, else an idle agent. A freed agent
 takes the oldest waiting contact of its first level that has one (for deferred work the
-earliest deadline; one already past its window is due by twice it, the model's deadline for late work);
+least slack: the latest start that still finishes within the window; one past it, in its own queue
+too, is due by twice the window, the model's deadline for late work);
 live levels come before deferred ones, and nothing is pre-empted. Desks are
 seated by MOVE roster events, computed up front: at every interval start and whenever a pool's
 agents on the floor change (breaks, shift starts and ends), the agents present fill the activity
@@ -54,8 +55,11 @@ class Compiled:
     sim: SimInput
     channel_of: list[int]  # per queue
     capacity: list[int]  # slots per channel
-    key_offset: list[float]  # per queue: 0 (oldest first) or the window (earliest deadline first)
-    late_offset: list[float]  # per queue: the deadline of a contact already past its window (live: 0)
+    # per queue, minutes after arrival: live 0 (oldest first); deferred, the latest start that finishes
+    # within the window at the mean slot time (least slack first), and the same for a contact that can
+    # no longer finish within it (due by LATE_FACTOR x the window)
+    key_offset: list[float]
+    late_offset: list[float]
     desk_pool: list[int]
     desk_family: list[int]  # per desk: desks of one pool with the same queues (levels aside) share a family
     desk_levels: list[list[list[int]]]  # per desk: levels of queue indices
@@ -121,8 +125,8 @@ def compile_input(sim: SimInput) -> Compiled:
         sim=sim,
         channel_of=channel_of,
         capacity=capacity,
-        key_offset=[0.0 if q.live else q.target_minutes for q in sim.queues],
-        late_offset=[0.0 if q.live else LATE_FACTOR * q.target_minutes for q in sim.queues],
+        key_offset=[0.0 if q.live else q.target_minutes - q.slot_minutes for q in sim.queues],
+        late_offset=[0.0 if q.live else LATE_FACTOR * q.target_minutes - q.slot_minutes for q in sim.queues],
         desk_pool=[p for p, _, _ in desks],
         desk_family=_families(desks),
         desk_levels=levels,
@@ -457,19 +461,28 @@ class _Floor:
         self.idle: list[dict[int, None]] = [{} for _ in comp.desk_levels]
         self.partial: list[dict[int, None]] = [{} for _ in range(len(comp.desk_levels) * n_channels)]
         self.waiting: list[deque[int]] = [deque() for _ in comp.channel_of]
+        # per deferred queue: its waiting contacts that can no longer finish within their window, oldest
+        # first (moved there from ``waiting`` when found at its head)
+        self.overdue: list[deque[int]] = [deque() for _ in comp.channel_of]
         self.heap: list[tuple[float, int, int]] = []
 
     def pull(self, levels: list[list[int]], t: float) -> int:
-        """Take the next contact for a free slot: first level with one waiting; oldest (or
-        earliest deadline) within it; contacts found past their patience are dropped. A deferred
-        contact already past its window is late whatever happens next: it is due by the model's
-        deadline for the work not promised within the window (LATE_FACTOR x the window, see
-        planner.queueing.deferred), so it does not take the time planned for work that can still be
-        on time. Each queue keeps its own order (oldest first)."""
-        waiting, abandon_at, arrival, offset = self.waiting, self.abandon_at, self.arrival, self.comp.key_offset
-        late = self.comp.late_offset
+        """Take the next contact for a free slot: first level with one waiting; oldest (or, for
+        deferred work, least slack) within it; contacts found past their patience are dropped.
+
+        A deferred contact is on time when it finishes within its window, so it is due to start by
+        arrival + window - its mean slot time, and deferred work is taken by that latest start. One
+        already past it can no longer be expected on time: it is late whatever happens next, due by
+        the model's deadline for the work not promised within the window (LATE_FACTOR x the window,
+        see planner.queueing.deferred), and gives way to work that can still be on time, in its own
+        queue too. That is the model's plan: each deferred queue's promised share is served within
+        the window, oldest first, and the rest later; a floor that served each queue strictly oldest
+        first would, once behind, make every later contact of the queue late in turn. Within each of
+        the two (can be on time, late) each queue keeps its own order, oldest first."""
+        waiting, overdue, abandon_at, arrival = self.waiting, self.overdue, self.abandon_at, self.arrival
+        offset, late = self.comp.key_offset, self.comp.late_offset
         for level in levels:
-            best, best_key, best_q = -1, _INF, -1
+            best, best_key, best_dq = -1, _INF, waiting[0]
             for q in level:
                 dq = waiting[q]
                 while dq:
@@ -478,13 +491,19 @@ class _Floor:
                         dq.popleft()
                         continue
                     key = arrival[head] + offset[q]
-                    if key < t:
-                        key = arrival[head] + late[q]
+                    if key >= t or late[q] <= offset[q]:
+                        if key < best_key:
+                            best, best_key, best_dq = head, key, dq
+                        break
+                    overdue[q].append(dq.popleft())
+                od = overdue[q]
+                if od:
+                    head = od[0]
+                    key = arrival[head] + late[q]
                     if key < best_key:
-                        best, best_key, best_q = head, key, q
-                    break
+                        best, best_key, best_dq = head, key, od
             if best >= 0:
-                waiting[best_q].popleft()
+                best_dq.popleft()
                 return best
         return -1
 
