@@ -230,3 +230,25 @@ def test_a_solve_ended_by_work_before_the_gap_says_work_limit(monkeypatch):
     info = solve_model(model, SolveOptions(solver=SolverChoice.HIGHS, gap=0.005))
     assert info.objective == pytest.approx(16.0) and info.lp_bound == pytest.approx(14.0)
     assert info.status == "work limit"
+
+
+def test_the_restricted_mip_leaves_a_share_of_the_time_limit_for_the_repair(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With a 1000 s limit the restricted MIP's own HiGHS time limit is what is left of it less
+    # REPAIR_RESERVE (0.2) x 1000 = 200 s: at most 800 s, and more than 790 s this early in the solve.
+    model = build_model(_cyclic_day())
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS, time_limit=1000.0), None)
+    backend = _HighsBackend(run)
+    lp_bound, x_lp = backend.lp()
+    seen: list[float] = []
+    real_mip = backend.mip
+
+    def spy(*args: object, **kwargs: object) -> object:
+        result = real_mip(*args, **kwargs)  # type: ignore[arg-type]
+        seen.append(float(backend.model.h.getOptionValue("time_limit")[1]))
+        return result
+
+    monkeypatch.setattr(backend, "mip", spy)
+    solve_module._restricted_mip_stage(run, backend, x_lp, None, lp_bound * 1.01)
+    assert len(seen) == 1
+    assert 790.0 < seen[0] <= 800.0
+    assert run.remaining() > 990.0  # other stages see the whole limit

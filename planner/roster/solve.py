@@ -43,6 +43,9 @@ RESTRICTED_MIP_NODES = 500
 #: The restricted MIP lets each shift start the LP uses go this far above its rounded-up LP value.
 RESTRICTED_MIP_SLACK = 0.0
 REPAIR_NODES = 200
+#: The share of the overall time limit the restricted MIP leaves for the cover and the repair after it: when the
+#: limit (a safety net) cuts the search short, the roster still gets its shortfall repaired.
+REPAIR_RESERVE = 0.2
 #: The full MIP's node limit (stage 3, run only when the roster is not within the gap after stage 2).
 FULL_MIP_NODES = 2000
 #: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
@@ -154,8 +157,9 @@ class _Solve:
         self.lp_seconds = 0.0
         self.cut_short = False  # a stage was skipped or stopped by the overall time limit
 
-    def remaining(self) -> float:
-        return max(1.0, self.deadline - time.perf_counter())
+    def remaining(self, reserve: float = 0.0) -> float:
+        """Seconds left of the overall time limit, less ``reserve`` kept for later stages (at least 1)."""
+        return max(1.0, self.deadline - time.perf_counter() - reserve)
 
     def time_left(self) -> bool:
         """Whether enough of the overall limit is left for another stage; when not, the solve is cut short
@@ -216,6 +220,7 @@ class _Limits:
     target: float | None = None
     max_nodes: int | None = None
     stop_when: Callable[[np.ndarray], bool] | None = None
+    reserve: float = 0.0  # seconds of the overall time limit this call leaves for the stages after it
 
 
 def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn | None = None) -> SolveInfo:
@@ -338,7 +343,8 @@ def _restricted_mip_stage(
         lower = np.minimum(lower, start[backend.shift_columns])
         upper = np.maximum(upper, start[backend.shift_columns])
     run.begin(Stage.RESTRICTED_MIP, 2)
-    limits = _Limits(gap=run.options.gap / 2, target=target, max_nodes=RESTRICTED_MIP_NODES)
+    reserve = REPAIR_RESERVE * run.options.time_limit  # if the safety net stops the search, the repair still runs
+    limits = _Limits(gap=run.options.gap / 2, target=target, max_nodes=RESTRICTED_MIP_NODES, reserve=reserve)
     result = backend.mip((lower, upper), start, limits)
     run.cut_short |= result.timed_out
     run.end(2, objective=result.objective if result.values is not None else None)
@@ -536,7 +542,7 @@ class _HighsBackend:
 
     def _limits(self, limits: _Limits | None) -> None:
         options: dict[str, bool | float | str | int] = dict(STAGE_OPTIONS_RESET)
-        options["time_limit"] = float(self.run.remaining())
+        options["time_limit"] = float(self.run.remaining(limits.reserve if limits is not None else 0.0))
         if limits is not None:
             options["mip_rel_gap"] = float(limits.gap)
             if limits.gap_abs is not None:
@@ -835,7 +841,7 @@ def _run_cbc_in(run: _Solve, limits: _Limits, mip: bool, start: bool, work: str)
             gapRel=limits.gap if mip else None,
             gapAbs=limits.gap_abs if mip else None,
             maxNodes=limits.max_nodes if mip else None,
-            timeLimit=run.remaining(),
+            timeLimit=run.remaining(limits.reserve),
             threads=run.options.threads,
             logPath=log_path,
             warmStart=start,
