@@ -162,8 +162,9 @@ def people_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
     fractional (else of the most fractional ``PEOPLE_DIVE_SHARE`` of them) and re-solving the LP from its
     basis, so that the other tours and the shift starts make up for the people added (a tour's fraction
     falls where it is no longer needed); a rounding up that breaks a cap (`available`, `max_agents`) is made
-    a rounding down. The last round rounds up every tour still fractional. Rounding up never leaves a
-    shortfall the LP did not have. Returns the last LP's values (``x_lp`` when the first re-solve fails)."""
+    a rounding down. The last round rounds up every tour still fractional and fixes the others where they
+    are, so that the dive ends with every tour whole. Rounding up never leaves a shortfall the LP did not
+    have. Returns the last LP's values (``x_lp`` when the first re-solve fails)."""
     hm, tours, lower, upper = _dive_over_tours(backend)
     values = x_lp
     try:
@@ -180,15 +181,19 @@ def people_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
                 pick[np.argsort(-np.where(fractional, fraction, -1.0), kind="stable")[:share]] = True
             trial = lower.copy()
             trial[pick] = np.ceil(x[pick] - TOL)
-            hm.set_bounds(tours, trial, upper)
+            top = upper
+            if rounds_left == 0:  # every tour fixed, the whole ones where they are, so that none moves off
+                trial = top = np.where(pick, trial, np.round(x))
+            hm.set_bounds(tours, trial, top)
             status = hm.run()
             if status == "infeasible":  # a cap: round these down instead
+                upper = top.copy()
                 upper[pick] = np.floor(x[pick] + TOL)
-                lower = np.minimum(lower, upper)
+                lower = np.minimum(trial if rounds_left == 0 else lower, upper)
                 hm.set_bounds(tours, lower, upper)
                 status = hm.run()
             else:
-                lower = trial
+                lower, upper = trial, top
             if status != "optimal":
                 break
             values = hm.values()
