@@ -2,6 +2,7 @@
 
     python benchmarks/agents_bench.py [--agents 500] [--volume 0.15] [--time-limit 120]
                                       [--reference-time-limit 600] [--seed 7] [--json out.json]
+                                      [--progress]
 
 The week is the sample generator's (:mod:`planner.sample`, seeded): its 10 languages, the demand scaled by
 ``--volume`` (0.15, so that the pool level needs somewhat fewer than 500 people), the six sites other than
@@ -48,6 +49,7 @@ from bench_common import cpus, git_revision  # noqa: E402
 from planner.analysis.weeks import WEEKDAYS  # noqa: E402
 from planner.inputs.load import load_scenario  # noqa: E402
 from planner.roster.plan import RosterOptions, RosterResult, plan_roster  # noqa: E402
+from planner.roster.progress import ProgressEvent, ProgressFn, ProgressKind  # noqa: E402
 from planner.roster.solve import SolveOptions  # noqa: E402
 from planner.sample import SampleSpec, build_sample, write_workbook  # noqa: E402
 
@@ -80,13 +82,15 @@ def week_tables(volume: float) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def solve(name: str, tables: dict[str, pd.DataFrame], folder: Path, time_limit: float) -> tuple[Run, RosterResult]:
+def solve(
+    name: str, tables: dict[str, pd.DataFrame], folder: Path, time_limit: float, progress: bool = False
+) -> tuple[Run, RosterResult]:
     path = folder / f"{name}.xlsx"
     write_workbook(tables, path)
     scenario = load_scenario(path)
     options = RosterOptions(solve=SolveOptions(time_limit=time_limit), tours=True, price_labour_rules=False)
     t0, c0 = time.perf_counter(), time.process_time()
-    result = plan_roster(scenario, options)
+    result = plan_roster(scenario, options, _progress(name) if progress else None)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     s = result.summary
     fair = s.fairness
@@ -107,6 +111,16 @@ def solve(name: str, tables: dict[str, pd.DataFrame], folder: Path, time_limit: 
         status=f"{s.solver_status}, MIP gap {s.mip_gap:.2%}",
     )
     return run, result
+
+
+def _progress(name: str) -> ProgressFn:
+    """Stage events of a run on stderr (solver log lines left out), to see where its time goes."""
+
+    def show(event: ProgressEvent) -> None:
+        if event.kind is not ProgressKind.SOLVER_LOG_LINE:
+            print(f"[{name} {event.elapsed:7.1f} s] {event.describe()}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def agents_sheet(reference: RosterResult, pools: pd.DataFrame, n_agents: int, seed: int) -> pd.DataFrame:
@@ -179,15 +193,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference-time-limit", type=float, default=600.0, help="the pool-level optimum's (s)")
     ap.add_argument("--seed", type=int, default=7, help="seed of the agents' restrictions")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--progress", action="store_true", help="print each run's stages on stderr")
     args = ap.parse_args(argv)
     tables = week_tables(args.volume)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        reference, ref_result = solve("pool-level", tables, folder, args.reference_time_limit)
+        reference, ref_result = solve("pool-level", tables, folder, args.reference_time_limit, args.progress)
         named_tables = {k: v for k, v in tables.items() if k != "pools"}
         named_tables["agents"] = agents_sheet(ref_result, tables["pools"], args.agents, args.seed)
         n_agents = len(named_tables["agents"])
-        named, _ = solve("named", named_tables, folder, args.time_limit)
+        named, _ = solve("named", named_tables, folder, args.time_limit, args.progress)
     runs = [reference, named]
     print(f"agents benchmark: {n_agents} agents, 6 sites, 10 languages, hourly week, volume {args.volume}, "
           f"{cpus()} cores, planner {git_revision()}")  # fmt: skip

@@ -168,6 +168,18 @@ class Agent:
         chans = "" if self.channels is None else ":" + "+".join(sorted(self.channels))
         return f"agents:{self.site}:{langs}{chans}"
 
+    def contract_allows(self, week_hours: float, shift_hours: float) -> bool:
+        """Whether ``week_hours`` paid hours a week meet the contract (``weekly_hours``) within one shift of
+        ``shift_hours`` (the longest template's paid hours); no contract allows any week."""
+        return self.weekly_hours is None or contract_met(week_hours, self.weekly_hours, shift_hours)
+
+
+def contract_met(week_hours: float, weekly_hours: float, shift_hours: float) -> bool:
+    """Contract hours met within one shift: a week's paid hours at most ``shift_hours`` (the longest
+    template's paid hours) from the contract's ``weekly_hours`` (issue 10: "their contract hours (within
+    one shift)")."""
+    return abs(week_hours - weekly_hours) <= shift_hours + 1e-9
+
 
 @dataclass(frozen=True)
 class ShiftTemplate:

@@ -239,3 +239,65 @@ def test_the_solve_picks_the_tours_the_agents_can_work(tmp_path: Path) -> None:
     assert result.summary.weekly_cost == 800.0
     assert not result.has_shortfall
     assert all(f.hires == 0 for f in result.summary.fairness)
+
+
+# --------------------------------------------------------------------------- contract hours in the solve
+
+FULL = ["standard", 8, 8, "09:00", "09:00", 60, None]  # 09:00-17:00, 80 a shift at 10 an hour
+PART = ["part", 4, 4, "09:00", "09:00", 60, None]  # 09:00-13:00, 40 a shift; same start cell as full
+
+
+def test_the_solve_gives_each_agent_tours_of_their_contract_hours(tmp_path: Path) -> None:
+    # one agent 09-13 on all seven days and 13-17 Monday to Friday (1 contact an hour: one agent). Ana
+    # (40 h) has Saturday and Sunday off: only Mon-Fri suits her; Bo (20 h) has Monday and Tuesday off:
+    # only Wed-Sun suits him. Mon and Tue need a full shift (Ana's), Sat and Sun a part shift (Bo's),
+    # Wed-Fri one full and one part: 5 full + 5 part = 600, whoever works which. A week meets a contract
+    # within one shift (8 h): Ana only 5 x 8 = 40 h (5 x 4 = 20 h is 20 h short), Bo only 5 x 4 = 20 h.
+    # So the roster is Ana full Mon-Fri, Bo part Wed-Sun, no hire. Without the contract in the solve
+    # (rule tour_agents), full and part shifts share one start cell and a week may mix them: here Wed-Fri's
+    # part shifts went to Ana's week (28 h) and the full ones to Bo's (32 h), both 12 h off, both hires.
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 13)} | {
+        (d, h): 1.0 for d in range(5) for h in range(13, 17)
+    }
+    people = [["ana", "hq", "en", 40, "sat, sun"], ["bo", "hq", "en", 20, "mon, tue"]]
+    result = week(tmp_path, need, [PART, FULL], agents=people, agent_columns=("days_off",))
+    weeks = {g.name: sorted((s.local_day, s.template, s.paid_minutes) for s in g.shifts) for g in result.tour_groups}
+    assert weeks == {
+        "ana": [(d, "standard", 480) for d in range(5)],
+        "bo": [(d, "part", 240) for d in range(2, 7)],
+    }
+    assert result.summary.weekly_cost == 600.0
+    assert not result.has_shortfall
+    assert all(f.hires == 0 for f in result.summary.fairness)
+
+
+def test_agents_of_other_contracts_take_tours_of_other_paid_lengths(tmp_path: Path) -> None:
+    # the same week's tour data: in the pool of Ana (40 h) and Bo (20 h) the 09:00 shifts of 8 and 4 paid
+    # hours form two start cells (08:00-10:00, one per paid length); Ana's group fits the 7 patterns of the
+    # 8-hour cell only, Bo's the 7 of the 4-hour cell only, and Cy (no contract) all 14
+    from planner.inputs.load import load_scenario
+    from planner.requirements import compute_requirements
+    from planner.roster.options import enumerate_options
+    from planner.roster.problem import build_problem
+
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 13)}
+    demand = [["interval_start", "language", "channel", "tier", "contacts"]]
+    demand += [[MONDAY + dt.timedelta(days=d, hours=h), "en", "chat", "standard", c] for (d, h), c in need.items()]
+    tables = {
+        "demand": demand,
+        "channels": CHANNELS,
+        "sites": [["site", "timezone", "hourly_cost"], ["hq", "UTC", 10]],
+        "shifts": [SHIFT_HEADER, PART, FULL],
+        "settings": [["setting", "value"], ["shrinkage", 0], ["weekly_tours", "yes"]],
+        "agents": [["agent", "site", "languages", "weekly_hours"], ["ana", "hq", "en", 40], ["bo", "hq", "en", 20]]
+        + [["cy", "hq", "en", None]],
+    }
+    scenario = load_scenario(write_xlsx(tables, tmp_path / "cells.xlsx"))
+    problem = build_problem(scenario, compute_requirements(scenario), enumerate_options(scenario))
+    tours = problem.tours
+    assert tours is not None
+    assert sorted(c.label for c in tours.cells) == ["0800-1000_paid4h00", "0800-1000_paid8h00"]
+    fits = {g.label: sorted({tours.cells[c].paid_minutes or 0 for c, _k in g.fits}) for g in tours.groups}
+    counts = {g.label: len(g.fits) for g in tours.groups}
+    assert fits == {"agents:hq:en#1": [480], "agents:hq:en#2": [240], "agents:hq:en#3": [240, 480]}
+    assert counts == {"agents:hq:en#1": 7, "agents:hq:en#2": 7, "agents:hq:en#3": 14}

@@ -229,8 +229,7 @@ def can_work(agent: Agent, week: PersonWeek, longest_paid_minutes: int, weeks: i
 def rule_against(agent: Agent, week: PersonWeek, longest_paid_minutes: int, weeks: int = 1) -> str | None:
     """The first of the agent's columns that rules the week out (contract hours within one shift, nights,
     days off, unavailable dates, start window), or None."""
-    hours = week.paid_hours / weeks
-    if agent.weekly_hours is not None and abs(hours - agent.weekly_hours) > longest_paid_minutes / 60 + 1e-9:
+    if not agent.contract_allows(week.paid_hours / weeks, longest_paid_minutes / 60):
         return "weekly_hours"
     if agent.max_nights is not None and week.nights > agent.max_nights * weeks:
         return "max_nights"

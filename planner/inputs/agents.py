@@ -98,7 +98,7 @@ def _contract_problem(agent: Agent, settings: Settings, shifts: list[ShiftTempla
     spw = settings.shifts_per_week
     longest = max(t.paid_hours for t in shifts)
     here = sorted({t.paid_hours for t in shifts if t.sites is None or agent.site in t.sites})
-    if any(abs(spw * h - agent.weekly_hours) <= longest + 1e-9 for h in here):
+    if any(agent.contract_allows(spw * h, longest) for h in here):
         return None
     given = ", ".join(f"{spw * h:g}" for h in here) or "none"
     return (

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from planner.domain import contract_met
 from planner.errors import ModelError
 from planner.roster.tours import DAY, TourRules, longest_cyclic_run
 
@@ -152,7 +153,7 @@ def _own_restrictions(week: PersonWeek, frame: RosterFrame) -> list[tuple[str, s
         out.append(("max_nights", f"{week.nights} night shifts"))
     if week.weekly_hours is not None:
         hours = week.paid_hours / frame.weeks
-        if abs(hours - week.weekly_hours) > frame.longest_paid_minutes / 60.0 + 1e-9:
+        if not contract_met(hours, week.weekly_hours, frame.longest_paid_minutes / 60.0):
             out.append(("weekly_hours", f"{hours:g} paid hours against a contract of {week.weekly_hours:g}"))
     return out
 

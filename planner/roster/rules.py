@@ -765,9 +765,11 @@ HIRE_PENALTY_HOURS = 0.1
 
 def rule_tour_agents(m: RosterModel) -> None:
     """Named agents in the solve: per pool, a transport from groups of alike agents (same own columns) to
-    the tours whose every week suits them, at most the group's agents; the people of a tour no group takes
-    are hires, each priced ``HIRE_PENALTY_HOURS`` of the penalty above the wage, so the solve picks the tours
-    the agents can work and hires only where they cannot (whole tours give whole agents: a transport)."""
+    the tours whose every week suits them (their contract hours within one shift, days off, dates, start
+    window, nights: :func:`planner.roster.tours.agent_groups`), at most the group's agents; the people of a
+    tour no group takes are hires, each priced ``HIRE_PENALTY_HOURS`` of the penalty above the wage, so the
+    solve picks the tours the agents can work and hires only where they cannot (whole tours give whole
+    agents: a transport)."""
     p = m.problem
     t = p.tours
     if t is None or not t.groups:

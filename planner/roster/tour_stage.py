@@ -1,11 +1,14 @@
 """The tour stage of a solve with weekly tours (HiGHS, one persistent model): the first roster of a tour
 model, in four steps, each limited by a count of the solver's work (never by seconds):
 
-1. **whole people** (:func:`whole_people`): first a dive (:func:`people_dive`, ``PEOPLE_DIVE_SOLVES`` LP
-   re-solves) fixes the tours nearest a whole number, a share at a time, the others making up for the
-   rounding; then tours integer, each between the floor and the ceiling of its value after the dive (a RENS
-   neighbourhood; Berthold, Math. Prog. Comp. 6, 2014; tours at zero stay at zero), shift starts continuous
-   - a MIP of at most ``TOUR_PEOPLE_NODES`` nodes;
+1. **whole people** (:func:`whole_people`): first a dive (:func:`people_dive`, at most
+   ``PEOPLE_DIVE_SOLVES`` LP re-solves) rounds up the tours at least half fractional (else the most
+   fractional fifth; the last round all), the other tours and the shift starts making up for the people
+   added. When a re-solve fails before every tour is whole, step 1 as it was: a dive from the LP that fixes
+   tours at their nearest whole number (:func:`nearest_dive`, ``NEAREST_DIVE_SOLVES`` re-solves), then the
+   tours integer, each between the floor and the ceiling of its value after that dive (a RENS
+   neighbourhood; Berthold, Math. Prog. Comp. 6, 2014), shift starts continuous - a MIP of at most
+   ``TOUR_PEOPLE_NODES`` nodes;
 2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
    ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
    the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
@@ -48,8 +51,13 @@ if TYPE_CHECKING:
 
 #: Branch-and-bound nodes for whole people per tour (step 1; it stops at the solve's gap before).
 TOUR_PEOPLE_NODES = 50
-#: LP re-solves of the dive that fixes tours to whole numbers before step 1's MIP.
-PEOPLE_DIVE_SOLVES = 8
+#: Rounds (LP re-solves) of the dive that makes the tours whole (step 1): each rounds up the tours at least
+#: PEOPLE_ROUND_UP fractional, else the most fractional PEOPLE_DIVE_SHARE of them; the last rounds up all.
+PEOPLE_DIVE_SOLVES = 40
+PEOPLE_ROUND_UP = 0.5
+PEOPLE_DIVE_SHARE = 0.2
+#: LP re-solves of the fallback dive that fixes tours at their nearest whole number before step 1's MIP.
+NEAREST_DIVE_SOLVES = 8
 #: Rounds of the repair that adds people (step 3), each adding up to PEOPLE_PER_ROUND before one re-solve.
 TOUR_REPAIR_ROUNDS = 4
 PEOPLE_PER_ROUND = 50
@@ -122,13 +130,20 @@ def _shift_repair(run: _Solve, backend: _HighsBackend, roster: np.ndarray) -> np
 
 
 def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
-    """Step 1: tours fixed to whole numbers by a dive (:func:`people_dive`), then integer tours within floor
-    and ceiling of the values the dive leaves, shift starts continuous."""
+    """Step 1: tours made whole by an upward dive (:func:`people_dive`), shift starts continuous; when it
+    stops with a tour still fractional, a dive to the nearest whole numbers (:func:`nearest_dive`) and then
+    integer tours within the floor and the ceiling of the values it leaves (a MIP of at most
+    ``TOUR_PEOPLE_NODES`` nodes)."""
     from planner.roster.solve import _Limits
 
     hm: HighsModel = backend.model
     tours = hm.tour_columns
-    x = people_dive(backend, x_lp)[tours]
+    dived = people_dive(backend, x_lp)
+    x = dived[tours]
+    if np.abs(x - np.round(x)).max(initial=0.0) <= TOL:
+        dived[tours] = np.round(x)
+        return dived
+    x = nearest_dive(backend, x_lp)[tours]
     hm.set_integrality(tours)
     hm.set_bounds(tours, np.floor(x + TOL), np.ceil(x - TOL))
     backend._limits(_Limits(gap=run.options.gap, max_nodes=TOUR_PEOPLE_NODES))
@@ -142,25 +157,77 @@ def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.nd
 
 
 def people_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
-    """Fix-and-resolve over the tours (shift starts continuous): ``PEOPLE_DIVE_SOLVES`` times, the share
-    1 / (rounds left) of the fractional tours nearest a whole number fixed at it (rounded down instead when
-    rounding breaks a cap), the LP re-solved from its basis, so that the tours still free make up for the
-    rounding. Returns the last LP's values (tours fixed whole or still fractional); ``x_lp`` when the first
-    re-solve fails."""
+    """Fix-and-resolve over the tours, upwards (shift starts continuous): at most ``PEOPLE_DIVE_SOLVES``
+    rounds, each raising to its ceiling the lower bound of every tour at least ``PEOPLE_ROUND_UP``
+    fractional (else of the most fractional ``PEOPLE_DIVE_SHARE`` of them) and re-solving the LP from its
+    basis, so that the other tours and the shift starts make up for the people added (a tour's fraction
+    falls where it is no longer needed); a rounding up that breaks a cap (`available`, `max_agents`) is made
+    a rounding down. The last round rounds up every tour still fractional and fixes the others where they
+    are, so that the dive ends with every tour whole. Rounding up never leaves a shortfall the LP did not
+    have. Returns the last LP's values (``x_lp`` when the first re-solve fails)."""
+    hm, tours, lower, upper = _dive_over_tours(backend)
+    values = x_lp
+    try:
+        for rounds_left in range(PEOPLE_DIVE_SOLVES - 1, -1, -1):
+            x = values[tours]
+            fraction = x - np.floor(x + TOL)
+            fractional = fraction > TOL
+            if not fractional.any():
+                break
+            pick = fractional if rounds_left == 0 else fractional & (fraction >= PEOPLE_ROUND_UP)
+            if not pick.any():
+                share = max(1, int(np.ceil(fractional.sum() * PEOPLE_DIVE_SHARE)))
+                pick = np.zeros(len(x), dtype=bool)
+                pick[np.argsort(-np.where(fractional, fraction, -1.0), kind="stable")[:share]] = True
+            trial = lower.copy()
+            trial[pick] = np.ceil(x[pick] - TOL)
+            top = upper
+            if rounds_left == 0:  # every tour fixed, the whole ones where they are, so that none moves off
+                trial = top = np.where(pick, trial, np.round(x))
+            hm.set_bounds(tours, trial, top)
+            status = hm.run()
+            if status == "infeasible":  # a cap: round these down instead
+                upper = top.copy()
+                upper[pick] = np.floor(x[pick] + TOL)
+                lower = np.minimum(trial if rounds_left == 0 else lower, upper)
+                hm.set_bounds(tours, lower, upper)
+                status = hm.run()
+            else:
+                lower, upper = trial, top
+            if status != "optimal":
+                break
+            values = hm.values()
+    finally:
+        hm.reset_bounds(tours)
+    return values
+
+
+def _dive_over_tours(backend: _HighsBackend) -> tuple[HighsModel, np.ndarray, np.ndarray, np.ndarray]:
+    """The model set for a dive over the tours: its LP (every column continuous, no work limit); the tours'
+    columns and their own lower and upper bounds."""
     hm: HighsModel = backend.model
     tours = hm.tour_columns
     hm.set_integer(False)
     backend._limits(None)
-    lower, upper = hm.matrix.lower[tours].copy(), hm.matrix.upper[tours].copy()
+    return hm, tours, hm.matrix.lower[tours].copy(), hm.matrix.upper[tours].copy()
+
+
+def nearest_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
+    """Step 1's fallback dive, over the tours (shift starts continuous): ``NEAREST_DIVE_SOLVES`` times, the share
+    1 / (rounds left) of the fractional tours nearest a whole number fixed at it (rounded down instead when
+    rounding breaks a cap), the LP re-solved from its basis, so that the tours still free make up for the
+    rounding. Returns the last LP's values (tours fixed whole or still fractional); ``x_lp`` when the first
+    re-solve fails."""
+    hm, tours, lower, upper = _dive_over_tours(backend)
     values = x_lp
     try:
-        for solve in range(PEOPLE_DIVE_SOLVES):
+        for solve in range(NEAREST_DIVE_SOLVES):
             x = values[tours]
             distance = np.abs(x - np.round(x))
             fractional = (lower < upper) & (distance > TOL)
             if not fractional.any():
                 break
-            share = int(np.ceil(fractional.sum() / max(PEOPLE_DIVE_SOLVES - solve, 2)))
+            share = int(np.ceil(fractional.sum() / max(NEAREST_DIVE_SOLVES - solve, 2)))
             pick = np.argsort(np.where(fractional, distance, np.inf), kind="stable")[:share]
             for rounded in (np.round(x[pick]), np.floor(x[pick] + TOL)):
                 trial_lower, trial_upper = lower.copy(), upper.copy()

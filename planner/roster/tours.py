@@ -11,7 +11,10 @@ needed so that any two starts of one cell on consecutive days leave ``min_rest_h
 the longer shift and the next start (one hour less again at sites whose clocks change in the horizon).
 So the band and the rest rule hold by construction for every person, whatever shifts of the cell they
 are given. With ``max_nights_per_week`` below ``shifts_per_week``, night shifts form cells of their own
-that no tour may work (the band keeps a person's starts, and so their nights, alike all week).
+that no tour may work (the band keeps a person's starts, and so their nights, alike all week). In a pool
+of named agents with contract hours, a cell holds the shifts of one paid length, so that each tour's weekly
+paid hours are known and the agents whose contract they meet are the only ones to take it
+(:func:`agent_groups`, :func:`planner.roster.rules.rule_tour_agents`).
 """
 
 from __future__ import annotations
@@ -64,23 +67,28 @@ class TourRules:
 @dataclass(frozen=True)
 class StartCell:
     """A pool's band of local start times: minutes [start, end) after local midnight; night cells hold the
-    night shifts when nights are forbidden (no tour works them)."""
+    night shifts when nights are forbidden (no tour works them). In a pool of named agents with contract
+    hours, a cell holds the shifts of one paid length (``paid_minutes``), so that a tour's weekly paid hours
+    are known and only agents whose contract they meet take it; elsewhere every length (None)."""
 
     pool: int
     start: int
     end: int
     night: bool = False
+    paid_minutes: int | None = None
 
     @property
     def label(self) -> str:
         tag = "_night" if self.night else ""
+        if self.paid_minutes is not None:
+            tag += f"_paid{self.paid_minutes // 60:d}h{self.paid_minutes % 60:02d}"
         return f"{self.start // 60:02d}{self.start % 60:02d}-{self.end // 60:02d}{self.end % 60:02d}{tag}"
 
 
 @dataclass(frozen=True)
 class AgentGroup:
-    """Named agents of one pool with the same own columns (days off, unavailable dates, start window, nights):
-    how many, and the tours (start cell, pattern) every week of which suits them."""
+    """Named agents of one pool with the same own columns (contract hours, days off, unavailable dates, start
+    window, nights): how many, and the tours (start cell, pattern) every week of which suits them."""
 
     pool: int
     label: str
@@ -210,7 +218,9 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
     ns, ne = st.night_start.hour * 60 + st.night_start.minute, st.night_end.hour * 60 + st.night_end.minute
     night = night_minutes(minute, length, ns, ne) >= NIGHT_MINUTES
     width = {site: cell_width(scenario, site, rules) for site in scenario.sites}
-    cell_ids: dict[tuple[int, int, bool], int] = {}
+    contracts = contract_pools(scenario, pool_index)
+    paid = table["paid_minutes"].to_numpy(dtype=np.int64)
+    cell_ids: dict[tuple[int, int, bool, int | None], int] = {}
     cells: list[StartCell] = []
     option_cell = np.zeros(len(table), dtype=np.int64)
     for o, (pool, site) in enumerate(zip(table["pool"], table["site"], strict=True)):
@@ -218,10 +228,11 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
         k = pool_index[pool]
         index = int(minute[o] // w)
         own_night = bool(night[o]) and rules.nights_forbidden
-        key = (k, index, own_night)
+        length = int(paid[o]) if k in contracts else None
+        key = (k, index, own_night, length)
         if key not in cell_ids:
             cell_ids[key] = len(cells)
-            cells.append(StartCell(k, index * w, min(DAY, (index + 1) * w), own_night))
+            cells.append(StartCell(k, index * w, min(DAY, (index + 1) * w), own_night, length))
         option_cell[o] = cell_ids[key]
     patterns = work_patterns(rules)
     if not patterns:
@@ -252,21 +263,32 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
     return replace(tours, groups=agent_groups(scenario, table, pool_index, tours))
 
 
+def contract_pools(scenario: Scenario, pool_index: dict[str, int]) -> set[int]:
+    """The pools with a named agent whose contract hours are given: their start cells hold one paid length
+    each (see :class:`StartCell`)."""
+    return {
+        pool_index[a.pool_name] for a in scenario.agents if a.weekly_hours is not None and a.pool_name in pool_index
+    }
+
+
 def agent_groups(
     scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, int], tours: TourData
 ) -> tuple[AgentGroup, ...]:
     """The named agents of the agents sheet in groups of alike agents (same pool and own columns), each with
-    the tours whose every week suits them: on the pattern's working days, every shift option of the start
+    the tours whose every week suits them: the cell's paid length, worked ``shifts_per_week`` times, meets
+    their contract hours within one shift (the longest template's paid hours; the cells of a pool with
+    contracts hold one paid length each); on the pattern's working days, every shift option of the start
     cell leaves their days off and unavailable dates free and starts within their window; the days with a
     night option are at most their nights (as :func:`planner.analysis.weeks.rule_against` checks a concrete
-    week). Contract hours are left to the assignment: a start cell holds the templates of every length, and
-    asking each of them to give the contract would rule out nearly every cell."""
+    week)."""
     if not scenario.agents:
         return ()
     alike: dict[tuple[object, ...], list[Agent]] = defaultdict(list)
     for a in sorted(scenario.agents, key=lambda a: a.name):
-        key = (a.pool_name, a.days_off, a.unavailable, a.earliest_start, a.latest_start, a.max_nights)
-        alike[key].append(a)
+        key = (a.pool_name, a.weekly_hours, a.days_off, a.unavailable, a.earliest_start, a.latest_start)
+        alike[(*key, a.max_nights)].append(a)
+    longest_hours = max((t.paid_minutes for t in scenario.shifts), default=0) / 60
+    week_shifts = tours.rules.shifts_per_week
     slots: dict[tuple[int, int], list[int]] = defaultdict(list)
     for o, (c, d) in enumerate(zip(tours.option_cell, tours.option_slot_day, strict=True)):
         slots[(int(c), int(d))].append(o)
@@ -281,6 +303,10 @@ def agent_groups(
         fits = []
         for c, cell in enumerate(tours.cells):
             if cell.pool != pool:
+                continue
+            if cell.paid_minutes is not None and not a.contract_allows(
+                week_shifts * cell.paid_minutes / 60, longest_hours
+            ):
                 continue
             day_ok = [all(_shift_suits(a, starts[o]) for o in slots.get((c, d), [])) for d in range(tours.days)]
             for k in range(len(tours.patterns)):
