@@ -305,7 +305,7 @@ class Settings:
     max_consecutive_days: int
     start_time_band_minutes: int
     max_nights_per_week: int | None  # None: no limit
-    model_breaks: bool = True  # the roster model places unpaid breaks within each template's window
+    model_breaks: bool = True  # the roster model places breaks within each template's window
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,9 @@ import pandas as pd
 
 from planner.domain import Scenario, ShiftTemplate
 from planner.roster.options import ShiftOptions
-from planner.roster.rules import BREAK_SLOT_MINUTES, RosterProblem
+from planner.roster.rules import RosterProblem, break_slot_minutes
 from planner.timezones import utc_to_local
 
-#: Breaks are placed on this grid (or the interval, if shorter).
-BREAK_STEP_MINUTES = BREAK_SLOT_MINUTES
 BREAK_COLUMNS = [
     "pool",
     "site",
@@ -210,7 +208,7 @@ def schedule_breaks(
     activity plan keeps on live work.
     """
     h = scenario.horizon
-    step = min(BREAK_STEP_MINUTES, h.interval_minutes)
+    step = break_slot_minutes(h.interval_minutes)
     per = h.interval_minutes // step
     templates = {t.name: t for t in scenario.shifts}
     tab = options.table

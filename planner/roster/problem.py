@@ -18,13 +18,13 @@ from planner.queueing.deferred import WorkClass
 from planner.requirements import QueueKey, Requirements
 from planner.roster.options import ShiftOptions, rate_multipliers
 from planner.roster.rules import (
-    BREAK_SLOT_MINUTES,
     TOL,
     BreakChain,
     DeferredGroup,
     LiveGroup,
     PoolSpec,
     RosterProblem,
+    break_slot_minutes,
     safe_name,
 )
 from planner.roster.tours import build_tours
@@ -131,7 +131,7 @@ def price_breaks(
     if not chains:
         return chains, cost
     h = scenario.horizon
-    slot = min(BREAK_SLOT_MINUTES, h.interval_minutes)
+    slot = break_slot_minutes(h.interval_minutes)
     cums: dict[str, np.ndarray] = {}
     priced: list[BreakChain] = []
     for chain in chains:
@@ -165,7 +165,7 @@ def break_chains(
     around the cyclic week (a chain that goes round the whole week is cut at its widest gap between starts).
     Starts off the break grid and windows of one slot keep the mid-shift break."""
     h = scenario.horizon
-    slot = min(BREAK_SLOT_MINUTES, h.interval_minutes)
+    slot = break_slot_minutes(h.interval_minutes)
     horizon = h.minutes
     served = {s for g in live if g.requirement.sum() > TOL for s in g.skillsets}
     templates = {t.name: t for t in scenario.shifts}

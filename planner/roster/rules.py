@@ -54,6 +54,11 @@ FLAT_SLOPE = 1e-4
 BREAK_SLOT_MINUTES = 15
 
 
+def break_slot_minutes(interval_minutes: int) -> int:
+    """Break granularity: BREAK_SLOT_MINUTES, or the interval if shorter."""
+    return min(BREAK_SLOT_MINUTES, interval_minutes)
+
+
 @dataclass(frozen=True)
 class PoolSpec:
     """A pool as the model sees it."""
@@ -171,7 +176,7 @@ class RosterProblem:
     @property
     def slot_minutes(self) -> int:
         """Break granularity: BREAK_SLOT_MINUTES, or the interval if shorter."""
-        return min(BREAK_SLOT_MINUTES, self.interval_minutes)
+        return break_slot_minutes(self.interval_minutes)
 
     @property
     def skillsets(self) -> list[str]:
@@ -685,11 +690,11 @@ def objective_cost(m: RosterModel) -> None:
     terms = [(var, float(c)) for var, c in zip(m.shifts, p.option_cost, strict=True)]
     terms += [(var, weight) for var in m.short.values()]
     terms += m.penalties
-    slot = p.slot_minutes
+    first = [chain.slots(p.slot_minutes).start for chain in p.breaks]
     for (c, u), var in m.breaks.items():  # each break priced where it is placed (BreakChain.slot_costs)
         costs = p.breaks[c].slot_costs
-        if costs and costs[u - p.breaks[c].slots(slot).start] != 0.0:
-            terms.append((var, costs[u - p.breaks[c].slots(slot).start]))
+        if costs and costs[u - first[c]] != 0.0:
+            terms.append((var, costs[u - first[c]]))
     m.lp.setObjective(pulp.LpAffineExpression(terms))
 
 

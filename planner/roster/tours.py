@@ -285,8 +285,8 @@ def agent_groups(
         return ()
     alike: dict[tuple[object, ...], list[Agent]] = defaultdict(list)
     for a in sorted(scenario.agents, key=lambda a: a.name):
-        key = (a.pool_name, a.weekly_hours, a.days_off, a.unavailable, a.earliest_start, a.latest_start)
-        alike[(*key, a.max_nights)].append(a)
+        own = (a.weekly_hours, a.days_off, a.unavailable, a.earliest_start, a.latest_start, a.max_nights)
+        alike[(a.pool_name, *own)].append(a)
     longest_hours = max((t.paid_minutes for t in scenario.shifts), default=0) / 60
     week_shifts = tours.rules.shifts_per_week
     slots: dict[tuple[int, int], list[int]] = defaultdict(list)
