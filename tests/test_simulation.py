@@ -341,11 +341,23 @@ def test_simulate_command_reports_every_bad_roster_row(tmp_path: Path) -> None:
     head = [c.value for c in ws[1]]
     ws.cell(2, head.index("Pool") + 1, "nowhere")  # the workbook shows human column titles
     ws.cell(3, head.index("Agents") + 1, -2)
+    # tiny's templates: day 9 h with a 60-minute break, night 8.5 h with a 30-minute one, so any break
+    # starts at most 480 minutes after its shift's start; 600 puts it past the shift's end
+    ws = book["breaks"]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("Minutes after start") + 1, 600)
+    ws.cell(3, head.index("Shift") + 1, "graveyard")
     book.save(roster)
     result = run_cli("simulate", "inputs/tiny.xlsx", str(roster))
     assert result.exit_code == 1
     assert "sheet 'shifts', row 2, column 'Pool': got 'nowhere'" in result.stderr
     assert "sheet 'shifts', row 3, column 'Agents': got -2" in result.stderr
+    assert (
+        "sheet 'breaks', row 2, column 'Minutes after start': got 600; expected a break start within the shift:"
+        " at most 480 minutes" in result.stderr
+    )
+    assert "sheet 'breaks', row 3, column 'Shift': got 'graveyard'; expected a shift template" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_verify_roster_simulates_a_planned_roster_against_its_coverage() -> None:

@@ -77,6 +77,8 @@ def read_roster_file(path: str | os.PathLike[str], scenario: Scenario) -> Roster
         for name, columns in PLAN_COLUMNS.items()
         if name in book.tables
     }
+    if plan.get("breaks") is not None:
+        _check_breaks(book.tables["breaks"], plan["breaks"], scenario, problems)
     if problems:
         raise InputError(book.file, problems)
     parts = floor_parts(scenario.horizon, plan.get("activities"), plan.get("routing"), plan.get("breaks"))
@@ -193,6 +195,28 @@ def _coverage(table: RawTable, scenario: Scenario, problems: list[Problem]) -> p
             (interval, *key, max(0.0, numbers["staffed"] or 0.0), min(1.0, max(0.0, numbers["service_level"] or 0.0)))
         )
     return pd.DataFrame(rows, columns=["interval", "language", "channel", "tier", "staffed", "service_level"])
+
+
+def _check_breaks(table: RawTable, breaks: pd.DataFrame, scenario: Scenario, problems: list[Problem]) -> None:
+    """Each break of the breaks sheet belongs to a shift template of the input workbook and lies within
+    its shift: it ends by the shift's end (rows with a bad cell are already reported)."""
+    cols = _columns(table, ("shift", "minutes_after_start"), [])
+    if cols is None:
+        return
+    lengths = {t.name: t.length_minutes for t in scenario.shifts}
+    for (row_no, values), r in zip(table.rows, breaks.itertuples(index=False), strict=True):
+        if r.shift is None or r.minutes_after_start is None or r.break_minutes is None:
+            continue
+        if r.shift not in lengths:
+            shown = str(table.headers[cols["shift"]])
+            expected = "a shift template of the input workbook (" + ", ".join(sorted(lengths)) + ")"
+            problems.append(Problem.cell(table.file, table.sheet, row_no, shown, values[cols["shift"]], expected))
+        elif r.minutes_after_start + r.break_minutes > lengths[r.shift]:
+            shown = str(table.headers[cols["minutes_after_start"]])
+            last = lengths[r.shift] - r.break_minutes
+            expected = f"a break start within the shift: at most {last} minutes ({r.shift} lasts {lengths[r.shift]})"
+            raw = values[cols["minutes_after_start"]]
+            problems.append(Problem.cell(table.file, table.sheet, row_no, shown, raw, expected))
 
 
 def _plan_table(
