@@ -3,6 +3,7 @@ depend on the clock (so that the same input gives the same roster on any machine
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -12,7 +13,7 @@ from test_model import DAY, Q_EN, concat, one_person_week, shifts_every_interval
 
 from planner.domain import SolverChoice
 from planner.roster import solve as solve_module
-from planner.roster.cover import ShortSpot, first_additions
+from planner.roster.cover import ShortSpot, first_additions, swap_pairs
 from planner.roster.highs_model import matrix_of
 from planner.roster.rules import LiveGroup, PoolSpec, RosterProblem, build_model
 from planner.roster.solve import SolveOptions, _HighsBackend, _Solve, solve_model
@@ -252,3 +253,66 @@ def test_the_restricted_mip_leaves_a_share_of_the_time_limit_for_the_repair(monk
     assert len(seen) == 1
     assert 790.0 < seen[0] <= 800.0
     assert run.remaining() > 990.0  # other stages see the whole limit
+
+
+def _one_person_two_starts() -> RosterProblem:
+    # one day; pool a has one person (available=1: one shift a day) who may start at 00:00 or 12:00 (8 hours,
+    # cost 8); one agent is needed in hours 12-19 only
+    need = np.zeros(24)
+    need[12:20] = 1.0
+    a = shifts_every_interval(24, 8, pool=0, cost=8.0)
+    a = {key: (value[[0, 12]] if key != "option_names" else (value[0], value[12])) for key, value in a.items()}
+    return RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("a", "s", "en", available=1),),
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
+        penalty=1000.0,
+        **a,
+    )
+
+
+def test_cover_moves_a_capped_pools_shift_to_its_shortfall():
+    # the roster starts the one person at 00:00: hours 12-19 are short (8 x 1000 penalty, plus the shift's 8).
+    # Adding the 12:00 start would need a second person (available=1), so the add move finds nothing; the
+    # swap moves the person to 12:00: cost 8, nothing short (the optimum)
+    model = build_model(_one_person_two_starts())
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    early = backend.fix_shifts(np.array([1.0, 0.0]))
+    assert early is not None and float(backend.cost @ early) == pytest.approx(8.0 + 8 * 1000.0)
+    assert backend.fix_shifts(np.array([1.0, 1.0])) is None  # two shifts in a day break the cap
+    best, values = solve_module._cover_stage(run, backend, float(backend.cost @ early), early)
+    assert values is not None and best == pytest.approx(8.0)
+    assert list(np.round(values[backend.shift_columns])) == [0.0, 1.0]
+    assert float(np.sum(values[backend.short_columns])) == pytest.approx(0.0)
+
+
+def test_swap_pairs_take_from_the_same_day_first_then_the_least_valued_shift():
+    # pool 0 is capped (available=2), pool 1 is not. Options: 0 (pool 0, day 0, the spot's cheapest),
+    # 1 (pool 1), 2, 3 (pool 0, day 0 and day 1, one shift each), 4 (pool 0, day 0, no shift).
+    # For option 0: option 2 (same day) first, then option 3 (other day); 4 has no shift to take;
+    # option 1's pool is not capped, so it is never moved to
+    pools = (PoolSpec("c", "s", "en", available=2), PoolSpec("u", "s", "en"))
+    base = shifts_every_interval(24, 8, pool=0)
+    problem = RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=pools,
+        live=(LiveGroup("g", (Q_EN,), ("en",), np.ones(24)),),
+        penalty=1000.0,
+        option_pool=np.array([0, 1, 0, 0, 0]),
+        option_cost=np.full(5, 8.0),
+        option_day=np.array([0, 0, 0, 1, 0]),
+        option_names=tuple(f"o{i}" for i in range(5)),
+        cover_index=base["cover_index"][:5],
+        cover_fraction=base["cover_fraction"][:5],
+    )
+    spots = [ShortSpot(short=0, amount=1.0, options=(0, 1))]
+    shifts = np.array([0.0, 1.0, 1.0, 1.0, 0.0])
+    reduced = np.array([-5.0, 0.0, 1.0, 3.0, 0.0])
+    assert swap_pairs(spots, problem, shifts, reduced, set()) == [(0, 2), (0, 3)]
+    assert swap_pairs(spots, problem, shifts, reduced, {(0, 2)}) == [(0, 3)]
+    # on the same day, the larger reduced cost (the shift the roster values less) first
+    problem_same_day = dataclasses.replace(problem, option_day=np.zeros(5, dtype=int))
+    assert swap_pairs(spots, problem_same_day, shifts, reduced, set()) == [(0, 3), (0, 2)]

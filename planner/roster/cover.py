@@ -1,6 +1,7 @@
-"""The constructive shortfall cover: which whole shift to add for each short (group, interval), and which
-added shift to try dropping again. Pure choices over the roster model; the solve (planner.roster.solve)
-re-solves the continuous part after each change and keeps a change only when the objective falls."""
+"""The constructive shortfall cover: which whole shift to add for each short (group, interval), which shift
+of a pool at its headcount cap to move to a shortfall, and which added shift to try dropping again. Pure
+choices over the roster model; the solve (planner.roster.solve) re-solves the continuous part after each
+change and keeps a change only when the objective falls."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.roster.rules import TOL, RosterModel, groups_by_name, shortfall_span
+from planner.roster.rules import TOL, RosterModel, RosterProblem, groups_by_name, shortfall_span
+
+#: The swap moves (:func:`swap_pairs`): how many of a spot's options of capped pools to move a shift to,
+#: and how many of that pool's shifts to try taking it from.
+SWAP_OPTIONS = 4
+SWAP_REMOVALS = 3
 
 
 @dataclass(frozen=True)
@@ -73,3 +79,48 @@ def first_additions(spots: list[ShortSpot], cost: np.ndarray, weight: float, ski
         if cost[pick] < saving:
             chosen.append(pick)
     return chosen
+
+
+def capped_pools(p: RosterProblem) -> frozenset[int]:
+    """The pools whose headcount is capped (`available`, a site's `max_agents` or a holiday team), unless
+    headcount is relaxed: adding a shift of such a pool may break its cap, moving one of its shifts may not."""
+    if p.relax_headcount:
+        return frozenset()
+    return frozenset(
+        k
+        for k, pool in enumerate(p.pools)
+        if pool.available is not None or pool.site in p.site_caps or pool.holiday_caps
+    )
+
+
+def swap_pairs(
+    spots: list[ShortSpot],
+    p: RosterProblem,
+    shifts: np.ndarray,
+    reduced_costs: np.ndarray,
+    tried: set[tuple[int, int]],
+    options_per_spot: int = SWAP_OPTIONS,
+    removals_per_option: int = SWAP_REMOVALS,
+) -> list[tuple[int, int]]:
+    """(option to add, option to take one shift from) pairs that move a shift of a capped pool to a
+    shortfall, in the order to try them: spots largest first; for each, its first ``options_per_spot``
+    options of a capped pool (cheapest first, as :func:`short_spots` orders them); for each, up to
+    ``removals_per_option`` other options of the same pool that have a shift, those on the same local day
+    first (the day's count and the week's stay as they were), then largest reduced cost first (the
+    shift whose coverage the roster values least), then by position. Pairs in ``tried`` are left out."""
+    capped = capped_pools(p)
+    pairs: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set(tried)
+    for spot in spots:
+        adds = [o for o in spot.options if int(p.option_pool[o]) in capped][:options_per_spot]
+        for o in adds:
+            same_pool = np.flatnonzero((p.option_pool == p.option_pool[o]) & (shifts >= 1.0 - TOL))
+            same_pool = same_pool[same_pool != o]
+            other_day = p.option_day[same_pool] != p.option_day[o]
+            order = same_pool[np.lexsort((same_pool, -reduced_costs[same_pool], other_day))]
+            for r in order[:removals_per_option]:
+                pair = (int(o), int(r))
+                if pair not in seen:
+                    seen.add(pair)
+                    pairs.append(pair)
+    return pairs

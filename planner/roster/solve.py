@@ -29,7 +29,7 @@ import pulp
 from planner import interrupts
 from planner.domain import DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
-from planner.roster.cover import first_additions, short_spots
+from planner.roster.cover import ShortSpot, first_additions, short_spots, swap_pairs
 from planner.roster.highs_model import STAGE_OPTIONS_RESET, HighsModel
 from planner.roster.neighbourhood import mip_start
 from planner.roster.progress import ProgressFn, ProgressKind, Reporter, Stage
@@ -52,8 +52,8 @@ FULL_MIP_NODES = 2000
 DIVE_ROUND_UP = 0.7
 DIVE_SHARE = 0.2
 DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
-#: The constructive cover's work limit: LP re-solves (shift starts fixed) over all its rounds.
-COVER_SOLVES = 40
+#: The constructive cover's work limit: LP re-solves (shift starts fixed) over all its rounds and moves.
+COVER_SOLVES = 60
 
 
 @dataclass(frozen=True)
@@ -205,6 +205,8 @@ class _Backend(Protocol):
     def dive(self, x_lp: np.ndarray) -> np.ndarray | None: ...
 
     def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None: ...
+
+    def reduced_costs(self, shifts: np.ndarray) -> np.ndarray | None: ...
 
     def feasible(self, values: np.ndarray) -> bool: ...
 
@@ -415,11 +417,17 @@ def _repair(run: _Solve, backend: _Backend, values: np.ndarray) -> tuple[float, 
 def _cover_stage(
     run: _Solve, backend: _Backend, best: float, values: np.ndarray | None
 ) -> tuple[float, np.ndarray | None]:
-    """The constructive cover (HiGHS, without tours): for each short (group, interval) add the cheapest
-    shift that can serve it (:func:`planner.roster.cover.short_spots`), re-solve the LP with the shift
-    starts fixed, keep the additions when the objective (cost plus shortfall penalty) falls, else try
-    each alone and then the next cheapest options; then drop again each added shift whose removal lowers
-    the objective, dearest first. At most ``COVER_SOLVES`` LP re-solves; no MIP."""
+    """The constructive cover (HiGHS, without tours), three kinds of move, each kept only when the objective
+    (cost plus shortfall penalty) falls after re-solving the LP with the shift starts fixed:
+
+    - add: for each short (group, interval) the cheapest shift that can serve it
+      (:func:`planner.roster.cover.short_spots`), all at once, else each alone, then the next cheapest;
+    - swap: where the pool that could serve a shortfall is at its headcount cap (adding breaks the cap),
+      move one of its shifts there from a start the roster values least (:func:`planner.roster.cover.swap_pairs`,
+      guided by the LP's reduced costs);
+    - drop: each added shift again, dearest first, where the roster no longer needs it.
+
+    At most ``COVER_SOLVES`` LP re-solves in all (a count, not a time); no MIP."""
     if values is None or run.name != "highs" or run.model.tours:
         return best, values
     short = int(np.sum(values[backend.short_columns] > TOL))
@@ -428,6 +436,7 @@ def _cover_stage(
     run.begin(Stage.COVER, message=f"{short} short intervals")
     cover = _Cover(run, backend, best, values)
     cover.add()
+    cover.swap()
     cover.drop()
     run.end(objective=cover.best)
     return cover.best, cover.values
@@ -443,13 +452,15 @@ class _Cover:
         self.added: list[int] = []
         self.presence = run.model.problem.presence()
 
-    def _try(self, options: list[int], step: int) -> bool:
-        """Add ``step`` (+1 or -1) agents to each option; keep the change when the objective falls."""
+    def _try(self, changes: dict[int, int]) -> bool:
+        """Change each option's shift count by its step (+1 or -1 agents); keep the change when the
+        objective falls."""
         if self.solves <= 0 or not self.run.time_left():
             return False
         self.solves -= 1
         shifts = self.values[self.backend.shift_columns].copy()
-        shifts[options] += step
+        for o, step in changes.items():
+            shifts[o] += step
         if np.any(shifts < -1e-9):
             return False
         done = self.backend.fix_shifts(shifts)
@@ -458,26 +469,54 @@ class _Cover:
         self.best, self.values = float(self.backend.cost @ done), done
         return True
 
+    def _spots(self) -> list[ShortSpot]:
+        return short_spots(self.run.model, self.values[self.backend.short_columns], self.presence)
+
     def add(self) -> None:
         skip: set[int] = set()
         while self.solves > 0 and self.run.time_left():
-            spots = short_spots(self.run.model, self.values[self.backend.short_columns], self.presence)
             problem = self.run.model.problem
-            picks = first_additions(spots, problem.option_cost, problem.penalty * problem.interval_hours, skip)
+            picks = first_additions(self._spots(), problem.option_cost, problem.penalty * problem.interval_hours, skip)
             if not picks:
                 return
-            if self._try(picks, +1):
+            if self._try(dict.fromkeys(picks, +1)):
                 self.added += picks
                 continue
             for o in picks if len(picks) > 1 else []:
-                if self._try([o], +1):
+                if self._try({o: +1}):
                     self.added.append(o)
             skip.update(picks)
+
+    def swap(self) -> None:
+        """Move shifts of capped pools to the shortfalls the adds left, one kept move a round: each round
+        prices the roster's shifts once (reduced costs, one LP solve) and tries the pairs in order."""
+        tried: set[tuple[int, int]] = set()
+        problem = self.run.model.problem
+        while self.solves > 0 and self.run.time_left():
+            spots = self._spots()
+            if not spots:
+                return
+            shifts = np.round(self.values[self.backend.shift_columns])
+            self.solves -= 1
+            reduced = self.backend.reduced_costs(shifts)
+            if reduced is None:
+                return
+            pairs = swap_pairs(spots, problem, shifts, reduced, tried)
+            moved = False
+            for add, take in pairs:
+                tried.add((add, take))
+                if self._try({add: +1, take: -1}):
+                    moved = True
+                    break
+                if self.solves <= 0:
+                    return
+            if not moved:
+                return
 
     def drop(self) -> None:
         cost = self.run.model.problem.option_cost
         for o in sorted(set(self.added), key=lambda o: (-cost[o], o)):
-            self._try([o], -1)
+            self._try({o: -1})
 
 
 def _dive_pick(x: np.ndarray, last: bool = False) -> np.ndarray:
@@ -645,6 +684,20 @@ class _HighsBackend:
         values[people] = np.ceil(values[people] - 1e-6)
         return values if m.matrix.feasible(values) else None
 
+    def reduced_costs(self, shifts: np.ndarray) -> np.ndarray | None:
+        """The shift starts' reduced costs in the LP with the starts fixed at ``shifts``: how much one more
+        agent on each would change the objective, to first order (None when that LP has no optimum)."""
+        m = self.model
+        m.set_integer(False)
+        self._limits(None)
+        m.set_shift_bounds(shifts, shifts)
+        try:
+            if m.run() != "optimal":
+                return None
+            return np.array(m.h.getSolution().col_dual, dtype=float)[self.shift_columns]
+        finally:
+            m.reset_shift_bounds()
+
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
         m = self.model
         m.set_integer(True)
@@ -712,6 +765,9 @@ class _CbcBackend:
 
     def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None:
         return None  # the constructive cover runs with HiGHS only
+
+    def reduced_costs(self, shifts: np.ndarray) -> np.ndarray | None:
+        return None
 
     def feasible(self, values: np.ndarray) -> bool:
         return False  # CBC checks and completes a start itself
