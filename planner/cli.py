@@ -138,7 +138,7 @@ def _solver_options(scope: str) -> Callable[[F], F]:
                     type=click.FloatRange(min=0, max=1, max_open=True),
                     default=None,
                     metavar="G",
-                    help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.005).",
+                    help="Relative gap at which to stop, e.g. 0.005 for 0.5 % (default: settings, else 0.01).",
                 ),
                 click.option(
                     "--threads", type=click.IntRange(min=1, max=256), default=None, metavar="N", help="Solver threads."

@@ -19,6 +19,8 @@ ALLOWED_INTERVAL_MINUTES = (15, 30, 60)
 #: The whole solve's default time budget (setting `time_limit_seconds`): a safety net. Every solve stage ends by
 #: a count of work (planner.roster.solve), so a solve that ends before it gives the same roster on any machine load.
 DEFAULT_TIME_LIMIT_SECONDS = 600.0
+#: The relative gap to the LP bound at which the solve stops by default (1 %: see the README's solver section).
+DEFAULT_MIP_GAP = 0.01
 
 
 def model_name(text: str) -> str:

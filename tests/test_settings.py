@@ -27,7 +27,7 @@ def test_defaults_are_the_documented_ones():
             under_coverage_penalty=None,
             solver=SolverChoice.AUTO,
             time_limit_seconds=600.0,
-            mip_gap=0.005,
+            mip_gap=0.01,
             threads=None,
             interval_minutes=None,
             week_start=None,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from planner.domain import ALLOWED_INTERVAL_MINUTES, DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
+from planner.domain import ALLOWED_INTERVAL_MINUTES, DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
 from planner.inputs.contract import Kind, ParseError, parse_cell
 from planner.inputs.read import normalize_name
 
@@ -229,9 +229,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "mip_gap",
         Kind.NUMBER,
         "a number >= 0 and < 1 (0.005 means 0.5 %)",
-        "Relative MIP gap at which the solver stops.",
-        0.005,
-        "0.005",
+        "Relative gap to the LP bound at which the solver stops.",
+        DEFAULT_MIP_GAP,
+        f"{DEFAULT_MIP_GAP:g}",
         lambda v: 0 <= v < 1,
     ),
     SettingSpec(

@@ -27,7 +27,7 @@ import numpy as np
 import pulp
 
 from planner import interrupts
-from planner.domain import DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
+from planner.domain import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT_SECONDS, Settings, SolverChoice
 from planner.errors import SolverError, SolverTimeLimitError
 from planner.roster.cover import ShortSpot, first_additions, short_spots, swap_pairs
 from planner.roster.highs_model import STAGE_OPTIONS_RESET, HighsModel
@@ -63,7 +63,7 @@ class SolveOptions:
 
     solver: SolverChoice = SolverChoice.AUTO
     time_limit: float = DEFAULT_TIME_LIMIT_SECONDS
-    gap: float = 0.005
+    gap: float = DEFAULT_MIP_GAP
     threads: int | None = None
     lp_bound: bool = True
 
