@@ -52,6 +52,7 @@ from planner.queueing.deferred import (
     deferred_works,
     oldest_open_age,
     on_time_share,
+    planned_share,
     smooth_requirements,
 )
 from planner.queueing.period import PeriodPromise, answered_curves
@@ -568,7 +569,8 @@ def _clocked_rows(
     grid.floor[i] = profile
     grid.required[i] = np.ceil(profile - 1e-9).astype(np.int64)
     grid.occupancy[i] = np.where(profile > 0, st.deferred_max_occupancy, 0.0)
-    return clocked_work(scheduled_agents(work_floor, st.shrinkage), spec.service_level, due, late, tag)
+    planned = float(planned_share(spec.service_level))
+    return clocked_work(scheduled_agents(work_floor, st.shrinkage), planned, due, late, tag)
 
 
 def _deferred_rows(
@@ -591,7 +593,7 @@ def _deferred_rows(
     grid.required[di] = np.ceil(profiles - 1e-9).astype(np.int64)
     grid.occupancy[di] = np.where(profiles > 0, st.deferred_max_occupancy, 0.0)
     grid.asa_seconds[di] = np.nan
-    return deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, level)
+    return deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, np.asarray(planned_share(level)))
 
 
 def _table(

@@ -150,3 +150,21 @@ def test_bad_calendars_are_each_reported(tmp_path):
         f"{path}, sheet 'calendars', row 5, column 'holiday': got '2026-04-06'; expected a date within the planning horizon (2026-03-23 to 2026-03-29 in UTC)",
         f"{path}, sheet 'calendars', row 6, column 'timezone': got 'Mars/Base'; expected an IANA time zone name such as Europe/Lisbon",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("clock", [None, "office"])
+def test_the_roster_plans_half_the_late_share_a_target_allows(tmp_path, clock):
+    # a target of 80 % on time lets 20 % of the work be late; the roster plans 10 % late (PLANNED_LATE_SHARE
+    # = 0.5): its first deadline class carries 90 % of the work, the late class 10 %, on the wall clock and on
+    # a working-time clock alike. The requirements' own profile and prediction keep the target's 80 %.
+    t = tables([["office", "UTC", "mon-sun", "00:00", "23:59", None, None]], clock=clock or "")
+    t["channels"][1][3] = 0.8
+    if clock is None:
+        t["channels"][1][5] = None
+        del t["calendars"]
+    path = write_xlsx(t, tmp_path / "in.xlsx")
+    req = compute_requirements(load_scenario(path))
+    dw = req.deferred[("en", "email", "standard")]
+    assert dw.share == pytest.approx(0.9)
+    assert [c.work.sum() for c in dw.classes] == pytest.approx([0.9 * dw.work.sum(), 0.1 * dw.work.sum()])
+    assert req.table[req.table["contacts"] > 0].iloc[0]["service_level"] == pytest.approx(0.8)
