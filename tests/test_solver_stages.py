@@ -316,3 +316,34 @@ def test_swap_pairs_take_from_the_same_day_first_then_the_least_valued_shift():
     # on the same day, the larger reduced cost (the shift the roster values less) first
     problem_same_day = dataclasses.replace(problem, option_day=np.zeros(5, dtype=int))
     assert swap_pairs(spots, problem_same_day, shifts, reduced, set()) == [(0, 3), (0, 2)]
+
+
+def test_cover_swaps_and_then_covers_the_hole_the_swap_leaves():
+    # pool a has one person (available=1) who may start at 00:00 or 12:00 (cost 8); pool b, dearer (9), may
+    # start only at 00:00; one agent is needed in hours 0-7 and 12-19. From a at 00:00 (hours 12-19 short:
+    # 8 + 8 x 1000): no add serves 12-19 (a is full, b cannot start at 12:00); the swap alone moves the short
+    # block to hours 0-7 (the same objective, so not kept by itself), and one add round on top (b at 00:00)
+    # covers it: 8 + 9 = 17, nothing short, the optimum
+    need = np.zeros(24)
+    need[0:8] = need[12:20] = 1.0
+    a = shifts_every_interval(24, 8, pool=0, cost=8.0)
+    a = {key: (value[[0, 12]] if key != "option_names" else (value[0], value[12])) for key, value in a.items()}
+    b = shifts_every_interval(24, 8, pool=1, cost=9.0)
+    b = {key: (value[0:1] if key != "option_names" else value[0:1]) for key, value in b.items()}
+    problem = RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=(PoolSpec("a", "s", "en", available=1), PoolSpec("b", "s", "en")),
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
+        penalty=1000.0,
+        **concat(a, b),
+    )
+    model = build_model(problem)
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    start = backend.fix_shifts(np.array([1.0, 0.0, 0.0]))
+    assert start is not None and float(backend.cost @ start) == pytest.approx(8.0 + 8 * 1000.0)
+    best, values = solve_module._cover_stage(run, backend, float(backend.cost @ start), start)
+    assert values is not None and best == pytest.approx(17.0)
+    assert list(np.round(values[backend.shift_columns])) == [0.0, 1.0, 1.0]
+    assert float(np.sum(values[backend.short_columns])) == pytest.approx(0.0)

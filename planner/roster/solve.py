@@ -53,7 +53,7 @@ DIVE_ROUND_UP = 0.7
 DIVE_SHARE = 0.2
 DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
 #: The constructive cover's work limit: LP re-solves (shift starts fixed) over all its rounds and moves.
-COVER_SOLVES = 60
+COVER_SOLVES = 100
 
 
 @dataclass(frozen=True)
@@ -452,22 +452,29 @@ class _Cover:
         self.added: list[int] = []
         self.presence = run.model.problem.presence()
 
-    def _try(self, changes: dict[int, int]) -> bool:
-        """Change each option's shift count by its step (+1 or -1 agents); keep the change when the
-        objective falls."""
+    def _solve(self, values: np.ndarray, changes: dict[int, int]) -> np.ndarray | None:
+        """The roster ``values`` with each option's shift count changed by its step (+1 or -1 agents),
+        the rest re-solved (one LP solve of the budget); None when the budget is spent or it is no roster."""
         if self.solves <= 0 or not self.run.time_left():
-            return False
+            return None
         self.solves -= 1
-        shifts = self.values[self.backend.shift_columns].copy()
+        shifts = values[self.backend.shift_columns].copy()
         for o, step in changes.items():
             shifts[o] += step
         if np.any(shifts < -1e-9):
-            return False
-        done = self.backend.fix_shifts(shifts)
+            return None
+        return self.backend.fix_shifts(shifts)
+
+    def _keep(self, done: np.ndarray | None) -> bool:
+        """Make ``done`` the best roster when its objective is lower."""
         if done is None or float(self.backend.cost @ done) >= self.best - 1e-6:
             return False
         self.best, self.values = float(self.backend.cost @ done), done
         return True
+
+    def _try(self, changes: dict[int, int]) -> bool:
+        """Change each option's shift count by its step; keep the change when the objective falls."""
+        return self._keep(self._solve(self.values, changes))
 
     def _spots(self) -> list[ShortSpot]:
         return short_spots(self.run.model, self.values[self.backend.short_columns], self.presence)
@@ -505,13 +512,29 @@ class _Cover:
             moved = False
             for add, take in pairs:
                 tried.add((add, take))
-                if self._try({add: +1, take: -1}):
+                if self._swap(add, take):
                     moved = True
                     break
                 if self.solves <= 0:
                     return
             if not moved:
                 return
+
+    def _swap(self, add: int, take: int) -> bool:
+        """One swap, kept when the objective falls; else, when the shift taken leaves a shortfall of its
+        own, with one add round on top (the cheapest shift of another pool for each new short spot, as
+        :meth:`add`), kept when the two together lower the objective."""
+        moved = self._solve(self.values, {add: +1, take: -1})
+        if moved is None or self._keep(moved):
+            return moved is not None
+        problem = self.run.model.problem
+        spots = short_spots(self.run.model, moved[self.backend.short_columns], self.presence)
+        full = set(np.flatnonzero(problem.option_pool == problem.option_pool[add]).tolist())  # the pool is at its cap
+        picks = first_additions(spots, problem.option_cost, problem.penalty * problem.interval_hours, full)
+        if not picks or not self._keep(self._solve(moved, dict.fromkeys(picks, +1))):
+            return False
+        self.added += picks
+        return True
 
     def drop(self) -> None:
         cost = self.run.model.problem.option_cost
