@@ -123,6 +123,41 @@ def _two_pools_two_blocks() -> RosterProblem:
     )
 
 
+def _starts(pool: int, cost: float, starts: list[int]) -> dict:
+    """Pool ``pool``'s 8-hour options starting at ``starts`` (hours of a 24-hour day), each costing ``cost``."""
+    every = shifts_every_interval(24, 8, pool=pool, cost=cost)
+    return {
+        key: (value[starts] if key != "option_names" else tuple(value[i] for i in starts))
+        for key, value in every.items()
+    }
+
+
+def _two_blocks(pools: tuple[PoolSpec, ...], *options: dict) -> RosterProblem:
+    """One agent needed in hours 0-7 and 12-19 of a day."""
+    need = np.zeros(24)
+    need[0:8] = need[12:20] = 1.0
+    return RosterProblem(
+        n_intervals=24,
+        interval_hours=1.0,
+        pools=pools,
+        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
+        penalty=1000.0,
+        **concat(*options),
+    )
+
+
+def _cover_from(problem: RosterProblem, shifts: list[float]) -> tuple[_HighsBackend, float, float, np.ndarray | None]:
+    """The cover stage from the roster with these shift counts: (backend, its objective before, after, values)."""
+    model = build_model(problem)
+    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
+    backend = _HighsBackend(run)
+    start = backend.fix_shifts(np.array(shifts, dtype=float))
+    assert start is not None
+    before = float(backend.cost @ start)
+    best, values = solve_module._cover_stage(run, backend, before, start)
+    return backend, before, best, values
+
+
 def test_constructive_cover_closes_a_hand_built_rosters_shortfall():
     # the empty roster leaves all 16 hours one agent short (16 x 1000 penalty). The cover adds, for the
     # largest short hour first, the cheapest option on duty then, among equal prices the one on duty in
@@ -146,26 +181,11 @@ def test_constructive_cover_drops_a_shift_it_no_longer_needs():
     # at 12:00. Shortfall largest first, ties by hour: hour 0 takes a's 00:00; hour 12's cheapest
     # per share on duty is a's 05:00 (8; on duty 5-12) - then hour 13 still short takes b's 12:00.
     # b's 12:00 covers 12 too, so a's 05:00 is dropped again: cost 8 + 9 = 17, nothing short
-    need = np.zeros(24)
-    need[0:8] = need[12:20] = 1.0
-    a = shifts_every_interval(24, 8, pool=0, cost=8.0)
-    a = {key: (value[[0, 5]] if key != "option_names" else (value[0], value[5])) for key, value in a.items()}
-    b = shifts_every_interval(24, 8, pool=1, cost=9.0)
-    b = {key: (value[12:13] if key != "option_names" else value[12:13]) for key, value in b.items()}
-    problem = RosterProblem(
-        n_intervals=24,
-        interval_hours=1.0,
-        pools=(PoolSpec("a", "s", "en"), PoolSpec("b", "s", "en")),
-        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
-        penalty=1000.0,
-        **concat(a, b),
+    problem = _two_blocks(
+        (PoolSpec("a", "s", "en"), PoolSpec("b", "s", "en")), _starts(0, 8.0, [0, 5]), _starts(1, 9.0, [12])
     )
     model = build_model(problem)
-    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
-    backend = _HighsBackend(run)
-    empty = backend.fix_shifts(np.zeros(len(backend.shift_columns)))
-    assert empty is not None
-    best, values = solve_module._cover_stage(run, backend, float(backend.cost @ empty), empty)
+    backend, before, best, values = _cover_from(problem, [0.0, 0.0, 0.0])
     assert values is not None and best == pytest.approx(17.0)
     shifts = dict(zip((v.name for v in model.shifts), np.round(values[backend.shift_columns]), strict=True))
     assert {name: n for name, n in shifts.items() if n} == {"shifts__p0_s00": 1.0, "shifts__p1_s12": 1.0}
@@ -324,26 +344,13 @@ def test_cover_swaps_and_then_covers_the_hole_the_swap_leaves():
     # 8 + 8 x 1000): no add serves 12-19 (a is full, b cannot start at 12:00); the swap alone moves the short
     # block to hours 0-7 (the same objective, so not kept by itself), and one add round on top (b at 00:00)
     # covers it: 8 + 9 = 17, nothing short, the optimum
-    need = np.zeros(24)
-    need[0:8] = need[12:20] = 1.0
-    a = shifts_every_interval(24, 8, pool=0, cost=8.0)
-    a = {key: (value[[0, 12]] if key != "option_names" else (value[0], value[12])) for key, value in a.items()}
-    b = shifts_every_interval(24, 8, pool=1, cost=9.0)
-    b = {key: (value[0:1] if key != "option_names" else value[0:1]) for key, value in b.items()}
-    problem = RosterProblem(
-        n_intervals=24,
-        interval_hours=1.0,
-        pools=(PoolSpec("a", "s", "en", available=1), PoolSpec("b", "s", "en")),
-        live=(LiveGroup("g", (Q_EN,), ("en",), need),),
-        penalty=1000.0,
-        **concat(a, b),
+    problem = _two_blocks(
+        (PoolSpec("a", "s", "en", available=1), PoolSpec("b", "s", "en")),
+        _starts(0, 8.0, [0, 12]),
+        _starts(1, 9.0, [0]),
     )
-    model = build_model(problem)
-    run = _Solve(model, SolveOptions(solver=SolverChoice.HIGHS), None)
-    backend = _HighsBackend(run)
-    start = backend.fix_shifts(np.array([1.0, 0.0, 0.0]))
-    assert start is not None and float(backend.cost @ start) == pytest.approx(8.0 + 8 * 1000.0)
-    best, values = solve_module._cover_stage(run, backend, float(backend.cost @ start), start)
+    backend, before, best, values = _cover_from(problem, [1.0, 0.0, 0.0])
+    assert before == pytest.approx(8.0 + 8 * 1000.0)
     assert values is not None and best == pytest.approx(17.0)
     assert list(np.round(values[backend.shift_columns])) == [0.0, 1.0, 1.0]
     assert float(np.sum(values[backend.short_columns])) == pytest.approx(0.0)
