@@ -151,3 +151,22 @@ def test_the_starts_branch_and_bound_moves_the_week_to_the_start_that_covers(tmp
     assert sorted(o for o in range(len(model.shifts)) if found[hm.shift_columns[o]] > 0.5) == sorted(
         o for o in late if int(t.option_slot_day[o]) < 5
     )
+
+
+def test_the_tour_lp_by_interior_point_has_the_simplex_bound_and_leaves_the_simplex_on(tmp_path):
+    # the busy Wednesday week: the tour model's LP relaxation (interior point with crossover, TOUR_LP_OPTIONS)
+    # equals the dual simplex's, gives a basis (a vertex: whole tours here), and the re-solves after it are
+    # the dual simplex's again (HiGHS's default solver choice restored)
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17) if d != 2}
+    need |= {(2, h): 15.0 for h in range(9, 17)}
+    backend = backend_of(model_of(tmp_path, need))
+    bound, x_lp = backend.lp()
+    h = backend.model.h
+    assert h.getInfo().ipm_iteration_count > 0
+    assert h.getOptionValue("solver")[1] == "choose"
+    assert h.getBasis().valid
+    h.setOptionValue("solver", "simplex")
+    h.clearSolver()
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(bound, rel=1e-9)
+    assert bound <= 1200.0 + 1e-6
