@@ -279,3 +279,30 @@ def test_fairness_spreads_and_hires_per_pool() -> None:
     en, fr = pool_fairness(weeks)
     assert (en.pool, en.weekend_days_spread, en.nights_spread, en.hires, en.hires_weekly_cost) == ("en", 2, 1, 1, 500.0)
     assert (fr.pool, fr.weekend_days_spread, fr.nights_spread, fr.hires, fr.hires_weekly_cost) == ("fr", 0, 0, 0, 0.0)
+
+
+def test_the_price_of_the_labour_rules_is_the_two_rosters_difference_and_a_negative_one_is_explained(tmp_path):
+    # one agent 09-17 every day: without tours 7 shifts (one pool-day each, 5 shifts a week for 2 people:
+    # 560 a week); with tours each person works 5 days with two consecutive off, so the 7 days take
+    # 2 people x 5 shifts = 10 shifts of 80 (800): the rules cost 240 a week, 240 x 52 a year
+    from dataclasses import replace
+
+    from planner.outputs.text import roster_text
+    from planner.roster.plan import labour_rules_price
+
+    need = {(d, h): 1.0 for d in range(7) for h in range(9, 17)}
+    tour = week(tmp_path, need, [MORNING])
+    no_tours = RosterOptions(solve=SolveOptions(gap=0.0, time_limit=60), tours=False, price_labour_rules=False)
+    plain = plan_roster(tour.scenario, no_tours)
+    price = labour_rules_price(tour, plain)
+    assert (tour.summary.weekly_cost, plain.summary.weekly_cost) == (pytest.approx(800.0), pytest.approx(560.0))
+    assert price.price_weekly == pytest.approx(240.0)
+    assert price.price_annual == pytest.approx(240.0 * 52)
+    assert price.without_tours_gap == pytest.approx(0.0, abs=1e-9)
+    text = roster_text(replace(tour, summary=replace(tour.summary, labour_rules=price)), None)
+    assert "Price of the labour rules: 240 USD a week" in text and "below zero" not in text
+    # a week without tours solved only to 3 % of its bound can look dearer than the tour roster: said so
+    cheap = replace(price, price_weekly=-10.0, without_tours_gap=0.03)
+    text = roster_text(replace(tour, summary=replace(tour.summary, labour_rules=cheap)), None)
+    assert "below zero only because each solve stops within its gap of its own LP bound" in text
+    assert "the week without tours at 3.000%" in text

@@ -40,6 +40,7 @@ class LabourRulesPrice:
     without_tours_lp_bound_weekly: float | None
     without_tours_headcount: int
     without_tours_solver_status: str
+    without_tours_gap: float  # the roster without tours above its LP bound (relative)
     price_weekly: float
     price_at_lp_bounds_weekly: float | None
     price_annual: float
@@ -152,6 +153,7 @@ class RosterSummary:
                 ("without_tours_lp_bound_weekly", r.without_tours_lp_bound_weekly),
                 ("without_tours_headcount", r.without_tours_headcount),
                 ("without_tours_solver_status", r.without_tours_solver_status),
+                ("without_tours_gap_to_lp_bound", r.without_tours_gap),
                 ("price_of_labour_rules_weekly", r.price_weekly),
                 ("price_of_labour_rules_at_lp_bounds_weekly", r.price_at_lp_bounds_weekly),
                 ("price_of_labour_rules_annual", r.price_annual),

@@ -127,6 +127,11 @@ def roster_text(result: RosterResult, output: str | None) -> str:
             f"the same week without tours costs {r.without_tours_weekly_cost:,.0f} with "
             f"{r.without_tours_headcount:,} people ({r.without_tours_solver_status}{bound})"
         )
+        if r.price_weekly < 0:
+            lines.append(
+                f"  below zero only because each solve stops within its gap of its own LP bound: the week without "
+                f"tours at {r.without_tours_gap:.3%}, the tour roster at {m.gap_to_lp_bound or 0.0:.3%}"
+            )
     if result.has_shortfall:
         lines.append(
             f"SHORTFALL: {m.shortfall_agent_hours:,.1f} agent-hours in {m.shortfall_intervals} queue-intervals "

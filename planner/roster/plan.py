@@ -125,6 +125,7 @@ def labour_rules_price(result: RosterResult, plain: RosterResult) -> LabourRules
         without_tours_lp_bound_weekly=None if lp is None else round(lp, 2),
         without_tours_headcount=plain.summary.headcount,
         without_tours_solver_status=plain.info.status,
+        without_tours_gap=plain.info.gap,
         price_weekly=round(price, 2),
         price_at_lp_bounds_weekly=at_bounds,
         price_annual=round(price * result.scenario.settings.weeks_per_year, 2),
