@@ -4,7 +4,7 @@ stage after stage with bounds and integrality changed in place (see :mod:`planne
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,6 +150,10 @@ class HighsModel:
             if key == "time_limit" and lp and isinstance(value, float | int) and not isinstance(value, bool):
                 value = float(value) + float(self.h.getRunTime())
             self.h.setOptionValue(key, value)
+
+    def option_values(self, keys: Iterable[str]) -> dict[str, bool | float | str | int]:
+        """The current values of these HiGHS options (to set them back after a change)."""
+        return {key: self.h.getOptionValue(key)[1] for key in keys}
 
     def set_integer(self, integer: bool) -> None:
         """Integer shift starts and headcounts (MIP) or all columns continuous (its LP relaxation)."""

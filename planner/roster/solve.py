@@ -57,7 +57,6 @@ DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
 #: dual simplex, and 16.8 s against 63 s with 500 named agents (the tours' many near-equal columns make the
 #: simplex degenerate). Without tours the dual simplex is faster (4.1 s against 12.3 s), so it stays.
 TOUR_LP_OPTIONS: dict[str, bool | float | str | int] = {"solver": "ipm", "run_crossover": "on"}
-_LP_OPTIONS_DEFAULT: dict[str, bool | float | str | int] = {"solver": "choose", "run_crossover": "on"}  # HiGHS's
 #: The constructive cover's work limit: LP re-solves (shift starts fixed) over all its rounds and moves.
 COVER_SOLVES = 100
 
@@ -624,14 +623,13 @@ class _HighsBackend:
     def lp(self) -> tuple[float, np.ndarray]:
         self.model.set_integer(False)
         self._limits(None)
-        tours = len(self.model.tour_columns) > 0
-        if tours:  # see TOUR_LP_OPTIONS
-            self.model.set_options(TOUR_LP_OPTIONS)
+        chosen = TOUR_LP_OPTIONS if len(self.model.tour_columns) else {}
+        saved = self.model.option_values(chosen)
+        self.model.set_options(chosen)
         try:
             status = self.model.run()
         finally:
-            if tours:
-                self.model.set_options(_LP_OPTIONS_DEFAULT)
+            self.model.set_options(saved)  # later re-solves by the dual simplex from this basis
         if status == "time limit reached":
             raise SolverTimeLimitError(
                 f"the LP relaxation alone took longer than the time limit of {self.run.options.time_limit:g} s;"
@@ -702,27 +700,9 @@ class _HighsBackend:
         values[people] = np.ceil(values[people] - 1e-6)
         return self.complete(values)
 
-    def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None:
-        """The best roster with these shift starts: the LP with the starts fixed (warm-started from the
-        last basis), headcounts rounded up. None when it is infeasible or rounding breaks a row."""
-        m = self.model
-        m.set_integer(False)
-        self._limits(None)
-        m.set_shift_bounds(shifts, shifts)
-        try:
-            values = m.values() if m.run() == "optimal" else None
-        finally:
-            m.reset_shift_bounds()
-        if values is None:
-            return None
-        values[self.shift_columns] = shifts
-        people = np.setdiff1d(m.integer_columns, self.shift_columns)
-        values[people] = np.ceil(values[people] - 1e-6)
-        return values if m.matrix.feasible(values) else None
-
-    def reduced_costs(self, shifts: np.ndarray) -> np.ndarray | None:
-        """The shift starts' reduced costs in the LP with the starts fixed at ``shifts``: how much one more
-        agent on each would change the objective, to first order (None when that LP has no optimum)."""
+    def _fixed_lp(self, shifts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The LP with the shift starts fixed at ``shifts`` (warm-started from the last basis): its column
+        values and reduced costs, or None when it has no optimum."""
         m = self.model
         m.set_integer(False)
         self._limits(None)
@@ -730,9 +710,28 @@ class _HighsBackend:
         try:
             if m.run() != "optimal":
                 return None
-            return np.array(m.h.getSolution().col_dual, dtype=float)[self.shift_columns]
+            solution = m.h.getSolution()
+            return np.array(solution.col_value, dtype=float), np.array(solution.col_dual, dtype=float)
         finally:
             m.reset_shift_bounds()
+
+    def fix_shifts(self, shifts: np.ndarray) -> np.ndarray | None:
+        """The best roster with these shift starts: the LP with the starts fixed, headcounts rounded up.
+        None when it is infeasible or rounding breaks a row."""
+        solved = self._fixed_lp(shifts)
+        if solved is None:
+            return None
+        values = solved[0]
+        values[self.shift_columns] = shifts
+        people = np.setdiff1d(self.model.integer_columns, self.shift_columns)
+        values[people] = np.ceil(values[people] - 1e-6)
+        return values if self.model.matrix.feasible(values) else None
+
+    def reduced_costs(self, shifts: np.ndarray) -> np.ndarray | None:
+        """The shift starts' reduced costs in the LP with the starts fixed at ``shifts``: how much one more
+        agent on each would change the objective, to first order (None when that LP has no optimum)."""
+        solved = self._fixed_lp(shifts)
+        return None if solved is None else solved[1][self.shift_columns]
 
     def mip(self, bounds: tuple[np.ndarray, np.ndarray] | None, start: np.ndarray | None, limits: _Limits) -> _Mip:
         m = self.model
