@@ -147,3 +147,32 @@ def test_events_read_as_one_line_each() -> None:
     assert repair.describe() == "repair of the shortfall (4 shift options may move)"
     line = ProgressEvent(ProgressKind.SOLVER_LOG_LINE, 3.0, message="Presolving model")
     assert line.describe() == "Presolving model"
+
+
+def test_an_improving_roster_is_reported_at_the_models_cost_of_its_columns() -> None:
+    """HiGHS's callback value can leave out the presolved model's objective offset (a full-MIP roster of
+    232,777.59 came as 230,364.11, below the LP bound): the event carries the cost of the roster's columns."""
+    import highspy
+    import numpy as np
+
+    from planner.roster.solve import _highs_callback
+
+    seen: list[ProgressEvent] = []
+
+    class Run:
+        report = type("R", (), {"emit": lambda self, kind, **kw: seen.append(ProgressEvent(kind, 0.0, **kw))})()
+        stage = Stage.FULL_MIP
+
+    class Backend:
+        cost = np.array([3.0, 4.0])
+        stop_when = None
+        interrupt = False
+
+    class Out:
+        objective_function_value = 1.0  # what the callback said
+        mip_solution = [1.0, 2.0]  # costs 3 x 1 + 4 x 2 = 11
+        mip_dual_bound = 10.0
+
+    callback = _highs_callback(Run(), Backend())  # type: ignore[arg-type]
+    callback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution, "", Out(), None, None)
+    assert [e.objective for e in seen] == [11.0]
