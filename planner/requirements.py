@@ -53,6 +53,7 @@ from planner.queueing.deferred import (
     oldest_open_age,
     on_time_share,
     planned_share,
+    planned_window,
     smooth_requirements,
 )
 from planner.queueing.period import PeriodPromise, answered_curves
@@ -570,7 +571,18 @@ def _clocked_rows(
     grid.required[i] = np.ceil(profile - 1e-9).astype(np.int64)
     grid.occupancy[i] = np.where(profile > 0, st.deferred_max_occupancy, 0.0)
     planned = float(planned_share(spec.service_level))
-    return clocked_work(scheduled_agents(work_floor, st.shrinkage), planned, due, late, tag)
+    target, late_target = planned_window(spec.target_minutes), planned_window(LATE_FACTOR * spec.target_minutes)
+    planned_due = calendars.due_minutes(calendar, h, target, None if holiday is None else planned_window(holiday))
+    planned_late = calendars.due_minutes(
+        calendar, h, late_target, None if holiday is None else planned_window(LATE_FACTOR * holiday)
+    )
+    return clocked_work(
+        scheduled_agents(work_floor, st.shrinkage),
+        planned,
+        planned_due / h.interval_minutes,
+        planned_late / h.interval_minutes,
+        tag,
+    )
 
 
 def _deferred_rows(
@@ -593,7 +605,9 @@ def _deferred_rows(
     grid.required[di] = np.ceil(profiles - 1e-9).astype(np.int64)
     grid.occupancy[di] = np.where(profiles > 0, st.deferred_max_occupancy, 0.0)
     grid.asa_seconds[di] = np.nan
-    return deferred_works(scheduled_agents(work_floor, st.shrinkage), windows, np.asarray(planned_share(level)))
+    return deferred_works(
+        scheduled_agents(work_floor, st.shrinkage), planned_window(windows), np.asarray(planned_share(level))
+    )
 
 
 def _table(

@@ -168,3 +168,23 @@ def test_the_roster_plans_half_the_late_share_a_target_allows(tmp_path, clock):
     assert dw.share == pytest.approx(0.9)
     assert [c.work.sum() for c in dw.classes] == pytest.approx([0.9 * dw.work.sum(), 0.1 * dw.work.sum()])
     assert req.table[req.table["contacts"] > 0].iloc[0]["service_level"] == pytest.approx(0.8)
+
+
+def test_the_roster_plans_the_work_within_three_quarters_of_its_window(tmp_path):
+    # one hour of work arriving Friday 17:00-18:00 with one working day (480 working minutes) on the office
+    # clock is due Monday 17:00; the roster plans it within 360 working minutes (PLANNED_WINDOW_SHARE = 0.75):
+    # done by Monday 15:00, so nothing of it may be open at the end of Monday 14:00-15:00, all of it at the
+    # end of Monday 13:00-14:00 (the hours before are closed or free). The requirements' own profile keeps the
+    # target's deadline: it spreads the work over the 72 hours to Monday 17:00.
+    path = write_xlsx(tables([["office", "UTC", "mon-fri", "09:00", "17:00", None, None]]), tmp_path / "in.xlsx")
+    req = compute_requirements(load_scenario(path))
+    first = req.deferred[("en", "email", "standard")].classes[0]
+    assert first.cap[(hour(4, 17) + 69) % 168] == 0.0  # Monday 14:00-15:00
+    assert first.cap[(hour(4, 17) + 68) % 168] > 0.0  # Monday 13:00-14:00
+    assert (req.table["agents_on_floor"] > 0).sum() == 72
+    # on the wall clock, a 480-minute window (8 hourly intervals) is planned as 6
+    t = tables([["office", "UTC", "mon-fri", "09:00", "17:00", None, None]], clock="")
+    t["channels"][1][5] = None
+    del t["calendars"]
+    wall = compute_requirements(load_scenario(write_xlsx(t, tmp_path / "wall.xlsx")))
+    assert wall.deferred[("en", "email", "standard")].window == 6

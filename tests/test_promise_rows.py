@@ -78,8 +78,9 @@ def test_vip_email_on_the_wall_clock_while_standard_runs_on_working_days(tmp_pat
     req = compute_requirements(load_scenario(write_xlsx(tables(EMAIL, rows), tmp_path / "in.xlsx")))
     vip, standard = req.queues[("en", "email", "vip")], req.queues[("en", "email", "standard")]
     assert vip.clock is None and standard.clock == "office"
-    # vip: a fixed 480-minute window, 16 half-hour intervals; standard: working-time deadlines
-    assert req.deferred[vip.key].clock == "" and req.deferred[vip.key].window == 16
+    # vip: a fixed 480-minute window, 16 half-hour intervals, planned within three quarters of it (12);
+    # standard: working-time deadlines
+    assert req.deferred[vip.key].clock == "" and req.deferred[vip.key].window == 12
     assert req.deferred[standard.key].clock.startswith("office:")
 
 

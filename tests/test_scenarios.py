@@ -233,10 +233,11 @@ def test_the_table_prices_each_scenario_against_the_base(tmp_path):
     assert run.exit_code == 0, run.stderr
     table = pd.read_excel(out, sheet_name="scenario_rows").set_index("scenario")
     assert list(table.index) == ["base", "spike", "wage", "chat30", "ja247"]
-    # one site: a 20 % wage rise leaves the cheapest roster as it is and raises every cost by 20 %
+    # one site: a 20 % wage rise raises every roster's cost by 20 %, so the optimum's by 20 % (the roster itself
+    # may be another of equal cost: full and part-time shifts of the same paid hours tie)
+    assert table.at["base", "solver_status"] == table.at["wage", "solver_status"] == "optimal"
     assert table.at["wage", "weekly_cost"] == pytest.approx(1.2 * table.at["base", "weekly_cost"])
     assert table.at["wage", "vs_base_pct"] == pytest.approx(20.0)
-    assert table.at["wage", "headcount lisbon"] == table.at["base", "headcount lisbon"]
     # a tighter chat target and a chat spike never make the roster cheaper
     assert table.at["chat30", "vs_base_weekly"] >= 0 and table.at["spike", "vs_base_weekly"] >= 0
     assert table.at["ja247", "headcount lisbon_ja_24h"] > 0

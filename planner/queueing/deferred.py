@@ -44,9 +44,24 @@ LATE_FACTOR = 2.0
 PLANNED_LATE_SHARE = 0.5
 
 
+#: The roster plans each deadline class's work to be done within this share of its window, so that a quarter
+#: of the window is left to absorb arrivals that bunch: a plan whose capacity arrives exactly at each deadline
+#: is on time only for the expected arrivals. On the sample's weekend nights in Kuala Lumpur (small pools,
+#: 1-4 hour windows) such a plan met its 95 % on paper and 81-87 % in the simulation of the floor; feeding
+#: its hourly capacity to one ideal server with Poisson arrivals gave the same 84-94 %, so the loss is in the
+#: plan's timing, not in the simulation. Planned within three quarters of the window, every deferred
+#: queue-day of the sample met its target within the simulation's confidence interval (+0.4 % of cost).
+PLANNED_WINDOW_SHARE = 0.75
+
+
 def planned_share(target_share: float | np.ndarray) -> float | np.ndarray:
     """The on-time share the roster plans for a target's share (see ``PLANNED_LATE_SHARE``)."""
     return 1.0 - PLANNED_LATE_SHARE * (1.0 - target_share)
+
+
+def planned_window(window: float | np.ndarray) -> float | np.ndarray:
+    """The window (or target minutes) within which the roster plans the work (see ``PLANNED_WINDOW_SHARE``)."""
+    return PLANNED_WINDOW_SHARE * window
 
 
 @dataclass(frozen=True)
