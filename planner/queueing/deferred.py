@@ -33,6 +33,7 @@ profiles are added.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -59,6 +60,10 @@ def planned_share(target_share: float | np.ndarray) -> float | np.ndarray:
     return 1.0 - PLANNED_LATE_SHARE * (1.0 - target_share)
 
 
+@overload
+def planned_window(window: float) -> float: ...
+@overload
+def planned_window(window: np.ndarray) -> np.ndarray: ...
 def planned_window(window: float | np.ndarray) -> float | np.ndarray:
     """The window (or target minutes) within which the roster plans the work (see ``PLANNED_WINDOW_SHARE``)."""
     return PLANNED_WINDOW_SHARE * window
