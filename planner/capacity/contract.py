@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from planner.inputs.contract import NONNEG, POSITIVE, Column, Kind, Sheet, at_least, at_most, below
 
+#: The default understaffing penalty is this multiple of the highest weekly salary (per person-week).
+PENALTY_FACTOR = 10.0
+
 #: attrition and shrinkage shares: 0 <= x < 1
 SHARE_BELOW1 = (at_least(0), below(1))
 DATE_EXPECTED = "a date such as 2026-01-01"
@@ -347,8 +350,8 @@ POLICIES = Sheet(
 PLAN_SETTINGS = Sheet(
     name="settings",
     description="Optional; two columns, setting and value: weekly_time_limit (seconds per weekly roster solve, "
-    "default 8), understaffing_penalty (per missing productive person and week; default 3 x the highest "
-    "weekly salary), risk_uplifts (default '10%, 20%').",
+    "default 8), understaffing_penalty (per missing productive person and week; default "
+    f"{PENALTY_FACTOR:g} x the highest weekly salary), risk_uplifts (default '10%, 20%').",
     required=False,
     key=("setting",),
     key_text="each setting once",

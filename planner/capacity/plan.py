@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from planner.capacity.contract import PENALTY_FACTOR
 from planner.capacity.load import CapacityPlan, Period, PoolWorkforce
 from planner.capacity.model import (
     HorizonInput,
@@ -28,9 +29,6 @@ from planner.capacity.model import (
 )
 from planner.capacity.weeks import LogFn, WeekDrivers, WeeklyFn, WeeklySolves, required_people, weekly_people
 from planner.domain import Scenario
-
-#: The default understaffing penalty is this multiple of the highest weekly salary (per person-week).
-PENALTY_FACTOR = 10.0
 
 Required = Mapping[str, tuple[float, ...]]
 
