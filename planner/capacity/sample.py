@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.capacity.contract import DEFAULT_WEEKLY_TIME_LIMIT
+
 #: People per pool in the sample exchange today: the forecast week's roster headcount with the pools
 #: uncapped (8-second weekly solves), before the seeded +-5 % noise.
 EXCHANGE_PEOPLE = {
@@ -156,7 +158,7 @@ def build_capacity_plan(spec: CapacitySampleSpec = CapacitySampleSpec()) -> dict
         + ["overtime_premium", "transfers"],
     )
     settings = pd.DataFrame(
-        [("weekly_time_limit", 8), ("risk_uplifts", "10%, 20%")],
+        [("weekly_time_limit", DEFAULT_WEEKLY_TIME_LIMIT), ("risk_uplifts", "10%, 20%")],
         columns=["setting", "value"],
     )
     return {

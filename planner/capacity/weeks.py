@@ -13,13 +13,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from planner.capacity.contract import DEFAULT_WEEKLY_TIME_LIMIT
 from planner.domain import Scenario
 from planner.roster.solve import SolveOptions
 
 LogFn = Callable[[str], None]
-
-#: Default time limit of one weekly roster solve, in seconds.
-DEFAULT_WEEKLY_TIME_LIMIT = 8.0
 
 
 @dataclass(frozen=True)
