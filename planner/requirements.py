@@ -554,13 +554,7 @@ def _clocked_rows(
     eff = 1.0 + (par.concurrency[i] - 1) * st.concurrency_efficiency
     work_floor = workload_hours / eff / capacity_per_agent
     holiday = spec.holiday_target_minutes
-    due = calendars.due_minutes(calendar, h, spec.target_minutes, holiday) / h.interval_minutes
-    late = (
-        calendars.due_minutes(
-            calendar, h, LATE_FACTOR * spec.target_minutes, None if holiday is None else LATE_FACTOR * holiday
-        )
-        / h.interval_minutes
-    )
+    due, late = _clock_deadlines(calendar, h, spec.target_minutes, holiday)
     tag = f"{calendar.name}:{spec.target_minutes:g}:{holiday}"
     on_floor = clocked_work(work_floor, spec.service_level, due, late, tag)
     profile = smooth_requirements([on_floor])[0]
@@ -570,19 +564,24 @@ def _clocked_rows(
     grid.floor[i] = profile
     grid.required[i] = np.ceil(profile - 1e-9).astype(np.int64)
     grid.occupancy[i] = np.where(profile > 0, st.deferred_max_occupancy, 0.0)
+    planned_due, planned_late = _clock_deadlines(
+        calendar, h, planned_window(spec.target_minutes), None if holiday is None else planned_window(holiday)
+    )
     planned = float(planned_share(spec.service_level))
-    target, late_target = planned_window(spec.target_minutes), planned_window(LATE_FACTOR * spec.target_minutes)
-    planned_due = calendars.due_minutes(calendar, h, target, None if holiday is None else planned_window(holiday))
-    planned_late = calendars.due_minutes(
-        calendar, h, late_target, None if holiday is None else planned_window(LATE_FACTOR * holiday)
-    )
-    return clocked_work(
-        scheduled_agents(work_floor, st.shrinkage),
-        planned,
-        planned_due / h.interval_minutes,
-        planned_late / h.interval_minutes,
-        tag,
-    )
+    return clocked_work(scheduled_agents(work_floor, st.shrinkage), planned, planned_due, planned_late, tag)
+
+
+def _clock_deadlines(
+    calendar: Calendar, h: Horizon, target_minutes: float, holiday_minutes: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per arrival boundary, the intervals until the share's deadline (``target_minutes`` of the calendar's
+    working time; ``holiday_minutes`` for arrivals on its holidays) and until the rest's (LATE_FACTOR x)."""
+
+    def due(factor: float) -> np.ndarray:
+        holiday = None if holiday_minutes is None else factor * holiday_minutes
+        return calendars.due_minutes(calendar, h, factor * target_minutes, holiday) / h.interval_minutes
+
+    return due(1.0), due(LATE_FACTOR)
 
 
 def _deferred_rows(

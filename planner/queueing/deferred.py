@@ -43,8 +43,6 @@ LATE_FACTOR = 2.0
 #: exactly the target is just in time for the expected arrivals, and random arrivals miss it about half
 #: the time (95 % within 4 hours is planned as 97.5 %).
 PLANNED_LATE_SHARE = 0.5
-
-
 #: The roster plans each deadline class's work to be done within this share of its window, so that a quarter
 #: of the window is left to absorb arrivals that bunch: a plan whose capacity arrives exactly at each deadline
 #: is on time only for the expected arrivals. On the sample's weekend nights in Kuala Lumpur (small pools,
