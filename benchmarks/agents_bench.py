@@ -1,8 +1,8 @@
 """Benchmark: 500 named agents across 6 sites and 10 languages, an hourly week, weekly tours on.
 
     python benchmarks/agents_bench.py [--agents 500] [--volume 0.15] [--time-limit 120]
-                                      [--reference-time-limit 600] [--seed 7] [--json out.json]
-                                      [--progress]
+                                      [--reference-time-limit 600] [--seed 7] [--contracts full|mix]
+                                      [--json out.json] [--keep DIR] [--progress]
 
 The week is the sample generator's (:mod:`planner.sample`, seeded): its 10 languages, the demand scaled by
 ``--volume`` (0.15, so that the pool level needs somewhat fewer than 500 people), the six sites other than
@@ -13,7 +13,10 @@ as .xlsx, read back with ``load_scenario``):
   optimum of the week (its LP bound is a lower bound on any roster of it);
 * ``named``: an agents sheet instead of the pools: ``--agents`` people spread over the pools in
   proportion to the pool-level headcount (largest remainders; every pool keeps at least one), 40-hour
-  contracts, and seeded restrictions: a quarter have two consecutive days off, one in ten is unavailable
+  contracts (``--contracts full``, the default: a team that cannot work the 4-hour shifts the pool-level
+  optimum uses; ``--contracts mix``: in each pool the share of its pool-level people on part-time weeks,
+  under 30 paid hours, get 20-hour contracts, a tighter team: see benchmarks/README.md), and seeded
+  restrictions: a quarter have two consecutive days off, one in ten is unavailable
   on one date, one in five has a start window (early 05:00-10:00, day 08:00-14:00 or late 13:00-18:00,
   whichever the pool-level roster staffs most at the site), one in ten at a site with night shifts has
   ``max_nights`` 0, and a third prefer Saturday and Sunday off. Pools derived from agents have
@@ -123,8 +126,16 @@ def _progress(name: str) -> ProgressFn:
     return show
 
 
-def agents_sheet(reference: RosterResult, pools: pd.DataFrame, n_agents: int, seed: int) -> pd.DataFrame:
-    """``n_agents`` named people over the pools, in proportion to the pool-level headcount, with seeded
+FULL_TIME_HOURS = 40
+PART_TIME_HOURS = 20
+PART_TIME_BELOW = 30  # paid hours a week under which a pool-level person works part-time
+
+
+def agents_sheet(
+    reference: RosterResult, pools: pd.DataFrame, n_agents: int, seed: int, contracts: str = "full"
+) -> pd.DataFrame:
+    """``n_agents`` named people over the pools, in proportion to the pool-level headcount, with contracts
+    (``mix``: each pool's part-time share as in the pool-level roster; ``full``: 40 hours for all) and seeded
     restrictions (see the module docstring)."""
     rng = np.random.default_rng(seed)
     headcount = dict(reference.summary.headcount_by_pool)
@@ -136,16 +147,29 @@ def agents_sheet(reference: RosterResult, pools: pd.DataFrame, n_agents: int, se
         counts[i] += 1
     starts = _busiest_window(reference)
     night_sites = {s for s in reference.scenario.sites if _has_nights(reference, s)}
+    part_share = _part_time_share(reference) if contracts == "mix" else {}
     rows = []
     for (_, pool), count in zip(pools.iterrows(), counts, strict=True):
+        part = int(round(part_share.get(pool["pool"], 0.0) * int(count)))
         for i in range(int(count)):
-            rows.append(_agent_row(f"{pool['pool']}-{i + 1:03d}", pool, rng, starts, night_sites, reference))
+            hours = PART_TIME_HOURS if i >= int(count) - part else FULL_TIME_HOURS
+            rows.append(_agent_row(f"{pool['pool']}-{i + 1:03d}", pool, rng, starts, night_sites, reference, hours))
     columns = ["agent", "site", "languages", "channels", "weekly_hours", "hourly_cost", "days_off", "unavailable"]
     columns += ["earliest_start", "latest_start", "max_nights", "preferred_days_off"]
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def _agent_row(name, pool, rng, starts, night_sites, reference) -> list[object]:
+def _part_time_share(reference: RosterResult) -> dict[str, float]:
+    """Per pool, the share of the pool-level roster's people whose week has under PART_TIME_BELOW paid hours."""
+    people: dict[str, int] = {}
+    part: dict[str, int] = {}
+    for g in reference.tour_groups:
+        people[g.pool] = people.get(g.pool, 0) + g.people
+        part[g.pool] = part.get(g.pool, 0) + g.people * (g.paid_hours < PART_TIME_BELOW)
+    return {pool: part[pool] / n for pool, n in people.items() if n}
+
+
+def _agent_row(name, pool, rng, starts, night_sites, reference, hours=FULL_TIME_HOURS) -> list[object]:
     site = pool["site"]
     days_off = earliest = latest = unavailable = max_nights = preferred = None
     if rng.random() < 0.25:
@@ -160,7 +184,7 @@ def _agent_row(name, pool, rng, starts, night_sites, reference) -> list[object]:
         max_nights = 0
     if rng.random() < 1 / 3:
         preferred = "sat, sun"
-    row = [name, site, pool["languages"], pool["channels"], 40, pool["hourly_cost"], days_off, unavailable, earliest]
+    row = [name, site, pool["languages"], pool["channels"], hours, pool["hourly_cost"], days_off, unavailable, earliest]
     row.append(latest)
     return [*row, max_nights, preferred]
 
@@ -192,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=120.0, help="the named roster's time limit (s)")
     ap.add_argument("--reference-time-limit", type=float, default=600.0, help="the pool-level optimum's (s)")
     ap.add_argument("--seed", type=int, default=7, help="seed of the agents' restrictions")
+    contracts_help = "full: 40 hours for all; mix: each pool's part-time share as in the pool-level roster"
+    ap.add_argument("--contracts", choices=("full", "mix"), default="full", help=contracts_help)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", type=Path, help="a folder to keep the two input workbooks in")
     ap.add_argument("--progress", action="store_true", help="print each run's stages on stderr")
     args = ap.parse_args(argv)
     tables = week_tables(args.volume)
@@ -200,11 +227,17 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         reference, ref_result = solve("pool-level", tables, folder, args.reference_time_limit, args.progress)
         named_tables = {k: v for k, v in tables.items() if k != "pools"}
-        named_tables["agents"] = agents_sheet(ref_result, tables["pools"], args.agents, args.seed)
+        named_tables["agents"] = agents_sheet(ref_result, tables["pools"], args.agents, args.seed, args.contracts)
         n_agents = len(named_tables["agents"])
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            write_workbook(tables, args.keep / "pool-level.xlsx")
+            write_workbook(named_tables, args.keep / "named.xlsx")
         named, _ = solve("named", named_tables, folder, args.time_limit, args.progress)
     runs = [reference, named]
-    print(f"agents benchmark: {n_agents} agents, 6 sites, 10 languages, hourly week, volume {args.volume}, "
+    part = int((named_tables["agents"]["weekly_hours"] == PART_TIME_HOURS).sum())
+    print(f"agents benchmark: {n_agents} agents ({part} on {PART_TIME_HOURS}-hour contracts), 6 sites, 10 languages, "
+          f"hourly week, volume {args.volume}, "
           f"{cpus()} cores, planner {git_revision()}")  # fmt: skip
     header = ["run", "wall s", "cpu s", "weekly cost", "LP bound", "people", "hires", "hires cost", "pref. days off",
               "coverable short h", "status"]  # fmt: skip

@@ -17,7 +17,7 @@ from planner.roster.options import enumerate_options
 from planner.roster.problem import build_problem
 from planner.roster.rules import RosterModel, build_model
 from planner.roster.solve import SolveOptions, _HighsBackend, _Solve
-from planner.roster.tour_stage import add_people, running_totals, starts_mip, tour_stage
+from planner.roster.tour_stage import add_people, capped_round, running_totals, starts_mip, tour_stage
 from planner.roster.tours import StartCell, TourData, TourRules, work_patterns
 
 MONDAY = dt.datetime(2025, 3, 3)
@@ -170,3 +170,66 @@ def test_the_tour_lp_by_interior_point_has_the_simplex_bound_and_leaves_the_simp
     h.run()
     assert h.getInfo().objective_function_value == pytest.approx(bound, rel=1e-9)
     assert bound <= 1200.0 + 1e-6
+
+
+@pytest.mark.parametrize("threshold", [0, 10**6])
+def test_a_large_tour_model_keeps_the_tour_stages_roster_and_a_small_one_runs_the_full_mip(
+    tmp_path, monkeypatch, threshold
+):
+    # one agent 09-17 on all seven days: the LP spreads 1.4 people (7 shifts of 80, 560 a week); whole people
+    # are 2 (10 shifts, 800). The tour stage finds the 800 roster, 42.9 % above the LP bound. Above the
+    # decisions threshold the full MIP (whose root no node limit bounds) is skipped and the solve says "work limit"
+    # with that bound; below it, the full MIP runs and proves 800 optimal.
+    from planner.roster import solve as solve_module
+    from planner.roster.progress import ProgressKind, Stage
+
+    monkeypatch.setattr(solve_module, "TOURED_FULL_MIP_DECISIONS", threshold)
+    model = model_of(tmp_path, {(d, h): 1.0 for d in range(7) for h in range(9, 17)})
+    events = []
+    info = solve_module.solve_model(model, SolveOptions(gap=0.0, time_limit=60), events.append)
+    full_mip = [e.kind for e in events if e.stage is Stage.FULL_MIP]
+    assert info.objective == pytest.approx(800.0)
+    if threshold == 0:
+        assert full_mip == [ProgressKind.STAGE_SKIPPED]
+        assert info.status == "work limit" and info.best_bound == pytest.approx(560.0)
+    else:
+        assert ProgressKind.STAGE_STARTED in full_mip
+        assert info.status == "optimal" and info.best_bound == pytest.approx(800.0)
+
+
+def test_capped_round_rounds_up_then_down_the_smallest_fractions_over_a_cap():
+    # pool a (available 2): tours 0.6, 0.7, 0.5, 0.2 round up to 4 people, 2 too many: the two smallest
+    # fractions (0.2, then 0.5) go down -> 1, 1, 0, 0. Pool b (no cap of its own) 1.3 and 0.4 -> 2 and 1, but
+    # the site holds at most 4 (max_agents): a's 2 plus b's 3 is one too many, and of the tours rounded up
+    # at the site the smallest fraction is b's 0.3 (a's rounded-down ones no longer count) -> 1, 1
+    pools = (SimpleNamespace(name="a", site="s"), SimpleNamespace(name="b", site="s"))
+    cells = (SimpleNamespace(pool=0), SimpleNamespace(pool=1))
+    tours = {(0, 0): None, (0, 1): None, (0, 2): None, (0, 3): None, (1, 0): None, (1, 1): None}
+    tour_data = SimpleNamespace(cells=cells)
+    problem = SimpleNamespace(pools=pools, tours=tour_data, relax_headcount=False, site_caps={"s": 4})
+    people = {"a": SimpleNamespace(upBound=2), "b": SimpleNamespace(upBound=None)}
+    model = SimpleNamespace(problem=problem, tours=tours, people=people)
+    out = capped_round(model, np.array([0.6, 0.7, 0.5, 0.2, 1.3, 0.4]))  # type: ignore[arg-type]
+    assert out.tolist() == [1.0, 1.0, 0.0, 0.0, 1.0, 1.0]
+    # without the caps (relaxed headcount and no available) every fractional tour is rounded up
+    problem.relax_headcount = True
+    people["a"].upBound = None
+    assert capped_round(model, np.array([0.6, 0.7, 0.5, 0.2, 1.3, 0.4])).tolist() == [1, 1, 1, 1, 2, 1]  # type: ignore[arg-type]
+
+
+def test_a_tour_stage_stopped_by_the_time_limit_gives_no_empty_roster(tmp_path, monkeypatch):
+    # when the time limit stops the tour stage before it has whole people, the stages without tours would
+    # have no time left either: the solve says it found no roster (the CLI's clear error), never an empty
+    # roster whose every hour is short
+    import planner.roster.tour_stage as tour_stage_module
+    from planner.errors import SolverTimeLimitError
+    from planner.roster import solve as solve_module
+
+    def out_of_time(run, backend, x_lp):  # type: ignore[no-untyped-def]
+        run.deadline = run.start  # the clock has run out
+        return None
+
+    monkeypatch.setattr(tour_stage_module, "tour_stage", out_of_time)
+    model = model_of(tmp_path, {(d, h): 1.0 for d in range(7) for h in range(9, 17)})
+    with pytest.raises(SolverTimeLimitError, match="found no roster within its time limit of 60 s"):
+        solve_module.solve_model(model, SolveOptions(gap=0.0, time_limit=60))

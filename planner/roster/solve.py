@@ -48,6 +48,17 @@ REPAIR_NODES = 200
 REPAIR_RESERVE = 0.2
 #: The full MIP's node limit (stage 3, run only when the roster is not within the gap after stage 2).
 FULL_MIP_NODES = 2000
+#: With weekly tours, on a model of more than TOURED_FULL_MIP_DECISIONS integer decisions (shift starts and
+#: tours) the tour stage's roster stands: the full MIP is not run. Its root alone (cuts over the whole tour
+#: model), which no node limit bounds, ran until the time limit without a better roster on every such week
+#: measured (500 named agents, 5,446 decisions: 508 s at the default limit; its pool-level week, 4,634: 133 s).
+#: On small weeks (the tests' have under 300) it takes a second and finds what the tour stage's rounding
+#: misses (the agents' own tours instead of hires).
+TOURED_FULL_MIP_DECISIONS = 1500
+TOURED_SKIP = (
+    f"weekly tours with more than {TOURED_FULL_MIP_DECISIONS:,} shift starts and tours to decide: the tour"
+    " stage's roster stands (the full MIP's root over tours is bounded by no work limit)"
+)
 #: The LP dive rounds up every shift start at least this fractional, else the most fractional fifth of them.
 DIVE_ROUND_UP = 0.7
 DIVE_SHARE = 0.2
@@ -57,6 +68,7 @@ DIVE_ROUNDS = 60  # the last one rounds up every start still fractional
 #: dual simplex, and 16.8 s against 63 s with 500 named agents (the tours' many near-equal columns make the
 #: simplex degenerate). Without tours the dual simplex is faster (4.1 s against 12.3 s), so it stays.
 TOUR_LP_OPTIONS: dict[str, bool | float | str | int] = {"solver": "ipm", "run_crossover": "on"}
+_NO_ROSTER = "the solver found no roster within its time limit of {limit:g} s; a longer one may find one"
 #: The constructive cover's work limit: LP re-solves (shift starts fixed) over all its rounds and moves.
 COVER_SOLVES = 100
 
@@ -161,6 +173,7 @@ class _Solve:
         self.stage: Stage | None = None
         self.lp_seconds = 0.0
         self.cut_short = False  # a stage was skipped or stopped by the overall time limit
+        self.toured = False  # the roster came from the tour stage (planner.roster.tour_stage)
 
     def remaining(self, reserve: float = 0.0) -> float:
         """Seconds left of the overall time limit, less ``reserve`` kept for later stages (at least 1)."""
@@ -245,7 +258,9 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
        Math. Prog. Comp. 6, 2014), widened to hold the first roster. Every roster it finds is a
        roster of the full model;
     3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP, warm-started
-       from it, until the gap or ``FULL_MIP_NODES`` nodes (status ``work limit`` when the gap is not reached).
+       from it, until the gap or ``FULL_MIP_NODES`` nodes (status ``work limit`` when the gap is not reached);
+       not with weekly tours, whose tour stage (:mod:`planner.roster.tour_stage`) replaces stages 1's dive and 2
+       and whose roster stands (``TOURED_SKIP``).
 
     After stage 2 (and again after stage 3, if it ran) a repair (at most ``REPAIR_NODES`` nodes) frees
     the shift options within a day of any shortfall, of the pools that could serve it (each may move by
@@ -265,6 +280,8 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
     full_mip = values is None or _gap(best, lp_bound) > options.gap
     if full_mip and values is not None and not run.time_left():
         run.report.emit(ProgressKind.STAGE_SKIPPED, stage=Stage.FULL_MIP, stage_number=3, message="time limit reached")
+    elif full_mip and run.toured and len(model.decisions) > TOURED_FULL_MIP_DECISIONS:
+        run.report.emit(ProgressKind.STAGE_SKIPPED, stage=Stage.FULL_MIP, stage_number=3, message=TOURED_SKIP)
     elif full_mip:
         best, bound, values = _full_mip_stage(run, backend, best, values, lp_bound)
     else:
@@ -275,9 +292,7 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
             message=f"the restricted MIP roster is within {_gap(best, lp_bound):.3%} of the LP bound",
         )
     if values is None or not math.isfinite(best):
-        raise SolverTimeLimitError(
-            f"the solver found no roster within its time limit of {options.time_limit:g} s; a longer one may find one"
-        )
+        raise SolverTimeLimitError(_NO_ROSTER.format(limit=options.time_limit))
     _write_back(model, backend, values)
     if _gap(best, bound) > options.gap:  # a stage's work limit ended the search before the gap
         status = "work limit"
@@ -300,7 +315,10 @@ def _first_stages(run: _Solve, backend: _Backend) -> tuple[float, float, np.ndar
 
         toured = tour_stage(run, backend, x_lp)
         if toured is not None:
+            run.toured = True
             return lp_bound, float(backend.cost @ toured), toured
+        if not run.time_left():  # the stages without tours would have no time to find more than an empty roster
+            raise SolverTimeLimitError(_NO_ROSTER.format(limit=run.options.time_limit))
     start = _dive_stage(run, backend, x_lp)
     if start is None:
         rounded = _rounded(run.model, backend, x_lp)

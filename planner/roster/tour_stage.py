@@ -4,11 +4,9 @@ model, in four steps, each limited by a count of the solver's work (never by sec
 1. **whole people** (:func:`whole_people`): first a dive (:func:`people_dive`, at most
    ``PEOPLE_DIVE_SOLVES`` LP re-solves) rounds up the tours at least half fractional (else the most
    fractional fifth; the last round all), the other tours and the shift starts making up for the people
-   added. When a re-solve fails before every tour is whole, step 1 as it was: a dive from the LP that fixes
-   tours at their nearest whole number (:func:`nearest_dive`, ``NEAREST_DIVE_SOLVES`` re-solves), then the
-   tours integer, each between the floor and the ceiling of its value after that dive (a RENS
-   neighbourhood; Berthold, Math. Prog. Comp. 6, 2014), shift starts continuous - a MIP of at most
-   ``TOUR_PEOPLE_NODES`` nodes;
+   added. When a re-solve fails (or the time limit stops one) before every tour is whole, the tours still
+   fractional are rounded up within the caps (:func:`capped_round`) and the LP solved with every tour fixed,
+   which never fails: a shortfall is priced;
 2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
    ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
    the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
@@ -49,15 +47,11 @@ from planner.roster.tours import TourData
 if TYPE_CHECKING:
     from planner.roster.solve import _HighsBackend, _Solve
 
-#: Branch-and-bound nodes for whole people per tour (step 1; it stops at the solve's gap before).
-TOUR_PEOPLE_NODES = 50
 #: Rounds (LP re-solves) of the dive that makes the tours whole (step 1): each rounds up the tours at least
 #: PEOPLE_ROUND_UP fractional, else the most fractional PEOPLE_DIVE_SHARE of them; the last rounds up all.
 PEOPLE_DIVE_SOLVES = 40
 PEOPLE_ROUND_UP = 0.5
 PEOPLE_DIVE_SHARE = 0.2
-#: LP re-solves of the fallback dive that fixes tours at their nearest whole number before step 1's MIP.
-NEAREST_DIVE_SOLVES = 8
 #: Rounds of the repair that adds people (step 3), each adding up to PEOPLE_PER_ROUND before one re-solve.
 TOUR_REPAIR_ROUNDS = 4
 PEOPLE_PER_ROUND = 50
@@ -131,11 +125,9 @@ def _shift_repair(run: _Solve, backend: _HighsBackend, roster: np.ndarray) -> np
 
 def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray | None:
     """Step 1: tours made whole by an upward dive (:func:`people_dive`), shift starts continuous; when it
-    stops with a tour still fractional, a dive to the nearest whole numbers (:func:`nearest_dive`) and then
-    integer tours within the floor and the ceiling of the values it leaves (a MIP of at most
-    ``TOUR_PEOPLE_NODES`` nodes)."""
-    from planner.roster.solve import _Limits
-
+    stops with a tour still fractional (a re-solve failed, or the time limit cut it), every such tour rounded
+    up within the caps (:func:`capped_round`) and the LP solved with the tours fixed. None when that LP has
+    no optimum."""
     hm: HighsModel = backend.model
     tours = hm.tour_columns
     dived = people_dive(backend, x_lp)
@@ -143,17 +135,49 @@ def whole_people(run: _Solve, backend: _HighsBackend, x_lp: np.ndarray) -> np.nd
     if np.abs(x - np.round(x)).max(initial=0.0) <= TOL:
         dived[tours] = np.round(x)
         return dived
-    x = nearest_dive(backend, x_lp)[tours]
-    hm.set_integrality(tours)
-    hm.set_bounds(tours, np.floor(x + TOL), np.ceil(x - TOL))
-    backend._limits(_Limits(gap=run.options.gap, max_nodes=TOUR_PEOPLE_NODES))
+    whole = capped_round(hm.model, x)
+    _dive_over_tours(backend)
+    hm.set_bounds(tours, whole, whole)
     try:
         status = hm.run()
         run.cut_short |= status == "time limit reached"
-        return hm.values() if hm.has_solution() else None
+        if status != "optimal":
+            return None
+        values = hm.values()
     finally:
         hm.reset_bounds(tours)
-        hm.set_integer(False)
+    values[tours] = whole
+    return values
+
+
+def capped_round(m: RosterModel, x: np.ndarray) -> np.ndarray:
+    """People per tour from fractional ``x`` (in ``m.tours`` order): each fractional tour rounded up, then,
+    where a pool's people pass its cap (`available`) or a site's its `max_agents`, the tours rounded up
+    there with the smallest fractions rounded down until they fit. With the tours fixed at these whole
+    numbers the LP always has a solution (a shortfall is priced, never infeasible)."""
+    p = m.problem
+    t = p.tours
+    assert t is not None
+    floor = np.floor(x + TOL)
+    out = np.where(x - floor > TOL, floor + 1.0, floor)
+    pool_of = np.array([t.cells[c].pool for c, _k in m.tours], dtype=int)
+    fraction = x - floor
+
+    def fit(members: np.ndarray, cap: float | None) -> None:
+        if cap is None:
+            return
+        excess = int(round(out[members].sum() - np.floor(cap + TOL)))
+        raised = members[out[members] > x[members] + TOL]
+        for j in raised[np.argsort(fraction[raised], kind="stable")][: max(excess, 0)]:
+            out[j] -= 1.0
+
+    for k, pool in enumerate(p.pools):
+        fit(np.flatnonzero(pool_of == k), m.people[pool.name].upBound)
+    if not p.relax_headcount:
+        for site, cap in sorted(p.site_caps.items()):
+            pools = [k for k, pool in enumerate(p.pools) if pool.site == site]
+            fit(np.flatnonzero(np.isin(pool_of, pools)), cap)
+    return out
 
 
 def people_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
@@ -210,38 +234,6 @@ def _dive_over_tours(backend: _HighsBackend) -> tuple[HighsModel, np.ndarray, np
     hm.set_integer(False)
     backend._limits(None)
     return hm, tours, hm.matrix.lower[tours].copy(), hm.matrix.upper[tours].copy()
-
-
-def nearest_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
-    """Step 1's fallback dive, over the tours (shift starts continuous): ``NEAREST_DIVE_SOLVES`` times, the share
-    1 / (rounds left) of the fractional tours nearest a whole number fixed at it (rounded down instead when
-    rounding breaks a cap), the LP re-solved from its basis, so that the tours still free make up for the
-    rounding. Returns the last LP's values (tours fixed whole or still fractional); ``x_lp`` when the first
-    re-solve fails."""
-    hm, tours, lower, upper = _dive_over_tours(backend)
-    values = x_lp
-    try:
-        for solve in range(NEAREST_DIVE_SOLVES):
-            x = values[tours]
-            distance = np.abs(x - np.round(x))
-            fractional = (lower < upper) & (distance > TOL)
-            if not fractional.any():
-                break
-            share = int(np.ceil(fractional.sum() / max(NEAREST_DIVE_SOLVES - solve, 2)))
-            pick = np.argsort(np.where(fractional, distance, np.inf), kind="stable")[:share]
-            for rounded in (np.round(x[pick]), np.floor(x[pick] + TOL)):
-                trial_lower, trial_upper = lower.copy(), upper.copy()
-                trial_lower[pick] = trial_upper[pick] = rounded
-                hm.set_bounds(tours, trial_lower, trial_upper)
-                status = hm.run()
-                if status == "optimal":
-                    lower, upper, values = trial_lower, trial_upper, hm.values()
-                    break
-            else:
-                break
-    finally:
-        hm.reset_bounds(tours)
-    return values
 
 
 def whole_starts(backend: _HighsBackend, values: np.ndarray) -> np.ndarray | None:
