@@ -21,9 +21,11 @@ from planner.capacity.load import Period, PoolWorkforce, load_plan
 from planner.capacity.model import cohort_shares
 from planner.capacity.plan import decided_by, plan_capacity, plan_from_required
 from planner.capacity.sample import build_tiny_plan
+from planner.capacity.weeks import WeekPeople
 from planner.cli import cli
 from planner.errors import InputError
 from planner.inputs.load import load_scenario
+from planner.outputs.capacity import capacity_text
 from planner.sample import write_workbook
 
 MONDAY = dt.date(2026, 1, 5)
@@ -202,7 +204,9 @@ def test_periods_with_the_same_week_share_one_solve(tmp_path):
 
     def people(week, time_limit):
         calls.append(float(week.demand["contacts"].sum()))
-        return {"lisbon_en": 14.0, "lisbon_ja_en": 22.0}
+        # the June weeks end on the time limit (a stand-in for a slow solve): the summary counts them
+        status = "time limit" if len(calls) % 2 == 0 else "gap reached"
+        return WeekPeople({"lisbon_en": 14.0, "lisbon_ja_en": 22.0}, status)
 
     result = plan_capacity(scenario, load_plan(path, scenario), people_fn=people)
     total = float(scenario.demand["contacts"].sum())
@@ -210,6 +214,8 @@ def test_periods_with_the_same_week_share_one_solve(tmp_path):
     base, june = total, total + 0.5 * ja
     assert calls == pytest.approx([base, june, 1.1 * base, 1.1 * june, 1.2 * base, 1.2 * june])
     assert result.weekly is not None and (result.weekly.solves, result.weekly.periods) == (6, 9)
+    assert result.weekly.on_time_limit == 3
+    assert "3 of the 6 weekly rosters ended on their time limit" in capacity_text(result, None)
 
 
 def test_capacity_command_end_to_end_on_tiny(tmp_path):

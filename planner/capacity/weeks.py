@@ -44,12 +44,26 @@ class WeekDrivers:
 
 @dataclass(frozen=True)
 class WeeklySolves:
-    """What the representative weeks cost: how many distinct weeks were solved, and how long it took."""
+    """What the representative weeks cost: how many distinct weeks were solved, how long it took, and how
+    many of those solves the time limit ended (their headcount may change with a longer limit)."""
 
     periods: int  # period-scenarios asked for (periods x demand cases)
     solves: int  # distinct weeks solved
     seconds: float
     time_limit: float
+    on_time_limit: int = 0  # distinct weeks whose roster solve ended on its time limit
+
+
+@dataclass(frozen=True)
+class WeekPeople:
+    """One week's roster as the capacity plan reads it: people per pool, and the solver's status."""
+
+    people: dict[str, float]
+    status: str  # the roster solve's status: optimal | gap reached | work limit | time limit | ...
+
+    @property
+    def on_time_limit(self) -> bool:
+        return self.status == "time limit"
 
 
 def week_scenario(scenario: Scenario, drivers: WeekDrivers) -> Scenario:
@@ -70,8 +84,9 @@ def week_scenario(scenario: Scenario, drivers: WeekDrivers) -> Scenario:
     return replace(scenario, demand=demand, channels=channels, pools=pools, settings=settings, agents=())
 
 
-def weekly_people(scenario: Scenario, time_limit: float) -> dict[str, float]:
-    """People each pool needs for the scenario's week: today the roster's headcount (people_needed).
+def weekly_people(scenario: Scenario, time_limit: float) -> WeekPeople:
+    """People each pool needs for the scenario's week: today the roster's headcount (people_needed), with the
+    roster solve's status.
 
     The adapter between the capacity plan and the weekly model; the tour model's headcount replaces it later.
     """
@@ -81,10 +96,11 @@ def weekly_people(scenario: Scenario, time_limit: float) -> dict[str, float]:
     options = RosterOptions(solve=SolveOptions(solver=st.solver, time_limit=time_limit, gap=st.mip_gap))
     result = plan_roster(scenario, options)
     table = result.headcount
-    return {str(pool): float(n) for pool, n in zip(table["pool"], table["people_needed"], strict=True)}
+    people = {str(pool): float(n) for pool, n in zip(table["pool"], table["people_needed"], strict=True)}
+    return WeekPeople(people, result.summary.solver_status)
 
 
-WeeklyFn = Callable[[Scenario, float], dict[str, float]]
+WeeklyFn = Callable[[Scenario, float], WeekPeople]
 
 
 def required_people(
@@ -95,7 +111,7 @@ def required_people(
     people_fn: WeeklyFn = weekly_people,
 ) -> tuple[list[dict[str, float]], WeeklySolves]:
     """People per pool for every week asked for, solving each distinct week once."""
-    cache: dict[tuple[object, ...], dict[str, float]] = {}
+    cache: dict[tuple[object, ...], WeekPeople] = {}
     distinct = list(dict.fromkeys(w.key for w in weeks))
     t0 = time.perf_counter()
     by_key = {w.key: w for w in weeks}
@@ -104,4 +120,6 @@ def required_people(
             log(f"weekly roster {i}/{len(distinct)} (time limit {time_limit:g} s)")
         cache[key] = people_fn(week_scenario(scenario, by_key[key]), time_limit)
     seconds = time.perf_counter() - t0
-    return [cache[w.key] for w in weeks], WeeklySolves(len(weeks), len(distinct), seconds, time_limit)
+    cut = sum(week.on_time_limit for week in cache.values())
+    solves = WeeklySolves(len(weeks), len(distinct), seconds, time_limit, cut)
+    return [cache[w.key].people for w in weeks], solves

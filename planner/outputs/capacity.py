@@ -53,6 +53,7 @@ def summary_dict(result: CapacityResult) -> dict[str, Any]:
         out["weeks_asked"] = result.weekly.periods
         out["weekly_solve_seconds"] = round(result.weekly.seconds, 1)
         out["weekly_time_limit_seconds"] = result.weekly.time_limit
+        out["weekly_solves_on_time_limit"] = result.weekly.on_time_limit
     out["horizon_program_seconds"] = round(result.horizon_seconds, 2)
     for case in result.risk_cases:
         tag = f"demand +{case.uplift:.0%}"
@@ -96,6 +97,11 @@ def capacity_text(result: CapacityResult, output: str | None) -> str:
             f"Weekly rosters: {w.solves} distinct weeks solved for {w.periods} period-cases in {w.seconds:.1f} s "
             f"(time limit {w.time_limit:g} s each); horizon program {result.horizon_seconds:.1f} s"
         )
+        if w.on_time_limit:
+            lines.append(
+                f"  {w.on_time_limit} of the {w.solves} weekly rosters ended on their time limit, not their own work"
+                " limits: their headcount, and so the hires, may change with a longer weekly_time_limit"
+            )
     lines.append("")
     lines.append("Hires starting per period (decided lead time earlier):")
     if len(result.hires):
