@@ -206,13 +206,13 @@ def test_capped_round_rounds_up_then_down_the_smallest_fractions_over_a_cap():
     cells = (SimpleNamespace(pool=0), SimpleNamespace(pool=1))
     tours = {(0, 0): None, (0, 1): None, (0, 2): None, (0, 3): None, (1, 0): None, (1, 1): None}
     tour_data = SimpleNamespace(cells=cells)
-    problem = SimpleNamespace(pools=pools, tours=tour_data, relax_headcount=False, site_caps={"s": 4})
+    problem = SimpleNamespace(pools=pools, tours=tour_data, binding_site_caps={"s": 4})
     people = {"a": SimpleNamespace(upBound=2), "b": SimpleNamespace(upBound=None)}
     model = SimpleNamespace(problem=problem, tours=tours, people=people)
     out = capped_round(model, np.array([0.6, 0.7, 0.5, 0.2, 1.3, 0.4]))  # type: ignore[arg-type]
     assert out.tolist() == [1.0, 1.0, 0.0, 0.0, 1.0, 1.0]
-    # without the caps (relaxed headcount and no available) every fractional tour is rounded up
-    problem.relax_headcount = True
+    # without the caps (relaxed headcount: no site cap binds, and no available) every fractional tour is rounded up
+    problem.binding_site_caps = {}
     people["a"].upBound = None
     assert capped_round(model, np.array([0.6, 0.7, 0.5, 0.2, 1.3, 0.4])).tolist() == [1, 1, 1, 1, 2, 1]  # type: ignore[arg-type]
 

@@ -82,9 +82,7 @@ def _cap_tours(m: RosterModel, values: dict[str, float], y: dict[tuple[int, int]
         for key in sorted(keys, key=lambda q: -(x[q] - y[q])):
             if x[key] - y[key] > 1e-6 and sum(y[q] for q in keys) + 1 <= cap:
                 y[key] += 1
-    if p.relax_headcount:
-        return
-    for site, cap in p.site_caps.items():
+    for site, cap in p.binding_site_caps.items():
         keys = [key for k, ks in by_pool.items() if p.pools[k].site == site for key in ks]
         if sum(y[key] for key in keys) > cap:
             for key in keys:

@@ -170,6 +170,11 @@ class RosterProblem:
             raise ModelError("break chains need the options' start, length and break minutes")
 
     @property
+    def binding_site_caps(self) -> dict[str, int]:
+        """The sites' `max_agents` that bind the roster: none when the headcount caps are relaxed."""
+        return {} if self.relax_headcount else self.site_caps
+
+    @property
     def interval_minutes(self) -> int:
         return int(round(self.interval_hours * 60))
 
@@ -635,7 +640,7 @@ def rule_pool_headcount(m: RosterModel) -> None:
     per_pool: dict[int, list[int]] = defaultdict(list)
     for o, k in enumerate(p.option_pool):
         per_pool[int(k)].append(o)
-    capped_sites = {s for s in p.site_caps} if not p.relax_headcount else set()
+    capped_sites = set(p.binding_site_caps)
     for k, pool in enumerate(p.pools):
         options = per_pool.get(k, [])
         if not options:
@@ -674,9 +679,7 @@ def rule_holiday_headcount(m: RosterModel) -> None:
 def rule_site_headcount(m: RosterModel) -> None:
     """Site `max_agents`: the pools of a site employ at most that many people."""
     p = m.problem
-    if p.relax_headcount:
-        return
-    for site, cap in sorted(p.site_caps.items()):
+    for site, cap in sorted(p.binding_site_caps.items()):
         people = [m.people[pool.name] for pool in p.pools if pool.site == site and pool.name in m.people]
         if people:
             m.add("site_headcount", pulp.lpSum(people) <= cap, f"site_cap__{site}")
@@ -999,13 +1002,12 @@ def rounded_start(m: RosterModel, values: dict[str, float]) -> dict[str, float]:
             _round_within_cap(counts, down, x, np.flatnonzero(p.option_pool == k), p.option_day, int(var.upBound), spw)
             need = people(k)
         headcount[pool.name] = need
-    if not p.relax_headcount:
-        for site, cap in sorted(p.site_caps.items()):
-            members = [k for k in pools_of_site[site] if p.pools[k].name in headcount]
-            if sum(headcount[p.pools[k].name] for k in members) > cap:
-                for k in members:
-                    counts[p.option_pool == k] = down[p.option_pool == k]
-                    headcount[p.pools[k].name] = people(k)
+    for site, cap in sorted(p.binding_site_caps.items()):
+        members = [k for k in pools_of_site[site] if p.pools[k].name in headcount]
+        if sum(headcount[p.pools[k].name] for k in members) > cap:
+            for k in members:
+                counts[p.option_pool == k] = down[p.option_pool == k]
+                headcount[p.pools[k].name] = people(k)
     start = dict(values)
     for var, c in zip(m.shifts, counts, strict=True):
         start[var.name] = float(c)

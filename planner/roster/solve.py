@@ -259,8 +259,8 @@ def solve_model(model: RosterModel, options: SolveOptions, progress: ProgressFn 
        roster of the full model;
     3. if that roster is not yet within ``options.gap`` of the LP bound, the full MIP, warm-started
        from it, until the gap or ``FULL_MIP_NODES`` nodes (status ``work limit`` when the gap is not reached);
-       not with weekly tours, whose tour stage (:mod:`planner.roster.tour_stage`) replaces stages 1's dive and 2
-       and whose roster stands (``TOURED_SKIP``).
+       not after the tour stage (:mod:`planner.roster.tour_stage`, which replaces stage 1's dive and stage 2)
+       of a week with more than ``TOURED_FULL_MIP_DECISIONS`` shift starts and tours: its roster stands.
 
     After stage 2 (and again after stage 3, if it ran) a repair (at most ``REPAIR_NODES`` nodes) frees
     the shift options within a day of any shortfall, of the pools that could serve it (each may move by

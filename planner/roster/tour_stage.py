@@ -6,7 +6,7 @@ model, in four steps, each limited by a count of the solver's work (never by sec
    fractional fifth; the last round all), the other tours and the shift starts making up for the people
    added. When a re-solve fails (or the time limit stops one) before every tour is whole, the tours still
    fractional are rounded up within the caps (:func:`capped_round`) and the LP solved with every tour fixed,
-   which never fails: a shortfall is priced;
+   which has a solution whatever the rounding (a shortfall is priced);
 2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
    ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
    the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
@@ -173,10 +173,9 @@ def capped_round(m: RosterModel, x: np.ndarray) -> np.ndarray:
 
     for k, pool in enumerate(p.pools):
         fit(np.flatnonzero(pool_of == k), m.people[pool.name].upBound)
-    if not p.relax_headcount:
-        for site, cap in sorted(p.site_caps.items()):
-            pools = [k for k, pool in enumerate(p.pools) if pool.site == site]
-            fit(np.flatnonzero(np.isin(pool_of, pools)), cap)
+    for site, cap in sorted(p.binding_site_caps.items()):
+        pools = [k for k, pool in enumerate(p.pools) if pool.site == site]
+        fit(np.flatnonzero(np.isin(pool_of, pools)), cap)
     return out
 
 
@@ -505,7 +504,7 @@ def _pools_below_caps(m: RosterModel, values: np.ndarray, position: dict[str, in
         cap = m.people[pool.name].upBound
         if cap is not None and people[pool.name] + 1 > cap + TOL:
             continue
-        site_cap = None if p.relax_headcount else p.site_caps.get(pool.site)
+        site_cap = p.binding_site_caps.get(pool.site)
         if site_cap is not None and site_people[pool.site] + 1 > site_cap + TOL:
             continue
         out.add(k)
