@@ -17,7 +17,15 @@ from planner.roster.options import enumerate_options
 from planner.roster.problem import build_problem
 from planner.roster.rules import RosterModel, build_model
 from planner.roster.solve import SolveOptions, _HighsBackend, _Solve
-from planner.roster.tour_stage import add_people, capped_round, running_totals, starts_mip, tour_stage
+from planner.roster.tour_stage import (
+    add_people,
+    cap_groups,
+    capped_round,
+    running_totals,
+    starts_mip,
+    tour_stage,
+    within_caps,
+)
 from planner.roster.tours import StartCell, TourData, TourRules, work_patterns
 
 MONDAY = dt.datetime(2025, 3, 3)
@@ -217,6 +225,33 @@ def test_capped_round_rounds_up_then_down_the_smallest_fractions_over_a_cap():
     assert capped_round(model, np.array([0.6, 0.7, 0.5, 0.2, 1.3, 0.4])).tolist() == [1, 1, 1, 1, 2, 1]  # type: ignore[arg-type]
 
 
+def test_the_people_dive_raises_only_as_many_tours_as_the_caps_leave_room_for():
+    # pool a (available 2) has tours 0-3, pool b (no cap) tours 4-5, both at site s. Fractions 0.6, 0.7, 0.5,
+    # 0.2 | 0.3, 0.4; the dive would raise those at least half fractional (0.6, 0.7, 0.5) to 1. Pool a's
+    # lower bounds would then add up to 3 > 2: its smallest raised fraction (0.5) is dropped, leaving 1 + 1.
+    # With the site held to 4 (max_agents) the lower bounds 1 + 1 + 1 (b's 1.3 has lower bound 1) fit; held
+    # to 2, a's 0.6 goes too, the smallest fraction raised at the site
+    pools = (SimpleNamespace(name="a", site="s"), SimpleNamespace(name="b", site="s"))
+    cells = (SimpleNamespace(pool=0), SimpleNamespace(pool=1))
+    tours = {(0, 0): None, (0, 1): None, (0, 2): None, (0, 3): None, (1, 0): None, (1, 1): None}
+    problem = SimpleNamespace(pools=pools, tours=SimpleNamespace(cells=cells), binding_site_caps={"s": 4})
+    people = {"a": SimpleNamespace(upBound=2), "b": SimpleNamespace(upBound=None)}
+    model = SimpleNamespace(problem=problem, tours=tours, people=people)
+    x = np.array([0.6, 0.7, 0.5, 0.2, 1.3, 0.4])
+    lower = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0])
+    pick = np.array([True, True, True, False, False, False])
+    groups = cap_groups(model)  # type: ignore[arg-type]
+    assert [(g.tolist(), cap) for g, cap in groups] == [([0, 1, 2, 3], 2.0), ([0, 1, 2, 3, 4, 5], 4.0)]
+    assert within_caps(groups, x, lower, pick).tolist() == [True, True, False, False, False, False]
+    problem.binding_site_caps = {"s": 2}
+    assert within_caps(cap_groups(model), x, lower, pick).tolist() == [False, True, False, False, False, False]  # type: ignore[arg-type]
+    # no caps: every pick stays
+    problem.binding_site_caps = {}
+    people["a"].upBound = None
+    assert cap_groups(model) == []  # type: ignore[arg-type]
+    assert within_caps([], x, lower, pick).tolist() == pick.tolist()
+
+
 def test_a_tour_stage_stopped_by_the_time_limit_gives_no_empty_roster(tmp_path, monkeypatch):
     # when the time limit stops the tour stage before it has whole people, the stages without tours would
     # have no time left either: the solve says it found no roster (the CLI's clear error), never an empty
@@ -233,3 +268,28 @@ def test_a_tour_stage_stopped_by_the_time_limit_gives_no_empty_roster(tmp_path, 
     model = model_of(tmp_path, {(d, h): 1.0 for d in range(7) for h in range(9, 17)})
     with pytest.raises(SolverTimeLimitError, match="found no roster within its time limit of 60 s"):
         solve_module.solve_model(model, SolveOptions(gap=0.0, time_limit=60))
+
+
+@pytest.mark.parametrize("threshold, nodes", [(0, 1), (10**6, 200)])
+def test_the_repair_after_the_tour_stage_of_a_large_week_is_its_root_alone(tmp_path, monkeypatch, threshold, nodes):
+    # a week above the decisions threshold (here 0) gets the repair's root alone (TOURED_REPAIR_NODES), whose
+    # later nodes found nothing on the measured weeks; a small one (threshold a million) the usual
+    # REPAIR_NODES. The roster handed over: every integer column at zero, so every hour short
+    from planner.roster import solve as solve_module
+    from planner.roster import tour_stage as stage_module
+
+    monkeypatch.setattr(solve_module, "TOURED_FULL_MIP_DECISIONS", threshold)
+    asked: list[int] = []
+
+    def repair(_run: object, _backend: object, _values: object, limit: int) -> None:
+        asked.append(limit)
+
+    monkeypatch.setattr(solve_module, "_repair", repair)
+    model = model_of(tmp_path, {(d, h): 1.0 for d in range(7) for h in range(9, 17)})
+    backend = backend_of(model)
+    empty = backend.complete(np.zeros(len(backend.cost)))
+    assert empty is not None and float(empty[backend.short_columns].sum()) > 0
+    assert solve_module.large_tour_week(model) is (threshold == 0)
+    assert stage_module._shift_repair(backend.run, backend, empty) is empty  # the repair found nothing better
+    assert asked == [nodes]
+    assert nodes == (solve_module.TOURED_REPAIR_NODES if threshold == 0 else solve_module.REPAIR_NODES)

@@ -2,11 +2,12 @@
 model, in four steps, each limited by a count of the solver's work (never by seconds):
 
 1. **whole people** (:func:`whole_people`): first a dive (:func:`people_dive`, at most
-   ``PEOPLE_DIVE_SOLVES`` LP re-solves) rounds up the tours at least half fractional (else the most
-   fractional fifth; the last round all), the other tours and the shift starts making up for the people
-   added. When a re-solve fails (or the time limit stops one) before every tour is whole, the tours still
-   fractional are rounded up within the caps (:func:`capped_round`) and the LP solved with every tour fixed,
-   which has a solution whatever the rounding (a shortfall is priced);
+   ``PEOPLE_DIVE_SOLVES`` - 1 LP re-solves) rounds up the tours at least half fractional (else the most
+   fractional fifth), as many as the pools' and sites' caps leave room for, the other tours and the shift
+   starts making up for the people added; where the caps leave room for none it rounds the least fractional
+   down. The tours still fractional when it ends (its rounds used up, a re-solve failed, or the time limit
+   stopped one) are rounded up within the caps (:func:`capped_round`) and the LP solved with every tour
+   fixed, which has a solution whatever the rounding (a shortfall is priced);
 2. **whole shift starts** (:func:`whole_starts`): those tours fixed, whole shift starts from the continuous
    ones. In each (start cell, day) the shifts add up to the people working that day, so only their spread over
    the cell's starts is decided: running totals rounded in start order (:func:`running_totals`; each count the
@@ -47,8 +48,8 @@ from planner.roster.tours import TourData
 if TYPE_CHECKING:
     from planner.roster.solve import _HighsBackend, _Solve
 
-#: Rounds (LP re-solves) of the dive that makes the tours whole (step 1): each rounds up the tours at least
-#: PEOPLE_ROUND_UP fractional, else the most fractional PEOPLE_DIVE_SHARE of them; the last rounds up all.
+#: LP re-solves of step 1: the dive's rounds (each rounds up the tours at least PEOPLE_ROUND_UP fractional, else
+#: the most fractional PEOPLE_DIVE_SHARE of them, within the caps) and the LP with every tour fixed after it.
 PEOPLE_DIVE_SOLVES = 40
 PEOPLE_ROUND_UP = 0.5
 PEOPLE_DIVE_SHARE = 0.2
@@ -114,12 +115,14 @@ def _with_people_added(run: _Solve, backend: _HighsBackend, roster: np.ndarray) 
 
 
 def _shift_repair(run: _Solve, backend: _HighsBackend, roster: np.ndarray) -> np.ndarray:
-    """The solve's repair (shift starts near a shortfall moved, tours following), when time is left."""
-    from planner.roster.solve import _repair
+    """The solve's repair (shift starts near a shortfall moved, tours following), when time is left; on a
+    large week (:func:`planner.roster.solve.large_tour_week`) its root alone."""
+    from planner.roster.solve import REPAIR_NODES, TOURED_REPAIR_NODES, _repair, large_tour_week
 
     if float(roster[backend.short_columns].sum()) <= TOL or not run.time_left():
         return roster
-    repaired = _repair(run, backend, roster)
+    nodes = TOURED_REPAIR_NODES if large_tour_week(run.model) else REPAIR_NODES
+    repaired = _repair(run, backend, roster, nodes)
     return roster if repaired is None else repaired[1]
 
 
@@ -155,70 +158,98 @@ def capped_round(m: RosterModel, x: np.ndarray) -> np.ndarray:
     where a pool's people pass its cap (`available`) or a site's its `max_agents`, the tours rounded up
     there with the smallest fractions rounded down until they fit. With the tours fixed at these whole
     numbers the LP always has a solution (a shortfall is priced, never infeasible)."""
-    p = m.problem
-    t = p.tours
-    assert t is not None
     floor = np.floor(x + TOL)
     out = np.where(x - floor > TOL, floor + 1.0, floor)
-    pool_of = np.array([t.cells[c].pool for c, _k in m.tours], dtype=int)
     fraction = x - floor
-
-    def fit(members: np.ndarray, cap: float | None) -> None:
-        if cap is None:
-            return
+    for members, cap in cap_groups(m):
         excess = int(round(out[members].sum() - np.floor(cap + TOL)))
         raised = members[out[members] > x[members] + TOL]
         for j in raised[np.argsort(fraction[raised], kind="stable")][: max(excess, 0)]:
             out[j] -= 1.0
-
-    for k, pool in enumerate(p.pools):
-        fit(np.flatnonzero(pool_of == k), m.people[pool.name].upBound)
-    for site, cap in sorted(p.binding_site_caps.items()):
-        pools = [k for k, pool in enumerate(p.pools) if pool.site == site]
-        fit(np.flatnonzero(np.isin(pool_of, pools)), cap)
     return out
 
 
+def cap_groups(m: RosterModel) -> list[tuple[np.ndarray, float]]:
+    """The tours (positions in ``m.tours`` order) of each pool with a cap on its people (`available`), then of
+    each site whose `max_agents` binds, each with its cap."""
+    p = m.problem
+    t = p.tours
+    assert t is not None
+    pool_of = np.array([t.cells[c].pool for c, _k in m.tours], dtype=int)
+    out = []
+    for k, pool in enumerate(p.pools):
+        cap = m.people[pool.name].upBound
+        if cap is not None:
+            out.append((np.flatnonzero(pool_of == k), float(cap)))
+    for site, cap in sorted(p.binding_site_caps.items()):
+        pools = [k for k, pool in enumerate(p.pools) if pool.site == site]
+        out.append((np.flatnonzero(np.isin(pool_of, pools)), float(cap)))
+    return out
+
+
+def within_caps(
+    groups: list[tuple[np.ndarray, float]], x: np.ndarray, lower: np.ndarray, pick: np.ndarray
+) -> np.ndarray:
+    """The picked tours (a mask) whose lower bounds, raised to the ceiling of ``x``, keep every pool's and
+    site's sum of lower bounds within its cap: where a cap would be passed, the picks with the smallest
+    fractions are dropped until it holds."""
+    pick = pick.copy()
+    trial = np.where(pick, np.maximum(lower, np.ceil(x - TOL)), lower)
+    fraction = x - np.floor(x + TOL)
+    for members, cap in groups:
+        excess = float(trial[members].sum()) - np.floor(cap + TOL)
+        raised = members[pick[members] & (trial[members] > lower[members])]
+        for j in raised[np.argsort(fraction[raised], kind="stable")]:
+            if excess <= TOL:
+                break
+            excess -= trial[j] - lower[j]
+            trial[j], pick[j] = lower[j], False
+    return pick
+
+
 def people_dive(backend: _HighsBackend, x_lp: np.ndarray) -> np.ndarray:
-    """Fix-and-resolve over the tours, upwards (shift starts continuous): at most ``PEOPLE_DIVE_SOLVES``
+    """Fix-and-resolve over the tours, upwards (shift starts continuous): at most ``PEOPLE_DIVE_SOLVES`` - 1
     rounds, each raising to its ceiling the lower bound of every tour at least ``PEOPLE_ROUND_UP``
     fractional (else of the most fractional ``PEOPLE_DIVE_SHARE`` of them) and re-solving the LP from its
     basis, so that the other tours and the shift starts make up for the people added (a tour's fraction
-    falls where it is no longer needed); a rounding up that breaks a cap (`available`, `max_agents`) is made
-    a rounding down. The last round rounds up every tour still fractional and fixes the others where they
-    are, so that the dive ends with every tour whole. Rounding up never leaves a shortfall the LP did not
-    have. Returns the last LP's values (``x_lp`` when the first re-solve fails)."""
+    falls where it is no longer needed). Within a pool's cap (`available`) or a site's (`max_agents`) only
+    as many tours are raised as the cap leaves room for, those with the largest fractions
+    (:func:`within_caps`); when a cap leaves room for none, the least fractional ``PEOPLE_DIVE_SHARE`` of the
+    fractional tours are rounded down instead (their upper bounds), so that the pool's people move to its
+    other tours. Returns the last LP's values (``x_lp`` when the first re-solve fails), which may leave
+    tours fractional for :func:`capped_round`."""
     hm, tours, lower, upper = _dive_over_tours(backend)
+    groups = cap_groups(hm.model)
     values = x_lp
     try:
-        for rounds_left in range(PEOPLE_DIVE_SOLVES - 1, -1, -1):
+        for _round in range(PEOPLE_DIVE_SOLVES - 1):
             x = values[tours]
             fraction = x - np.floor(x + TOL)
             fractional = fraction > TOL
             if not fractional.any():
                 break
-            pick = fractional if rounds_left == 0 else fractional & (fraction >= PEOPLE_ROUND_UP)
+            share = max(1, int(np.ceil(fractional.sum() * PEOPLE_DIVE_SHARE)))
+            pick = fractional & (fraction >= PEOPLE_ROUND_UP)
             if not pick.any():
-                share = max(1, int(np.ceil(fractional.sum() * PEOPLE_DIVE_SHARE)))
                 pick = np.zeros(len(x), dtype=bool)
                 pick[np.argsort(-np.where(fractional, fraction, -1.0), kind="stable")[:share]] = True
-            trial = lower.copy()
-            trial[pick] = np.ceil(x[pick] - TOL)
-            top = upper
-            if rounds_left == 0:  # every tour fixed, the whole ones where they are, so that none moves off
-                trial = top = np.where(pick, trial, np.round(x))
+            pick = within_caps(groups, x, lower, pick)
+            trial, top = lower.copy(), upper.copy()
+            if pick.any():
+                trial[pick] = np.ceil(x[pick] - TOL)
+            else:  # the caps leave no room: the least fractional tours rounded down
+                down = np.argsort(np.where(fractional, fraction, 2.0), kind="stable")[:share]
+                top[down] = np.floor(x[down] + TOL)
             hm.set_bounds(tours, trial, top)
             status = hm.run()
-            if status == "infeasible":  # a cap: round these down instead
-                upper = top.copy()
-                upper[pick] = np.floor(x[pick] + TOL)
-                lower = np.minimum(trial if rounds_left == 0 else lower, upper)
-                hm.set_bounds(tours, lower, upper)
+            if status == "infeasible" and pick.any():  # another rule: round these down instead
+                trial = lower.copy()
+                top[pick] = np.floor(x[pick] + TOL)
+                hm.set_bounds(tours, trial, top)
                 status = hm.run()
-            else:
-                lower, upper = trial, top
             if status != "optimal":
                 break
+            lower, upper = trial, top
             values = hm.values()
     finally:
         hm.reset_bounds(tours)
