@@ -159,14 +159,8 @@ def capped_round(m: RosterModel, x: np.ndarray) -> np.ndarray:
     there with the smallest fractions rounded down until they fit. With the tours fixed at these whole
     numbers the LP always has a solution (a shortfall is priced, never infeasible)."""
     floor = np.floor(x + TOL)
-    out = np.where(x - floor > TOL, floor + 1.0, floor)
-    fraction = x - floor
-    for members, cap in cap_groups(m):
-        excess = int(round(out[members].sum() - np.floor(cap + TOL)))
-        raised = members[out[members] > x[members] + TOL]
-        for j in raised[np.argsort(fraction[raised], kind="stable")][: max(excess, 0)]:
-            out[j] -= 1.0
-    return out
+    raised = within_caps(cap_groups(m), x, floor, x - floor > TOL)
+    return np.where(raised, floor + 1.0, floor)
 
 
 def cap_groups(m: RosterModel) -> list[tuple[np.ndarray, float]]:
