@@ -368,6 +368,24 @@ def test_settings_are_parsed(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- optional sheets
 
 
+def test_a_pool_or_agent_speaking_a_language_the_demand_never_names_is_warned(tmp_path: Path) -> None:
+    t = valid_tables()
+    del t["pools"]
+    t["agents"] = [
+        ["agent", "site", "languages"],
+        ["A-1", "lisbon", "en"],
+        ["A-2", "lisbon", "jp"],  # a misspelt ja: serves nothing
+        ["A-3", "tokyo", "ja, xx"],  # one language unknown: still serves ja
+    ]
+    s = load_xlsx(t, tmp_path)
+    lines = sorted(w.split(": ", 1)[1] for w in s.warnings if "never names" in w)
+    assert lines == [
+        "the agents of pool 'agents:lisbon:jp' speak 'jp', which the demand sheet never names: they can serve "
+        "nothing (a misspelt language code?)",
+        "the agents of pool 'agents:tokyo:ja+xx' speak 'xx', which the demand sheet never names",
+    ]
+
+
 def test_pools_derived_from_agents(tmp_path: Path) -> None:
     t = valid_tables()
     del t["pools"]
@@ -397,7 +415,11 @@ def test_pools_derived_from_agents(tmp_path: Path) -> None:
         "agents:tokyo:en+ja": ("tokyo", ("en", "ja"), None, 2, 35.0),
         "agents:lisbon:ja:chat": ("lisbon", ("ja",), ("chat",), 1, None),
     }
-    assert s.warnings == ()
+    # B-1 (30) and B-2 (40) share a pool: one rate, their mean, and a warning that says so (B-1 is row 5)
+    (warning,) = s.warnings
+    assert "sheet 'agents', row 5, column 'hourly_cost'" in warning
+    assert "the 2 agents of pool 'agents:tokyo:en+ja' cost from 30 to 40 per paid hour" in warning
+    assert "at their mean 35.00" in warning
 
 
 def test_agents_sheet_with_header_only_next_to_pools(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import math
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import reduce
 from typing import Any
@@ -509,7 +509,7 @@ SITES = Sheet(
     ),
 )
 
-#: a pool's or an agent's own wage
+#: a pool's own wage
 HOURLY_COST_OVERRIDE = Column(
     "hourly_cost",
     Kind.NUMBER,
@@ -520,6 +520,13 @@ HOURLY_COST_OVERRIDE = Column(
     unit="currency per paid hour",
     example="",
     checks=COST,
+)
+
+#: an agent's own wage: the roster prices a derived pool at one rate, the mean of its agents'
+AGENT_HOURLY_COST = replace(
+    HOURLY_COST_OVERRIDE,
+    description="Cost per paid hour; overrides the site's. The roster prices every person of a derived pool "
+    "(and its hires) at the mean of its agents' rates; a warning names the pools whose agents' rates differ.",
 )
 
 POOLS = Sheet(
@@ -609,7 +616,7 @@ AGENTS = Sheet(
             example=40,
             checks=(above(0), at_most(168)),
         ),
-        HOURLY_COST_OVERRIDE,
+        AGENT_HOURLY_COST,
         Column(
             "days_off",
             Kind.WEEKDAYS,

@@ -438,6 +438,7 @@ def _add_agent_pools(
             continue
         site_cost = sites[site].hourly_cost if site in sites else 0.0
         costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
+        _warn_mixed_costs(name, members, costs, table, log)
         pools[name] = Pool(
             name=name,
             site=site,
@@ -446,6 +447,27 @@ def _add_agent_pools(
             available=len(members),
             hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
         )
+
+
+def _warn_mixed_costs(name: str, members: list[Agent], costs: list[float], table: TypedTable, log: ProblemLog) -> None:
+    """A warning where the agents of one derived pool cost different amounts per paid hour: the roster prices
+    every person of a pool at one rate (the mean of its agents' rates), so their own rates are not used."""
+    if max(costs) - min(costs) <= 1e-9:
+        return
+    mean = float(np.mean(costs))
+    first = next(a for a, c in zip(members, costs, strict=True) if abs(c - mean) > 1e-9)
+    log.add(
+        Problem(
+            table.file,
+            f"the {len(members)} agents of pool '{name}' cost from {min(costs):g} to {max(costs):g} per paid hour "
+            f"(hourly_cost, else the site's); the roster prices each of them, and each hire of the pool, at their "
+            f"mean {mean:.2f}: their own rates are not used (agents with one rate in a pool are priced exactly)",
+            sheet=table.sheet,
+            row=first.row,
+            column="hourly_cost",
+            severity=Severity.WARNING,
+        )
+    )
 
 
 def _shifts(
@@ -1041,6 +1063,22 @@ def _coverage_warnings(
                 )
             )
     langs = set(demand["language"])
+    for pool in pools.values():
+        unknown = [lang for lang in pool.languages if lang not in langs]
+        if unknown:
+            named = pool.name.startswith("agents:")
+            useless = f": {'they' if named else 'it'} can serve nothing (a misspelt language code?)"
+            log.add(
+                Problem(
+                    book.file,
+                    f"{'the agents of ' if named else ''}pool '{pool.name}' speak{'' if named else 's'} "
+                    f"{', '.join(repr(u) for u in unknown)}, which the demand sheet never names"
+                    + (useless if len(unknown) == len(pool.languages) else ""),
+                    sheet="agents" if named else "pools",
+                    column="languages",
+                    severity=Severity.WARNING,
+                )
+            )
     tiers = set(demand["tier"])
     for t in targets:
         if t.language is not None and t.language not in langs:
