@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from workbooks import write_xlsx
+from workbooks import error_block, run_cli, write_xlsx
 
 from planner.errors import InputError, ModelError
 from planner.inputs.load import load_scenario
@@ -155,6 +155,41 @@ def test_a_working_week_no_pattern_allows_is_bad_input(tmp_path):
     with pytest.raises(InputError) as err:
         week(tmp_path, {(0, 9): 1.0}, [MORNING], {"max_consecutive_days": 4})
     assert "sheet 'settings'" in str(err.value) and "max_consecutive_days" in str(err.value)
+
+
+
+def test_validate_reports_the_rules_no_week_can_keep_with_their_rows(tmp_path):
+    # weekly_tours yes: the 14-hour shift (shifts row 3) plus 11 h of rest is past 24 h, so nobody works it
+    # two days running; max_consecutive_days 4 (settings row 4) with two consecutive days off leaves no week
+    # of five shifts. Both are reported in one run of `planner validate`, located, exit 1. Without weekly
+    # tours neither rule applies and the workbook is valid.
+    long = ["long", 13, 14, "08:00", "08:00", 60, None]
+    demand = [["interval_start", "language", "channel", "tier", "contacts"]]
+    demand += [[MONDAY + dt.timedelta(hours=h), "en", "chat", "standard", 1] for h in range(7 * 24)]
+    tables = {
+        "demand": demand,
+        "channels": CHANNELS,
+        "sites": [["site", "timezone", "hourly_cost"], ["hq", "UTC", 10]],
+        "pools": [["pool", "site", "languages"], ["en", "hq", "en"]],
+        "shifts": [SHIFT_HEADER, MORNING, long],
+        "settings": [["setting", "value"], ["weekly_tours", "yes"], ["shrinkage", 0], ["Max Consecutive Days", 4]],
+    }
+    path = write_xlsx(tables, tmp_path / "rules.xlsx")
+    run = run_cli("validate", path)
+    assert run.exit_code == 1
+    assert run.stderr.splitlines() == error_block(
+        path,
+        [
+            f"{path}, sheet 'shifts', row 3, column 'length_hours': got 14; shift long cannot be worked on two "
+            "days in a row; expected a length that leaves min_rest_hours (11 h) before the next day's start: "
+            "length + min_rest_hours below 24 h",
+            f"{path}, sheet 'settings', row 4, column 'value': got 4; max_consecutive_days leaves no week of "
+            "shifts_per_week (5) shifts with consecutive days off; expected a max_consecutive_days that allows a "
+            "week of shifts_per_week shifts (with consecutive_days_off: at least shifts_per_week)",
+        ],
+    )
+    tables["settings"][1] = ["weekly_tours", "no"]
+    assert run_cli("validate", write_xlsx(tables, tmp_path / "no_tours.xlsx")).exit_code == 0
 
 
 def test_named_agents_get_the_weeks_their_contracts_allow(tmp_path):

@@ -13,7 +13,7 @@ import math
 import os
 import re
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,7 @@ from planner.inputs.contract import (
 )
 from planner.inputs.read import RawBook, normalize_name, read_book
 from planner.inputs.settings import DEFAULT_SETTINGS, SETTING_SPECS, SETTINGS_BY_KEY, make_settings
+from planner.roster.tours import TourRules, tour_rule_problems
 
 #: Longest planning horizon accepted, in weeks.
 MAX_WEEKS = 8
@@ -87,6 +88,9 @@ def build_scenario(book: RawBook) -> Scenario:
     sites = _sites(tables.get("sites"), log)
     pools, agents = _pools(tables.get("pools"), tables.get("agents"), sites, channels, log)
     shifts, defaulted = _shifts(tables.get("shifts"), sites, book, log)
+    if settings.weekly_tours:
+        rows = _rows_by(tables.get("settings"), "setting", _setting_name), _rows_by(tables.get("shifts"), "shift")
+        log.extend(tour_rule_problems(shifts, TourRules.from_settings(settings), book.file, *rows))
     for sheet in ("sites", "pools", "shifts"):
         log.extend(name_collisions(tables.get(sheet), sheet[:-1], sheet[:-1]))
     calendars = _calendars(tables.get("calendars"), log)
@@ -468,6 +472,21 @@ def _warn_mixed_costs(name: str, members: list[Agent], costs: list[float], table
             severity=Severity.WARNING,
         )
     )
+
+
+def _setting_name(cell: Any) -> str:
+    """The setting a `setting` cell names (as the settings spell it), else the cell as text."""
+    spec = SETTINGS_BY_KEY.get(normalize_name(cell))
+    return str(cell) if spec is None else spec.name
+
+
+def _rows_by(table: TypedTable | None, column: str, key: Callable[[Any], Any] = str) -> dict[str, int]:
+    """The sheet row of each value of ``column`` (its last row where repeated), by ``key`` of the value."""
+    if table is None:
+        return {}
+    return {
+        str(key(v)): int(r) for v, r in zip(table.frame[column], table.frame["row"], strict=True) if not is_blank(v)
+    }
 
 
 def _shifts(

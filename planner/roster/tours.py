@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from planner.domain import Agent, Scenario, Settings
+from planner.domain import Agent, Scenario, Settings, ShiftTemplate
 from planner.errors import InputError, Problem
 from planner.timezones import offsets_by_minute
 
@@ -184,33 +185,59 @@ def _clock_changes(scenario: Scenario, site: str) -> bool:
     return bool(np.unique(offsets).size > 1)
 
 
-def check_rest_rules(scenario: Scenario, rules: TourRules) -> None:
-    """Bad input: a shift template that cannot be worked on two days in a row with min_rest_hours between."""
+def tour_rule_problems(
+    shifts: tuple[ShiftTemplate, ...] | list[ShiftTemplate],
+    rules: TourRules,
+    file: str,
+    setting_rows: Mapping[str, int] | None = None,
+    shift_rows: Mapping[str, int] | None = None,
+) -> list[Problem]:
+    """Bad input for weekly tours: a shift template that cannot be worked on two days in a row with
+    min_rest_hours between, and a max_consecutive_days that leaves no week of shifts_per_week shifts (with
+    consecutive_days_off). ``setting_rows`` and ``shift_rows`` give the sheet rows to name, where known."""
+    out: list[Problem] = []
     rest = int(round(rules.min_rest_hours * 60))
-    if rules.shifts_per_week < 2:
-        return
-    problems = [
-        Problem(
-            file=scenario.source,
-            sheet="shifts",
-            column="length_hours",
-            value=t.length_hours,
-            has_value=True,
-            message=f"shift {t.name} cannot be worked on two days in a row",
-            expected=f"a length that leaves min_rest_hours ({rules.min_rest_hours:g} h) before the next day's "
-            "start: length + min_rest_hours below 24 h",
+    if rules.shifts_per_week >= 2:
+        out += [
+            Problem(
+                file=file,
+                sheet="shifts",
+                row=(shift_rows or {}).get(t.name),
+                column="length_hours",
+                value=t.length_hours,
+                has_value=True,
+                message=f"shift {t.name} cannot be worked on two days in a row",
+                expected=f"a length that leaves min_rest_hours ({rules.min_rest_hours:g} h) before the next day's "
+                "start: length + min_rest_hours below 24 h",
+            )
+            for t in shifts
+            if t.length_minutes + rest >= DAY
+        ]
+    if not work_patterns(rules):
+        days_off = " consecutive" if rules.consecutive_days_off else ""
+        out.append(
+            Problem(
+                file=file,
+                sheet="settings",
+                row=(setting_rows or {}).get("max_consecutive_days"),
+                column="value",
+                value=rules.max_consecutive_days,
+                has_value=True,
+                message=f"max_consecutive_days leaves no week of shifts_per_week ({rules.shifts_per_week}) "
+                f"shifts with{days_off} days off",
+                expected="a max_consecutive_days that allows a week of shifts_per_week shifts (with "
+                "consecutive_days_off: at least shifts_per_week)",
+            )
         )
-        for t in scenario.shifts
-        if t.length_minutes + rest >= DAY
-    ]
-    if problems:
-        raise InputError(scenario.source, problems)
+    return out
 
 
 def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, int]) -> TourData:
     """The tour data of a roster problem from its shift options' table."""
     rules = TourRules.from_settings(scenario.settings)
-    check_rest_rules(scenario, rules)
+    problems = tour_rule_problems(scenario.shifts, rules, scenario.source)
+    if problems:  # the loader reports these (with rows) when weekly_tours is set; here for tours asked otherwise
+        raise InputError(scenario.source, problems)
     days = 7 * scenario.horizon.weeks
     st = scenario.settings
     minute = np.array([ts.hour * 60 + ts.minute for ts in table["local_start"]], dtype=np.int64)
@@ -235,22 +262,6 @@ def build_tours(scenario: Scenario, table: pd.DataFrame, pool_index: dict[str, i
             cells.append(StartCell(k, index * w, min(DAY, (index + 1) * w), own_night, length))
         option_cell[o] = cell_ids[key]
     patterns = work_patterns(rules)
-    if not patterns:
-        raise InputError(
-            scenario.source,
-            [
-                Problem(
-                    file=scenario.source,
-                    sheet="settings",
-                    column="value",
-                    value=rules.max_consecutive_days,
-                    has_value=True,
-                    message="max_consecutive_days leaves no week of shifts_per_week shifts",
-                    expected="a max_consecutive_days that allows a week of shifts_per_week shifts (with "
-                    "consecutive_days_off: at least shifts_per_week)",
-                )
-            ],
-        )
     tours = TourData(
         rules=rules,
         days=days,
