@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from test_tours import CHANNELS, MONDAY, MORNING, SHIFT_HEADER, shift, week
+from test_tours import CHANNELS, MONDAY, MORNING, SHIFT_HEADER, every_hour_week, shift, week
 from workbooks import error_block, run_cli, write_xlsx
 
 from planner.analysis.weeks import assign_weeks, can_work, named_weeks, pool_fairness
@@ -31,16 +31,7 @@ AGENT_HEADER = [
 
 def agents_book(tmp_path: Path, agents: list[list[Any]]) -> Path:
     """The one-pool UTC week of test_tours (Monday 23 to Sunday 29 March 2026) with these agents."""
-    demand = [["interval_start", "language", "channel", "tier", "contacts"]]
-    demand += [[MONDAY + dt.timedelta(hours=h), "en", "chat", "standard", 1] for h in range(7 * 24)]
-    tables = {
-        "demand": demand,
-        "channels": CHANNELS,
-        "sites": [["site", "timezone", "hourly_cost"], ["hq", "UTC", 10]],
-        "shifts": [SHIFT_HEADER, MORNING],
-        "settings": [["setting", "value"], ["shrinkage", 0]],
-        "agents": [AGENT_HEADER, *agents],
-    }
+    tables = every_hour_week([MORNING], [["shrinkage", 0]], "agents", [AGENT_HEADER, *agents])
     return write_xlsx(tables, tmp_path / "agents.xlsx")
 
 

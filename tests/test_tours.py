@@ -56,6 +56,23 @@ def week(
     return plan_roster(scenario, options)
 
 
+def every_hour_week(
+    shifts: list[list[Any]], settings: list[list[Any]], staff_sheet: str, staff: list[list[Any]]
+) -> dict[str, list[list[Any]]]:
+    """The tables of a one-pool UTC week (Monday 23 to Sunday 29 March 2026) with one chat contact every hour,
+    site hq at 10 an hour; ``staff``: the pools or agents sheet (header first)."""
+    demand = [["interval_start", "language", "channel", "tier", "contacts"]]
+    demand += [[MONDAY + dt.timedelta(hours=h), "en", "chat", "standard", 1] for h in range(7 * 24)]
+    return {
+        "demand": demand,
+        "channels": CHANNELS,
+        "sites": [["site", "timezone", "hourly_cost"], ["hq", "UTC", 10]],
+        "shifts": [SHIFT_HEADER, *shifts],
+        "settings": [["setting", "value"], *settings],
+        staff_sheet: staff,
+    }
+
+
 def days_of(result: RosterResult) -> list[list[int]]:
     """Per person (tour groups expanded), the local days worked."""
     return [sorted(s.local_day for s in g.shifts) for g in result.tour_groups for _ in range(g.people)]
@@ -157,23 +174,15 @@ def test_a_working_week_no_pattern_allows_is_bad_input(tmp_path):
     assert "sheet 'settings'" in str(err.value) and "max_consecutive_days" in str(err.value)
 
 
-
 def test_validate_reports_the_rules_no_week_can_keep_with_their_rows(tmp_path):
     # weekly_tours yes: the 14-hour shift (shifts row 3) plus 11 h of rest is past 24 h, so nobody works it
     # two days running; max_consecutive_days 4 (settings row 4) with two consecutive days off leaves no week
     # of five shifts. Both are reported in one run of `planner validate`, located, exit 1. Without weekly
     # tours neither rule applies and the workbook is valid.
     long = ["long", 13, 14, "08:00", "08:00", 60, None]
-    demand = [["interval_start", "language", "channel", "tier", "contacts"]]
-    demand += [[MONDAY + dt.timedelta(hours=h), "en", "chat", "standard", 1] for h in range(7 * 24)]
-    tables = {
-        "demand": demand,
-        "channels": CHANNELS,
-        "sites": [["site", "timezone", "hourly_cost"], ["hq", "UTC", 10]],
-        "pools": [["pool", "site", "languages"], ["en", "hq", "en"]],
-        "shifts": [SHIFT_HEADER, MORNING, long],
-        "settings": [["setting", "value"], ["weekly_tours", "yes"], ["shrinkage", 0], ["Max Consecutive Days", 4]],
-    }
+    settings = [["weekly_tours", "yes"], ["shrinkage", 0], ["Max Consecutive Days", 4]]
+    pools = [["pool", "site", "languages"], ["en", "hq", "en"]]
+    tables = every_hour_week([MORNING, long], settings, "pools", pools)
     path = write_xlsx(tables, tmp_path / "rules.xlsx")
     run = run_cli("validate", path)
     assert run.exit_code == 1
