@@ -8,10 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from test_tours import CHANNELS, MONDAY, MORNING, SHIFT_HEADER, every_hour_week, shift, week
 from workbooks import error_block, run_cli, write_xlsx
 
-from planner.analysis.weeks import assign_weeks, can_work, named_weeks, pool_fairness
+from planner.analysis.weeks import assign_weeks, can_work, named_weeks, pool_fairness, rate_notes
 from planner.domain import Agent
 from planner.roster.check import PersonWeek
 
@@ -181,6 +182,39 @@ def test_the_roster_gives_the_one_needed_week_to_the_agent_whose_columns_allow_i
     ]
     assert weeks["ana"].shifts == weeks["bo"].shifts == weeks["di"].shifts == ()
     assert not result.has_shortfall
+
+
+def test_an_agent_whose_own_rate_is_not_their_pools_gets_a_note_saying_what_they_are_costed_at(tmp_path: Path) -> None:
+    # one agent needed 09-17 Monday to Friday (5 x 8 paid hours). Ana costs 30 an hour, Bo's cell is blank
+    # (the site's 10), Cy 20: one pool priced at their mean, 20, so the week costs 40 x 20 = 800 whoever
+    # works it; the agents sheet says so for Ana and Bo (not for Cy, whose rate is the mean)
+    need = {(d, h): 1.0 for d in range(5) for h in range(9, 17)}
+    people = [["ana", "hq", "en", 40, 30], ["bo", "hq", "en", 40, None], ["cy", "hq", "en", 40, 20]]
+    result = week(tmp_path, need, [MORNING], agents=people, agent_columns=("hourly_cost",))
+    notes = {
+        "ana": "costed at the pool's rate 20.00 an hour, its agents' mean (own rate 30)",
+        "bo": "costed at the pool's rate 20.00 an hour, its agents' mean (own rate 10)",
+    }
+    assert rate_notes(result.scenario) == notes
+    assert result.summary.weekly_cost == 800.0
+    (worker,) = [g for g in result.tour_groups if g.shifts]
+    assert worker.cost == 800.0
+    assert worker.note == notes.get(worker.name, "")
+    assert all(g.note == "" for g in result.tour_groups if not g.shifts)
+
+
+def test_a_wage_scenario_raises_the_agents_own_rates_at_its_site(tmp_path: Path) -> None:
+    from planner.inputs.load import load_scenario
+    from planner.scenarios.apply import apply_spec
+    from planner.scenarios.changes import Change, ChangeKind, ScenarioSpec
+
+    path = agents_book(tmp_path, [["ana", "hq", "en", 40, *[None] * 6]])
+    base = load_scenario(path)
+    base = replace(base, agents=(replace(base.agents[0], hourly_cost=30.0),))
+    spec = ScenarioSpec("raise", (Change("raise", ChangeKind.WAGE, 2, site="hq", factor=1.1),))
+    raised = apply_spec(base, spec).scenario
+    assert raised.agents[0].hourly_cost == pytest.approx(33.0)
+    assert raised.sites["hq"].hourly_cost == pytest.approx(11.0)
 
 
 # --------------------------------------------------------------------------- reasons naming a tour rule

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -165,15 +166,19 @@ def schedule_order(g: PersonWeek) -> tuple[str, str, int, str]:
 
 
 def named_weeks(
-    named: tuple[Agent, ...], groups: tuple[PersonWeek, ...], longest_paid_minutes: int, weeks: int = 1
+    named: tuple[Agent, ...],
+    groups: tuple[PersonWeek, ...],
+    longest_paid_minutes: int,
+    weeks: int = 1,
+    notes: Mapping[str, str] | None = None,
 ) -> tuple[PersonWeek, ...]:
     """With an agents sheet: the person-weeks of each pool derived from agents go to its agents by a
     minimum-cost assignment (scipy's linear_sum_assignment): an agent can take a week that meets their
     contract hours within one shift, leaves their days off and unavailable dates free, starts within their
     window and has at most their nights; among those, weeks whose days off match the agent's preferred
     days off cost less. A week no agent can take is a hire ("hire 1 (pool)"); agents not needed get an
-    empty week. Each agent's week carries their restrictions, for the checker. Pools from the pools sheet
-    keep their tour groups."""
+    empty week. Each agent's week carries their restrictions, for the checker, and when they work their
+    entry of ``notes`` (by name: :func:`rate_notes`). Pools from the pools sheet keep their tour groups."""
     agents: dict[str, list[Agent]] = defaultdict(list)
     for a in sorted(named, key=lambda a: a.name):
         agents[a.pool_name].append(a)
@@ -190,9 +195,23 @@ def named_weeks(
                 note = hire_note(w, members, longest_paid_minutes, weeks)
                 out.append(replace(w, name=f"hire {hires} ({pool})", hire=True, note=note))
             else:
-                out.append(restricted(replace(w, name=fit.name), fit))
+                out.append(restricted(replace(w, name=fit.name, note=(notes or {}).get(fit.name, "")), fit))
         out += [restricted(PersonWeek(a.name, pool, a.site, ()), a) for a in members if a.name not in taken]
     return tuple(out)
+
+
+def rate_notes(scenario: Scenario) -> dict[str, str]:
+    """Per named agent whose own rate (`hourly_cost`, else the site's) is not the rate their pool is priced
+    at (the mean of its agents' rates), a note saying so: the cost shown for them is at the pool's rate."""
+    out = {}
+    for a in scenario.agents:
+        if a.pool_name not in scenario.pools:
+            continue
+        priced = scenario.pool_hourly_cost(scenario.pools[a.pool_name])
+        own = a.hourly_cost if a.hourly_cost is not None else scenario.sites[a.site].hourly_cost
+        if abs(own - priced) > 1e-9:
+            out[a.name] = f"costed at the pool's rate {priced:.2f} an hour, its agents' mean (own rate {own:g})"
+    return out
 
 
 #: Cost of giving an agent a week they cannot work: above any preference penalty, so it is never chosen

@@ -17,7 +17,7 @@ import pandas as pd
 from planner.analysis.floorplan import FloorTables, floor_tables
 from planner.analysis.roster_tables import RosterSolution, build_tables, summarize
 from planner.analysis.summary import FullCoverageComparison, LabourRulesPrice, ModelSize, RosterSummary
-from planner.analysis.weeks import named_weeks, pool_fairness, roster_frame, tour_groups
+from planner.analysis.weeks import named_weeks, pool_fairness, rate_notes, roster_frame, tour_groups
 from planner.domain import Scenario
 from planner.requirements import Requirements, compute_requirements
 from planner.roster.check import PersonWeek, assert_roster
@@ -186,7 +186,8 @@ def _solve_once(
         groups = tour_groups(scenario, shift_options, problem, solution)
         assert_roster(groups, frame)
         if scenario.agents:
-            groups = named_weeks(scenario.agents, groups, frame.longest_paid_minutes, frame.weeks)
+            notes = rate_notes(scenario)
+            groups = named_weeks(scenario.agents, groups, frame.longest_paid_minutes, frame.weeks, notes)
             assert_roster(groups, replace(frame, pool_caps={}, site_caps={}))  # hires go past the caps
     tables = build_tables(scenario, req, shift_options, problem, solution, info)
     size = ModelSize(model.n_variables, len(model.decisions) + len(model.people), model.n_constraints, build_seconds)

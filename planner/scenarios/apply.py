@@ -101,13 +101,17 @@ def _scale_demand(s: Scenario, c: Change) -> Scenario:
 
 def _site_change(s: Scenario, c: Change) -> Scenario:
     site = s.sites[c.site or ""]
-    pools = s.pools
+    pools, agents = s.pools, s.agents
     if c.kind is ChangeKind.WAGE and c.factor is not None:
         new = replace(site, hourly_cost=site.hourly_cost * c.factor)
         pools = {
             n: replace(p, hourly_cost=p.hourly_cost * c.factor) if p.site == site.name and p.hourly_cost else p
             for n, p in pools.items()
         }
+        agents = tuple(
+            replace(a, hourly_cost=a.hourly_cost * c.factor) if a.site == site.name and a.hourly_cost else a
+            for a in agents
+        )
     elif c.kind is ChangeKind.WAGE:
         new = replace(site, hourly_cost=float(c.value or 0.0))
     elif c.kind is ChangeKind.NIGHT_PREMIUM:
@@ -116,7 +120,7 @@ def _site_change(s: Scenario, c: Change) -> Scenario:
         new = replace(site, weekend_premium=float(c.value or 0.0))
     else:
         new = replace(site, max_agents=int(c.value or 0))
-    return replace(s, sites={**s.sites, site.name: new}, pools=pools)
+    return replace(s, sites={**s.sites, site.name: new}, pools=pools, agents=agents)
 
 
 def _shift_window(s: Scenario, c: Change) -> Scenario:
