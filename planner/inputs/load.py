@@ -106,7 +106,7 @@ def build_scenario(book: RawBook) -> Scenario:
         _priority_conflicts(demand, channels, tuple(targets), book, log)
         _promise_conflicts(demand, channels, tuple(targets), book, log)
     if demand is not None and not log.errors:
-        _coverage_warnings(demand, pools, targets, book, log)
+        _coverage_warnings(demand, pools, {a.pool_name for a in agents}, targets, book, log)
         _site_warnings(sites, shifts, book, log)
     _sort_problems(log)
     log.raise_if_errors(book.file)
@@ -442,23 +442,25 @@ def _add_agent_pools(
             continue
         site_cost = sites[site].hourly_cost if site in sites else 0.0
         costs = [a.hourly_cost if a.hourly_cost is not None else site_cost for a in members]
-        _warn_mixed_costs(name, members, costs, table, log)
+        mean = float(np.mean(costs))
+        _warn_mixed_costs(name, members, costs, mean, table, log)
         pools[name] = Pool(
             name=name,
             site=site,
             languages=members[0].languages,
             channels=members[0].channels,
             available=len(members),
-            hourly_cost=float(np.mean(costs)) if any(a.hourly_cost is not None for a in members) else None,
+            hourly_cost=mean if any(a.hourly_cost is not None for a in members) else None,
         )
 
 
-def _warn_mixed_costs(name: str, members: list[Agent], costs: list[float], table: TypedTable, log: ProblemLog) -> None:
+def _warn_mixed_costs(
+    name: str, members: list[Agent], costs: list[float], mean: float, table: TypedTable, log: ProblemLog
+) -> None:
     """A warning where the agents of one derived pool cost different amounts per paid hour: the roster prices
-    every person of a pool at one rate (the mean of its agents' rates), so their own rates are not used."""
+    every person of a pool at one rate (``mean``, of its agents' rates), so their own rates are not used."""
     if max(costs) - min(costs) <= 1e-9:
         return
-    mean = float(np.mean(costs))
     first = next(a for a, c in zip(members, costs, strict=True) if abs(c - mean) > 1e-9)
     log.add(
         Problem(
@@ -1054,10 +1056,13 @@ def _show_minutes(m: int) -> str:
 def _coverage_warnings(
     demand: pd.DataFrame,
     pools: dict[str, Pool],
+    derived: set[str],
     targets: list[TargetOverride],
     book: RawBook,
     log: ProblemLog,
 ) -> None:
+    """Warnings about demand no pool can serve, pools (``derived``: the pools from the agents sheet) speaking a
+    language with no demand, and targets rows naming what has no demand."""
     active = demand[demand["contacts"] > 0]
     spoken = {lang for p in pools.values() for lang in p.languages}
     for lang in sorted(set(active["language"])):
@@ -1085,7 +1090,7 @@ def _coverage_warnings(
     for pool in pools.values():
         unknown = [lang for lang in pool.languages if lang not in langs]
         if unknown:
-            named = pool.name.startswith("agents:")
+            named = pool.name in derived
             useless = f": {'they' if named else 'it'} can serve nothing (a misspelt language code?)"
             log.add(
                 Problem(
