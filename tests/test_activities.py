@@ -11,7 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.analysis.activities import GroupInfo, queue_text, round_interval, routing_table
+from planner.analysis.activities import (
+    DEFERRED_DUE,
+    NO_AGENT_FREE,
+    DeferredBacklog,
+    GroupInfo,
+    queue_text,
+    round_interval,
+    round_with_backlog,
+    routing_table,
+)
 from planner.analysis.breaks import BreakGroup, slack_after, stagger
 from planner.domain import Horizon, Pool, Scenario, WorkKind
 from planner.errors import InputError
@@ -19,7 +28,7 @@ from planner.inputs.load import load_scenario
 from planner.outputs.workbooks import write_roster
 from planner.requirements import QueueSpec
 from planner.roster.plan import RosterResult, plan_roster
-from planner.roster.rules import PoolSpec
+from planner.roster.rules import DeferredGroup, PoolSpec
 from planner.simulation.engine import _fill_desks, compile_input
 from planner.simulation.floor import Activity, FloorPlan, ShiftBlock
 from planner.simulation.model import SimInput, SimQueue, slot_minutes
@@ -65,6 +74,82 @@ def test_a_kept_live_target_is_not_rounded_up_past_it_at_the_deferred_works_expe
     assert round_interval({0: {"A": 2.4}}, {"A": 2.0}, {0: 4}, {"A"}) == ({0: {"A": 3}}, [])
     # a plan short of the requirement (1.6 < 2, the roster's gap) is still rounded up: A 1 -> 2, D the other 2
     assert round_interval({0: {"A": 1.6, "D": 1.0}}, {"A": 2.0}, {0: 4}, {"A"}) == ({0: {"A": 2, "D": 2}}, [])
+
+
+def test_urgent_deferred_work_gets_an_agent_before_a_live_round_up_for_another_pools_gap() -> None:
+    # pool 0 (3 agents): live A 2.0, deferred D 0.2; pool 1 (2 agents): A 1.6. A needs 3.6 -> 4 whole.
+    # Rounded down A is 2 + 1; both pools have a free agent. Without urgent work pool 0's goes to A (first
+    # pool by number) and pool 1's rounds A up: D gets nobody.
+    plan = {0: {"A": 2.0, "D": 0.2}, 1: {"A": 1.6}}
+    assert round_interval(plan, {"A": 3.6}, {0: 3, 1: 2}, {"A"}) == ({0: {"A": 3}, 1: {"A": 2}}, [])
+    # D's 0.2 must be worked now: pool 0 holds its free agent for it, so A's fourth agent comes from pool 1
+    whole = round_interval(plan, {"A": 3.6}, {0: 3, 1: 2}, {"A"}, urgent={0: 0.2})
+    assert whole == ({0: {"A": 2, "D": 1}, 1: {"A": 2}}, [])
+    # one pool alone: the agent held for D was A's only third agent, and A (2.4 -> 3 whole) is reported
+    assert round_interval({0: {"A": 2.4, "D": 0.2}}, {"A": 2.4}, {0: 3}, {"A"}, urgent={0: 0.2}) == (
+        {0: {"A": 2, "D": 1}},
+        ["A"],
+    )
+    # but a pool with no agent free after its rounded-down live plan holds nobody
+    assert round_interval({0: {"A": 3.0, "D": 0.2}}, {"A": 3.0}, {0: 3}, {"A"}, urgent={0: 0.2}) == (
+        {0: {"A": 3}},
+        [],
+    )
+
+
+def _deferred_group(window: float) -> DeferredGroup:
+    return DeferredGroup("D", (("de", "social", "standard"),), ("de",), np.zeros(1), (), window, 0.95)
+
+
+def test_deferred_work_an_interval_does_not_take_is_carried_to_its_last_interval() -> None:
+    # a 2-hour target in hourly intervals is planned within 1.5 h: no interval to spare, each interval's
+    # plan is urgent at once, and what nobody took stays urgent for a planned window (2 intervals) more
+    short = DeferredBacklog([_deferred_group(1.5)])
+    short.add(0, {0: {"D": 0.2, "A": 1.0}})
+    assert short.urgent(0) == {0: pytest.approx(0.2)} and short.due(0) == {"D": pytest.approx(0.2)}
+    short.add(1, {0: {"D": 0.2}})
+    assert short.urgent(1) == {0: pytest.approx(0.4)}
+    short.add(3, {})
+    assert short.urgent(3) == {0: pytest.approx(0.2)}  # the part of interval 0 is dropped after interval 2
+    short.work(0, {"D": 1})
+    assert short.due(0) == {} and short.pools() == set()
+    # a 24-hour target in 3-hour intervals is planned within 6 intervals: 2 to spare (8 - 6)
+    long = DeferredBacklog([_deferred_group(6.0)])
+    long.add(0, {0: {"D": 0.5}})
+    long.add(1, {0: {"D": 0.5}})
+    assert long.urgent(1) == {} and long.due(0) == {"D": pytest.approx(1.0)}
+    long.add(2, {})
+    assert long.urgent(2) == {0: pytest.approx(0.5)}
+    long.work(0, {"D": 1})  # one agent-interval takes interval 0's half and interval 1's half, oldest first
+    assert long.due(0) == {}
+
+
+def test_a_small_deferred_plan_that_rounding_drops_every_interval_gets_an_agent_when_it_falls_due() -> None:
+    # pool 0 (3 agents) plans live A 2.0 and deferred D 0.3 an interval; pool 1 (1 agent) plans A 0.6, so A
+    # (2.6 -> 3 whole) takes pool 0's free agent every interval and D, rounded interval by interval, gets
+    # none all day. With its work carried (a window of 6 intervals, 2 to spare) D gets an agent in interval
+    # 2 (interval 0's work falls due) and in interval 5 (interval 3's): 2 agent-intervals for 1.8 planned.
+    plans = {0: {"A": 2.0, "D": 0.3}, 1: {"A": 0.6}}
+    backlog = DeferredBacklog([_deferred_group(6.0)])
+    given, short = [], []
+    for t in range(6):
+        whole, unkept = round_with_backlog(backlog, t, plans, {"A": 2.6}, {0: 3, 1: 1}, {"A"})
+        given.append(whole[0].get("D", 0))
+        short.append(unkept)
+    assert given == [0, 0, 1, 0, 0, 1]
+    assert short == [{}] * 6  # A's third agent is pool 1's rounded-up 0.6 when pool 0 holds its agent
+    assert [round_interval(plans, {"A": 2.6}, {0: 3, 1: 1}, {"A"})[0][0].get("D", 0) for _ in range(6)] == [0] * 6
+
+
+def test_an_activity_gap_says_whether_deferred_work_falling_due_made_it() -> None:
+    backlog = DeferredBacklog([_deferred_group(1.5)])  # a 2-hour target in hourly intervals: due at once
+    # 3 agents, A 2.4 (3 whole): the third works D's 0.2 that falls due, so A is one short by choice
+    whole, unkept = round_with_backlog(backlog, 0, {0: {"A": 2.4, "D": 0.2}}, {"A": 2.4}, {0: 3}, {"A"})
+    assert whole == {0: {"A": 2, "D": 1}} and unkept == {"A": DEFERRED_DUE}
+    # 2 agents, A 2.4: no third agent at all (and D's work, taken by nobody, stays open)
+    whole, unkept = round_with_backlog(backlog, 1, {0: {"A": 2.4}}, {"A": 2.4}, {0: 2}, {"A"})
+    assert whole == {0: {"A": 2}} and unkept == {"A": NO_AGENT_FREE}
+    assert backlog.due(0) == {}  # interval 0's 0.2 was worked by its agent
 
 
 def test_deferred_routing_takes_the_groups_a_pool_was_planned_for_first() -> None:

@@ -13,8 +13,9 @@ import pandas as pd
 
 from planner.analysis.breaks import duty_change
 from planner.domain import Pool, Scenario
+from planner.queueing.deferred import PLANNED_WINDOW_SHARE
 from planner.requirements import QueueKey, QueueSpec, Requirements
-from planner.roster.rules import TOL, PoolSpec, RosterProblem
+from planner.roster.rules import TOL, DeferredGroup, PoolSpec, RosterProblem
 from planner.simulation.floor import tier_ranks
 from planner.timezones import utc_to_local
 
@@ -33,7 +34,11 @@ ACTIVITY_COLUMNS = [
     "planned",
 ]
 ROUTING_COLUMNS = ["pool", "site", "rank", "group", "kind", "queues", "planned_agent_hours"]
-UNKEPT_COLUMNS = ["interval_start", "group", "required_on_floor", "planned_on_floor"]
+UNKEPT_COLUMNS = ["interval_start", "group", "required_on_floor", "planned_on_floor", "reason"]
+#: ``reason`` of an activity gap: every agent of the pools that plan the group has work the plan needs more
+NO_AGENT_FREE = "no agent free"
+#: ``reason`` of an activity gap: a pool's agent works deferred work that falls due (see DeferredBacklog)
+DEFERRED_DUE = "an agent works deferred work that falls due"
 
 #: planned[pool, interval][group] = fractional scheduled agents the model allocated to the group.
 PoolAlloc = dict[tuple[int, int], dict[str, float]]
@@ -137,6 +142,7 @@ def round_interval(
     required: dict[str, float],
     capacity: dict[int, int],
     live: set[str],
+    urgent: Mapping[int, float] | None = None,
 ) -> tuple[dict[int, dict[str, int]], list[str]]:
     """Whole agents per pool and group in one interval.
 
@@ -149,7 +155,12 @@ def round_interval(
     groups share what is left of each pool in proportion to their plan (largest remainder). A live group
     whose target is kept is not rounded up past it at the deferred work's expense: the model planned
     those fractions of agents on deferred work, and short deferred windows (an hour, four hours) need
-    them where they are. Returns the whole plan and the live groups it cannot keep."""
+    them where they are. ``urgent[pool]`` is deferred work (in agents) that must be worked in this interval
+    (see :class:`DeferredBacklog`): as many whole agents as it needs, rounded up, are held for the pool's
+    deferred groups before any free agent goes to a live group beyond its rounded-down plan: work that
+    falls due now is never worked later, while a live group one whole agent short of its requirement in an
+    interval is a little under its target there (and is listed). Returns the whole plan and the live
+    groups it cannot keep."""
     out = {p: {g: int(math.floor(v + 1e-6)) for g, v in plan.items() if g in live} for p, plan in planned.items()}
     free = {p: capacity.get(p, 0) - sum(out[p].values()) for p in planned}
     for p in planned:  # round-downs past capacity (capacity below the plan) are cut first
@@ -157,6 +168,9 @@ def round_interval(
             g = min((g for g in out[p] if out[p][g] > 0), key=lambda g: (out[p][g], g))
             out[p][g] -= 1
             free[p] += 1
+    held = {p: min(free[p], max(0, math.ceil((urgent or {}).get(p, 0.0) - 1e-6))) for p in planned}
+    for p in planned:
+        free[p] -= held[p]
     deficit = {}
     for g, need in required.items():
         plan_total = sum(planned[p].get(g, 0.0) for p in planned)
@@ -176,7 +190,7 @@ def round_interval(
             if free[p] > 0 and out[p][g] < plan[g] - 1e-6:
                 out[p][g] += 1
                 free[p] -= 1
-        out[p].update(_share(plan, live, free[p]))
+        out[p].update(_share(plan, live, free[p] + held[p]))
     return {p: {g: v for g, v in plan.items() if v > 0} for p, plan in out.items()}, unkept
 
 
@@ -256,6 +270,61 @@ def _share(plan: dict[str, float], live: set[str], rest: int) -> dict[str, int]:
     return whole
 
 
+class DeferredBacklog:
+    """Deferred work a pool's plan put in an interval that its whole agents have not yet taken, per pool and
+    group, each part with the interval by which it must be worked.
+
+    The model plans each deferred group's capacity interval by interval, in fractions of an agent (0.2 of an
+    agent an hour for a small social queue in the evening); whole agents cannot follow it. Rounded interval
+    by interval, such fractions lose to the live groups' rounding every time, and a small queue whose only
+    speakers also take a large live queue was not worked all evening (a simulation of the floor: 0-40 %
+    within a two-hour target the roster predicted at 95 %). So what an interval's agents do not take is
+    carried: the plan's work is done within the window to spare, the quarter of the target the roster keeps
+    for arrivals that bunch (``PLANNED_WINDOW_SHARE``), which is the interval itself for targets under
+    four intervals; work still open at that interval is urgent and gets whole agents before the live
+    groups' round-ups; work open a whole window past it is dropped (late whatever the floor does)."""
+
+    def __init__(self, groups: Iterable[DeferredGroup]) -> None:
+        self.spare = {g.name: int(math.floor(g.window * (1.0 / PLANNED_WINDOW_SHARE - 1.0) + 1e-9)) for g in groups}
+        self.late = {g.name: int(math.ceil(g.window - 1e-9)) for g in groups}
+        self.open: dict[tuple[int, str], list[list[float]]] = defaultdict(list)  # [due interval, agents], oldest first
+
+    def add(self, t: int, plans: Mapping[int, Mapping[str, float]]) -> None:
+        """Interval ``t``'s plan joins the open work; parts a window past their interval are dropped."""
+        for p, plan in plans.items():
+            for g, v in plan.items():
+                if g in self.spare and v > TOL:
+                    self.open[(p, g)].append([float(t + self.spare[g]), float(v)])
+        for (_p, g), parts in list(self.open.items()):
+            parts[:] = [part for part in parts if part[0] + self.late[g] >= t and part[1] > TOL]
+
+    def pools(self) -> set[int]:
+        return {p for (p, _g), parts in self.open.items() if parts}
+
+    def due(self, p: int) -> dict[str, float]:
+        """The pool's open deferred work per group, in agents."""
+        return {g: sum(v for _, v in parts) for (q, g), parts in self.open.items() if q == p and parts}
+
+    def urgent(self, t: int) -> dict[int, float]:
+        """Per pool, the open work that must be worked in interval ``t``."""
+        out: dict[int, float] = defaultdict(float)
+        for (p, _g), parts in self.open.items():
+            for due, v in parts:
+                if due <= t:
+                    out[p] += v
+        return dict(out)
+
+    def work(self, p: int, given: Mapping[str, int]) -> None:
+        """Whole agents the interval gave the pool's deferred groups take their open work, oldest first."""
+        for g, agents in given.items():
+            left, parts = float(agents), self.open.get((p, g), [])
+            for part in parts:
+                take = min(left, part[1])
+                part[1] -= take
+                left -= take
+            parts[:] = [part for part in parts if part[1] > TOL]
+
+
 def plan_activities(
     scenario: Scenario,
     req: Requirements,
@@ -281,33 +350,64 @@ def plan_activities(
         by_t[t][p] = plan
     live_need = np.zeros_like(duty)
     rows, unkept = [], []
+    open_scheduled, open_floor = DeferredBacklog(problem.deferred), DeferredBacklog(problem.deferred)
     for t in sorted(by_t):
         plans = by_t[t]
         required = {g.name: float(g.requirement[t]) for g in problem.live if g.requirement[t] > TOL}
-        scheduled, _ = round_interval(plans, required, {p: int(people[p, t]) for p in plans}, live)
-        on_floor, missed = round_interval(
+        scheduled, _ = round_with_backlog(
+            open_scheduled, t, plans, required, {p: int(people[p, t]) for p in range(len(problem.pools))}, live
+        )
+        on_floor, missed = round_with_backlog(
+            open_floor,
+            t,
             {p: {g: v * keep for g, v in plan.items()} for p, plan in plans.items()},
             {g: v * keep for g, v in required.items()},
-            {p: int(math.floor(people[p, t] * keep + 0.5)) for p in plans},
+            {p: int(math.floor(people[p, t] * keep + 0.5)) for p in range(len(problem.pools))},
             live,
         )
         when = pd.Timestamp(h.start).tz_convert("UTC") + pd.Timedelta(minutes=t * h.interval_minutes)
-        for g in missed:
-            whole = sum(on_floor[p].get(g, 0) for p in plans)
-            unkept.append((when, g, round(required[g] * keep, 3), whole))
-        for p, plan in sorted(plans.items()):
+        for g, reason in missed.items():
+            whole = sum(n.get(g, 0) for n in on_floor.values())
+            unkept.append((when, g, round(required[g] * keep, 3), whole, reason))
+        for p in sorted(set(plans) | set(scheduled) | set(on_floor)):
+            plan = plans.get(p, {})
             live_need[p, t] = sum(v for g, v in plan.items() if g in live)
             # every deferred group the model planned here gets a row, whole agents or not: the floor's
             # deferred agents take the interval's planned groups before the pool's other deferred queues
-            names = set(scheduled[p]) | set(on_floor[p]) | {g for g, v in plan.items() if g not in live and v > TOL}
+            mine = scheduled.get(p, {}), on_floor.get(p, {})
+            names = set(mine[0]) | set(mine[1]) | {g for g, v in plan.items() if g not in live and v > TOL}
             for g in sorted(names, key=lambda g: (g not in live, g)):
-                rows.append(_activity_row(scenario, problem, p, when, groups[g], scheduled[p], on_floor[p], plan))
+                rows.append(_activity_row(scenario, problem, p, when, groups[g], mine[0], mine[1], plan))
     return ActivityPlan(
         activities=pd.DataFrame(rows, columns=ACTIVITY_COLUMNS),
         routing=routing_table(scenario.pools, problem.pools, req.queues.values(), groups, _hours(problem, planned)),
         unkept=pd.DataFrame(unkept, columns=UNKEPT_COLUMNS),
         live_need=live_need,
     )
+
+
+def round_with_backlog(
+    backlog: DeferredBacklog,
+    t: int,
+    plans: dict[int, dict[str, float]],
+    required: dict[str, float],
+    capacity: dict[int, int],
+    live: set[str],
+) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
+    """:func:`round_interval` of interval ``t`` with each pool's deferred plan replaced by its open deferred
+    work (this interval's plan and what earlier intervals' whole agents did not take); the whole agents
+    given to deferred groups then take that work. Returns the whole plan and the live groups it does not
+    keep, each with its reason: ``DEFERRED_DUE`` when the group would be kept if no agent were held for
+    deferred work falling due, else ``NO_AGENT_FREE``."""
+    backlog.add(t, plans)
+    pools = set(plans) | {p for p in backlog.pools() if capacity.get(p, 0) > 0}
+    with_open = {p: {**{g: v for g, v in plans.get(p, {}).items() if g in live}, **backlog.due(p)} for p in pools}
+    cap = {p: capacity.get(p, 0) for p in pools}
+    whole, unkept = round_interval(with_open, required, cap, live, backlog.urgent(t))
+    for p, plan in whole.items():
+        backlog.work(p, {g: v for g, v in plan.items() if g not in live})
+    unheld = set(round_interval(with_open, required, cap, live)[1]) if unkept else set()
+    return whole, {g: NO_AGENT_FREE if g in unheld else DEFERRED_DUE for g in unkept}
 
 
 def _hours(problem: RosterProblem, planned: PoolAlloc) -> dict[int, dict[str, float]]:

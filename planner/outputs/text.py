@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.analysis.activities import DEFERRED_DUE
 from planner.analysis.summary import time_zone_answer
 from planner.requirements import Requirements
 from planner.roster.plan import RosterResult
@@ -85,8 +86,10 @@ def floor_plan_lines(result: RosterResult) -> list[str]:
         "order and break at the breaks sheet's times"
     ]
     if len(plan.unkept):
+        due = int((plan.unkept["reason"] == DEFERRED_DUE).sum())
+        why = f" ({due} of them because an agent works deferred work that falls due)" if due else ""
         lines.append(
-            f"  {len(plan.unkept)} group-interval(s) where whole agents cannot keep a live target: "
+            f"  {len(plan.unkept)} group-interval(s) where whole agents do not keep a live target{why}: "
             "see the activity_gaps sheet"
         )
     return lines
