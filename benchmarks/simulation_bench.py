@@ -9,7 +9,16 @@ the roster workbook, building the floor plan, the replications and the summary) 
 wall time, the contacts simulated (arrivals of every replication, warm-up and tail included)
 and contacts per second, plus wall time x jobs / replications (about one replication's time in its
 own process, when the machine is otherwise idle). It
-checks that every ``--jobs`` value gives the same result (determinism).
+checks that every ``--jobs`` value gives the same result (determinism), then prints how the roster kept
+its promises on the simulated floor: per kind of queue (live, deferred), the queue-weeks and queue-days
+below target (beyond the 95 % confidence interval, or within it) out of those with contacts, and the
+live queue-intervals below target (the ``misses`` sheet of ``planner simulate``).
+
+Any roster workbook of the same input can be checked, e.g. the 500-agent week::
+
+    python benchmarks/agents_bench.py --keep /tmp/agents     # writes /tmp/agents/named.xlsx
+    python -m planner roster /tmp/agents/named.xlsx -o /tmp/agents/roster.xlsx
+    python benchmarks/simulation_bench.py --input /tmp/agents/named.xlsx --roster /tmp/agents/roster.xlsx --jobs 2
 
 This is a benchmark, not a test: nothing is asserted; timings depend on the machine's load.
 """
@@ -19,6 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench_common import REPO, cpus, git_revision
@@ -26,6 +36,7 @@ from bench_common import REPO, cpus, git_revision
 sys.path.insert(0, str(REPO))
 
 from planner.inputs.load import load_scenario  # noqa: E402
+from planner.simulation.report import SimulationResult, Verdict  # noqa: E402
 from planner.simulation.run import simulate_roster_file  # noqa: E402
 
 
@@ -55,6 +66,22 @@ def main() -> None:
             first = result
         elif (result.weeks, result.days, result.pools) != (first.weeks, first.days, first.pools):
             print(f"  results differ between --jobs {args.jobs[0]} and --jobs {jobs}")
+    if first is not None:
+        print_verdicts(first)
+
+
+def print_verdicts(result: SimulationResult) -> None:
+    """Queue-weeks and queue-days below target, per kind of queue, and live queue-intervals below target."""
+    print(f"{'kind':<9} {'span':<6} {'with contacts':>13} {'misses':>7} {'within CI':>10}")
+    for live in (True, False):
+        for span, rows in (("week", result.weeks), ("day", result.days)):
+            mine = [o for o in rows if o.live == live and o.contacts > 0]
+            count = Counter(o.verdict for o in mine)
+            print(
+                f"{'live' if live else 'deferred':<9} {span:<6} {len(mine):>13} {count[Verdict.MISSES]:>7} "
+                f"{count[Verdict.WITHIN_CI]:>10}"
+            )
+    print(f"live queue-intervals below target: {len(result.misses)}")
 
 
 if __name__ == "__main__":
