@@ -122,6 +122,13 @@ def test_deferred_work_an_interval_does_not_take_is_carried_to_its_last_interval
     assert long.urgent(2) == {0: pytest.approx(0.5)}
     long.work(0, {"D": 1})  # one agent-interval takes interval 0's half and interval 1's half, oldest first
     assert long.due(0) == {}
+    # the week repeats: work planned in its last interval (167) falls due in the next week's interval 1
+    long.add(167, {0: {"D": 0.4}})
+    long.wrap(168)
+    long.add(0, {})
+    assert long.urgent(0) == {} and long.due(0) == {"D": pytest.approx(0.4)}
+    long.add(1, {})
+    assert long.urgent(1) == {0: pytest.approx(0.4)}
 
 
 def test_a_small_deferred_plan_that_rounding_drops_every_interval_gets_an_agent_when_it_falls_due() -> None:

@@ -42,6 +42,8 @@ DEFERRED_DUE = "an agent works deferred work that falls due"
 
 #: planned[pool, interval][group] = fractional scheduled agents the model allocated to the group.
 PoolAlloc = dict[tuple[int, int], dict[str, float]]
+#: whole[pool][group] = whole agents of the pool on the group in one interval.
+WholePlan = dict[int, dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,12 @@ class DeferredBacklog:
         for (_p, g), parts in list(self.open.items()):
             parts[:] = [part for part in parts if part[0] + self.late[g] >= t and part[1] > TOL]
 
+    def wrap(self, n: int) -> None:
+        """Carry the open work into the next copy of an ``n``-interval horizon (the week repeats)."""
+        for parts in self.open.values():
+            for part in parts:
+                part[0] -= n
+
     def pools(self) -> set[int]:
         return {p for (p, _g), parts in self.open.items() if parts}
 
@@ -351,7 +359,8 @@ def plan_activities(
     live_need = np.zeros_like(duty)
     rows, unkept = [], []
     open_scheduled, open_floor = DeferredBacklog(problem.deferred), DeferredBacklog(problem.deferred)
-    for t in sorted(by_t):
+
+    def round_at(t: int) -> tuple[WholePlan, WholePlan, dict[str, str], dict[str, float]]:
         plans = by_t[t]
         required = {g.name: float(g.requirement[t]) for g in problem.live if g.requirement[t] > TOL}
         scheduled, _ = round_with_backlog(
@@ -365,6 +374,15 @@ def plan_activities(
             {p: int(math.floor(people[p, t] * keep + 0.5)) for p in range(len(problem.pools))},
             live,
         )
+        return scheduled, on_floor, missed, required
+
+    for t in sorted(by_t):  # the week repeats: what is open at its end is open at its start
+        round_at(t)
+    open_scheduled.wrap(problem.n_intervals)
+    open_floor.wrap(problem.n_intervals)
+    for t in sorted(by_t):
+        plans = by_t[t]
+        scheduled, on_floor, missed, required = round_at(t)
         when = pd.Timestamp(h.start).tz_convert("UTC") + pd.Timedelta(minutes=t * h.interval_minutes)
         for g, reason in missed.items():
             whole = sum(n.get(g, 0) for n in on_floor.values())
