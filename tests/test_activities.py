@@ -148,6 +148,21 @@ def test_a_small_deferred_plan_that_rounding_drops_every_interval_gets_an_agent_
     assert [round_interval(plans, {"A": 2.6}, {0: 3, 1: 1}, {"A"})[0][0].get("D", 0) for _ in range(6)] == [0] * 6
 
 
+def test_urgent_work_of_a_group_another_pools_deferred_agents_take_holds_no_agent() -> None:
+    # D falls due at once (a 2-hour target in hourly intervals) in both pools. Without holding anyone,
+    # A (2.0 + 0.6 -> 3 whole) takes pool 0's free agent and pool 1's two free agents go to D: pool 1's
+    # deferred agents take D's work (pool 0's too, earliest deadline first), so pool 0 holds nobody for it
+    backlog = DeferredBacklog([_deferred_group(1.5)])
+    plans = {0: {"A": 2.0, "D": 0.2}, 1: {"A": 0.6, "D": 1.0}}
+    whole, unkept = round_with_backlog(backlog, 0, plans, {"A": 2.6}, {0: 3, 1: 2}, {"A"})
+    assert whole == {0: {"A": 3}, 1: {"D": 2}} and unkept == {}
+    assert backlog.due(0) == {} and backlog.due(1) == {}
+    # pool 1 without D in its plan: D's 0.2 in pool 0 is nobody's work unless pool 0 holds its agent for it
+    backlog = DeferredBacklog([_deferred_group(1.5)])
+    whole, unkept = round_with_backlog(backlog, 0, {0: plans[0], 1: {"A": 0.6}}, {"A": 2.6}, {0: 3, 1: 2}, {"A"})
+    assert whole == {0: {"A": 2, "D": 1}, 1: {"A": 1}} and unkept == {}
+
+
 def test_an_activity_gap_says_whether_deferred_work_falling_due_made_it() -> None:
     backlog = DeferredBacklog([_deferred_group(1.5)])  # a 2-hour target in hourly intervals: due at once
     # 3 agents, A 2.4 (3 whole): the third works D's 0.2 that falls due, so A is one short by choice

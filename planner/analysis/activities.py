@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -284,53 +284,71 @@ class DeferredBacklog:
     carried: the plan's work is done within the window to spare, the quarter of the target the roster keeps
     for arrivals that bunch (``PLANNED_WINDOW_SHARE``), which is the interval itself for targets under
     four intervals; work still open at that interval is urgent and gets whole agents before the live
-    groups' round-ups; work open a whole window past it is dropped (late whatever the floor does)."""
+    groups' round-ups, unless a pool's deferred agents take its group in that interval anyway (see
+    :func:`round_with_backlog`); work open a whole window past it is dropped (late whatever the floor
+    does)."""
 
     def __init__(self, groups: Iterable[DeferredGroup]) -> None:
         self.spare = {g.name: int(math.floor(g.window * (1.0 / PLANNED_WINDOW_SHARE - 1.0) + 1e-9)) for g in groups}
         self.late = {g.name: int(math.ceil(g.window - 1e-9)) for g in groups}
-        self.open: dict[tuple[int, str], list[list[float]]] = defaultdict(list)  # [due interval, agents], oldest first
+        # open[pool][group] = [due interval, agents] parts, oldest first; no empty lists or pools
+        self.open: dict[int, dict[str, list[list[float]]]] = {}
 
     def add(self, t: int, plans: Mapping[int, Mapping[str, float]]) -> None:
         """Interval ``t``'s plan joins the open work; parts a window past their interval are dropped."""
         for p, plan in plans.items():
             for g, v in plan.items():
                 if g in self.spare and v > TOL:
-                    self.open[(p, g)].append([float(t + self.spare[g]), float(v)])
-        for (_p, g), parts in list(self.open.items()):
-            parts[:] = [part for part in parts if part[0] + self.late[g] >= t and part[1] > TOL]
+                    self.open.setdefault(p, {}).setdefault(g, []).append([float(t + self.spare[g]), float(v)])
+        for p in list(self.open):
+            self._keep(p, lambda g, part: part[0] + self.late[g] >= t)
+
+    def _keep(self, p: int, keep: Callable[[str, list[float]], bool]) -> None:
+        groups = self.open[p]
+        for g in list(groups):
+            groups[g] = [part for part in groups[g] if part[1] > TOL and keep(g, part)]
+            if not groups[g]:
+                del groups[g]
+        if not groups:
+            del self.open[p]
 
     def wrap(self, n: int) -> None:
         """Carry the open work into the next copy of an ``n``-interval horizon (the week repeats)."""
-        for parts in self.open.values():
-            for part in parts:
-                part[0] -= n
+        for groups in self.open.values():
+            for parts in groups.values():
+                for part in parts:
+                    part[0] -= n
 
     def pools(self) -> set[int]:
-        return {p for (p, _g), parts in self.open.items() if parts}
+        return set(self.open)
+
+    def taken(self, t: int, groups: set[str]) -> None:
+        """Work of ``groups`` that falls due in interval ``t`` is worked then by the agents who take those groups
+        (any pool's), so it is no longer urgent for the pool whose plan it came from."""
+        for p in list(self.open):
+            self._keep(p, lambda g, part: g not in groups or part[0] > t)
 
     def due(self, p: int) -> dict[str, float]:
         """The pool's open deferred work per group, in agents."""
-        return {g: sum(v for _, v in parts) for (q, g), parts in self.open.items() if q == p and parts}
+        return {g: sum(v for _, v in parts) for g, parts in self.open.get(p, {}).items()}
 
     def urgent(self, t: int) -> dict[int, float]:
         """Per pool, the open work that must be worked in interval ``t``."""
-        out: dict[int, float] = defaultdict(float)
-        for (p, _g), parts in self.open.items():
-            for due, v in parts:
-                if due <= t:
-                    out[p] += v
-        return dict(out)
+        out = {p: sum(v for parts in gs.values() for due, v in parts if due <= t) for p, gs in self.open.items()}
+        return {p: v for p, v in out.items() if v > 0.0}
 
     def work(self, p: int, given: Mapping[str, int]) -> None:
         """Whole agents the interval gave the pool's deferred groups take their open work, oldest first."""
+        groups = self.open.get(p)
+        if groups is None:
+            return
         for g, agents in given.items():
-            left, parts = float(agents), self.open.get((p, g), [])
-            for part in parts:
+            left = float(agents)
+            for part in groups.get(g, []):
                 take = min(left, part[1])
                 part[1] -= take
                 left -= take
-            parts[:] = [part for part in parts if part[1] > TOL]
+        self._keep(p, lambda _g, _part: True)
 
 
 def plan_activities(
@@ -414,18 +432,25 @@ def round_with_backlog(
 ) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
     """:func:`round_interval` of interval ``t`` with each pool's deferred plan replaced by its open deferred
     work (this interval's plan and what earlier intervals' whole agents did not take); the whole agents
-    given to deferred groups then take that work. Returns the whole plan and the live groups it does not
-    keep, each with its reason: ``DEFERRED_DUE`` when the group would be kept if no agent were held for
-    deferred work falling due, else ``NO_AGENT_FREE``."""
+    given to deferred groups then take that work. Work falling due is urgent (agents are held for it) only
+    when, rounded without holding anyone, no pool with open work of its group has a deferred agent: such
+    an agent takes every group the pool has open work of, earliest deadline first. Returns the whole plan
+    and the live groups it does not keep, each with its reason: ``DEFERRED_DUE`` when the group would be
+    kept if no agent were held for deferred work falling due, else ``NO_AGENT_FREE``."""
     backlog.add(t, plans)
     pools = set(plans) | {p for p in backlog.pools() if capacity.get(p, 0) > 0}
     with_open = {p: {**{g: v for g, v in plans.get(p, {}).items() if g in live}, **backlog.due(p)} for p in pools}
     cap = {p: capacity.get(p, 0) for p in pools}
+    unheld, unheld_gaps = round_interval(with_open, required, cap, live)
+    # a pool's deferred agents take, earliest deadline first, every deferred group the pool has open work of
+    # (its rows): urgent work of such a group is worked now, whichever pool's plan it came from
+    working = [p for p, plan in unheld.items() if any(n > 0 for g, n in plan.items() if g not in live)]
+    taken = {g for p in working for g in with_open[p] if g not in live}
+    backlog.taken(t, taken)
     whole, unkept = round_interval(with_open, required, cap, live, backlog.urgent(t))
     for p, plan in whole.items():
         backlog.work(p, {g: v for g, v in plan.items() if g not in live})
-    unheld = set(round_interval(with_open, required, cap, live)[1]) if unkept else set()
-    return whole, {g: NO_AGENT_FREE if g in unheld else DEFERRED_DUE for g in unkept}
+    return whole, {g: NO_AGENT_FREE if g in unheld_gaps else DEFERRED_DUE for g in unkept}
 
 
 def _hours(problem: RosterProblem, planned: PoolAlloc) -> dict[int, dict[str, float]]:
