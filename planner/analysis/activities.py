@@ -145,7 +145,7 @@ def round_interval(
     capacity: dict[int, int],
     live: set[str],
     urgent: Mapping[int, float] | None = None,
-) -> tuple[dict[int, dict[str, int]], list[str]]:
+) -> tuple[WholePlan, list[str]]:
     """Whole agents per pool and group in one interval.
 
     ``planned[pool][group]`` are the model's fractional agents, ``required[group]`` each live group's
@@ -429,7 +429,7 @@ def round_with_backlog(
     required: dict[str, float],
     capacity: dict[int, int],
     live: set[str],
-) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
+) -> tuple[WholePlan, dict[str, str]]:
     """:func:`round_interval` of interval ``t`` with each pool's deferred plan replaced by its open deferred
     work (this interval's plan and what earlier intervals' whole agents did not take); the whole agents
     given to deferred groups then take that work. Work falling due is urgent (agents are held for it) only
