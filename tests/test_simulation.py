@@ -14,7 +14,7 @@ from workbooks import run_cli
 from planner.simulation.engine import _MOVE, _OFF, _ON, compile_input, draw_staff, run_replication
 from planner.simulation.floor import Activity, FloorPlan, ShiftBlock
 from planner.simulation.model import Absence, SimInput, SimQueue, slot_minutes
-from planner.simulation.report import Estimate, QueueOutcome, SimulationResult, Verdict
+from planner.simulation.report import Estimate, QueueOutcome, SimulationResult, Verdict, simulation_text
 from planner.simulation.run import simulate
 
 STEP = 30  # minutes per interval in the hand-built cases
@@ -312,6 +312,27 @@ def test_weekly_misses_count_deferred_queues_too() -> None:
     )
     result = SimulationResult(3, 0, 100, 1.0, "roster coverage", (), weeks, (), ())
     assert result.metrics()["queues_missing_weekly_target_beyond_ci"] == 1
+
+
+def test_deferred_queue_days_are_counted_and_a_week_without_live_queues_says_so() -> None:
+    # two email queue-days: one meets (97 % [96, 98] vs 95 %), one misses beyond its CI (80 % [70, 90])
+    nan = math.nan
+
+    def day(d: int, mean: float, low: float, high: float) -> QueueOutcome:
+        return QueueOutcome(
+            "de", "email", "standard", False, d, None, 20.0, 240.0, 0.95,
+            Estimate(mean, low, high), Estimate(nan, nan, nan), Estimate(0, 0, 0), nan, nan, nan,
+        )  # fmt: skip
+
+    days = (day(0, 0.97, 0.96, 0.98), day(1, 0.80, 0.70, 0.90))
+    result = SimulationResult(3, 0, 100, 1.0, "roster coverage", days, (), (), ())
+    m = result.metrics()
+    assert (m["deferred_queue_days"], m["deferred_queue_days_meeting_target_within_ci"]) == (2, 1)
+    assert (m["deferred_queue_days_missing_beyond_ci"], m["live_queue_days"]) == (1, 0)
+    text = simulation_text(result)
+    assert "Live queue-days: none (no live queue has contacts)" in text
+    assert "Deferred queue-days: 1 of 2 meet their target within the CI" in text
+    assert "misses: de email standard on 1: 80.0% [70.0%, 90.0%] vs 95%" in text
 
 
 def test_simulate_command_on_the_tiny_roster(tmp_path: Path) -> None:

@@ -132,9 +132,14 @@ class SimulationResult:
     def live_days(self) -> list[QueueOutcome]:
         return [d for d in self.days if d.live and d.contacts > 0]
 
+    @property
+    def deferred_days(self) -> list[QueueOutcome]:
+        return [d for d in self.days if not d.live and d.contacts > 0]
+
     def metrics(self) -> dict[str, Any]:
-        live = self.live_days
+        live, deferred = self.live_days, self.deferred_days
         meets = [d for d in live if d.verdict is not Verdict.MISSES]
+        deferred_meets = [d for d in deferred if d.verdict is not Verdict.MISSES]
         # every queue, deferred ones included: the roster's promise is each queue's weekly target
         weekly_misses = [w for w in self.weeks if w.contacts > 0 and w.verdict is Verdict.MISSES]
         return {
@@ -148,6 +153,9 @@ class SimulationResult:
             "live_queue_days_meeting_target_within_ci": len(meets),
             "share_meeting_within_ci": round(len(meets) / len(live), 4) if live else None,
             "live_queue_days_missing_beyond_ci": len(live) - len(meets),
+            "deferred_queue_days": len(deferred),
+            "deferred_queue_days_meeting_target_within_ci": len(deferred_meets),
+            "deferred_queue_days_missing_beyond_ci": len(deferred) - len(deferred_meets),
             "queues_missing_weekly_target_beyond_ci": len(weekly_misses),
             "live_intervals_below_target": len(self.misses),
         }
@@ -376,13 +384,22 @@ def simulation_text(result: SimulationResult, output: str | None = None) -> str:
             f"abandon {lines_ab}  {w.verdict.value}"
         )
     lines.extend(rows)
-    lines.append(
+    live = (
         f"Live queue-days: {m['live_queue_days_meeting_target_within_ci']} of {m['live_queue_days']} meet their "
-        f"target within the CI ({(m['share_meeting_within_ci'] or 0):.1%}); "
-        f"{m['queues_missing_weekly_target_beyond_ci']} queue(s) miss their weekly target beyond the CI; "
+        f"target within the CI ({(m['share_meeting_within_ci'] or 0):.1%})"
+        if m["live_queue_days"]
+        else "Live queue-days: none (no live queue has contacts)"
+    )
+    lines.append(
+        f"{live}; {m['queues_missing_weekly_target_beyond_ci']} queue(s) miss their weekly target beyond the CI; "
         f"{m['live_intervals_below_target']} live queue-intervals below target"
     )
-    for d in result.live_days:
+    if m["deferred_queue_days"]:
+        lines.append(
+            f"Deferred queue-days: {m['deferred_queue_days_meeting_target_within_ci']} of "
+            f"{m['deferred_queue_days']} meet their target within the CI"
+        )
+    for d in result.live_days + result.deferred_days:
         if d.verdict is Verdict.MISSES:
             lines.append(
                 f"  misses: {d.language} {d.channel} {d.tier} on {d.date or d.day}: {d.service_level.mean:.1%} "
