@@ -447,7 +447,8 @@ def round_with_backlog(
     working = [p for p, plan in unheld.items() if any(n > 0 for g, n in plan.items() if g not in live)]
     taken = {g for p in working for g in with_open[p] if g not in live}
     backlog.taken(t, taken)
-    whole, unkept = round_interval(with_open, required, cap, live, backlog.urgent(t))
+    urgent = backlog.urgent(t)
+    whole, unkept = round_interval(with_open, required, cap, live, urgent) if urgent else (unheld, unheld_gaps)
     for p, plan in whole.items():
         backlog.work(p, {g: v for g, v in plan.items() if g not in live})
     return whole, {g: NO_AGENT_FREE if g in unheld_gaps else DEFERRED_DUE for g in unkept}
